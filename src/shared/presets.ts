@@ -1,0 +1,48 @@
+/** Built-in configurations. `digits` follows the paper; `digits-quick` is narrow enough for a 2-core CPU. */
+import type { DtnConfigInput } from './config';
+
+export const PRESETS = {
+  digits: {
+    name: 'digits',
+    seed: 1,
+    architecture: {
+      imageSize: 32,
+      sourceChannels: 3,
+      targetChannels: 1,
+      encoderWidths: [64, 128, 256],
+      embeddingSize: 128,
+      generatorWidths: [512, 256, 128],
+      discriminatorWidths: [128, 256, 512],
+    },
+    encoder: { pretrainSteps: 3000 },
+    source: { kind: 'synthetic-digits', count: 50000 },
+    target: { kind: 'mnist-package' },
+    losses: { alpha: 15, beta: 15, gamma: 0 },
+    train: { steps: 20000, batchSize: 128, sampleEvery: 250, checkpointEvery: 1000, logEvery: 10 },
+  },
+  'digits-quick': {
+    name: 'digits-quick',
+    seed: 1,
+    architecture: {
+      imageSize: 32,
+      sourceChannels: 3,
+      targetChannels: 1,
+      encoderWidths: [8, 16, 32],
+      embeddingSize: 32,
+      generatorWidths: [32, 16, 8],
+      discriminatorWidths: [8, 16, 32],
+    },
+    encoder: { pretrainSteps: 300 },
+    source: { kind: 'synthetic-digits', count: 4000 },
+    target: { kind: 'mnist-package' },
+    losses: { alpha: 15, beta: 15, gamma: 0 },
+    train: { steps: 600, batchSize: 32, sampleEvery: 50, checkpointEvery: 200, logEvery: 5 },
+  },
+} satisfies Record<string, DtnConfigInput>;
+
+export type PresetName = keyof typeof PRESETS;
+export const PRESET_NAMES = Object.keys(PRESETS) as PresetName[];
+
+export function isPresetName(name: string): name is PresetName {
+  return Object.prototype.hasOwnProperty.call(PRESETS, name);
+}

@@ -1,0 +1,49 @@
+/** Names inside a run directory: the single source of truth that the CLI writes and panels read. */
+import * as path from 'node:path';
+
+export const RUN_FILES = {
+  config: 'config.json',
+  run: 'run.json',
+  metrics: 'metrics.jsonl',
+  samples: 'samples',
+  checkpoints: 'checkpoints',
+} as const;
+
+export const DEFAULT_RUN_ROOT = path.join('.dtn', 'runs');
+export const DEFAULT_ENCODER_ROOT = path.join('.dtn', 'encoders');
+
+/** step-00001234: fixed width so names sort by step. */
+export function stepName(step: number): string {
+  return `step-${String(step).padStart(8, '0')}`;
+}
+
+export function parseStepName(name: string): number | undefined {
+  const m = /^step-(\d{8})(?:\.png)?$/.exec(name);
+  return m ? Number(m[1]) : undefined;
+}
+
+export function samplePath(runDir: string, step: number): string {
+  return path.join(runDir, RUN_FILES.samples, `${stepName(step)}.png`);
+}
+
+export function checkpointPath(runDir: string, step: number): string {
+  return path.join(runDir, RUN_FILES.checkpoints, stepName(step));
+}
+
+/** run.json: written at start, updated at the end. */
+export interface RunInfo {
+  runId: string;
+  createdAt: string;
+  updatedAt: string;
+  status: 'running' | 'completed' | 'stopped' | 'failed';
+  seed: number;
+  configHash: string;
+  backend: string;
+  backendReason: string;
+  device: string;
+  versions: Record<string, string>;
+  totalSteps: number;
+  lastStep: number;
+  resumedFrom: string[];
+  error?: string;
+}

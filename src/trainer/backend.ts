@@ -1,0 +1,121 @@
+/**
+ * Compute backends. `tensorflow` = libtensorflow through @tensorflow/tfjs-node-gpu or tfjs-node
+ * (optional dependencies: only present where their native download worked); `webgpu` = the tfjs
+ * WebGPU backend over Dawn (the `webgpu` package); `cpu` = pure JS. `auto` tries them fastest
+ * first and records why it settled where it did.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import '@tensorflow/tfjs-backend-cpu';
+import type { BackendChoice } from '../shared/config';
+import { installFastCpuConvBackpropFilter } from './kernels/cpuConvBackpropFilter';
+
+export interface BackendInfo {
+  name: 'tensorflow' | 'webgpu' | 'cpu';
+  device: string;
+  reason: string;
+}
+
+export class BackendError extends Error {
+  constructor(
+    readonly short: string,
+    readonly fix: string,
+  ) {
+    super(`${short}. ${fix}`);
+    this.name = 'BackendError';
+  }
+}
+
+async function tryTensorflow(): Promise<BackendInfo> {
+  const tried: string[] = [];
+  for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      require(pkg);
+      if (!(await tf.setBackend('tensorflow'))) throw new Error('backend did not initialise');
+      const gpu = pkg.endsWith('-gpu');
+      return { name: 'tensorflow', device: gpu ? 'libtensorflow (CUDA build)' : 'libtensorflow (CPU)', reason: `${pkg} loaded` };
+    } catch (err) {
+      const msg = firstLine(err);
+      tried.push(msg.startsWith('Cannot find module') ? `${pkg} not installed` : `${pkg}: ${msg}`);
+    }
+  }
+  throw new BackendError(`libtensorflow is not available (${tried.join('; ')})`, 'Install @tensorflow/tfjs-node-gpu (CUDA 11.2 + cuDNN 8.1) or @tensorflow/tfjs-node, or choose --backend webgpu|cpu');
+}
+
+async function tryWebgpu(): Promise<BackendInfo & { software: boolean }> {
+  try {
+    const g = globalThis as { navigator?: { gpu?: unknown } };
+    if (!g.navigator?.gpu) {
+      // Must exist before the webgpu backend module is loaded, or it never registers.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { create, globals } = require('webgpu') as { create(flags: string[]): unknown; globals: Record<string, unknown> };
+      Object.assign(globalThis, globals);
+      Object.defineProperty(globalThis, 'navigator', { value: { gpu: create([]) }, configurable: true, writable: true });
+    }
+    const gpu = (globalThis as unknown as { navigator: { gpu: { requestAdapter(): Promise<GpuAdapterLike | null> } } }).navigator.gpu;
+    const adapter = await gpu.requestAdapter();
+    if (!adapter) throw new Error('no WebGPU adapter (no Vulkan driver found)');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    require('@tensorflow/tfjs-backend-webgpu');
+    if (!(await tf.setBackend('webgpu'))) throw new Error('backend did not initialise');
+    const info = adapter.info ?? {};
+    const device = [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ') || 'unknown adapter';
+    const software = /llvmpipe|lavapipe|swiftshader|cpu/i.test(device);
+    return { name: 'webgpu', device, reason: 'WebGPU adapter found', software };
+  } catch (err) {
+    throw new BackendError(`WebGPU is not available (${firstLine(err)})`, 'Install a Vulkan driver (NVIDIA driver, or mesa-vulkan-drivers >= 25 for CPU), or choose --backend cpu');
+  }
+}
+
+interface GpuAdapterLike {
+  info?: { vendor?: string; architecture?: string; device?: string; description?: string };
+}
+
+async function useCpu(reason: string): Promise<BackendInfo> {
+  await tf.setBackend('cpu');
+  installFastCpuConvBackpropFilter();
+  return { name: 'cpu', device: `${require('node:os').cpus()[0]?.model ?? 'CPU'} (pure JS)`, reason };
+}
+
+/** Selects and initialises the backend; throws BackendError (with the fix) if an explicit choice fails. */
+export async function initBackend(choice: BackendChoice): Promise<BackendInfo> {
+  switch (choice) {
+    case 'cpu':
+      return useCpu('requested with --backend cpu');
+    case 'tensorflow':
+      return tryTensorflow();
+    case 'webgpu': {
+      const { software: _s, ...info } = await tryWebgpu();
+      return info;
+    }
+    case 'auto': {
+      const skipped: string[] = [];
+      let cpuTensorflow: BackendInfo | undefined;
+      try {
+        const info = await tryTensorflow();
+        if (info.device.includes('CUDA')) return { ...info, reason: `auto: ${info.reason}` };
+        cpuTensorflow = info;
+        skipped.push('tfjs-node is the CPU build');
+      } catch (err) {
+        skipped.push(firstLine(err));
+      }
+      try {
+        const { software, ...info } = await tryWebgpu();
+        if (!software) return { ...info, reason: `auto: hardware ${info.reason}; ${skipped.join('; ')}` };
+        skipped.push(`WebGPU adapter is a software renderer (${info.device})`);
+      } catch (err) {
+        skipped.push(firstLine(err));
+      }
+      if (cpuTensorflow && (await tf.setBackend('tensorflow'))) {
+        return { ...cpuTensorflow, reason: `auto: no GPU backend, libtensorflow on CPU (${skipped.join('; ')})` };
+      }
+      return useCpu(`auto: no GPU backend (${skipped.join('; ')})`);
+    }
+  }
+}
+
+function firstLine(err: unknown): string {
+  if (err instanceof BackendError) return err.short;
+  return String(err instanceof Error ? err.message : err).split('\n')[0];
+}

@@ -1,0 +1,177 @@
+/**
+ * `dtn`: the headless trainer. The same program the extension spawns (with --json, one protocol
+ * message per stdout line; `stop`/`pause`/`resume` commands on stdin).
+ */
+import * as path from 'node:path';
+import * as readline from 'node:readline';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { BACKENDS, ConfigError, type BackendChoice } from '../shared/config';
+import { PRESET_NAMES } from '../shared/presets';
+import { parseHostLine, type TrainerMessage } from '../shared/protocol';
+import { presetConfig, readConfigFile, type ResolvedConfig } from './configFile';
+import { DataError } from './data/imageSet';
+import { encoderExists } from './encoderStore';
+import { pretrainEncoder } from './pretrain';
+import { createReporter, type Reporter } from './reporter';
+import { defaultEncoderDir, train } from './train';
+
+function int(name: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a non-negative integer`);
+    return n;
+  };
+}
+
+interface CommonOpts {
+  preset?: string;
+  config?: string;
+  backend?: BackendChoice;
+  json?: boolean;
+  seed?: number;
+}
+
+function resolve(opts: CommonOpts, fallbackPreset?: string): ResolvedConfig {
+  if (opts.preset && opts.config) throw new ConfigError('pass either --preset or --config, not both', undefined, []);
+  const resolved = opts.config ? readConfigFile(opts.config) : opts.preset || fallbackPreset ? presetConfig((opts.preset ?? fallbackPreset)!) : undefined;
+  if (!resolved) throw new ConfigError(`choose a configuration: --preset ${PRESET_NAMES.join('|')} or --config <file.dtn.json>`, undefined, []);
+  if (opts.seed !== undefined) resolved.config.seed = opts.seed;
+  return resolved;
+}
+
+/** Ctrl-C / SIGTERM / a `stop` line on stdin: finish the step, checkpoint, exit. A second Ctrl-C exits now. */
+function stopControls(reporter: Reporter, listenStdin: boolean) {
+  let stop = false;
+  let paused: (() => void) | undefined;
+  let pausePromise: Promise<void> | undefined;
+  const requestStop = () => {
+    if (stop) process.exit(130);
+    stop = true;
+    paused?.();
+    reporter.note('stopping: writing a checkpoint after this step');
+  };
+  process.on('SIGINT', requestStop);
+  process.on('SIGTERM', requestStop);
+  if (listenStdin) {
+    const rl = readline.createInterface({ input: process.stdin });
+    rl.on('line', (line) => {
+      const cmd = parseHostLine(line);
+      if (!cmd) return reporter.emit({ type: 'warning', message: `ignored malformed command on stdin: ${line.slice(0, 80)}` });
+      if (cmd.type === 'stop') requestStop();
+      if (cmd.type === 'pause' && !pausePromise) pausePromise = new Promise((r) => (paused = r));
+      if (cmd.type === 'resume') {
+        paused?.();
+        paused = undefined;
+        pausePromise = undefined;
+      }
+    });
+    // Host gone (stdin closed): stop cleanly rather than train orphaned.
+    rl.on('close', () => {
+      if (!stop) requestStop();
+    });
+  }
+  return { shouldStop: () => stop, waitWhilePaused: async () => pausePromise };
+}
+
+async function runTrain(opts: CommonOpts & { runDir?: string; steps?: number; resume?: string }): Promise<void> {
+  const reporter = createReporter(Boolean(opts.json));
+  const resolved = resolve(opts, opts.resume ? undefined : undefined);
+  if (opts.steps !== undefined) resolved.config.train.steps = opts.steps;
+  const controls = stopControls(reporter, Boolean(opts.json) && !process.stdin.isTTY);
+  const result = await train({ ...resolved, runDir: opts.runDir, resume: opts.resume, backend: opts.backend, emit: reporter.emit, ...controls });
+  reporter.finish();
+  if (!opts.json) {
+    process.stderr.write(`\nRun ${result.reason} at step ${result.step}.\n  run folder: ${result.runDir}\n  samples:    ${path.join(result.runDir, 'samples')}\n  checkpoint: ${result.checkpoint}\n`);
+  }
+}
+
+async function runPretrain(opts: CommonOpts & { out?: string; steps?: number }): Promise<void> {
+  const reporter = createReporter(Boolean(opts.json));
+  const resolved = resolve(opts);
+  const result = await pretrainEncoder({
+    ...resolved,
+    out: opts.out && path.resolve(opts.out),
+    steps: opts.steps,
+    backend: opts.backend,
+    emit: reporter.emit,
+    onProgress: (step, total, loss) => reporter.progress('pretrain f', step, total, `loss ${loss.toFixed(3)}`),
+  });
+  reporter.finish();
+  reporter.emit({ type: 'status', phase: 'pretrain-f', message: `encoder saved to ${result.dir} (held-out accuracy ${(result.heldOutAccuracy * 100).toFixed(1)}%)` });
+}
+
+async function runDemo(opts: { backend?: BackendChoice; steps?: number; runDir?: string }): Promise<void> {
+  const reporter = createReporter(false);
+  const resolved = presetConfig('digits-quick');
+  if (!encoderExists(defaultEncoderDir(resolved.config, resolved.baseDir))) {
+    reporter.note('step 1/2: pretraining f, the digit encoder, on synthetic street digits');
+    await runPretrain({ preset: 'digits-quick', backend: opts.backend });
+  } else {
+    reporter.note(`step 1/2: using the encoder in ${defaultEncoderDir(resolved.config, resolved.baseDir)}`);
+  }
+  reporter.note('step 2/2: training the DTN (synthetic street digits -> MNIST)');
+  await runTrain({ preset: 'digits-quick', backend: opts.backend, steps: opts.steps, runDir: opts.runDir });
+}
+
+function describeError(err: unknown): TrainerMessage & { type: 'error' } {
+  if (err instanceof ConfigError) return { type: 'error', message: err.message, file: err.file, fix: 'Fix the fields named above.' };
+  if (err instanceof DataError) return { type: 'error', message: err.message, file: err.file, fix: err.fix };
+  const e = err as { message?: string; fix?: string; file?: string; dir?: string };
+  return { type: 'error', message: e?.message ?? String(err), fix: e?.fix, file: e?.file ?? e?.dir };
+}
+
+function action<T>(fn: (opts: T) => Promise<void>) {
+  return async (opts: T & { json?: boolean }) => {
+    try {
+      await fn(opts);
+      process.exit(0);
+    } catch (err) {
+      const msg = describeError(err);
+      if (opts.json) process.stdout.write(`${JSON.stringify(msg)}\n`);
+      process.stderr.write(`\ndtn: error: ${msg.message}\n`);
+      if (process.env.DTN_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+      process.exit(1);
+    }
+  };
+}
+
+const backendOption = () => new Option('--backend <name>', 'compute backend').choices(BACKENDS);
+
+const program = new Command('dtn')
+  .description('Domain Transfer Network trainer (Taigman, Polyak & Wolf, ICLR 2017)')
+  .showHelpAfterError();
+
+program
+  .command('train')
+  .description('train a DTN and write a run folder (config.json, run.json, metrics.jsonl, samples/, checkpoints/)')
+  .addOption(new Option('--preset <name>', 'built-in configuration').choices(PRESET_NAMES))
+  .option('--config <file>', 'a *.dtn.json configuration file')
+  .option('--run-dir <dir>', 'run folder (default .dtn/runs/<id>)')
+  .option('--steps <n>', 'total steps to train to', int('--steps'))
+  .option('--seed <n>', 'override the config seed', int('--seed'))
+  .option('--resume <dir>', 'continue from a checkpoint folder (or a run folder: its newest checkpoint)')
+  .addOption(backendOption())
+  .option('--json', 'one protocol message per stdout line (for tools)')
+  .action(action(runTrain));
+
+program
+  .command('pretrain-f')
+  .description('pretrain the encoder f as a digit classifier on labelled source images')
+  .addOption(new Option('--preset <name>', 'built-in configuration').choices(PRESET_NAMES))
+  .option('--config <file>', 'a *.dtn.json configuration file')
+  .option('--out <dir>', 'encoder folder (default .dtn/encoders/<config name>)')
+  .option('--steps <n>', 'training steps', int('--steps'))
+  .option('--seed <n>', 'override the config seed', int('--seed'))
+  .addOption(backendOption())
+  .option('--json', 'one protocol message per stdout line')
+  .action(action(runPretrain));
+
+program
+  .command('demo')
+  .description('pretrain f if needed, then train the digits-quick preset on the bundled data')
+  .option('--steps <n>', 'override the number of DTN steps', int('--steps'))
+  .option('--run-dir <dir>', 'run folder')
+  .addOption(backendOption())
+  .action(action(runDemo));
+
+program.parseAsync(process.argv);

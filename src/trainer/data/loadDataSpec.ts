@@ -1,0 +1,46 @@
+/** Turns a config's data spec into an ImageSet of the model's shape. */
+import * as path from 'node:path';
+import type { DataSpec } from '../../shared/config';
+import { ImageSet } from './imageSet';
+import { conformImageSet } from './conform';
+import { loadMnistPackage } from './mnistPackage';
+import { readIdx } from './idx';
+import { readSvhnMat } from './svhn';
+import { readImageFolder } from './imageFolder';
+import { renderSyntheticDigits } from './syntheticDigits';
+
+export interface LoadOptions {
+  /** Folder of the config file; spec paths are relative to it. */
+  baseDir: string;
+  size: number;
+  channels: 1 | 3;
+  /** Run seed, used by synthetic digits unless the spec has its own. */
+  seed: number;
+}
+
+/**
+ * Loads and conforms one domain. `count` larger than the data just uses all of it (a small
+ * dataset is not an error). Synchronous: callers may still `await` it.
+ */
+export function loadDataSpec(spec: DataSpec, opts: LoadOptions): ImageSet {
+  const resolve = (p: string) => path.resolve(opts.baseDir, p);
+  const shape = { size: opts.size, channels: opts.channels };
+  switch (spec.kind) {
+    case 'synthetic-digits':
+      // Rendered at the target size directly: sharper than resizing afterwards.
+      return conformImageSet(renderSyntheticDigits({ count: spec.count, seed: spec.seed ?? opts.seed, size: opts.size }), shape);
+    case 'mnist-package':
+      return conformImageSet(loadMnistPackage(spec.count), shape);
+    case 'mnist-idx':
+      return conformImageSet(readIdx(resolve(spec.images), spec.labels === undefined ? undefined : resolve(spec.labels), spec.count), shape);
+    case 'svhn-mat':
+      return conformImageSet(readSvhnMat(resolve(spec.path), spec.count), shape);
+    case 'image-folder':
+      // Already at the target shape; the result keeps its classNames.
+      return readImageFolder(resolve(spec.path), { labelsFromFolders: spec.labelsFromFolders, count: spec.count, ...shape });
+    default: {
+      const never: never = spec;
+      throw new Error(`unknown data kind ${(never as { kind: string }).kind}`);
+    }
+  }
+}

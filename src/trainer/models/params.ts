@@ -1,0 +1,56 @@
+/**
+ * Named parameters of one network. Variables get tfjs's auto-generated global names (so several
+ * copies of a model can live in one process, as tests and checkpoint loading need); the logical,
+ * stable names used in checkpoints are the keys here.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+
+export class ParamStore {
+  /** Updated by the optimiser. */
+  readonly trainable = new Map<string, tf.Variable>();
+  /** Updated by forward passes in training mode (batch-norm running statistics). */
+  readonly state = new Map<string, tf.Variable>();
+  private seedCounter = 0;
+
+  constructor(
+    readonly prefix: string,
+    private readonly seed: number,
+  ) {}
+
+  /** DCGAN initialisation: N(0, 0.02), seeded per parameter so a seed reproduces a model. */
+  normal(name: string, shape: number[], mean = 0, std = 0.02): tf.Variable {
+    const seed = this.seed * 1000 + this.seedCounter++;
+    return this.add(this.trainable, name, tf.tidy(() => tf.randomNormal(shape, mean, std, 'float32', seed)));
+  }
+
+  constant(name: string, shape: number[], value: number, kind: 'trainable' | 'state' = 'trainable'): tf.Variable {
+    return this.add(kind === 'trainable' ? this.trainable : this.state, name, tf.fill(shape, value));
+  }
+
+  private add(into: Map<string, tf.Variable>, name: string, init: tf.Tensor): tf.Variable {
+    const key = `${this.prefix}/${name}`;
+    if (this.trainable.has(key) || this.state.has(key)) throw new Error(`duplicate parameter ${key}`);
+    const v = tf.variable(init, into === this.trainable);
+    init.dispose();
+    into.set(key, v);
+    return v;
+  }
+
+  /** Trainable first, then state, in creation order: the order checkpoints and optimisers use. */
+  all(): Map<string, tf.Variable> {
+    return new Map([...this.trainable, ...this.state]);
+  }
+
+  trainableList(): tf.Variable[] {
+    return [...this.trainable.values()];
+  }
+
+  /** Freezes every parameter (f inside G is never updated). */
+  freeze(): void {
+    for (const v of this.trainable.values()) v.trainable = false;
+  }
+
+  dispose(): void {
+    for (const v of this.all().values()) v.dispose();
+  }
+}

@@ -1,0 +1,55 @@
+/** Reading and writing a run directory (layout in src/shared/runLayout). */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { MetricsRecordSchema, type MetricsRecord } from '../shared/protocol';
+import { RUN_FILES, type RunInfo } from '../shared/runLayout';
+import { writeFileAtomic } from './sampleGrid';
+
+export function newRunId(name: string, now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, '').replace('T', '-');
+  return `${stamp}-${name.replace(/[^A-Za-z0-9_-]+/g, '_')}`;
+}
+
+export function writeJson(runDir: string, name: string, value: unknown): void {
+  writeFileAtomic(path.join(runDir, name), `${JSON.stringify(value, null, 2)}\n`);
+}
+
+export function readRunInfo(runDir: string): RunInfo | undefined {
+  const file = path.join(runDir, RUN_FILES.run);
+  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as RunInfo) : undefined;
+}
+
+export function appendMetrics(runDir: string, record: MetricsRecord): void {
+  fs.appendFileSync(path.join(runDir, RUN_FILES.metrics), `${JSON.stringify(record)}\n`);
+}
+
+/**
+ * Parses metrics.jsonl. A torn last line (the process died mid-write) and malformed lines are
+ * skipped, not fatal: the rest of the history stays usable.
+ */
+export function readMetrics(runDir: string): MetricsRecord[] {
+  const file = path.join(runDir, RUN_FILES.metrics);
+  if (!fs.existsSync(file)) return [];
+  const out: MetricsRecord[] = [];
+  for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      const r = MetricsRecordSchema.safeParse(JSON.parse(line));
+      if (r.success) out.push(r.data);
+    } catch {
+      // torn line
+    }
+  }
+  return out;
+}
+
+/**
+ * On resume from step N, records after N describe steps that will be trained again: drop them so
+ * metrics.jsonl reads as one uninterrupted run.
+ */
+export function truncateMetricsAfter(runDir: string, step: number): void {
+  const file = path.join(runDir, RUN_FILES.metrics);
+  if (!fs.existsSync(file)) return;
+  const kept = readMetrics(runDir).filter((r) => r.step <= step);
+  writeFileAtomic(file, kept.map((r) => `${JSON.stringify(r)}\n`).join(''));
+}

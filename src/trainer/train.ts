@@ -1,0 +1,216 @@
+/**
+ * The training run: loads config, encoder and data, trains the DTN, and writes the run directory
+ * (config.json, run.json, metrics.jsonl, samples/, checkpoints/), reporting through `emit`.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import type { BackendChoice, DtnConfig } from '../shared/config';
+import type { MetricsRecord, TrainerMessage } from '../shared/protocol';
+import { DEFAULT_ENCODER_ROOT, DEFAULT_RUN_ROOT, RUN_FILES, samplePath, type RunInfo } from '../shared/runLayout';
+import { initBackend, type BackendInfo } from './backend';
+import { listCheckpoints, loadCheckpoint, pruneCheckpoints, saveCheckpoint } from './checkpoint';
+import { configHash } from './configFile';
+import { Batcher, gather, type BatcherState } from './data/batcher';
+import type { ImageSet } from './data/imageSet';
+import { loadDataSpec } from './data/loadDataSpec';
+import { Dtn, readLosses, disposeLosses } from './dtn';
+import { loadEncoder } from './encoderStore';
+import { appendMetrics, newRunId, readRunInfo, truncateMetricsAfter, writeJson } from './runDir';
+import { encodeGrid, writeFileAtomic } from './sampleGrid';
+import { versions } from './versions';
+
+export interface TrainOptions {
+  config: DtnConfig;
+  /** Folder that relative paths in the config are resolved against. */
+  baseDir: string;
+  runDir?: string;
+  resume?: string;
+  backend?: BackendChoice;
+  emit: (msg: TrainerMessage) => void;
+  /** Polled between steps: true = checkpoint and stop. */
+  shouldStop?: () => boolean;
+  /** Resolves when training may continue (pause support). */
+  waitWhilePaused?: () => Promise<void>;
+}
+
+export interface TrainResult {
+  runDir: string;
+  step: number;
+  reason: 'completed' | 'stopped';
+  checkpoint?: string;
+}
+
+export function defaultEncoderDir(config: DtnConfig, baseDir: string): string {
+  return path.resolve(baseDir, config.encoder.path ?? path.join(DEFAULT_ENCODER_ROOT, config.name));
+}
+
+/** Resolves which checkpoint `--resume` means: a checkpoint folder, or a run folder (its newest). */
+export function resolveResume(resume: string): { checkpoint: string; runDir: string } {
+  const abs = path.resolve(resume);
+  const ofRun = listCheckpoints(abs);
+  if (ofRun.length > 0) return { checkpoint: ofRun[ofRun.length - 1].path, runDir: abs };
+  if (fs.existsSync(path.join(abs, 'manifest.json'))) return { checkpoint: abs, runDir: path.resolve(abs, '..', '..') };
+  throw new Error(`${abs}: not a checkpoint folder and not a run folder with checkpoints. Pass .dtn/runs/<id>/checkpoints/step-XXXXXXXX or the run folder`);
+}
+
+export async function train(opts: TrainOptions): Promise<TrainResult> {
+  const { config, emit } = opts;
+  const t = config.train;
+  const arch = config.architecture;
+  const hash = configHash(config);
+
+  const resume = opts.resume ? resolveResume(opts.resume) : undefined;
+  const runDir = path.resolve(opts.runDir ?? resume?.runDir ?? path.join(DEFAULT_RUN_ROOT, newRunId(config.name)));
+  const runId = path.basename(runDir);
+  fs.mkdirSync(path.join(runDir, RUN_FILES.samples), { recursive: true });
+  fs.mkdirSync(path.join(runDir, RUN_FILES.checkpoints), { recursive: true });
+
+  emit({ type: 'status', phase: 'backend', message: `initialising backend ${opts.backend ?? config.backend}` });
+  const backend: BackendInfo = await initBackend(opts.backend ?? config.backend);
+
+  const encoderDir = defaultEncoderDir(config, opts.baseDir);
+  emit({ type: 'status', phase: 'encoder', message: `loading f from ${encoderDir}` });
+  const { f } = loadEncoder(encoderDir, arch, `Train it first: dtn pretrain-f ${config.name in { digits: 1, 'digits-quick': 1 } ? `--preset ${config.name}` : '--config <file>'}`);
+
+  emit({ type: 'status', phase: 'data', message: 'loading source and target domains' });
+  const size = arch.imageSize;
+  const source = await loadDataSpec(config.source, { baseDir: opts.baseDir, size, channels: arch.sourceChannels, seed: config.seed });
+  const target = await loadDataSpec(config.target, { baseDir: opts.baseDir, size, channels: arch.targetChannels, seed: config.seed + 1 });
+  if (source.count < t.batchSize || target.count < t.batchSize) {
+    throw new Error(`train.batchSize ${t.batchSize} exceeds the data (${source.count} source, ${target.count} target images): lower it or add data`);
+  }
+
+  const dtn = new Dtn(config, f);
+  let sourceBatcher = new Batcher(source.count, t.batchSize, config.seed * 7919 + 1);
+  let targetBatcher = new Batcher(target.count, t.batchSize, config.seed * 7919 + 2);
+  let step = 0;
+  const previous = readRunInfo(runDir);
+  const resumedFrom = previous?.resumedFrom ?? [];
+  if (resume) {
+    const meta = await loadCheckpoint(resume.checkpoint, dtn);
+    if (meta.configHash !== hash) {
+      emit({ type: 'warning', message: `config differs from the one the checkpoint was trained with (${meta.configHash} -> ${hash})` });
+    }
+    sourceBatcher = Batcher.restore(meta.samplers.source as BatcherState);
+    targetBatcher = Batcher.restore(meta.samplers.target as BatcherState);
+    step = meta.step;
+    truncateMetricsAfter(runDir, step);
+    resumedFrom.push(resume.checkpoint);
+  }
+
+  const info: RunInfo = {
+    runId,
+    createdAt: previous?.createdAt ?? new Date().toISOString(),
+    updatedAt: new Date().toISOString(),
+    status: 'running',
+    seed: config.seed,
+    configHash: hash,
+    backend: backend.name,
+    backendReason: backend.reason,
+    device: backend.device,
+    versions: versions(),
+    totalSteps: t.steps,
+    lastStep: step,
+    resumedFrom,
+  };
+  writeJson(runDir, RUN_FILES.config, config);
+  writeJson(runDir, RUN_FILES.run, info);
+  emit({ type: 'started', runId, runDir, backend: backend.name, backendReason: backend.reason, device: backend.device, configHash: hash, startStep: step, totalSteps: t.steps });
+
+  const sampleInputs = firstImages(source, t.sampleCount);
+  const writeSample = async (): Promise<void> => {
+    const out = tf.tidy(() => dtn.generate(sampleInputs));
+    const pixels = (await out.data()) as Float32Array;
+    out.dispose();
+    const png = encodeGrid(
+      [
+        { pixels: sampleInputs.dataSync() as Float32Array, channels: arch.sourceChannels },
+        { pixels, channels: arch.targetChannels },
+      ],
+      t.sampleCount,
+      size,
+      size,
+    );
+    const file = samplePath(runDir, step);
+    writeFileAtomic(file, png);
+    emit({ type: 'sample', step, path: file });
+  };
+  const writeCheckpoint = async (): Promise<string> => {
+    const dir = await saveCheckpoint(runDir, dtn, {
+      step,
+      configHash: hash,
+      samplers: { source: sourceBatcher.state(), target: targetBatcher.state() },
+    });
+    pruneCheckpoints(runDir, t.keepCheckpoints);
+    info.lastStep = step;
+    info.updatedAt = new Date().toISOString();
+    writeJson(runDir, RUN_FILES.run, info);
+    emit({ type: 'checkpoint', step, path: dir });
+    return dir;
+  };
+
+  let reason: TrainResult['reason'] = 'completed';
+  let lastCheckpoint: string | undefined;
+  let intervalStart = Date.now();
+  let intervalSteps = 0;
+  try {
+    if (step === 0) await writeSample();
+    while (step < t.steps) {
+      if (opts.shouldStop?.()) {
+        reason = 'stopped';
+        break;
+      }
+      await opts.waitWhilePaused?.();
+      const xs = tf.tensor4d(gather(source, sourceBatcher.next()), [t.batchSize, size, size, arch.sourceChannels]);
+      const xt = tf.tensor4d(gather(target, targetBatcher.next()), [t.batchSize, size, size, arch.targetChannels]);
+      const losses = dtn.step(xs, xt);
+      xs.dispose();
+      xt.dispose();
+      step++;
+      intervalSteps++;
+      if (step % t.logEvery === 0 || step === t.steps) {
+        const loss = await readLosses(losses);
+        const seconds = (Date.now() - intervalStart) / 1000;
+        const record: MetricsRecord = {
+          step,
+          loss,
+          msPerStep: (seconds * 1000) / intervalSteps,
+          imgPerSec: (intervalSteps * t.batchSize) / Math.max(seconds, 1e-9),
+          time: new Date().toISOString(),
+        };
+        for (const [k, v] of Object.entries(loss)) {
+          if (v !== null && !Number.isFinite(v)) throw new Error(`loss ${k} became ${v} at step ${step}: lower train.learningRate or check the data`);
+        }
+        appendMetrics(runDir, record);
+        emit({ type: 'metrics', record, totalSteps: t.steps });
+        intervalStart = Date.now();
+        intervalSteps = 0;
+      } else {
+        disposeLosses(losses);
+      }
+      if (step % t.sampleEvery === 0 || step === t.steps) await writeSample();
+      if (step % t.checkpointEvery === 0 && step !== t.steps) lastCheckpoint = await writeCheckpoint();
+    }
+    if (lastCheckpoint === undefined || !lastCheckpoint.endsWith(String(step).padStart(8, '0'))) lastCheckpoint = await writeCheckpoint();
+    info.status = reason;
+  } catch (err) {
+    info.status = 'failed';
+    info.error = err instanceof Error ? err.message : String(err);
+    throw err;
+  } finally {
+    info.updatedAt = new Date().toISOString();
+    writeJson(runDir, RUN_FILES.run, info);
+    sampleInputs.dispose();
+    dtn.dispose();
+    f.params.dispose();
+  }
+  emit({ type: 'done', reason, step, runDir, checkpoint: lastCheckpoint });
+  return { runDir, step, reason, checkpoint: lastCheckpoint };
+}
+
+function firstImages(set: ImageSet, n: number): tf.Tensor4D {
+  const per = set.height * set.width * set.channels;
+  const count = Math.min(n, set.count);
+  return tf.tensor4d(set.images.slice(0, count * per), [count, set.height, set.width, set.channels]);
+}

@@ -1,0 +1,70 @@
+import { strict as assert } from 'node:assert';
+import { digitFonts, renderSyntheticDigits } from '../../../src/trainer/data/syntheticDigits';
+
+describe('renderSyntheticDigits', () => {
+  const a = renderSyntheticDigits({ count: 200, seed: 7 });
+
+  it('renders labelled 32x32 RGB images in [-1, 1]', () => {
+    assert.deepEqual([a.count, a.height, a.width, a.channels], [200, 32, 32, 3]);
+    assert.equal(a.images.length, 200 * 32 * 32 * 3);
+    let min = Infinity, max = -Infinity;
+    for (const v of a.images) { min = Math.min(min, v); max = Math.max(max, v); }
+    assert.ok(min >= -1 && max <= 1 && max - min > 1.5, `${min}..${max}`);
+  });
+
+  it('balances the classes in every block of ten, in shuffled order', () => {
+    const labels = Array.from(a.labels!);
+    for (let b = 0; b < 200; b += 10) assert.deepEqual(labels.slice(b, b + 10).sort(), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    assert.notDeepEqual(labels.slice(0, 10), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+
+  it('is byte-identical for the same seed, and a prefix does not depend on count', () => {
+    const b = renderSyntheticDigits({ count: 200, seed: 7 });
+    assert.ok(Buffer.from(a.images.buffer).equals(Buffer.from(b.images.buffer)));
+    assert.deepEqual(b.labels, a.labels);
+    const c = renderSyntheticDigits({ count: 30, seed: 7 });
+    assert.ok(Buffer.from(c.images.buffer).equals(Buffer.from(a.images.buffer, 0, c.images.byteLength)));
+  });
+
+  it('differs for a different seed', () => {
+    const d = renderSyntheticDigits({ count: 200, seed: 8 });
+    assert.notDeepEqual(d.labels, a.labels);
+    let same = 0;
+    for (let i = 0; i < d.images.length; i++) if (d.images[i] === a.images[i]) same++;
+    assert.ok(same < d.images.length * 0.05, `${same} equal values`);
+  });
+
+  it('draws a visible digit: every image has real contrast', () => {
+    const plane = 32 * 32 * 3;
+    for (let i = 0; i < a.count; i++) {
+      const img = a.images.subarray(i * plane, (i + 1) * plane);
+      let lo = Infinity, hi = -Infinity;
+      for (const v of img) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+      assert.ok(hi - lo > 0.3, `image ${i} is nearly flat`);
+    }
+  });
+
+  it('uses many distinct images and every bundled font family', () => {
+    const fonts = digitFonts();
+    assert.ok(fonts.length >= 15, fonts.join(', '));
+    for (const f of ['Oswald', 'Bebas Neue', 'Roboto Slab', 'Archivo Black', 'Courier Prime', 'DejaVu Sans', 'DejaVu Serif', 'DejaVu SansMono', 'DejaVu SansCondensed']) {
+      assert.ok(fonts.some((x) => x.includes(f)), `missing ${f}`);
+    }
+    const plane = 32 * 32 * 3;
+    const seen = new Set<string>();
+    for (let i = 0; i < a.count; i++) seen.add(Buffer.from(a.images.buffer, i * plane * 4, plane * 4).toString('base64'));
+    assert.equal(seen.size, a.count);
+  });
+
+  it('honours size', () => {
+    const s = renderSyntheticDigits({ count: 3, seed: 1, size: 20 });
+    assert.deepEqual([s.height, s.width, s.images.length], [20, 20, 3 * 20 * 20 * 3]);
+  });
+
+  it('renders fast enough for 20,000 images in well under a minute', () => {
+    const t = performance.now();
+    renderSyntheticDigits({ count: 300, seed: 3 });
+    const perThousand = ((performance.now() - t) / 300) * 1000;
+    assert.ok(perThousand < 1500, `${perThousand.toFixed(0)} ms per 1000`);
+  });
+});
