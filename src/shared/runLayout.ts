@@ -45,5 +45,7 @@ export interface RunInfo {
   totalSteps: number;
   lastStep: number;
   resumedFrom: string[];
+  /** Folder the config's relative paths (data, encoder) resolve against. */
+  baseDir: string;
   error?: string;
 }

@@ -8,6 +8,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-backend-cpu';
 import type { BackendChoice } from '../shared/config';
+import { installCpuChannelOps } from './kernels/cpuChannelOps';
+import { installFastCpuConv } from './kernels/cpuConv';
 import { installFastCpuConvBackpropFilter } from './kernels/cpuConvBackpropFilter';
 
 export interface BackendInfo {
@@ -75,6 +77,8 @@ interface GpuAdapterLike {
 async function useCpu(reason: string): Promise<BackendInfo> {
   await tf.setBackend('cpu');
   installFastCpuConvBackpropFilter();
+  installCpuChannelOps();
+  installFastCpuConv();
   return { name: 'cpu', device: `${require('node:os').cpus()[0]?.model ?? 'CPU'} (pure JS)`, reason };
 }
 

@@ -13,7 +13,9 @@ import { DataError } from './data/imageSet';
 import { encoderExists } from './encoderStore';
 import { pretrainEncoder } from './pretrain';
 import { createReporter, type Reporter } from './reporter';
-import { defaultEncoderDir, train } from './train';
+import { RUN_FILES } from '../shared/runLayout';
+import { readRunInfo } from './runDir';
+import { defaultEncoderDir, resolveResume, train } from './train';
 
 function int(name: string) {
   return (v: string): number => {
@@ -73,9 +75,16 @@ function stopControls(reporter: Reporter, listenStdin: boolean) {
   return { shouldStop: () => stop, waitWhilePaused: async () => pausePromise };
 }
 
+/** `--resume` alone: train on with the config the run was started with. */
+function configOfRun(resume: string): ResolvedConfig {
+  const { runDir } = resolveResume(resume);
+  const resolved = readConfigFile(path.join(runDir, RUN_FILES.config));
+  return { ...resolved, baseDir: readRunInfo(runDir)?.baseDir ?? process.cwd() };
+}
+
 async function runTrain(opts: CommonOpts & { runDir?: string; steps?: number; resume?: string }): Promise<void> {
   const reporter = createReporter(Boolean(opts.json));
-  const resolved = resolve(opts, opts.resume ? undefined : undefined);
+  const resolved = !opts.preset && !opts.config && opts.resume ? configOfRun(opts.resume) : resolve(opts);
   if (opts.steps !== undefined) resolved.config.train.steps = opts.steps;
   const controls = stopControls(reporter, Boolean(opts.json) && !process.stdin.isTTY);
   const result = await train({ ...resolved, runDir: opts.runDir, resume: opts.resume, backend: opts.backend, emit: reporter.emit, ...controls });

@@ -113,6 +113,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     totalSteps: t.steps,
     lastStep: step,
     resumedFrom,
+    baseDir: opts.baseDir,
   };
   writeJson(runDir, RUN_FILES.config, config);
   writeJson(runDir, RUN_FILES.run, info);

@@ -3,31 +3,13 @@
  * weight over the whole batch through TensorBuffer.get (several multiplies and a bounds check per
  * element), which makes conv training on CPU minutes per step. This one walks the output gradient
  * once and accumulates outer products into contiguous filter rows, so the inner loop is a plain
- * multiply-add over output channels. NCHW and dilations fall back to the stock kernel.
+ * multiply-add over output channels. NCHW falls back to the stock kernel.
  */
-import {
-  backend_util,
-  Conv2DBackpropFilter,
-  getKernel,
-  registerKernel,
-  unregisterKernel,
-  type Conv2DBackpropFilterAttrs,
-  type KernelConfig,
-  type KernelFunc,
-  type TensorInfo,
-} from '@tensorflow/tfjs-core';
-
-interface CpuBackendLike {
-  data: { get(id: object): { values: ArrayLike<number> } };
-  makeTensorInfo(shape: number[], dtype: 'float32', values: Float32Array): TensorInfo;
-}
+import { backend_util, Conv2DBackpropFilter, type Conv2DBackpropFilterAttrs, type TensorInfo } from '@tensorflow/tfjs-core';
+import { overrideKernel } from './overrideKernel';
 
 /** dW[wR, wC, d1, d2] = sum over b, yR, yC of x[b, xR, xC, d1] * dy[b, yR, yC, d2]. */
-export function conv2dBackpropFilterNHWC(
-  x: ArrayLike<number>,
-  dy: ArrayLike<number>,
-  info: backend_util.Conv2DInfo,
-): Float32Array {
+export function conv2dBackpropFilterNHWC(x: ArrayLike<number>, dy: ArrayLike<number>, info: backend_util.Conv2DInfo): Float32Array {
   const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels } = info;
   const { strideHeight, strideWidth, filterHeight, filterWidth } = info;
   const top = info.padInfo.top;
@@ -59,31 +41,15 @@ export function conv2dBackpropFilterNHWC(
   return dw;
 }
 
-let installed = false;
-
 /** Replaces the cpu backend's Conv2DBackpropFilter; idempotent. Call after the backend is registered. */
 export function installFastCpuConvBackpropFilter(): void {
-  if (installed) return;
-  const stock = getKernel(Conv2DBackpropFilter, 'cpu');
-  if (!stock) return;
-  const kernelFunc: KernelFunc = (args) => {
+  overrideKernel(Conv2DBackpropFilter, 'cpu', (args, backend) => {
     const attrs = args.attrs as unknown as Conv2DBackpropFilterAttrs;
-    if (attrs.dataFormat === 'NCHW') return stock.kernelFunc(args);
+    if (attrs.dataFormat === 'NCHW') return undefined;
     const { x, dy } = args.inputs as { x: TensorInfo; dy: TensorInfo };
-    const backend = args.backend as unknown as CpuBackendLike;
-    const info = backend_util.computeConv2DInfo(
-      x.shape as [number, number, number, number],
-      attrs.filterShape,
-      attrs.strides,
-      1,
-      attrs.pad,
-      attrs.dimRoundingMode,
-    );
+    if (x.dtype !== 'float32' || dy.dtype !== 'float32') return undefined;
+    const info = backend_util.computeConv2DInfo(x.shape as [number, number, number, number], attrs.filterShape, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode);
     const dw = conv2dBackpropFilterNHWC(backend.data.get(x.dataId).values, backend.data.get(dy.dataId).values, info);
     return backend.makeTensorInfo(info.filterShape, 'float32', dw);
-  };
-  const config: KernelConfig = { kernelName: Conv2DBackpropFilter, backendName: 'cpu', kernelFunc };
-  unregisterKernel(Conv2DBackpropFilter, 'cpu');
-  registerKernel(config);
-  installed = true;
+  });
 }

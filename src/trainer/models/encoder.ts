@@ -40,7 +40,8 @@ export class Encoder {
   /** f(x): [B, H, W, C] -> [B, E]. Inputs with other channel counts are converted first. */
   embed(x: tf.Tensor4D, mode: ForwardMode = { training: false }): tf.Tensor2D {
     return tf.tidy(() => {
-      let h = matchChannels(x, this.inputChannels);
+      // Grey input reaches the first conv as is: Conv folds the replication into its filter.
+      let h = x.shape[3] === 1 ? x : matchChannels(x, this.inputChannels);
       this.convs.forEach((conv, i) => {
         h = tf.relu(this.norms[i].apply(conv.apply(h), mode));
       });

@@ -66,7 +66,13 @@ export class Conv {
   }
 
   apply(x: tf.Tensor4D): tf.Tensor4D {
-    const y = tf.conv2d(x, this.kernel as tf.Tensor4D, this.stride, this.padding);
+    const inChannels = this.kernel.shape[2] as number;
+    // A grey image fed to an RGB filter: conv(replicate(x), W) = conv(x, sum over input channels
+    // of W), exactly, without materialising (and back-propagating through) the replicated image.
+    const kernel =
+      x.shape[3] === 1 && inChannels > 1 ? tf.sum(this.kernel, 2, true) : x.shape[3] === inChannels ? this.kernel : undefined;
+    if (!kernel) throw new Error(`conv expects ${inChannels} input channels, got ${x.shape[3]}`);
+    const y = tf.conv2d(x, kernel as tf.Tensor4D, this.stride, this.padding);
     return this.bias ? tf.add(y, this.bias) : y;
   }
 }
