@@ -84,6 +84,9 @@ async function useCpu(reason: string): Promise<BackendInfo> {
 
 /** Selects and initialises the backend; throws BackendError (with the fix) if an explicit choice fails. */
 export async function initBackend(choice: BackendChoice): Promise<BackendInfo> {
+  // Production mode: no "install tfjs-node" banner and no debug-mode checks; the backend we use
+  // and why is reported through BackendInfo instead.
+  tf.env().set('PROD', true);
   switch (choice) {
     case 'cpu':
       return useCpu('requested with --backend cpu');
