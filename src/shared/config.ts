@@ -90,6 +90,27 @@ export const EncoderSchema = z
   })
   .strict();
 
+export const EvalSchema = z
+  .object({
+    every: z.number().int().nonnegative().default(0).describe('Steps between evaluations during training; 0 = with every checkpoint.'),
+    count: positiveInt.default(1000).describe('Held-out labelled source images to translate and score.'),
+    source: DataSpecSchema.optional().describe(
+      'Held-out labelled source images. Default: synthetic digits with a seed no training image uses (synthetic sources only).',
+    ),
+    classifier: z
+      .object({
+        path: z.string().min(1).optional().describe('Folder written by `dtn train-classifier`. Default: .dtn/classifiers/<config name>.'),
+        widths: z.array(positiveInt).length(3).default([16, 32, 64]),
+        embeddingSize: positiveInt.default(64),
+        steps: positiveInt.default(800),
+      })
+      .strict()
+      .default({ widths: [16, 32, 64], embeddingSize: 64, steps: 800 })
+      .describe('The target-domain classifier that labels G(x) (the paper\'s translation accuracy).'),
+  })
+  .strict();
+export type EvalConfig = z.infer<typeof EvalSchema>;
+
 export const DtnConfigSchema = z
   .object({
     $schema: z.string().optional(),
@@ -103,6 +124,7 @@ export const DtnConfigSchema = z
     target: DataSpecSchema.describe('Target domain T.'),
     losses: LossSchema.default(LossSchema.parse({})),
     train: TrainSchema.default(TrainSchema.parse({})),
+    eval: EvalSchema.default(EvalSchema.parse({})),
   })
   .strict();
 export type DtnConfig = z.infer<typeof DtnConfigSchema>;

@@ -37,6 +37,7 @@ export const PRESETS = {
     target: { kind: 'mnist-package' },
     losses: { alpha: 15, beta: 15, gamma: 0 },
     train: { steps: 600, batchSize: 32, sampleEvery: 50, checkpointEvery: 200, logEvery: 5 },
+    eval: { count: 500, classifier: { widths: [8, 16, 32], embeddingSize: 32, steps: 500 } },
   },
 } satisfies Record<string, DtnConfigInput>;
 

@@ -19,6 +19,16 @@ export const LossesSchema = z.object({
 });
 export type Losses = z.infer<typeof LossesSchema>;
 
+/** The paper's quality metrics on held-out source images (see src/trainer/eval). */
+export const EvalSummarySchema = z.object({
+  /** Share of G(x) that the target-domain classifier labels as x's source label. */
+  accuracy: z.number().min(0).max(1),
+  /** Mean d(f(x), f(G(x))). */
+  fConstancy: z.number().nonnegative(),
+  count: z.number().int().positive(),
+});
+export type EvalSummary = z.infer<typeof EvalSummarySchema>;
+
 /** One line of metrics.jsonl, and the payload of a `metrics` message. */
 export const MetricsRecordSchema = z.object({
   step: z.number().int().nonnegative(),
@@ -26,6 +36,8 @@ export const MetricsRecordSchema = z.object({
   msPerStep: z.number().nonnegative(),
   imgPerSec: z.number().nonnegative(),
   time: z.string(),
+  /** Present on steps where the run was evaluated. */
+  eval: EvalSummarySchema.optional(),
 });
 export type MetricsRecord = z.infer<typeof MetricsRecordSchema>;
 

@@ -11,6 +11,8 @@ export const RUN_FILES = {
 
 export const DEFAULT_RUN_ROOT = path.join('.dtn', 'runs');
 export const DEFAULT_ENCODER_ROOT = path.join('.dtn', 'encoders');
+export const DEFAULT_CLASSIFIER_ROOT = path.join('.dtn', 'classifiers');
+export const DEFAULT_ABLATION_ROOT = path.join('.dtn', 'ablations');
 
 /** step-00001234: fixed width so names sort by step. */
 export function stepName(step: number): string {

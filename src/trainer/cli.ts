@@ -13,9 +13,14 @@ import { DataError } from './data/imageSet';
 import { encoderExists } from './encoderStore';
 import { pretrainEncoder } from './pretrain';
 import { createReporter, type Reporter } from './reporter';
+import { initBackend } from './backend';
+import { loadDataSpec } from './data/loadDataSpec';
+import { runAblation } from './eval/ablate';
+import { classifierArchitecture, classifierExists, defaultClassifierDir, saveClassifier, trainClassifier } from './eval/classifier';
+import { evaluateCheckpoint, reportMarkdown, writeReport } from './eval/evalCheckpoint';
 import { RUN_FILES } from '../shared/runLayout';
-import { readRunInfo } from './runDir';
-import { defaultEncoderDir, resolveResume, train } from './train';
+import { readMetrics, readRunInfo } from './runDir';
+import { defaultEncoderDir, resolveResume, train, type TrainResult } from './train';
 
 function int(name: string) {
   return (v: string): number => {
@@ -82,7 +87,7 @@ function configOfRun(resume: string): ResolvedConfig {
   return { ...resolved, baseDir: readRunInfo(runDir)?.baseDir ?? process.cwd() };
 }
 
-async function runTrain(opts: CommonOpts & { runDir?: string; steps?: number; resume?: string }): Promise<void> {
+async function runTrain(opts: CommonOpts & { runDir?: string; steps?: number; resume?: string }): Promise<TrainResult> {
   const reporter = createReporter(Boolean(opts.json));
   const resolved = !opts.preset && !opts.config && opts.resume ? configOfRun(opts.resume) : resolve(opts);
   if (opts.steps !== undefined) resolved.config.train.steps = opts.steps;
@@ -92,6 +97,7 @@ async function runTrain(opts: CommonOpts & { runDir?: string; steps?: number; re
   if (!opts.json) {
     process.stderr.write(`\nRun ${result.reason} at step ${result.step}.\n  run folder: ${result.runDir}\n  samples:    ${path.join(result.runDir, 'samples')}\n  checkpoint: ${result.checkpoint}\n`);
   }
+  return result;
 }
 
 async function runPretrain(opts: CommonOpts & { out?: string; steps?: number }): Promise<void> {
@@ -109,17 +115,71 @@ async function runPretrain(opts: CommonOpts & { out?: string; steps?: number }):
   reporter.emit({ type: 'status', phase: 'pretrain-f', message: `encoder saved to ${result.dir} (held-out accuracy ${(result.heldOutAccuracy * 100).toFixed(1)}%)` });
 }
 
+/** pretrain-f and train-classifier once (skipped when their folders exist), then train digits-quick. */
 async function runDemo(opts: { backend?: BackendChoice; steps?: number; runDir?: string }): Promise<void> {
   const reporter = createReporter(false);
-  const resolved = presetConfig('digits-quick');
-  if (!encoderExists(defaultEncoderDir(resolved.config, resolved.baseDir))) {
-    reporter.note('step 1/2: pretraining f, the digit encoder, on synthetic street digits');
+  const started = Date.now();
+  const { config, baseDir } = presetConfig('digits-quick');
+  const encoderDir = defaultEncoderDir(config, baseDir);
+  if (!encoderExists(encoderDir)) {
+    reporter.note('step 1/3: pretraining f, the digit encoder, on synthetic street digits');
     await runPretrain({ preset: 'digits-quick', backend: opts.backend });
-  } else {
-    reporter.note(`step 1/2: using the encoder in ${defaultEncoderDir(resolved.config, resolved.baseDir)}`);
-  }
-  reporter.note('step 2/2: training the DTN (synthetic street digits -> MNIST)');
-  await runTrain({ preset: 'digits-quick', backend: opts.backend, steps: opts.steps, runDir: opts.runDir });
+  } else reporter.note(`step 1/3: using the encoder in ${encoderDir}`);
+  const classifierDir = defaultClassifierDir(config, baseDir);
+  if (!classifierExists(classifierDir)) {
+    reporter.note('step 2/3: training the MNIST classifier that scores translations');
+    await runTrainClassifier({ preset: 'digits-quick', backend: opts.backend });
+  } else reporter.note(`step 2/3: using the classifier in ${classifierDir}`);
+  reporter.note('step 3/3: training the DTN (synthetic street digits -> MNIST)');
+  const result = await runTrain({ preset: 'digits-quick', backend: opts.backend, steps: opts.steps, runDir: opts.runDir });
+  const evaluated = readMetrics(result.runDir).filter((r) => r.eval);
+  const last = evaluated.at(-1);
+  const minutes = ((Date.now() - started) / 60000).toFixed(1);
+  process.stderr.write(
+    `\nDemo finished in ${minutes} min.${last?.eval ? ` Translation accuracy at step ${last.step}: ${(last.eval.accuracy * 100).toFixed(1)}% of ${last.eval.count} held-out street digits are read as their own digit by the MNIST classifier.` : ''}\n` +
+      `Open the sample grids (source row above its translation): ${path.join(result.runDir, RUN_FILES.samples)}\n`,
+  );
+}
+
+async function runTrainClassifier(opts: CommonOpts & { out?: string; steps?: number }): Promise<void> {
+  const reporter = createReporter(Boolean(opts.json));
+  const { config, baseDir } = resolve(opts);
+  const backend = await initBackend(opts.backend ?? config.backend);
+  reporter.emit({ type: 'status', phase: 'backend', message: `${backend.name} on ${backend.device}` });
+  const arch = classifierArchitecture(config);
+  reporter.emit({ type: 'status', phase: 'data', message: 'loading labelled target images' });
+  const data = loadDataSpec(config.target, { baseDir, size: arch.imageSize, channels: arch.sourceChannels, seed: config.seed });
+  const steps = opts.steps ?? config.eval.classifier.steps;
+  const trained = await trainClassifier(data, arch, {
+    steps,
+    seed: config.seed,
+    onProgress: (step, total, loss) => reporter.progress('train classifier', step, total, `loss ${loss.toFixed(3)}`),
+  });
+  reporter.finish();
+  const dir = opts.out ? path.resolve(opts.out) : defaultClassifierDir(config, baseDir);
+  await saveClassifier(dir, trained.model, { trainedOn: data.origin, steps, testAccuracy: trained.testAccuracy, testCount: trained.testCount });
+  reporter.emit({
+    type: 'status',
+    phase: 'train-classifier',
+    message: `classifier saved to ${dir} (accuracy on ${trained.testCount} held-out target images: ${(trained.testAccuracy * 100).toFixed(2)}%)`,
+  });
+}
+
+async function runEval(opts: { checkpoint: string; backend?: BackendChoice; json?: boolean }): Promise<void> {
+  const report = await evaluateCheckpoint(opts.checkpoint, opts.backend);
+  const file = writeReport(report);
+  if (opts.json) process.stdout.write(`${JSON.stringify(report)}\n`);
+  else process.stdout.write(`${reportMarkdown(report)}\nReport written to ${file}\n`);
+}
+
+async function runAblate(opts: CommonOpts & { steps?: number; out?: string }): Promise<void> {
+  const reporter = createReporter(Boolean(opts.json));
+  const { config, baseDir } = resolve(opts);
+  if (opts.steps !== undefined) config.train.steps = opts.steps;
+  const result = await runAblation({ config, baseDir, out: opts.out, backend: opts.backend, emit: reporter.emit });
+  reporter.finish();
+  if (opts.json) process.stdout.write(`${JSON.stringify({ dir: result.dir, rows: result.rows })}\n`);
+  else process.stdout.write(`${result.markdown}\nTables written to ${result.dir}/ablation.{md,csv}\n`);
 }
 
 function describeError(err: unknown): TrainerMessage & { type: 'error' } {
@@ -129,7 +189,7 @@ function describeError(err: unknown): TrainerMessage & { type: 'error' } {
   return { type: 'error', message: e?.message ?? String(err), fix: e?.fix, file: e?.file ?? e?.dir };
 }
 
-function action<T>(fn: (opts: T) => Promise<void>) {
+function action<T>(fn: (opts: T) => Promise<unknown>) {
   return async (opts: T & { json?: boolean }) => {
     try {
       await fn(opts);
@@ -174,6 +234,38 @@ program
   .addOption(backendOption())
   .option('--json', 'one protocol message per stdout line')
   .action(action(runPretrain));
+
+program
+  .command('train-classifier')
+  .description('train the target-domain classifier that scores translations (once; reused by eval and training)')
+  .addOption(new Option('--preset <name>', 'built-in configuration').choices(PRESET_NAMES))
+  .option('--config <file>', 'a *.dtn.json configuration file')
+  .option('--out <dir>', 'classifier folder (default .dtn/classifiers/<config name>)')
+  .option('--steps <n>', 'training steps', int('--steps'))
+  .option('--seed <n>', 'override the config seed', int('--seed'))
+  .addOption(backendOption())
+  .option('--json', 'one protocol message per stdout line')
+  .action(action(runTrainClassifier));
+
+program
+  .command('eval')
+  .description('translation accuracy, confusion matrix and f-constancy of a checkpoint')
+  .requiredOption('--checkpoint <dir>', 'a checkpoint folder, or a run folder (its newest checkpoint)')
+  .addOption(backendOption())
+  .option('--json', 'print the report as JSON')
+  .action(action(runEval));
+
+program
+  .command('ablate')
+  .description("the paper's ablation: the same seed and steps without L_TID, L_CONST, L_GANG+L_D, L_CONST+L_TID")
+  .addOption(new Option('--preset <name>', 'built-in configuration').choices(PRESET_NAMES))
+  .option('--config <file>', 'a *.dtn.json configuration file')
+  .option('--steps <n>', 'steps per variant', int('--steps'))
+  .option('--seed <n>', 'override the config seed', int('--seed'))
+  .option('--out <dir>', 'ablation folder (default .dtn/ablations/<id>)')
+  .addOption(backendOption())
+  .option('--json', 'one protocol message per stdout line')
+  .action(action(runAblate));
 
 program
   .command('demo')

@@ -26,6 +26,17 @@ function jsonReporter(): Reporter {
   };
 }
 
+/** Not a terminal (a log file, CI): a plain line at most every 10 s instead of a redrawn bar. */
+function lineProgress() {
+  let last = 0;
+  return (label: string, step: number, total: number, detail: string) => {
+    const now = Date.now();
+    if (step !== total && now - last < 10_000) return;
+    last = now;
+    process.stderr.write(`${label} ${step}/${total} | ${detail}\n`);
+  };
+}
+
 function humanReporter(): Reporter {
   let bar: cliProgress.SingleBar | undefined;
   let barLabel = '';
@@ -34,12 +45,14 @@ function humanReporter(): Reporter {
     bar = undefined;
     process.stderr.write(`${text}\n`);
   };
+  const plain = process.stderr.isTTY ? undefined : lineProgress();
   const progress = (label: string, step: number, total: number, detail: string) => {
+    if (plain) return plain(label, step, total, detail);
     if (!bar || barLabel !== label) {
       bar?.stop();
       barLabel = label;
       bar = new cliProgress.SingleBar(
-        { format: `${label} [{bar}] {value}/{total} | {detail} | ETA {eta_formatted}`, stream: process.stderr, etaBuffer: 20, noTTYOutput: true, notTTYSchedule: 10000 },
+        { format: `${label} [{bar}] {value}/{total} | {detail} | ETA {eta_formatted}`, stream: process.stderr, etaBuffer: 20 },
         cliProgress.Presets.shades_classic,
       );
       bar.start(total, step, { detail });

@@ -28,7 +28,11 @@ export async function writeTensorFolder<M>(dir: string, tensors: Map<string, tf.
   const chunks: Buffer[] = [];
   let offset = 0;
   for (const [name, t] of tensors) {
-    const values = (await t.data()) as Float32Array;
+    // The format is float32 only. Non-float tensors (the optimisers' int32 iteration counter)
+    // must be converted by value: writing an Int32Array's raw bytes and reading them back as
+    // float32 turned iteration 3 into 4e-45, i.e. 0, so a resumed Adam restarted its bias correction.
+    const data = await t.data();
+    const values = data instanceof Float32Array ? data : Float32Array.from(data as ArrayLike<number>);
     const bytes = Buffer.from(values.buffer, values.byteOffset, values.byteLength);
     entries.push({ name, shape: t.shape, offset, length: values.length });
     chunks.push(Buffer.from(bytes)); // copy: the backend may reuse its buffer

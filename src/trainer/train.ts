@@ -19,11 +19,16 @@ import { loadEncoder } from './encoderStore';
 import { appendMetrics, newRunId, readRunInfo, truncateMetricsAfter, writeJson } from './runDir';
 import { encodeGrid, writeFileAtomic } from './sampleGrid';
 import { versions } from './versions';
+import { classifierExists, defaultClassifierDir, loadClassifier } from './eval/classifier';
+import { evaluateTranslation, loadHeldOutSource } from './eval/evaluate';
+import type { Encoder } from './models/encoder';
 
 export interface TrainOptions {
   config: DtnConfig;
   /** Folder that relative paths in the config are resolved against. */
   baseDir: string;
+  /** Where the config came from (`preset <name>` or a file path; see ResolvedConfig), for fix hints. */
+  origin?: string;
   runDir?: string;
   resume?: string;
   backend?: BackendChoice;
@@ -71,7 +76,12 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
 
   const encoderDir = defaultEncoderDir(config, opts.baseDir);
   emit({ type: 'status', phase: 'encoder', message: `loading f from ${encoderDir}` });
-  const { f } = loadEncoder(encoderDir, arch, `Train it first: dtn pretrain-f ${config.name in { digits: 1, 'digits-quick': 1 } ? `--preset ${config.name}` : '--config <file>'}`);
+  // Name the command that writes the encoder this run looks for. A config file that extends a
+  // preset keeps the preset's name, but `--preset <name>` would train a different encoder (the
+  // preset's, under the current folder): only suggest it for runs that came from the preset.
+  const fromPreset = opts.origin === undefined ? config.name in { digits: 1, 'digits-quick': 1 } : opts.origin.startsWith('preset ');
+  const pretrainArgs = fromPreset ? `--preset ${config.name}` : `--config ${opts.origin ?? '<file>'} --out ${encoderDir}`;
+  const { f } = loadEncoder(encoderDir, arch, `Train it first: dtn pretrain-f ${pretrainArgs}`);
 
   emit({ type: 'status', phase: 'data', message: 'loading source and target domains' });
   const size = arch.imageSize;
@@ -119,6 +129,9 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   writeJson(runDir, RUN_FILES.run, info);
   emit({ type: 'started', runId, runDir, backend: backend.name, backendReason: backend.reason, device: backend.device, configHash: hash, startStep: step, totalSteps: t.steps });
 
+  const evaluator = prepareEvaluation(config, opts.baseDir, emit);
+  const evalEvery = config.eval.every || t.checkpointEvery;
+
   const sampleInputs = firstImages(source, t.sampleCount);
   const writeSample = async (): Promise<void> => {
     const out = tf.tidy(() => dtn.generate(sampleInputs));
@@ -158,6 +171,9 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   try {
     if (step === 0) await writeSample();
     while (step < t.steps) {
+      // Let the event loop run: on the cpu backend every await in a step resolves as a microtask,
+      // so without this, stdin commands (stop/pause from the extension) and SIGINT/SIGTERM were
+      // only handled after the last step, i.e. Stop and Ctrl-C did nothing during training.
       if (opts.shouldStop?.()) {
         reason = 'stopped';
         break;
@@ -170,7 +186,8 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
       xt.dispose();
       step++;
       intervalSteps++;
-      if (step % t.logEvery === 0 || step === t.steps) {
+      const evalNow = evaluator !== undefined && (step % evalEvery === 0 || step === t.steps);
+      if (step % t.logEvery === 0 || step === t.steps || evalNow) {
         const loss = await readLosses(losses);
         const seconds = (Date.now() - intervalStart) / 1000;
         const record: MetricsRecord = {
@@ -180,6 +197,16 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
           imgPerSec: (intervalSteps * t.batchSize) / Math.max(seconds, 1e-9),
           time: new Date().toISOString(),
         };
+        if (evalNow && evaluator) {
+          const { confusion: _c, ...summary } = await evaluateTranslation({
+            generate: (x) => dtn.generate(x),
+            f,
+            classifier: evaluator.classifier,
+            heldOut: evaluator.heldOut,
+            distance: config.losses.constDistance,
+          });
+          record.eval = summary;
+        }
         for (const [k, v] of Object.entries(loss)) {
           if (v !== null && !Number.isFinite(v)) throw new Error(`loss ${k} became ${v} at step ${step}: lower train.learningRate or check the data`);
         }
@@ -205,9 +232,28 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     sampleInputs.dispose();
     dtn.dispose();
     f.params.dispose();
+    evaluator?.classifier.params.dispose();
   }
   emit({ type: 'done', reason, step, runDir, checkpoint: lastCheckpoint });
   return { runDir, step, reason, checkpoint: lastCheckpoint };
+}
+
+/**
+ * Periodic evaluation needs a target classifier and labelled held-out source images; without
+ * either, training goes on and says what to do to get the metric.
+ */
+function prepareEvaluation(config: DtnConfig, baseDir: string, emit: TrainOptions['emit']): { classifier: Encoder; heldOut: ImageSet } | undefined {
+  const dir = defaultClassifierDir(config, baseDir);
+  if (!classifierExists(dir)) {
+    emit({ type: 'warning', message: `no target classifier at ${dir}: translation accuracy is not tracked. Run dtn train-classifier first to track it` });
+    return undefined;
+  }
+  const heldOut = loadHeldOutSource(config, baseDir);
+  if (!heldOut?.labels) {
+    emit({ type: 'warning', message: 'no labelled held-out source images: set eval.source in the config to track translation accuracy' });
+    return undefined;
+  }
+  return { classifier: loadClassifier(dir).model, heldOut };
 }
 
 function firstImages(set: ImageSet, n: number): tf.Tensor4D {

@@ -1,0 +1,36 @@
+/** The extension's settings (contributes.configuration in package.json), read in one place. */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { BackendChoice } from '../shared/config';
+import { DEFAULT_RUN_ROOT } from '../shared/runLayout';
+
+export const SECTION = 'dtn';
+
+function cfg() {
+  return vscode.workspace.getConfiguration(SECTION);
+}
+
+/** undefined = let the config file decide (`backend` in *.dtn.json, itself `auto` by default). */
+export function backendSetting(): BackendChoice | undefined {
+  const v = cfg().get<string>('backend', 'fromConfig');
+  return v === 'auto' || v === 'tensorflow' || v === 'webgpu' || v === 'cpu' ? v : undefined;
+}
+
+/** Absolute run root for a workspace folder. */
+export function runRoot(workspaceDir: string): string {
+  const v = cfg().get<string>('runRoot', DEFAULT_RUN_ROOT) || DEFAULT_RUN_ROOT;
+  return path.resolve(workspaceDir, v);
+}
+
+/** Least time between two sample-grid updates sent to the preview panel. */
+export function sampleIntervalMs(): number {
+  return Math.max(200, 1000 * cfg().get<number>('sampleInterval', 1));
+}
+
+export function chartSmoothing(): number {
+  return Math.min(0.99, Math.max(0, cfg().get<number>('chartSmoothing', 0.6)));
+}
+
+export function openDashboardOnStart(): boolean {
+  return cfg().get<boolean>('openDashboardOnStart', true);
+}

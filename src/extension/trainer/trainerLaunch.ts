@@ -1,0 +1,68 @@
+/** The command line that starts the bundled trainer; pure, so it is unit-tested. */
+import * as path from 'node:path';
+import type { BackendChoice } from '../../shared/config';
+
+export type TrainTarget =
+  | { kind: 'preset'; preset: string }
+  | { kind: 'config'; file: string }
+  /** A run folder (its newest checkpoint) or a checkpoint folder, with the config the run was started with. */
+  | { kind: 'resume'; from: string };
+
+export interface TrainerLaunch {
+  command: string;
+  args: string[];
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+}
+
+export interface LaunchContext {
+  /** <extensionPath>/dist/trainer/cli.js */
+  cliPath: string;
+  /** The Node binary: VS Code's own (process.execPath) with ELECTRON_RUN_AS_NODE, or plain node in tests. */
+  nodePath: string;
+  /** Workspace folder: .dtn/ (encoders, default runs) lands here. */
+  cwd: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+function targetArgs(target: TrainTarget): string[] {
+  switch (target.kind) {
+    case 'preset':
+      return ['--preset', target.preset];
+    case 'config':
+      return ['--config', target.file];
+    case 'resume':
+      return ['--resume', target.from];
+  }
+}
+
+function launch(ctx: LaunchContext, args: string[]): TrainerLaunch {
+  return {
+    command: ctx.nodePath,
+    args: [ctx.cliPath, ...args],
+    cwd: ctx.cwd,
+    // VS Code's binary is Electron: this makes it behave as plain Node (harmless for node itself).
+    env: { ...process.env, ...ctx.env, ELECTRON_RUN_AS_NODE: '1' },
+  };
+}
+
+export function trainLaunch(
+  ctx: LaunchContext,
+  opts: { target: TrainTarget; runDir?: string; backend?: BackendChoice; steps?: number },
+): TrainerLaunch {
+  const args = ['train', ...targetArgs(opts.target), '--json'];
+  if (opts.runDir && opts.target.kind !== 'resume') args.push('--run-dir', path.resolve(ctx.cwd, opts.runDir));
+  if (opts.backend) args.push('--backend', opts.backend);
+  if (opts.steps !== undefined) args.push('--steps', String(opts.steps));
+  return launch(ctx, args);
+}
+
+export function pretrainLaunch(
+  ctx: LaunchContext,
+  opts: { target: Exclude<TrainTarget, { kind: 'resume' }>; backend?: BackendChoice; steps?: number },
+): TrainerLaunch {
+  const args = ['pretrain-f', ...targetArgs(opts.target), '--json'];
+  if (opts.backend) args.push('--backend', opts.backend);
+  if (opts.steps !== undefined) args.push('--steps', String(opts.steps));
+  return launch(ctx, args);
+}

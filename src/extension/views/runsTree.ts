@@ -1,0 +1,61 @@
+/** "Runs" view: run folders under the run root of each workspace folder -> their checkpoints. */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { listCheckpointDirs, listRunDirs, readMetricsFile, readRunInfoFile } from '../../shared/runFiles';
+import { runRoot } from '../settings';
+
+export type RunsNode = { kind: 'run'; runDir: string } | { kind: 'checkpoint'; runDir: string; step: number; path: string };
+
+const STATUS_ICON: Record<string, string> = { running: 'sync~spin', completed: 'pass', stopped: 'debug-pause', failed: 'error', unknown: 'circle-outline' };
+
+export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<RunsNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+
+  constructor(private readonly liveRunDir: () => string | undefined) {}
+
+  refresh(): void {
+    this.changed.fire(undefined);
+  }
+
+  getChildren(node?: RunsNode): RunsNode[] {
+    if (!node) {
+      const roots = (vscode.workspace.workspaceFolders ?? []).map((f) => runRoot(f.uri.fsPath));
+      return [...new Set(roots)].flatMap((r) => listRunDirs(r)).map((runDir) => ({ kind: 'run', runDir }));
+    }
+    if (node.kind === 'run') {
+      return listCheckpointDirs(node.runDir)
+        .reverse()
+        .map((c) => ({ kind: 'checkpoint', runDir: node.runDir, step: c.step, path: c.path }));
+    }
+    return [];
+  }
+
+  getTreeItem(node: RunsNode): vscode.TreeItem {
+    if (node.kind === 'checkpoint') {
+      const item = new vscode.TreeItem(`step ${node.step}`, vscode.TreeItemCollapsibleState.None);
+      item.iconPath = new vscode.ThemeIcon('save');
+      item.contextValue = 'dtnCheckpoint';
+      item.tooltip = node.path;
+      return item;
+    }
+    const info = readRunInfoFile(node.runDir);
+    const live = this.liveRunDir() !== undefined && path.resolve(this.liveRunDir()!) === path.resolve(node.runDir);
+    // A run.json that says running without a live trainer here is a CLI run elsewhere, or one that died.
+    const status = live ? 'running' : (info?.status ?? 'unknown');
+    const last = info?.lastStep ?? readMetricsFile(node.runDir).at(-1)?.step ?? 0;
+    const item = new vscode.TreeItem(info?.runId ?? path.basename(node.runDir), vscode.TreeItemCollapsibleState.Collapsed);
+    item.description = `${status} · ${last}/${info?.totalSteps ?? '?'}`;
+    item.iconPath = new vscode.ThemeIcon(STATUS_ICON[status] ?? 'circle-outline');
+    item.contextValue = live ? 'dtnRunLive' : 'dtnRun';
+    item.tooltip = new vscode.MarkdownString(
+      `**${path.basename(node.runDir)}**\n\n${node.runDir}\n\nstatus ${status}${info?.backend ? ` · ${info.backend} on ${info.device}` : ''}${info?.error ? `\n\nerror: ${info.error}` : ''}`,
+    );
+    item.command = { command: 'dtn.openDashboard', title: 'Open Dashboard', arguments: [node] };
+    return item;
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}

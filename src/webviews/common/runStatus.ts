@@ -1,0 +1,17 @@
+/** How a run's status reads in a panel header. */
+import type { RunSummary } from '../../shared/webviewProtocol';
+
+export function statusText(run: RunSummary): string {
+  switch (run.status) {
+    case 'running':
+      return run.managed ? 'training' : 'running (elsewhere)';
+    case 'completed':
+      return 'completed';
+    case 'stopped':
+      return 'stopped';
+    case 'failed':
+      return 'failed';
+    default:
+      return 'unknown';
+  }
+}

@@ -1,0 +1,106 @@
+/** Dashboard webview: live loss charts, throughput and ETA of one run. */
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-badge/index.js';
+import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
+import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
+import '@vscode-elements/elements/dist/vscode-divider/index.js';
+import { formatDuration } from '../../shared/trainingProgress';
+import { DashboardInSchema, type DashboardIn, type DashboardOut } from '../../shared/webviewProtocol';
+import { statusText } from '../common/runStatus';
+import { onThemeChange } from '../common/theme';
+import { connect, el } from '../common/vscodeApi';
+import { accuracySeries, allLossSeries, applyInit, headline, initialModel, reduceDashboard, restoreUiState, type DashboardModel, type DashboardUiState } from './dashboardModel';
+import { LossCharts } from './lossCharts';
+
+let model: DashboardModel = initialModel;
+const bridge = connect<DashboardIn, DashboardOut, DashboardUiState>(DashboardInSchema, onMessage);
+let ui: DashboardUiState = restoreUiState(bridge.savedState());
+
+const app = document.getElementById('app')!;
+const header = el('header', { class: 'bar' });
+const title = el('h1', { id: 'run-id' }, 'DTN Dashboard');
+const badge = el('vscode-badge', { id: 'run-status' });
+const spacer = el('span', { class: 'spacer' });
+const btnSamples = el('vscode-button', { id: 'btn-samples', secondary: '' }, 'Samples');
+const btnOpen = el('vscode-button', { id: 'btn-open', secondary: '' }, 'Open Run…');
+const btnStop = el('vscode-button', { id: 'btn-stop' }, 'Stop (checkpoint)');
+header.append(title, badge, spacer, btnSamples, btnOpen, btnStop);
+
+const progressRow = el('section', { class: 'progress' });
+const progress = el('vscode-progress-bar', { id: 'progress', max: '1' });
+const stats = el('div', { class: 'stats', id: 'stats' });
+progressRow.append(progress, stats);
+
+const controls = el('section', { class: 'controls' });
+const smoothLabel = el('label', { for: 'smoothing' }, 'Smoothing');
+const smoothInput = el('input', { id: 'smoothing', type: 'range', min: '0', max: '0.99', step: '0.01' });
+const smoothValue = el('span', { class: 'smooth-value' });
+const logBox = el('vscode-checkbox', { id: 'log-scale', label: 'Log scale' });
+const device = el('span', { class: 'device', id: 'device' });
+controls.append(smoothLabel, smoothInput, smoothValue, logBox, device);
+
+const charts = el('section', { class: 'grid', id: 'charts' });
+const empty = el('section', { class: 'empty', id: 'empty' });
+empty.append(el('p', {}, 'No run to show yet. Start one with “DTN: Start Training”, or open a run folder.'), el('vscode-button', { id: 'btn-open-empty' }, 'Open Run…'));
+const errorBox = el('section', { class: 'error', id: 'run-error' });
+app.append(header, progressRow, errorBox, controls, charts, empty);
+
+const lossCharts = new LossCharts(charts);
+
+btnSamples.addEventListener('click', () => bridge.post({ type: 'openSamples' }));
+btnOpen.addEventListener('click', () => bridge.post({ type: 'openRun' }));
+empty.querySelector('#btn-open-empty')!.addEventListener('click', () => bridge.post({ type: 'openRun' }));
+btnStop.addEventListener('click', () => bridge.post({ type: 'stop' }));
+smoothInput.addEventListener('input', () => {
+  setUi({ ...ui, smoothing: Number(smoothInput.value) });
+});
+logBox.addEventListener('change', () => setUi({ ...ui, logScale: (logBox as HTMLElement & { checked: boolean }).checked }));
+onThemeChange(() => render());
+
+function setUi(next: DashboardUiState): void {
+  ui = next;
+  bridge.saveState(ui);
+  render();
+}
+
+function onMessage(msg: DashboardIn): void {
+  model = reduceDashboard(model, msg);
+  if (msg.type === 'init') {
+    ui = applyInit(ui, msg);
+    bridge.saveState(ui);
+  }
+  render();
+}
+
+function render(): void {
+  const run = model.run;
+  empty.hidden = !model.empty;
+  for (const e of [progressRow, controls, charts]) e.hidden = !run;
+  btnStop.hidden = !(run?.managed && run.status === 'running');
+  btnSamples.hidden = !run;
+  title.textContent = run ? run.runId : 'DTN Dashboard';
+  badge.hidden = !run;
+  badge.textContent = run ? statusText(run) : '';
+  errorBox.hidden = !run?.error;
+  errorBox.textContent = run?.error ? `Error: ${run.error}` : '';
+  const smoothing = ui.smoothing ?? 0.6;
+  smoothInput.value = String(smoothing);
+  smoothValue.textContent = smoothing.toFixed(2);
+  (logBox as HTMLElement & { checked: boolean }).checked = ui.logScale;
+  if (!run) return;
+  device.textContent = run.backend ? `${run.backend} · ${run.device ?? ''}` : '';
+  const h = headline(model)!;
+  (progress as HTMLElement & { value: number }).value = h.progress;
+  const parts = [
+    `step ${h.step} / ${h.totalSteps}`,
+    h.imgPerSec !== undefined ? `${h.imgPerSec.toFixed(1)} img/s` : undefined,
+    h.msPerStep !== undefined ? `${Math.round(h.msPerStep)} ms/step` : undefined,
+    run.status === 'running' ? `ETA ${formatDuration(h.etaMs)}` : undefined,
+    `${model.records.length} records`,
+  ];
+  stats.textContent = parts.filter(Boolean).join('  ·  ');
+  lossCharts.update(allLossSeries(model.records, smoothing, ui.logScale), accuracySeries(model.records), ui.logScale, smoothing);
+}
+
+render();
+bridge.post({ type: 'ready' });
