@@ -174,6 +174,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
       // Let the event loop run: on the cpu backend every await in a step resolves as a microtask,
       // so without this, stdin commands (stop/pause from the extension) and SIGINT/SIGTERM were
       // only handled after the last step, i.e. Stop and Ctrl-C did nothing during training.
+      await new Promise<void>((resolve) => setImmediate(resolve));
       if (opts.shouldStop?.()) {
         reason = 'stopped';
         break;

@@ -1,0 +1,86 @@
+/** Shared fixtures for the trainer tests: a tiny architecture and bitwise snapshots of variables. */
+import { strict as assert } from 'node:assert';
+import * as tf from '@tensorflow/tfjs-core';
+import { parseConfig, type DtnConfig, type DtnConfigInput } from '../../src/shared/config';
+import { Encoder } from '../../src/trainer/models/encoder';
+
+/** Narrow enough that a DTN step takes ~0.1 s on the pure-JS cpu backend. */
+export const TINY_ARCH = {
+  encoderWidths: [4, 4, 4],
+  embeddingSize: 8,
+  generatorWidths: [8, 4, 4],
+  discriminatorWidths: [4, 4, 4],
+};
+
+export function tinyConfig(over: Partial<DtnConfigInput> = {}): DtnConfig {
+  return parseConfig({
+    backend: 'cpu',
+    architecture: TINY_ARCH,
+    source: { kind: 'synthetic-digits', count: 8 },
+    target: { kind: 'mnist-package', count: 8 },
+    train: { batchSize: 4 },
+    ...over,
+  });
+}
+
+/**
+ * An encoder whose kernels are large enough (std 0.5 instead of the 0.02 initialisation) that
+ * f(x) and its gradients are far from zero, standing in for a pretrained f.
+ */
+export function scaledEncoder(config: DtnConfig, seed = 3): Encoder {
+  const f = new Encoder(config.architecture, seed);
+  let k = 0;
+  for (const [name, v] of f.params.trainable) {
+    if (name.endsWith('/kernel')) tf.tidy(() => v.assign(tf.randomNormal(v.shape, 0, 0.5, 'float32', 100 + k++)));
+  }
+  return f;
+}
+
+export function batch(shape: [number, number, number, number], seed: number): tf.Tensor4D {
+  return tf.randomUniform(shape, -1, 1, 'float32', seed) as tf.Tensor4D;
+}
+
+/** Copies of every variable's values, by logical name. */
+export function snapshot(vars: Map<string, tf.Variable>): Map<string, Float32Array> {
+  return new Map([...vars].map(([k, v]) => [k, (v.dataSync() as Float32Array).slice()]));
+}
+
+export function bitwiseEqual(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
+  return true;
+}
+
+/** Names of variables whose values differ (in any element) between two snapshots. */
+export function changedNames(before: Map<string, Float32Array>, after: Map<string, Float32Array>): string[] {
+  assert.deepEqual([...after.keys()], [...before.keys()]);
+  return [...before.keys()].filter((k) => !bitwiseEqual(before.get(k)!, after.get(k)!));
+}
+
+export function assertClose(actual: number, expected: number, rel = 1e-5, what = 'value'): void {
+  const tol = rel * Math.max(1, Math.abs(expected));
+  assert.ok(Math.abs(actual - expected) <= tol, `${what}: expected ${expected}, got ${actual} (tolerance ${tol})`);
+}
+
+export function scalarValue(t: tf.Tensor | null): number {
+  assert.ok(t, 'expected a loss tensor, got null');
+  return t.dataSync()[0];
+}
+
+/**
+ * A tiny `*.dtn.json` for whole runs: 6 steps of batch 4, a metrics record every step, samples
+ * every 3 and a checkpoint at step 3 (and the end). f lives in `enc/` next to the file (a relative
+ * path, resolved against the config's folder). 80 source images: pretraining needs 64 + held-out.
+ */
+export function tinyRunConfig(over: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    extends: 'digits-quick',
+    backend: 'cpu',
+    architecture: TINY_ARCH,
+    source: { kind: 'synthetic-digits', count: 80 },
+    target: { kind: 'mnist-package', count: 64 },
+    encoder: { path: 'enc' },
+    train: { steps: 6, batchSize: 4, logEvery: 1, sampleEvery: 3, checkpointEvery: 3 },
+    ...over,
+  };
+}

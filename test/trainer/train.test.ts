@@ -1,0 +1,114 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { MetricsRecord, TrainerMessage } from '../../src/shared/protocol';
+import { RUN_FILES, checkpointPath } from '../../src/shared/runLayout';
+import { listCheckpoints } from '../../src/trainer/checkpoint';
+import { readConfigFile, type ResolvedConfig } from '../../src/trainer/configFile';
+import { encoderExists } from '../../src/trainer/encoderStore';
+import { pretrainEncoder } from '../../src/trainer/pretrain';
+import { readMetrics, readRunInfo } from '../../src/trainer/runDir';
+import { readTensorFolder } from '../../src/trainer/tensorFile';
+import { resolveResume, train, type TrainOptions } from '../../src/trainer/train';
+import { cleanTempDirs, tempDir } from './data/tmp';
+import { bitwiseEqual, tinyRunConfig } from './helpers';
+
+describe('train(): resume', () => {
+  let dir: string;
+  let resolved: ResolvedConfig;
+
+  before(async () => {
+    dir = tempDir('dtn-train-');
+    const file = path.join(dir, 'tiny.dtn.json');
+    fs.writeFileSync(file, JSON.stringify(tinyRunConfig()));
+    resolved = readConfigFile(file);
+    const r = await pretrainEncoder({ ...resolved, steps: 10, backend: 'cpu', emit: () => undefined });
+    assert.equal(r.dir, path.join(dir, 'enc'), 'encoder.path resolves against the config folder');
+    assert.ok(encoderExists(r.dir));
+  });
+  after(cleanTempDirs);
+
+  async function run(extra: Partial<TrainOptions>): Promise<{ messages: TrainerMessage[]; result: Awaited<ReturnType<typeof train>> }> {
+    const messages: TrainerMessage[] = [];
+    const config = structuredClone(resolved.config);
+    const result = await train({ config, baseDir: resolved.baseDir, backend: 'cpu', emit: (m) => messages.push(m), ...extra });
+    return { messages, result };
+  }
+
+  const losses = (records: MetricsRecord[]) => records.map((r) => ({ step: r.step, loss: r.loss }));
+  const tensorsOf = (ckpt: string) => readTensorFolder<{ step: number }>(ckpt);
+
+  it('stopping after step 5 and resuming from the step-3 checkpoint ends exactly where the uninterrupted run does', async () => {
+    const full = await run({ runDir: path.join(dir, 'full') });
+    assert.equal(full.result.reason, 'completed');
+    assert.equal(full.result.step, 6);
+    assert.equal(full.result.checkpoint, checkpointPath(full.result.runDir, 6));
+
+    // Interrupted run: a stop request arrives after 5 steps (what Ctrl-C or a `stop` line does).
+    const cut = path.join(dir, 'cut');
+    let steps = 0;
+    const stopped = await run({
+      runDir: cut,
+      emit: (m) => {
+        if (m.type === 'metrics') steps = m.record.step;
+      },
+      shouldStop: () => steps >= 5,
+    });
+    assert.equal(stopped.result.reason, 'stopped');
+    assert.equal(stopped.result.step, 5);
+    assert.equal(readRunInfo(cut)?.status, 'stopped');
+    assert.deepEqual(listCheckpoints(cut).map((c) => c.step), [3, 5], 'a stop writes a checkpoint');
+    assert.deepEqual(readMetrics(cut).map((r) => r.step), [1, 2, 3, 4, 5]);
+
+    // Resume from step 3: steps 4 and 5 are trained again, their old records must go.
+    const resumed = await run({ resume: checkpointPath(cut, 3) });
+    assert.equal(resumed.result.runDir, cut, 'a checkpoint folder resumes into its own run');
+    assert.equal(resumed.result.reason, 'completed');
+    const started = resumed.messages.find((m) => m.type === 'started');
+    assert.ok(started?.type === 'started' && started.startStep === 3 && started.totalSteps === 6);
+
+    const metrics = readMetrics(cut);
+    assert.deepEqual(metrics.map((r) => r.step), [1, 2, 3, 4, 5, 6], 'one record per step, ascending, no duplicates');
+    assert.deepEqual(losses(metrics), losses(readMetrics(full.result.runDir)), 'same loss values as the uninterrupted run');
+
+    // Everything in the final checkpoint, g first, bitwise: weights, running statistics, both optimisers.
+    const a = tensorsOf(checkpointPath(full.result.runDir, 6));
+    const b = tensorsOf(checkpointPath(cut, 6));
+    assert.deepEqual([...b.tensors.keys()], [...a.tensors.keys()]);
+    const gNames = [...a.tensors.keys()].filter((k) => k.startsWith('g/'));
+    assert.ok(gNames.length > 0);
+    for (const name of [...gNames, ...a.tensors.keys()]) {
+      assert.ok(bitwiseEqual(b.tensors.get(name)!.values, a.tensors.get(name)!.values), `${name} differs after resume`);
+    }
+    assert.equal(b.meta.step, 6);
+
+    const info = readRunInfo(cut)!;
+    assert.equal(info.status, 'completed');
+    assert.equal(info.lastStep, 6);
+    assert.deepEqual(info.resumedFrom, [checkpointPath(cut, 3)]);
+  });
+
+  it('resolveResume: a run folder means its newest checkpoint; anything else is refused', () => {
+    const runDir = path.join(dir, 'cut');
+    assert.deepEqual(resolveResume(runDir), { checkpoint: checkpointPath(runDir, 6), runDir });
+    assert.deepEqual(resolveResume(checkpointPath(runDir, 3)), { checkpoint: checkpointPath(runDir, 3), runDir });
+    const empty = tempDir('dtn-train-');
+    assert.throws(() => resolveResume(empty), (err: Error) => err.message.includes(empty) && /not a checkpoint folder/.test(err.message));
+  });
+
+  it('a run with the GAN terms off records D and GANG as null', async () => {
+    const config = structuredClone(resolved.config);
+    config.losses.gan = false;
+    config.train.steps = 2;
+    const runDir = path.join(dir, 'nogan');
+    await train({ config, baseDir: resolved.baseDir, backend: 'cpu', runDir, emit: () => undefined });
+    const metrics = readMetrics(runDir);
+    assert.deepEqual(metrics.map((r) => r.step), [1, 2]);
+    for (const r of metrics) {
+      assert.equal(r.loss.D, null);
+      assert.equal(r.loss.GANG, null);
+      assert.ok(typeof r.loss.CONST === 'number' && typeof r.loss.G === 'number');
+    }
+    assert.ok(fs.existsSync(path.join(runDir, RUN_FILES.config)));
+  });
+});
