@@ -13,6 +13,7 @@ import { DataError } from './data/imageSet';
 import { encoderExists } from './encoderStore';
 import { pretrainEncoder } from './pretrain';
 import { createReporter, type Reporter } from './reporter';
+import { runBench, runTorchAnchor } from './bench';
 import { initBackend } from './backend';
 import { loadDataSpec } from './data/loadDataSpec';
 import { runAblation } from './eval/ablate';
@@ -182,6 +183,24 @@ async function runAblate(opts: CommonOpts & { steps?: number; out?: string }): P
   else process.stdout.write(`${result.markdown}\nTables written to ${result.dir}/ablation.{md,csv}\n`);
 }
 
+async function runBenchCommand(opts: CommonOpts & { batch: string; steps: number; warmup: number; anchor?: string; threads?: number }): Promise<void> {
+  const { config } = resolve(opts, 'digits');
+  const batches = opts.batch.split(',').map((b) => int('--batch')(b.trim()));
+  const print = (line: string) => process.stdout.write(`${line}\n`);
+  const results = await runBench({ config, batches, steps: opts.steps, warmup: opts.warmup, backend: opts.backend, print });
+  if (!opts.anchor) return;
+  for (const r of results) {
+    const device = r.backend.name === 'cpu' || !/nvidia|cuda/i.test(r.backend.device) ? 'cpu' : 'cuda';
+    const anchor = runTorchAnchor(path.resolve(opts.anchor), device, r.batch, opts.threads);
+    if (!anchor) {
+      print(`dtn bench: anchor skipped (needs python3 with torch and ${opts.anchor})`);
+      return;
+    }
+    print(anchor.line);
+    print(`dtn bench: ratio batch=${r.batch} dtn/torch=${(r.msPerStep / anchor.msPerStep).toFixed(2)}`);
+  }
+}
+
 function describeError(err: unknown): TrainerMessage & { type: 'error' } {
   if (err instanceof ConfigError) return { type: 'error', message: err.message, file: err.file, fix: 'Fix the fields named above.' };
   if (err instanceof DataError) return { type: 'error', message: err.message, file: err.file, fix: err.fix };
@@ -266,6 +285,19 @@ program
   .addOption(backendOption())
   .option('--json', 'one protocol message per stdout line')
   .action(action(runAblate));
+
+program
+  .command('bench')
+  .description("time the trainer's DTN step per batch size (after warm-up) and report tensor memory")
+  .addOption(new Option('--preset <name>', 'built-in configuration (default digits)').choices(PRESET_NAMES))
+  .option('--config <file>', 'a *.dtn.json configuration file')
+  .option('--batch <list>', 'comma-separated batch sizes', '64')
+  .option('--steps <n>', 'timed steps per batch size', int('--steps'), 10)
+  .option('--warmup <n>', 'untimed steps first', int('--warmup'), 2)
+  .option('--anchor <file>', 'also run this PyTorch anchor (torch_dtn_bench.py) and print the ratio')
+  .option('--threads <n>', 'threads for the PyTorch anchor on CPU', int('--threads'))
+  .addOption(backendOption())
+  .action(action(runBenchCommand));
 
 program
   .command('demo')

@@ -1,7 +1,8 @@
 /** Reading and writing a run directory (layout in src/shared/runLayout). */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { MetricsRecordSchema, type MetricsRecord } from '../shared/protocol';
+import type { MetricsRecord } from '../shared/protocol';
+import { readMetricsFile } from '../shared/runFiles';
 import { RUN_FILES, type RunInfo } from '../shared/runLayout';
 import { writeFileAtomic } from './sampleGrid';
 
@@ -23,25 +24,8 @@ export function appendMetrics(runDir: string, record: MetricsRecord): void {
   fs.appendFileSync(path.join(runDir, RUN_FILES.metrics), `${JSON.stringify(record)}\n`);
 }
 
-/**
- * Parses metrics.jsonl. A torn last line (the process died mid-write) and malformed lines are
- * skipped, not fatal: the rest of the history stays usable.
- */
-export function readMetrics(runDir: string): MetricsRecord[] {
-  const file = path.join(runDir, RUN_FILES.metrics);
-  if (!fs.existsSync(file)) return [];
-  const out: MetricsRecord[] = [];
-  for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
-    if (!line.trim()) continue;
-    try {
-      const r = MetricsRecordSchema.safeParse(JSON.parse(line));
-      if (r.success) out.push(r.data);
-    } catch {
-      // torn line
-    }
-  }
-  return out;
-}
+/** metrics.jsonl, skipping a torn last line (the process died mid-write) and malformed lines. */
+export const readMetrics = readMetricsFile;
 
 /**
  * On resume from step N, records after N describe steps that will be trained again: drop them so

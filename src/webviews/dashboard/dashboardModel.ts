@@ -36,7 +36,7 @@ export function mergeRecords(old: readonly MetricsRecord[], fresh: readonly Metr
   if (fresh.length === 0) return [...old];
   const last = old[old.length - 1];
   // The common live case: strictly newer records, appended in order.
-  if (!last || fresh.every((r, i) => r.step > (i === 0 ? last.step : fresh[i - 1].step))) return [...old, ...fresh];
+  if (fresh.every((r, i) => r.step > (i === 0 ? (last?.step ?? -1) : fresh[i - 1].step))) return [...old, ...fresh];
   const byStep = new Map<number, MetricsRecord>();
   for (const r of old) byStep.set(r.step, r);
   for (const r of fresh) byStep.set(r.step, r);
