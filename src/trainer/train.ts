@@ -142,7 +142,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
         { pixels: sampleInputs.dataSync() as Float32Array, channels: arch.sourceChannels },
         { pixels, channels: arch.targetChannels },
       ],
-      t.sampleCount,
+      sampleInputs.shape[0],
       size,
       size,
     );
@@ -165,7 +165,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   };
 
   let reason: TrainResult['reason'] = 'completed';
-  let lastCheckpoint: string | undefined;
+  let lastCheckpoint: { step: number; path: string } | undefined;
   let intervalStart = Date.now();
   let intervalSteps = 0;
   try {
@@ -191,6 +191,9 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
       if (step % t.logEvery === 0 || step === t.steps || evalNow) {
         const loss = await readLosses(losses);
         const seconds = (Date.now() - intervalStart) / 1000;
+        for (const [k, v] of Object.entries(loss)) {
+          if (v !== null && !Number.isFinite(v)) throw new Error(`loss ${k} became ${v} at step ${step}: lower train.learningRate or check the data`);
+        }
         const record: MetricsRecord = {
           step,
           loss,
@@ -208,9 +211,6 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
           });
           record.eval = summary;
         }
-        for (const [k, v] of Object.entries(loss)) {
-          if (v !== null && !Number.isFinite(v)) throw new Error(`loss ${k} became ${v} at step ${step}: lower train.learningRate or check the data`);
-        }
         appendMetrics(runDir, record);
         emit({ type: 'metrics', record, totalSteps: t.steps });
         intervalStart = Date.now();
@@ -219,9 +219,10 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
         disposeLosses(losses);
       }
       if (step % t.sampleEvery === 0 || step === t.steps) await writeSample();
-      if (step % t.checkpointEvery === 0 && step !== t.steps) lastCheckpoint = await writeCheckpoint();
+      if (step % t.checkpointEvery === 0) lastCheckpoint = { step, path: await writeCheckpoint() };
     }
-    if (lastCheckpoint === undefined || !lastCheckpoint.endsWith(String(step).padStart(8, '0'))) lastCheckpoint = await writeCheckpoint();
+    // Always end (completed or stopped) on a checkpoint of the last step.
+    if (lastCheckpoint?.step !== step) lastCheckpoint = { step, path: await writeCheckpoint() };
     info.status = reason;
   } catch (err) {
     info.status = 'failed';
@@ -235,8 +236,8 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     f.params.dispose();
     evaluator?.classifier.params.dispose();
   }
-  emit({ type: 'done', reason, step, runDir, checkpoint: lastCheckpoint });
-  return { runDir, step, reason, checkpoint: lastCheckpoint };
+  emit({ type: 'done', reason, step, runDir, checkpoint: lastCheckpoint.path });
+  return { runDir, step, reason, checkpoint: lastCheckpoint.path };
 }
 
 /**
