@@ -1,17 +1,41 @@
-// Bundles the trainer CLI (Node) with esbuild. Native and optional packages stay external:
-// they are resolved from node_modules at run time.
+// Bundles the trainer CLI (Node), the extension host (Node, `vscode` external) and the webview
+// scripts (browser IIFE) with esbuild, and generates the *.dtn.json JSON Schema. Native and
+// optional packages stay external for the trainer: they are resolved from node_modules at run time.
 import * as esbuild from 'esbuild';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 
-const external = ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'webgpu', '@napi-rs/canvas', 'dejavu-fonts-ttf', '@fontsource/*', 'mnist'];
+const external = ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-backend-wasm', 'webgpu', '@napi-rs/canvas', 'dejavu-fonts-ttf', '@fontsource/*', 'mnist'];
 const watch = process.argv.includes('--watch');
 
+const browser = { platform: 'browser', format: 'iife', target: 'es2022', minify: true };
 const targets = [
   { entryPoints: ['src/trainer/cli.ts'], outfile: 'dist/trainer/cli.js', platform: 'node', format: 'cjs', external, banner: { js: '#!/usr/bin/env node' } },
+  // The extension host must stay light: the bundle may not pull in tfjs (checked below).
+  { entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension/extension.js', platform: 'node', format: 'cjs', external: ['vscode'], minify: true },
+  { entryPoints: ['src/webviews/dashboard/main.ts'], outfile: 'dist/webviews/dashboard.js', ...browser },
+  { entryPoints: ['src/webviews/samples/main.ts'], outfile: 'dist/webviews/samples.js', ...browser },
 ];
 
 for (const t of targets) {
   // tfjs backends register themselves on import from files their sideEffects lists omit.
-  const options = { bundle: true, sourcemap: true, target: 'node20', logLevel: 'warning', ignoreAnnotations: true, ...t };
-  if (watch) await (await esbuild.context(options)).watch();
-  else await esbuild.build(options);
+  const options = { bundle: true, sourcemap: true, target: 'node20', logLevel: 'warning', ignoreAnnotations: true, metafile: !watch, ...t };
+  if (watch) {
+    await (await esbuild.context(options)).watch();
+    continue;
+  }
+  const result = await esbuild.build(options);
+  if (t.outfile === 'dist/extension/extension.js') {
+    const heavy = Object.keys(result.metafile.inputs).filter((f) => /@tensorflow|src\/trainer\//.test(f));
+    if (heavy.length) throw new Error(`the extension host bundle must not include the trainer or tfjs:\n  ${heavy.join('\n  ')}`);
+  }
 }
+
+// *.dtn.json JSON Schema from the zod config schema (the single source of truth).
+const tmp = 'dist/.build/configJsonSchema.mjs';
+await esbuild.build({ entryPoints: ['src/shared/configJsonSchema.ts'], outfile: tmp, bundle: true, platform: 'node', format: 'esm', logLevel: 'warning' });
+const { dtnConfigJsonSchema } = await import(`${pathToFileURL(path.resolve(tmp)).href}?t=${Date.now()}`);
+fs.mkdirSync('dist/schemas', { recursive: true });
+fs.writeFileSync('dist/schemas/dtn-config.schema.json', `${JSON.stringify(dtnConfigJsonSchema(), null, 2)}\n`);
+fs.rmSync('dist/.build', { recursive: true, force: true });

@@ -1,7 +1,7 @@
 /** The extension's settings (contributes.configuration in package.json), read in one place. */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { BackendChoice } from '../shared/config';
+import { BACKENDS, type BackendChoice } from '../shared/config';
 import { DEFAULT_RUN_ROOT } from '../shared/runLayout';
 
 export const SECTION = 'dtn';
@@ -13,7 +13,7 @@ function cfg() {
 /** undefined = let the config file decide (`backend` in *.dtn.json, itself `auto` by default). */
 export function backendSetting(): BackendChoice | undefined {
   const v = cfg().get<string>('backend', 'fromConfig');
-  return v === 'auto' || v === 'tensorflow' || v === 'webgpu' || v === 'cpu' ? v : undefined;
+  return (BACKENDS as readonly string[]).includes(v) ? (v as BackendChoice) : undefined;
 }
 
 /** Absolute run root for a workspace folder. */

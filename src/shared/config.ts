@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 
-export const BACKENDS = ['auto', 'tensorflow', 'webgpu', 'cpu'] as const;
+export const BACKENDS = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
 export type BackendChoice = (typeof BACKENDS)[number];
 
 const positiveInt = z.number().int().positive();

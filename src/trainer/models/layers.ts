@@ -28,12 +28,18 @@ export class BatchNorm {
   }
 
   apply(x: tf.Tensor4D, mode: ForwardMode): tf.Tensor4D {
-    if (!mode.training) return tf.batchNorm4d(x, this.mean as tf.Tensor1D, this.variance as tf.Tensor1D, this.beta as tf.Tensor1D, this.gamma as tf.Tensor1D, BN_EPS);
-    const { mean, variance } = tf.moments(x, [0, 1, 2]);
-    if (mode.updates) {
-      // Keep copies outside the gradient tape's tidy scope; applied once the step's gradients exist.
-      const m = tf.keep(mean);
-      const v = tf.keep(variance);
+    if (!mode.training) {
+      // Running statistics fold into one per-channel scale and shift: two broadcast ops whose
+      // gradient (L_CONST flows back through frozen f) is cheap, unlike the fused kernel's.
+      const scale = tf.mul(this.gamma, tf.rsqrt(tf.add(this.variance, BN_EPS)));
+      return tf.add(tf.mul(x, scale), tf.sub(this.beta, tf.mul(this.mean, scale)));
+    }
+    const { y, mean: m, variance: v } = batchNormTraining(x, this.gamma as tf.Tensor1D, this.beta as tf.Tensor1D);
+    if (!mode.updates) {
+      m.dispose();
+      v.dispose();
+    } else {
+      // Applied once the step's gradients exist, outside the gradient tape.
       mode.updates.push(() => {
         tf.tidy(() => {
           this.mean.assign(tf.add(tf.mul(this.mean, 1 - BN_MOMENTUM), tf.mul(m, BN_MOMENTUM)));
@@ -43,8 +49,43 @@ export class BatchNorm {
         v.dispose();
       });
     }
-    return tf.batchNorm4d(x, mean as tf.Tensor1D, variance as tf.Tensor1D, this.beta as tf.Tensor1D, this.gamma as tf.Tensor1D, BN_EPS);
+    return y;
   }
+}
+
+/**
+ * Batch norm on batch statistics with its closed-form gradient. tfjs differentiates the composite
+ * (moments, then normalise) op by op — some forty kernels per layer, tiles of full activation size
+ * among them; per channel, with N = B*H*W and x̂ the normalised input, the exact gradient is
+ *   dβ = Σ dy,  dγ = Σ dy·x̂,  dx = γ·rstd·(dy − dβ/N − x̂·dγ/N),
+ * a handful of kernels. `mean` and `variance` are returned (kept: outside any tidy) for the running
+ * statistics; the caller disposes them.
+ */
+export function batchNormTraining(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D): { y: tf.Tensor4D; mean: tf.Tensor1D; variance: tf.Tensor1D } {
+  let moments: { mean: tf.Tensor1D; variance: tf.Tensor1D } | undefined;
+  const axes = [0, 1, 2];
+  const n = x.shape[0] * x.shape[1] * x.shape[2];
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [xIn, gammaIn, betaIn, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+    const xt = xIn as tf.Tensor4D;
+    const { mean, variance } = tf.moments(xt, axes);
+    moments = { mean: tf.keep(mean) as tf.Tensor1D, variance: tf.keep(variance) as tf.Tensor1D };
+    const rstd = tf.rsqrt(tf.add(variance, BN_EPS));
+    const xhat = tf.mul(tf.sub(xt, mean), rstd);
+    save([xhat, rstd, gammaIn as tf.Tensor]);
+    return {
+      value: tf.add(tf.mul(xhat, gammaIn as tf.Tensor), betaIn as tf.Tensor),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [xh, rs, g] = saved;
+        const dBeta = tf.sum(dy, axes);
+        const dGamma = tf.sum(tf.mul(dy, xh), axes);
+        const centred = tf.sub(tf.sub(dy, tf.div(dBeta, n)), tf.mul(xh, tf.div(dGamma, n)));
+        return [tf.mul(centred, tf.mul(g, rs)), dGamma, dBeta];
+      },
+    };
+  });
+  const y = op(x, gamma, beta) as tf.Tensor4D;
+  return { y, mean: moments!.mean, variance: moments!.variance };
 }
 
 export class Conv {
