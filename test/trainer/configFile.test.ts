@@ -105,10 +105,10 @@ describe('config files', () => {
     it('changes with anything else that shapes the run', () => {
       const variants: ((c: ReturnType<typeof clone>) => void)[] = [
         (c) => (c.seed = 2),
-        (c) => (c.train.learningRate = 1e-3),
+        (c) => (c.train.learningRate = c.train.learningRate * 2),
         (c) => (c.train.batchSize = 16),
         (c) => (c.losses.alpha = 1),
-        (c) => (c.architecture.encoderWidths = [8, 16, 64]),
+        (c) => (c.architecture.encoderWidths = c.architecture.encoderWidths.map((w) => w * 2)),
         (c) => (c.source = { kind: 'synthetic-digits', count: 10 }),
       ];
       const hashes = new Set([configHash(base)]);

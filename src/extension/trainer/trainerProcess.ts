@@ -151,7 +151,7 @@ export class TrainerProcess {
     const crashed = !done || (code !== 0 && code !== null);
     let cause: string;
     if (this.spawnError) cause = `could not start the trainer: ${this.spawnError.message}`;
-    else if (error) cause = error.fix ? `${error.message} (${error.fix})` : error.message;
+    else if (error) cause = error.fix && !error.message.includes(error.fix) ? `${error.message} (${error.fix})` : error.message;
     else if (!crashed) cause = done!.reason === 'completed' ? `completed at step ${done!.step}` : `stopped at step ${done!.step}`;
     else if (signal) cause = `the trainer was killed by ${signal}${this.stopRequested ? ' while stopping' : ''}`;
     else {
