@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
 import { MetricsRecordSchema, type MetricsRecord } from './protocol';
-import { parseStepName, RUN_FILES } from './runLayout';
+import { parseStepName, RUN_FILES, TENSOR_MANIFEST } from './runLayout';
 
 /** run.json as written by the trainer; lenient so that older or newer trainers still open. */
 export const RunInfoFileSchema = z
@@ -89,7 +89,7 @@ export function listCheckpointDirs(runDir: string): StepFile[] {
   }
   return names
     .map((n) => ({ step: parseStepName(n), path: path.join(dir, n) }))
-    .filter((c): c is StepFile => c.step !== undefined && fs.existsSync(path.join(c.path, 'manifest.json')))
+    .filter((c): c is StepFile => c.step !== undefined && fs.existsSync(path.join(c.path, TENSOR_MANIFEST)))
     .sort((a, b) => a.step - b.step);
 }
 

@@ -9,6 +9,9 @@ export const RUN_FILES = {
   checkpoints: 'checkpoints',
 } as const;
 
+/** Written last into checkpoint, encoder and classifier folders: its presence marks them complete. */
+export const TENSOR_MANIFEST = 'manifest.json';
+
 export const DEFAULT_RUN_ROOT = path.join('.dtn', 'runs');
 export const DEFAULT_ENCODER_ROOT = path.join('.dtn', 'encoders');
 export const DEFAULT_CLASSIFIER_ROOT = path.join('.dtn', 'classifiers');

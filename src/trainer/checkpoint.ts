@@ -7,9 +7,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { RUN_FILES, checkpointPath, parseStepName } from '../shared/runLayout';
+import { listCheckpointDirs } from '../shared/runFiles';
+import { RUN_FILES, checkpointPath } from '../shared/runLayout';
 import type { Dtn } from './dtn';
-import { MANIFEST, assignVariables, readTensorFolder, writeTensorFolder } from './tensorFile';
+import { assignVariables, readTensorFolder, writeTensorFolder } from './tensorFile';
 
 export interface CheckpointMeta {
   kind: 'dtn-checkpoint';
@@ -93,15 +94,7 @@ export async function loadCheckpoint(dir: string, dtn: Dtn): Promise<CheckpointM
 }
 
 /** Complete checkpoints of a run (those with a manifest), oldest first. */
-export function listCheckpoints(runDir: string): { step: number; path: string }[] {
-  const root = path.join(runDir, RUN_FILES.checkpoints);
-  if (!fs.existsSync(root)) return [];
-  return fs
-    .readdirSync(root)
-    .map((name) => ({ step: parseStepName(name), path: path.join(root, name) }))
-    .filter((c): c is { step: number; path: string } => c.step !== undefined && fs.existsSync(path.join(c.path, MANIFEST)))
-    .sort((a, b) => a.step - b.step);
-}
+export const listCheckpoints = listCheckpointDirs;
 
 /** Keeps the newest `keep` checkpoints; also removes leftovers of interrupted writes. */
 export function pruneCheckpoints(runDir: string, keep: number): void {

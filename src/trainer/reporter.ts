@@ -17,6 +17,8 @@ export function createReporter(json: boolean): Reporter {
 }
 
 function jsonReporter(): Reporter {
+  // A host that died closes the pipe: writing must not kill the trainer before its stop checkpoint.
+  process.stdout.on('error', () => undefined);
   const emit = (msg: TrainerMessage) => process.stdout.write(`${JSON.stringify(msg)}\n`);
   return {
     emit,

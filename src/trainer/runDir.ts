@@ -6,10 +6,7 @@ import { readMetricsFile } from '../shared/runFiles';
 import { RUN_FILES, type RunInfo } from '../shared/runLayout';
 import { writeFileAtomic } from './sampleGrid';
 
-export function newRunId(name: string, now = new Date()): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, '').replace('T', '-');
-  return `${stamp}-${name.replace(/[^A-Za-z0-9_-]+/g, '_')}`;
-}
+export { newRunId } from '../shared/runFiles';
 
 export function writeJson(runDir: string, name: string, value: unknown): void {
   writeFileAtomic(path.join(runDir, name), `${JSON.stringify(value, null, 2)}\n`);

@@ -6,8 +6,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
+import { TENSOR_MANIFEST } from '../shared/runLayout';
 
-export const MANIFEST = 'manifest.json';
+export const MANIFEST = TENSOR_MANIFEST;
 export const TENSORS = 'tensors.bin';
 
 export interface TensorEntry {
