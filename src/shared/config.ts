@@ -74,6 +74,10 @@ export const TrainSchema = z
     learningRate: z.number().positive().default(2e-4),
     adamBeta1: z.number().min(0).lt(1).default(0.5),
     adamBeta2: z.number().min(0).lt(1).default(0.999),
+    learningRateDecay: z
+      .enum(['none', 'linear'])
+      .default('none')
+      .describe('linear: constant for the first half of train.steps, then down to 0 at the last step (steadies the end of GAN training).'),
     logEvery: positiveInt.default(10).describe('Steps between metrics.jsonl records.'),
     sampleEvery: positiveInt.default(100).describe('Steps between sample grids.'),
     checkpointEvery: positiveInt.default(500).describe('Steps between checkpoints (one is always written at the end).'),

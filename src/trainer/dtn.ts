@@ -47,6 +47,16 @@ export class Dtn {
     }
   }
 
+  /** Sets both optimisers' learning rate for the step about to run (1-based), per the schedule. */
+  scheduleLearningRate(step: number): void {
+    const { learningRate, learningRateDecay, steps } = this.config.train;
+    const half = steps / 2;
+    const rate = learningRateDecay === 'linear' && step > half ? (learningRate * (steps - step + 1)) / (steps - half + 1) : learningRate;
+    // Adam reads its learningRate field on every update.
+    (this.optG as unknown as { learningRate: number }).learningRate = rate;
+    (this.optD as unknown as { learningRate: number }).learningRate = rate;
+  }
+
   /** G(x) = g(f(x)); f always runs on its frozen running statistics. */
   generate(x: tf.Tensor4D, mode: ForwardMode = { training: false }): tf.Tensor4D {
     return tf.tidy(() => this.g.apply(this.f.embed(x), mode));

@@ -182,6 +182,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
       await opts.waitWhilePaused?.();
       const xs = tf.tensor4d(gather(source, sourceBatcher.next()), [t.batchSize, size, size, arch.sourceChannels]);
       const xt = tf.tensor4d(gather(target, targetBatcher.next()), [t.batchSize, size, size, arch.targetChannels]);
+      dtn.scheduleLearningRate(step + 1);
       const losses = dtn.step(xs, xt);
       xs.dispose();
       xt.dispose();

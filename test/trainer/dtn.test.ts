@@ -199,3 +199,35 @@ describe('Dtn (tiny architecture, cpu)', () => {
     }
   });
 });
+
+describe('Dtn learning-rate schedule', () => {
+  before(async () => {
+    await initBackend('cpu');
+  });
+
+  const rates = (decay: 'none' | 'linear') => {
+    const config = tinyConfig({ train: { steps: 10, learningRate: 0.01, learningRateDecay: decay } });
+    const f = scaledEncoder(config);
+    const dtn = new Dtn(config, f);
+    const read = () => (dtn.optG as unknown as { learningRate: number }).learningRate;
+    const out = Array.from({ length: 10 }, (_, i) => {
+      dtn.scheduleLearningRate(i + 1);
+      assert.equal((dtn.optD as unknown as { learningRate: number }).learningRate, read(), 'D and g share the schedule');
+      return read();
+    });
+    dtn.dispose();
+    f.params.dispose();
+    return out;
+  };
+
+  it('none: the configured rate at every step', () => {
+    assert.deepEqual(rates('none'), new Array(10).fill(0.01));
+  });
+
+  it('linear: constant for the first half, then falling every step to a small last rate', () => {
+    const r = rates('linear');
+    assert.deepEqual(r.slice(0, 5), new Array(5).fill(0.01));
+    for (let i = 5; i < 10; i++) assert.ok(r[i] < r[i - 1], `step ${i + 1} rate ${r[i]} should be below ${r[i - 1]}`);
+    assertClose(r[9], 0.01 / 6, 1e-9, 'last step');
+  });
+});
