@@ -4,7 +4,8 @@
  */
 import { Command } from 'commander';
 import { action } from './commands/action';
-import { ablateCommand, benchCommand, evalCommand } from './commands/evalCommands';
+import { benchCommand } from './commands/benchCommand';
+import { ablateCommand, evalCommand } from './commands/evalCommands';
 import { backendOption, nonNegativeInt, positiveInt, withConfigOptions } from './commands/options';
 import { demoCommand, pretrainCommand, trainClassifierCommand, trainCommand } from './commands/trainCommands';
 

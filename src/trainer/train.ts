@@ -9,13 +9,14 @@ import type { BackendChoice, DtnConfig } from '../shared/config';
 import type { MetricsRecord, TrainerMessage } from '../shared/protocol';
 import { DEFAULT_ENCODER_ROOT, DEFAULT_RUN_ROOT, RUN_FILES, samplePath, type RunInfo } from '../shared/runLayout';
 import { initBackend, type BackendInfo } from './backend';
-import { listCheckpoints, loadCheckpoint, pruneCheckpoints, saveCheckpoint } from './checkpoint';
+import { loadCheckpoint, pruneCheckpoints, saveCheckpoint } from './checkpoint';
 import { configHash } from './configFile';
 import { Batcher, gather, type BatcherState } from './data/batcher';
 import type { ImageSet } from './data/imageSet';
 import { loadDataSpec } from './data/loadDataSpec';
 import { Dtn, readLosses, disposeLosses } from './dtn';
 import { loadEncoder } from './encoderStore';
+import { resolveResume } from './resumeTarget';
 import { appendMetrics, newRunId, readRunInfo, truncateMetricsAfter, writeJson } from './runDir';
 import { encodeGrid, writeFileAtomic } from './sampleGrid';
 import { versions } from './versions';
@@ -50,14 +51,6 @@ export function defaultEncoderDir(config: DtnConfig, baseDir: string): string {
   return path.resolve(baseDir, config.encoder.path ?? path.join(DEFAULT_ENCODER_ROOT, config.name));
 }
 
-/** Resolves which checkpoint `--resume` means: a checkpoint folder, or a run folder (its newest). */
-export function resolveResume(resume: string): { checkpoint: string; runDir: string } {
-  const abs = path.resolve(resume);
-  const ofRun = listCheckpoints(abs);
-  if (ofRun.length > 0) return { checkpoint: ofRun[ofRun.length - 1].path, runDir: abs };
-  if (fs.existsSync(path.join(abs, 'manifest.json'))) return { checkpoint: abs, runDir: path.resolve(abs, '..', '..') };
-  throw new Error(`${abs}: not a checkpoint folder and not a run folder with checkpoints. Pass .dtn/runs/<id>/checkpoints/step-XXXXXXXX or the run folder`);
-}
 
 export async function train(opts: TrainOptions): Promise<TrainResult> {
   const { config, emit } = opts;

@@ -9,7 +9,8 @@ import { encoderExists } from '../../src/trainer/encoderStore';
 import { pretrainEncoder } from '../../src/trainer/pretrain';
 import { readMetrics, readRunInfo } from '../../src/trainer/runDir';
 import { readTensorFolder } from '../../src/trainer/tensorFile';
-import { resolveResume, train, type TrainOptions } from '../../src/trainer/train';
+import { resolveResume } from '../../src/trainer/resumeTarget';
+import { train, type TrainOptions } from '../../src/trainer/train';
 import { cleanTempDirs, tempDir } from './data/tmp';
 import { bitwiseEqual, tinyRunConfig } from './helpers';
 

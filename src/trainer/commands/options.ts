@@ -6,7 +6,7 @@ import { PRESET_NAMES } from '../../shared/presets';
 import { RUN_FILES } from '../../shared/runLayout';
 import { presetConfig, readConfigFile, type ResolvedConfig } from '../configFile';
 import { readRunInfo } from '../runDir';
-import { resolveResume } from '../train';
+import { resolveResume } from '../resumeTarget';
 
 export interface CommonOpts {
   preset?: string;
