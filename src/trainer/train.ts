@@ -125,17 +125,19 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const evaluator = prepareEvaluation(config, opts.baseDir, emit);
   const evalEvery = config.eval.every || t.checkpointEvery;
 
-  const sampleInputs = firstImages(source, t.sampleCount);
+  const sampleCount = Math.min(t.sampleCount, source.count);
+  const samplePixels = source.images.slice(0, sampleCount * size * size * arch.sourceChannels);
+  const sampleInputs = tf.tensor4d(samplePixels, [sampleCount, size, size, arch.sourceChannels]);
   const writeSample = async (): Promise<void> => {
     const out = tf.tidy(() => dtn.generate(sampleInputs));
     const pixels = (await out.data()) as Float32Array;
     out.dispose();
     const png = encodeGrid(
       [
-        { pixels: sampleInputs.dataSync() as Float32Array, channels: arch.sourceChannels },
+        { pixels: samplePixels, channels: arch.sourceChannels },
         { pixels, channels: arch.targetChannels },
       ],
-      sampleInputs.shape[0],
+      sampleCount,
       size,
       size,
     );
@@ -250,10 +252,4 @@ function prepareEvaluation(config: DtnConfig, baseDir: string, emit: TrainOption
     return undefined;
   }
   return { classifier: loadClassifier(dir).model, heldOut };
-}
-
-function firstImages(set: ImageSet, n: number): tf.Tensor4D {
-  const per = set.height * set.width * set.channels;
-  const count = Math.min(n, set.count);
-  return tf.tensor4d(set.images.slice(0, count * per), [count, set.height, set.width, set.channels]);
 }

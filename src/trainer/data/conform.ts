@@ -1,14 +1,10 @@
 /** Brings an ImageSet to the model's size and channel count (e.g. MNIST 28x28x1 -> 32x32x3). */
-import * as tf from '@tensorflow/tfjs-core';
 import { ImageSet } from './imageSet';
 
 export interface Shape {
   size: number;
   channels: 1 | 3;
 }
-
-/** Images resized per chunk, so a 73k-image SVHN set never becomes one giant tensor. */
-const CHUNK = 512;
 
 /** Grey -> RGB replicates; RGB -> grey uses ITU-R BT.601 luma (0.299, 0.587, 0.114). */
 export function convertChannels(src: Float32Array, pixels: number, from: number, to: 1 | 3): Float32Array {
@@ -24,20 +20,40 @@ export function convertChannels(src: Float32Array, pixels: number, from: number,
   return out;
 }
 
-/** Bilinear resize of `count` NHWC images, chunked; returns a new buffer. */
+/** Source coordinate, neighbours and weight for each output row/column (half-pixel centres). */
+function bilinearTaps(inSize: number, outSize: number) {
+  const scale = inSize / outSize;
+  return Array.from({ length: outSize }, (_, o) => {
+    // Half-pixel centres: the standard image-resize convention (no shift between sizes).
+    const s = Math.max(0, (o + 0.5) * scale - 0.5);
+    const lo = Math.min(Math.floor(s), inSize - 1);
+    return { lo, hi: Math.min(lo + 1, inSize - 1), t: s - lo };
+  });
+}
+
+/**
+ * Bilinear resize of `count` NHWC images into a new buffer. Plain JS rather than a tfjs op: data
+ * loading must not depend on the compute backend (a GPU backend cannot read results back
+ * synchronously in Node).
+ */
 export function resizeImages(src: Float32Array, count: number, h: number, w: number, c: number, size: number): Float32Array {
-  const inImg = h * w * c;
-  const outImg = size * size * c;
-  const out = new Float32Array(count * outImg);
-  for (let start = 0; start < count; start += CHUNK) {
-    const n = Math.min(CHUNK, count - start);
-    const resized = tf.tidy(() => {
-      const x = tf.tensor4d(src.subarray(start * inImg, (start + n) * inImg), [n, h, w, c]);
-      // Half-pixel centres: the standard image-resize convention (no shift between sizes).
-      return tf.image.resizeBilinear(x, [size, size], false, true);
-    });
-    out.set(resized.dataSync() as Float32Array, start * outImg);
-    resized.dispose();
+  const rows = bilinearTaps(h, size);
+  const cols = bilinearTaps(w, size);
+  const out = new Float32Array(count * size * size * c);
+  let o = 0;
+  for (let n = 0; n < count; n++) {
+    const base = n * h * w * c;
+    for (const r of rows) {
+      const top = base + r.lo * w * c;
+      const bottom = base + r.hi * w * c;
+      for (const q of cols) {
+        for (let k = 0; k < c; k++, o++) {
+          const a = src[top + q.lo * c + k] + (src[top + q.hi * c + k] - src[top + q.lo * c + k]) * q.t;
+          const b = src[bottom + q.lo * c + k] + (src[bottom + q.hi * c + k] - src[bottom + q.lo * c + k]) * q.t;
+          out[o] = a + (b - a) * r.t;
+        }
+      }
+    }
   }
   return out;
 }

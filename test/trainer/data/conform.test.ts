@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { conformImageSet, convertChannels } from '../../../src/trainer/data/conform';
+import { conformImageSet, convertChannels, resizeImages } from '../../../src/trainer/data/conform';
 import { ImageSet } from '../../../src/trainer/data/imageSet';
 
 function set(count: number, side: number, channels: number, value: (i: number) => number): ImageSet {
@@ -58,4 +58,24 @@ describe('conformImageSet', () => {
     assert.ok(Math.abs(out.images[599 * 256 + 100] - ((599 % 7) / 3 - 1)) < 1e-6);
     assert.equal(tf.memory().numTensors, before);
   });
+});
+
+describe('resizeImages against tf.image.resizeBilinear (half-pixel centres)', () => {
+  before(async () => {
+    await tf.setBackend('cpu');
+  });
+
+  for (const [h, w, size] of [
+    [28, 28, 32],
+    [40, 36, 32],
+    [5, 7, 3],
+  ]) {
+    it(`${h}x${w} -> ${size}x${size}, 3 channels, 2 images`, () => {
+      const src = Float32Array.from({ length: 2 * h * w * 3 }, (_, i) => Math.sin(i * 12.9898) * 0.9);
+      const ours = resizeImages(src, 2, h, w, 3, size);
+      const theirs = tf.tidy(() => tf.image.resizeBilinear(tf.tensor4d(src, [2, h, w, 3]), [size, size], false, true).dataSync());
+      assert.equal(ours.length, theirs.length);
+      for (let i = 0; i < ours.length; i++) assert.ok(Math.abs(ours[i] - theirs[i]) < 1e-5, `element ${i}: ${ours[i]} vs ${theirs[i]}`);
+    });
+  }
 });
