@@ -16,6 +16,7 @@ const targets = [
   { entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension/extension.js', platform: 'node', format: 'cjs', external: ['vscode'], minify: true },
   { entryPoints: ['src/webviews/dashboard/main.ts'], outfile: 'dist/webviews/dashboard.js', ...browser },
   { entryPoints: ['src/webviews/samples/main.ts'], outfile: 'dist/webviews/samples.js', ...browser },
+  { entryPoints: ['src/webviews/compare/main.ts'], outfile: 'dist/webviews/compare.js', ...browser },
 ];
 
 for (const t of targets) {

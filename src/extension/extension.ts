@@ -5,9 +5,13 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { isRunDir, listRunDirs } from '../shared/runFiles';
+import { DEFAULT_ABLATION_ROOT } from '../shared/runLayout';
+import { pickAblation, pickRunsToCompare } from './comparePicker';
+import { ComparePanel, COMPARE_VIEW_TYPE, type CompareState } from './panels/comparePanel';
 import { DashboardPanel, DASHBOARD_VIEW_TYPE } from './panels/dashboardPanel';
 import type { PanelHost, PanelState } from './panels/runPanel';
 import { SamplesPanel, SAMPLES_VIEW_TYPE } from './panels/samplesPanel';
+import { childRunDirs, expandToRuns } from './runs/runCollections';
 import { RunFeeds } from './runs/runFeeds';
 import { runRoot, SECTION } from './settings';
 import { TrainerLog } from './trainerLog';
@@ -47,6 +51,30 @@ export function activate(context: vscode.ExtensionContext): void {
     return c.live?.runDir ?? DashboardPanel.current?.shownRun ?? SamplesPanel.current?.shownRun ?? newestRun();
   };
 
+  /** Folders named by a command argument: paths, URIs, tree nodes, or arrays of them (a multi-selection). */
+  const dirsFromArgs = (arg: unknown, selection: unknown): string[] => {
+    const one = (a: unknown): string[] => {
+      if (typeof a === 'string') return [a];
+      if (a instanceof vscode.Uri) return [a.fsPath];
+      if (Array.isArray(a)) return a.flatMap(one);
+      const node = a as RunsNode | undefined;
+      if (node?.kind === 'run' || node?.kind === 'checkpoint') return [node.runDir];
+      if (node?.kind === 'ablation') return [node.dir];
+      return [];
+    };
+    // A tree command gets (clicked node, all selected nodes); the selection wins when it holds the clicked one.
+    const sel = Array.isArray(selection) ? one(selection) : [];
+    return [...new Set(sel.length > 1 ? sel : one(arg))];
+  };
+
+  /** Opens the comparison of these folders: run folders, or one folder of runs (an ablation). */
+  const compare = (dirs: string[], source?: string): void => {
+    const runDirs = expandToRuns(dirs);
+    if (runDirs.length === 0) return void vscode.window.showErrorMessage(`DTN: no run folders in ${dirs.join(', ')} (a run folder holds run.json or metrics.jsonl).`);
+    const folder = source ?? (dirs.length === 1 && !isRunDir(dirs[0]) ? dirs[0] : undefined);
+    ComparePanel.show(host, runDirs, folder);
+  };
+
   const commands: Record<string, (...args: unknown[]) => unknown> = {
     'dtn.startTraining': async (arg) => {
       const chosen = targetFromArg(arg) ?? (await pickTarget('DTN: Start Training'));
@@ -60,7 +88,7 @@ export function activate(context: vscode.ExtensionContext): void {
       const node = arg as RunsNode | undefined;
       const from = node?.kind === 'checkpoint' ? node.path : runDirFromArg(arg);
       if (!from) return void vscode.window.showErrorMessage('DTN: pick a run or a checkpoint in the Runs view to resume.');
-      await c.startTraining({ kind: 'resume', from }, `resume of ${path.basename(node?.runDir ?? from)}`, workspaceDirFor(from)!, '');
+      await c.startTraining({ kind: 'resume', from }, `resume of ${path.basename(node?.kind === 'checkpoint' ? node.runDir : from)}`, workspaceDirFor(from)!, '');
     },
     'dtn.stopTraining': () => c.stop(),
     'dtn.openDashboard': (arg) => void DashboardPanel.show(host, runDirFromArg(arg)),
@@ -70,18 +98,37 @@ export function activate(context: vscode.ExtensionContext): void {
       const picked = await vscode.window.showOpenDialog({
         canSelectFolders: true,
         canSelectFiles: false,
-        canSelectMany: false,
+        canSelectMany: true,
         openLabel: 'Open Run',
-        title: 'DTN: Open Run… (a folder with run.json / metrics.jsonl)',
+        title: 'DTN: Open Run… (a run folder with run.json / metrics.jsonl; several, or an ablation folder, open a comparison)',
         defaultUri: folder ? vscode.Uri.file(runRoot(folder)) : undefined,
       });
-      const dir = picked?.[0]?.fsPath;
-      if (!dir) return;
-      if (!isRunDir(dir)) {
-        return void vscode.window.showErrorMessage(`DTN: ${dir} is not a run folder (no run.json or metrics.jsonl). Pick a folder the trainer wrote, e.g. .dtn/runs/<run-id>.`);
+      const dirs = picked?.map((u) => u.fsPath) ?? [];
+      if (dirs.length === 0) return;
+      const dir = dirs[0];
+      if (dirs.length === 1 && isRunDir(dir)) {
+        DashboardPanel.show(host, dir);
+        SamplesPanel.show(host, dir);
+        return;
       }
-      DashboardPanel.show(host, dir);
-      SamplesPanel.show(host, dir);
+      // Several runs, or a folder of runs (`dtn ablate` output, a run root): compare them.
+      if (dirs.length > 1 || childRunDirs(dir).length > 0) return compare(dirs);
+      return void vscode.window.showErrorMessage(`DTN: ${dir} is not a run folder (no run.json or metrics.jsonl). Pick a folder the trainer wrote, e.g. .dtn/runs/<run-id>, or an ablation folder .dtn/ablations/<id>.`);
+    },
+    'dtn.compareRuns': async (arg, selection) => {
+      const dirs = dirsFromArgs(arg, selection);
+      // Two or more runs, or a folder of runs: compare at once. Otherwise ask, with what is shown ticked.
+      if (expandToRuns(dirs).length > 1 || (dirs.length === 1 && !isRunDir(dirs[0]))) return compare(dirs);
+      // From a run (the dashboard's Compare…, one run in the tree): that run; otherwise the open
+      // comparison's runs (to edit the set), or the dashboard's and the live run.
+      const open = ComparePanel.current?.shownRuns ?? [];
+      const shown = dirs.length ? dirs : open.length ? open : [DashboardPanel.current?.shownRun, c.live?.runDir];
+      const pick = await pickRunsToCompare(shown.filter((d): d is string => Boolean(d)));
+      if (pick) compare(pick.runDirs, pick.source);
+    },
+    'dtn.openAblation': async (arg) => {
+      const dir = dirsFromArgs(arg, undefined)[0] ?? (await pickAblation());
+      if (dir) compare([dir], dir);
     },
     'dtn.showLog': () => log.show(),
     'dtn.refreshRuns': () => {
@@ -105,13 +152,20 @@ export function activate(context: vscode.ExtensionContext): void {
     workspaceTree,
     vscode.window.registerWebviewPanelSerializer(DASHBOARD_VIEW_TYPE, revive((p, d) => DashboardPanel.revive(p, host, d))),
     vscode.window.registerWebviewPanelSerializer(SAMPLES_VIEW_TYPE, revive((p, d) => SamplesPanel.revive(p, host, d))),
-    vscode.window.registerTreeDataProvider('dtn.runs', runsTree),
+    vscode.window.registerWebviewPanelSerializer(COMPARE_VIEW_TYPE, {
+      async deserializeWebviewPanel(panel, state: unknown) {
+        ComparePanel.revive(panel, host, state as CompareState | undefined);
+      },
+    }),
+    // Multi-select: pick several runs, then "Compare Runs" from the context menu.
+    vscode.window.createTreeView('dtn.runs', { treeDataProvider: runsTree, canSelectMany: true }),
     vscode.window.registerTreeDataProvider('dtn.workspace', workspaceTree),
     c.onDidChange(() => vscode.commands.executeCommand('setContext', 'dtn.trainingLive', c.busy)),
     vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration(`${SECTION}.runRoot`) && refreshRuns()),
     ...watch('**/*.dtn.json', refreshWorkspace),
     ...watch('**/.dtn/encoders/*/manifest.json', refreshWorkspace),
     ...(vscode.workspace.workspaceFolders ?? []).flatMap((f) => watch(new vscode.RelativePattern(runRoot(f.uri.fsPath), '*/run.json'), refreshRuns)),
+    ...(vscode.workspace.workspaceFolders ?? []).flatMap((f) => watch(new vscode.RelativePattern(path.resolve(f.uri.fsPath, DEFAULT_ABLATION_ROOT), '**/{run.json,ablation.md}'), refreshRuns)),
   );
 }
 

@@ -41,6 +41,8 @@ export const DashboardOutSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('openSamples') }),
   z.object({ type: z.literal('openRun') }),
   z.object({ type: z.literal('stop') }),
+  /** Compare the shown run with others. */
+  z.object({ type: z.literal('compare') }),
 ]);
 export type DashboardOut = z.infer<typeof DashboardOutSchema>;
 
@@ -63,6 +65,50 @@ export const SamplesOutSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('openRun') }),
 ]);
 export type SamplesOut = z.infer<typeof SamplesOutSchema>;
+
+const FlatValueSchema = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+
+/** One run of a comparison: its summary, whole metrics history and flattened config.json. */
+export const CompareRunSchema = z.object({
+  /** Short unique name in this comparison (the run folder's name, or parent/name where two clash). */
+  label: z.string(),
+  run: RunSummarySchema,
+  records: z.array(MetricsRecordSchema),
+  /** config.json flattened into dotted keys; absent when the run has none (or it is not JSON). */
+  config: z.record(z.string(), FlatValueSchema).optional(),
+});
+export type CompareRun = z.infer<typeof CompareRunSchema>;
+
+export const CompareInSchema = z.discriminatedUnion('type', [
+  /** Replaces everything (first load, another set of runs, a resumed run's rewritten history). */
+  z.object({
+    type: z.literal('init'),
+    title: z.string(),
+    runs: z.array(CompareRunSchema),
+    smoothing: z.number().min(0).max(0.999),
+    /** The folder the runs came from (an ablation written by `dtn ablate`, or any folder of runs). */
+    source: z.object({ dir: z.string(), ablation: z.boolean(), report: z.boolean() }).optional(),
+  }),
+  /** New metrics records of several runs, batched by the host (keyed by run folder). */
+  z.object({ type: z.literal('records'), batches: z.array(z.object({ runDir: z.string(), records: z.array(MetricsRecordSchema) })) }),
+  /** A run's status or step changed (run.json, or the trainer this window runs). */
+  z.object({ type: z.literal('run'), run: RunSummarySchema }),
+  z.object({ type: z.literal('empty') }),
+]);
+export type CompareIn = z.infer<typeof CompareInSchema>;
+
+export const CompareOutSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ready') }),
+  /** Opens the dashboard of one of the compared runs (the host checks that it is one). */
+  z.object({ type: z.literal('openDashboard'), runDir: z.string() }),
+  /** Drops a run from the comparison. */
+  z.object({ type: z.literal('remove'), runDir: z.string() }),
+  /** Asks the user for runs to add (quick pick). */
+  z.object({ type: z.literal('pickRuns') }),
+  /** Opens ablation.md of the shown ablation. */
+  z.object({ type: z.literal('openReport') }),
+]);
+export type CompareOut = z.infer<typeof CompareOutSchema>;
 
 /** Validates a posted message; undefined (never a throw) for anything that does not match. */
 export function parseMessage<T>(schema: z.ZodType<T>, data: unknown): T | undefined {

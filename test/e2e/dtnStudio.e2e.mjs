@@ -148,6 +148,21 @@ try {
     await page.screenshot({ path: path.join(screens, `e2e-reopened-${name}.png`) });
   }
 
+  console.log('compare two runs');
+  const second = spawnSync(process.execPath, [cli, 'train', '--config', 'e2e.dtn.json', '--steps', '10', '--seed', '2'], { cwd: ws, encoding: 'utf8' });
+  check(second.status === 0, `a second run from the CLI${second.status ? `: ${second.stderr.slice(-300)}` : ''}`);
+  await palette('DTN: Compare Runs');
+  // Tick every run with the picker's "toggle all" checkbox.
+  const all = await page.waitForSelector('.quick-input-header [role=checkbox]', { state: 'visible' });
+  if ((await all.getAttribute('aria-checked')) !== 'true') await all.click();
+  await page.keyboard.press('Enter');
+  const cmp = await frameWith('#diff-table tbody tr');
+  check((await cmp.$$('#legend .chip')).length === 2, 'the comparison shows both runs');
+  const keys = await cmp.$$eval('#diff-table tbody th.key', (ths) => ths.map((t) => t.textContent));
+  check(keys.includes('seed') && keys.includes('train.steps'), `the config differences list seed and train.steps (${keys.join(', ')})`);
+  check((await cmp.$$('#charts canvas')).length >= 6, 'a chart per loss term, one line per run');
+  await page.screenshot({ path: path.join(screens, 'e2e-compare-hc.png') });
+
   console.log('a failing start is reported with the cause');
   await palette('DTN: Start Training', 'broken.dtn.json');
   await notification('failed: No encoder', 60_000);

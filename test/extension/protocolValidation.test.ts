@@ -1,7 +1,7 @@
 /** The validators at each boundary reject malformed messages instead of passing them on. */
 import * as assert from 'node:assert/strict';
 import { parseHostLine, parseTrainerLine } from '../../src/shared/protocol';
-import { DashboardInSchema, DashboardOutSchema, parseMessage, SamplesInSchema, SamplesOutSchema } from '../../src/shared/webviewProtocol';
+import { CompareInSchema, CompareOutSchema, DashboardInSchema, DashboardOutSchema, parseMessage, SamplesInSchema, SamplesOutSchema } from '../../src/shared/webviewProtocol';
 
 const loss = { D: 1, GANG: 2, CONST: 0.1, TID: 0.2, TV: null, G: 5 };
 const record = { step: 3, loss, msPerStep: 100, imgPerSec: 80, time: '2025-01-01T00:00:00Z' };
@@ -69,5 +69,29 @@ describe('webview protocol validation', () => {
       assert.equal(parseMessage(DashboardOutSchema, c), undefined);
       assert.equal(parseMessage(SamplesOutSchema, c), undefined);
     }
+  });
+});
+
+describe('compare panel protocol validation', () => {
+  const crun = { label: 'r', run, records: [record], config: { seed: 1, 'losses.tid': false, name: 'x', 'a.b': null } };
+  it('accepts the messages host and webview send', () => {
+    assert.ok(parseMessage(CompareInSchema, { type: 'init', title: '2 runs', runs: [crun, { ...crun, config: undefined }], smoothing: 0.6 }));
+    assert.ok(parseMessage(CompareInSchema, { type: 'init', title: 'Ablation a', runs: [crun], smoothing: 0, source: { dir: '/a', ablation: true, report: false } }));
+    assert.ok(parseMessage(CompareInSchema, { type: 'records', batches: [{ runDir: '/tmp/r', records: [record] }] }));
+    assert.ok(parseMessage(CompareOutSchema, { type: 'openDashboard', runDir: '/tmp/r' }));
+    assert.ok(parseMessage(CompareOutSchema, { type: 'remove', runDir: '/tmp/r' }));
+  });
+
+  it('rejects malformed ones', () => {
+    const inCases: unknown[] = [
+      { type: 'init', title: 't', runs: [{ ...crun, config: { nested: { a: 1 } } }], smoothing: 0.6 }, // config not flattened
+      { type: 'init', title: 't', runs: [crun] }, // no smoothing
+      { type: 'records', batches: [{ records: [record] }] },
+      { type: 'records', runDir: '/r', records: [record] },
+      { type: 'run', run: { ...run, lastStep: -1 } },
+    ];
+    for (const c of inCases) assert.equal(parseMessage(CompareInSchema, c), undefined, JSON.stringify(c));
+    const outCases: unknown[] = [{ type: 'openDashboard' }, { type: 'remove', runDir: 3 }, { type: 'runCommand', id: 'x' }, null];
+    for (const c of outCases) assert.equal(parseMessage(CompareOutSchema, c), undefined, JSON.stringify(c));
   });
 });

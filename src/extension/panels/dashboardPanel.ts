@@ -72,6 +72,9 @@ export class DashboardPanel extends RunPanel<DashboardOut> {
       case 'stop':
         void vscode.commands.executeCommand('dtn.stopTraining');
         break;
+      case 'compare':
+        void vscode.commands.executeCommand('dtn.compareRuns', this.runDir);
+        break;
       case 'ready':
         break;
     }

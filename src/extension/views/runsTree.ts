@@ -1,10 +1,16 @@
-/** "Runs" view: run folders under the run root of each workspace folder -> their checkpoints. */
+/** "Runs" view: run folders under the run root of each workspace folder -> their checkpoints; ablations -> their variants. */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { listCheckpointDirs, listRunDirs, readMetricsFile, readRunInfoFile } from '../../shared/runFiles';
+import { ablationRoots, ablationDetail } from '../comparePicker';
+import { listAblations, type AblationFolder } from '../runs/runCollections';
 import { runRoot } from '../settings';
 
-export type RunsNode = { kind: 'run'; runDir: string } | { kind: 'checkpoint'; runDir: string; step: number; path: string };
+export type RunsNode =
+  | { kind: 'run'; runDir: string }
+  | { kind: 'checkpoint'; runDir: string; step: number; path: string }
+  /** A folder written by `dtn ablate`: one run folder per variant. */
+  | { kind: 'ablation'; dir: string; ablation: AblationFolder };
 
 const STATUS_ICON: Record<string, string> = { running: 'sync~spin', completed: 'pass', stopped: 'debug-pause', failed: 'error', unknown: 'circle-outline' };
 
@@ -21,8 +27,11 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
   getChildren(node?: RunsNode): RunsNode[] {
     if (!node) {
       const roots = (vscode.workspace.workspaceFolders ?? []).map((f) => runRoot(f.uri.fsPath));
-      return [...new Set(roots)].flatMap((r) => listRunDirs(r)).map((runDir) => ({ kind: 'run', runDir }));
+      const runs: RunsNode[] = [...new Set(roots)].flatMap((r) => listRunDirs(r)).map((runDir) => ({ kind: 'run', runDir }));
+      const ablations: RunsNode[] = [...new Set(ablationRoots())].flatMap((r) => listAblations(r)).map((a) => ({ kind: 'ablation', dir: a.dir, ablation: a }));
+      return [...runs, ...ablations];
     }
+    if (node.kind === 'ablation') return node.ablation.variants.map((runDir) => ({ kind: 'run', runDir }));
     if (node.kind === 'run') {
       return listCheckpointDirs(node.runDir)
         .reverse()
@@ -32,6 +41,15 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
   }
 
   getTreeItem(node: RunsNode): vscode.TreeItem {
+    if (node.kind === 'ablation') {
+      const a = node.ablation;
+      const item = new vscode.TreeItem(`ablation ${a.id}`, vscode.TreeItemCollapsibleState.Collapsed);
+      item.iconPath = new vscode.ThemeIcon('beaker');
+      item.description = `${a.variants.length} variants${a.finished ? '' : ' · in progress'}`;
+      item.contextValue = 'dtnAblation';
+      item.tooltip = new vscode.MarkdownString(`**${a.id}** (\`dtn ablate\`)\n\n${a.dir}\n\n${ablationDetail(a)}`);
+      return item;
+    }
     if (node.kind === 'checkpoint') {
       const item = new vscode.TreeItem(`step ${node.step}`, vscode.TreeItemCollapsibleState.None);
       item.iconPath = new vscode.ThemeIcon('save');

@@ -22,9 +22,10 @@ const title = el('h1', { id: 'run-id' }, 'DTN Dashboard');
 const badge = el('vscode-badge', { id: 'run-status' });
 const spacer = el('span', { class: 'spacer' });
 const btnSamples = el('vscode-button', { id: 'btn-samples', secondary: '' }, 'Samples');
+const btnCompare = el('vscode-button', { id: 'btn-compare', secondary: '', title: 'Compare this run with others' }, 'Compare…');
 const btnOpen = el('vscode-button', { id: 'btn-open', secondary: '' }, 'Open Run…');
 const btnStop = el('vscode-button', { id: 'btn-stop' }, 'Stop (checkpoint)');
-header.append(title, badge, spacer, btnSamples, btnOpen, btnStop);
+header.append(title, badge, spacer, btnSamples, btnCompare, btnOpen, btnStop);
 
 const progressRow = el('section', { class: 'progress' });
 const progress = el('vscode-progress-bar', { id: 'progress', max: '1' });
@@ -49,6 +50,7 @@ const lossCharts = new LossCharts(charts);
 
 btnSamples.addEventListener('click', () => bridge.post({ type: 'openSamples' }));
 btnOpen.addEventListener('click', () => bridge.post({ type: 'openRun' }));
+btnCompare.addEventListener('click', () => bridge.post({ type: 'compare' }));
 empty.querySelector('#btn-open-empty')!.addEventListener('click', () => bridge.post({ type: 'openRun' }));
 btnStop.addEventListener('click', () => bridge.post({ type: 'stop' }));
 smoothInput.addEventListener('input', () => {
@@ -78,6 +80,7 @@ function render(): void {
   for (const e of [progressRow, controls, charts]) e.hidden = !run;
   btnStop.hidden = !(run?.managed && run.status === 'running');
   btnSamples.hidden = !run;
+  btnCompare.hidden = !run;
   title.textContent = run ? run.runId : 'DTN Dashboard';
   badge.hidden = !run;
   badge.textContent = run ? statusText(run) : '';

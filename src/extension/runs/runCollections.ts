@@ -1,0 +1,136 @@
+/**
+ * Sets of runs to compare, found on disk (no vscode here, so it is tested with mocha): the run
+ * folders of an ablation (`dtn ablate` writes .dtn/ablations/<id>/<variant>/ plus ablation.md and
+ * ablation.csv), any folder that holds run folders, and short distinct names for a set of runs.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { flattenConfig, type FlatConfig } from '../../shared/configDiff';
+import { isRunDir, readRunInfoFile } from '../../shared/runFiles';
+import { RUN_FILES } from '../../shared/runLayout';
+
+export const ABLATION_FILES = { markdown: 'ablation.md', csv: 'ablation.csv' } as const;
+
+function isDir(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Variant ids in the order of ablation.csv (the paper's table order), when it exists. */
+function csvOrder(dir: string): string[] {
+  try {
+    return fs
+      .readFileSync(path.join(dir, ABLATION_FILES.csv), 'utf8')
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(',')[0]?.trim())
+      .filter((id): id is string => Boolean(id));
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Run folders directly inside `dir`: an ablation's variants in its table's order (variants still
+ * training come after, by start time), otherwise oldest first. A run folder itself has none.
+ */
+export function childRunDirs(dir: string): string[] {
+  if (isRunDir(dir)) return [];
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const runs = names.map((n) => path.join(dir, n)).filter((d) => isDir(d) && isRunDir(d));
+  const order = csvOrder(dir);
+  const rank = (d: string) => {
+    const i = order.indexOf(path.basename(d));
+    return i < 0 ? order.length : i;
+  };
+  const started = (d: string) => readRunInfoFile(d)?.createdAt ?? '';
+  return runs.sort((a, b) => rank(a) - rank(b) || started(a).localeCompare(started(b)) || a.localeCompare(b));
+}
+
+/** A folder `dtn ablate` wrote (or is writing): its report, or run folders inside an ablations root. */
+export function isAblationDir(dir: string): boolean {
+  if (isRunDir(dir) || !isDir(dir)) return false;
+  if (fs.existsSync(path.join(dir, ABLATION_FILES.markdown)) || fs.existsSync(path.join(dir, ABLATION_FILES.csv))) return true;
+  return path.basename(path.dirname(dir)) === 'ablations' && childRunDirs(dir).length > 0;
+}
+
+export interface AblationFolder {
+  dir: string;
+  id: string;
+  variants: string[];
+  /** ablation.md exists: the ablation finished. */
+  finished: boolean;
+}
+
+/** Ablations under a root (e.g. <workspace>/.dtn/ablations), newest first (ids start with a timestamp). */
+export function listAblations(root: string): AblationFolder[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(root);
+  } catch {
+    return [];
+  }
+  return names
+    .map((n) => path.join(root, n))
+    .filter((d) => isAblationDir(d))
+    .map((dir) => ({ dir, id: path.basename(dir), variants: childRunDirs(dir), finished: fs.existsSync(path.join(dir, ABLATION_FILES.markdown)) }))
+    .filter((a) => a.variants.length > 0)
+    .sort((a, b) => b.id.localeCompare(a.id));
+}
+
+/**
+ * What the user picked, as run folders: run folders as they are, folders of runs (an ablation,
+ * a run root) expanded into their runs. Duplicates go; the first occurrence keeps its place.
+ */
+export function expandToRuns(dirs: readonly string[]): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  for (const d of dirs) {
+    const abs = path.resolve(d);
+    for (const r of isRunDir(abs) ? [abs] : childRunDirs(abs)) {
+      if (!seen.has(r)) {
+        seen.add(r);
+        out.push(r);
+      }
+    }
+  }
+  return out;
+}
+
+/** Folder names, made unique by prefixing parent folders where two runs share a name (two ablations' `full`). */
+export function runLabels(runDirs: readonly string[]): string[] {
+  const parts = runDirs.map((d) => path.resolve(d).split(path.sep).filter(Boolean));
+  const depth = runDirs.map(() => 1);
+  for (let round = 0; round < 8; round++) {
+    const labels = parts.map((p, i) => p.slice(-depth[i]).join('/'));
+    const counts = new Map<string, number>();
+    for (const l of labels) counts.set(l, (counts.get(l) ?? 0) + 1);
+    let clash = false;
+    labels.forEach((l, i) => {
+      if (counts.get(l)! > 1 && depth[i] < parts[i].length) {
+        depth[i]++;
+        clash = true;
+      }
+    });
+    if (!clash) return labels;
+  }
+  return parts.map((p, i) => p.slice(-depth[i]).join('/'));
+}
+
+/** The run's config.json flattened into dotted keys; undefined when missing or not JSON. */
+export function readFlatConfig(runDir: string): FlatConfig | undefined {
+  try {
+    const raw: unknown = JSON.parse(fs.readFileSync(path.join(runDir, RUN_FILES.config), 'utf8'));
+    return raw && typeof raw === 'object' && !Array.isArray(raw) ? flattenConfig(raw) : undefined;
+  } catch {
+    return undefined;
+  }
+}
