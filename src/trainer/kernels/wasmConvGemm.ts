@@ -24,59 +24,32 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
 
+import { forEachTap } from './convTaps';
+
 interface WasmBackendLike {
   makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
   typedArrayFromHeap(t: TensorInfo): Float32Array;
   disposeData(dataId: object): boolean;
 }
 
-/** Writes the im2col patch matrix [M, K] of NHWC `x` into `cols` (zeros where the patch hits padding). */
+/** Writes the im2col patch matrix [M, K] of NHWC `x` into `cols` (zeros where a patch hits padding). */
 export function im2col(x: Float32Array, info: backend_util.Conv2DInfo, cols: Float32Array): void {
-  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, strideHeight, strideWidth, filterHeight, filterWidth } = info;
-  const top = info.padInfo.top;
-  const left = info.padInfo.left;
-  let o = 0;
-  for (let b = 0; b < batchSize; b++) {
-    for (let yR = 0; yR < outHeight; yR++) {
-      for (let yC = 0; yC < outWidth; yC++) {
-        for (let wR = 0; wR < filterHeight; wR++) {
-          const xR = yR * strideHeight + wR - top;
-          for (let wC = 0; wC < filterWidth; wC++, o += inChannels) {
-            const xC = yC * strideWidth + wC - left;
-            if (xR < 0 || xR >= inHeight || xC < 0 || xC >= inWidth) cols.fill(0, o, o + inChannels);
-            else {
-              const src = ((b * inHeight + xR) * inWidth + xC) * inChannels;
-              cols.set(x.subarray(src, src + inChannels), o);
-            }
-          }
-        }
-      }
-    }
-  }
+  const c = info.inChannels;
+  const k = info.filterHeight * info.filterWidth * c;
+  cols.fill(0);
+  // A tap's filter offset over outChannels is its position inside the patch row.
+  forEachTap(info, (xOff, wOff, _y, row) => cols.set(x.subarray(xOff, xOff + c), row * k + wOff / info.outChannels));
 }
 
 /** The adjoint of im2col: adds each patch row of `cols` [M, K] back into NHWC `dx` (zeroed first). */
 export function col2im(cols: Float32Array, info: backend_util.Conv2DInfo, dx: Float32Array): void {
-  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, strideHeight, strideWidth, filterHeight, filterWidth } = info;
-  const top = info.padInfo.top;
-  const left = info.padInfo.left;
+  const c = info.inChannels;
+  const k = info.filterHeight * info.filterWidth * c;
   dx.fill(0);
-  let o = 0;
-  for (let b = 0; b < batchSize; b++) {
-    for (let yR = 0; yR < outHeight; yR++) {
-      for (let yC = 0; yC < outWidth; yC++) {
-        for (let wR = 0; wR < filterHeight; wR++) {
-          const xR = yR * strideHeight + wR - top;
-          for (let wC = 0; wC < filterWidth; wC++, o += inChannels) {
-            const xC = yC * strideWidth + wC - left;
-            if (xR < 0 || xR >= inHeight || xC < 0 || xC >= inWidth) continue;
-            const dst = ((b * inHeight + xR) * inWidth + xC) * inChannels;
-            for (let c = 0; c < inChannels; c++) dx[dst + c] += cols[o + c];
-          }
-        }
-      }
-    }
-  }
+  forEachTap(info, (xOff, wOff, _y, row) => {
+    const o = row * k + wOff / info.outChannels;
+    for (let d = 0; d < c; d++) dx[xOff + d] += cols[o + d];
+  });
 }
 
 type Call = (name: string, inputs: Record<string, TensorInfo>, attrs: Record<string, unknown>) => TensorInfo;

@@ -6,6 +6,7 @@
 import { strict as assert } from 'node:assert';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../../src/trainer/backend';
+import { conv2dBackpropFilterNHWC } from '../../../src/trainer/kernels/cpuConvBackpropFilter';
 
 interface Case {
   batch: number;
@@ -83,6 +84,20 @@ for (const backend of ['cpu', 'wasm'] as const) {
       const info = await initBackend(backend);
       assert.equal(info.name, backend);
     });
+
+    if (backend === 'cpu') {
+      it('the fast filter gradient is the one installed: tf.grad returns exactly what it computes', () => {
+        tf.tidy(() => {
+          const x = tf.randomNormal([2, 8, 8, 3], 0, 1, 'float32', 5) as tf.Tensor4D;
+          const filter = tf.randomNormal([4, 4, 3, 4], 0, 1, 'float32', 6) as tf.Tensor4D;
+          const r = tf.randomNormal([2, 4, 4, 4], 0, 1, 'float32', 7);
+          const dW = tf.grad((w: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(x, w as tf.Tensor4D, 2, 'same'), r)))(filter);
+          const info = tf.backend_util.computeConv2DInfo([2, 8, 8, 3], [4, 4, 3, 4], 2, 1, 'same');
+          // The stock kernel sums in another order, so bitwise equality identifies this one.
+          assert.deepEqual(Array.from(dW.dataSync()), Array.from(conv2dBackpropFilterNHWC(x.dataSync(), r.dataSync(), info)));
+        });
+      });
+    }
 
     CASES.forEach((k, n) => {
       it(`conv2d and both gradients match the definition: ${k.batch}x${k.h}x${k.h}x${k.inC}, ${k.f}x${k.f}x${k.outC}, stride ${k.stride}, ${k.pad}`, () => {
