@@ -4,9 +4,9 @@
  */
 import { Command } from 'commander';
 import { action } from './commands/action';
-import { benchCommand } from './commands/benchCommand';
+import { defineBench } from './commands/benchCommand';
 import { ablateCommand, evalCommand } from './commands/evalCommands';
-import { backendOption, nonNegativeInt, positiveInt, withConfigOptions } from './commands/options';
+import { backendOption, positiveInt, withConfigOptions } from './commands/options';
 import { demoCommand, pretrainCommand, trainClassifierCommand, trainCommand } from './commands/trainCommands';
 
 const program = new Command('dtn').description('Domain Transfer Network trainer (Taigman, Polyak & Wolf, ICLR 2017)').showHelpAfterError();
@@ -41,13 +41,7 @@ withConfigOptions(program.command('ablate').description("the paper's ablation: t
   .option('--out <dir>', 'ablation folder (default .dtn/ablations/<id>)')
   .action(action(ablateCommand));
 
-withConfigOptions(program.command('bench').description("time the trainer's DTN step per batch size (after warm-up) and report tensor memory"), 'built-in configuration (default digits)')
-  .option('--batch <list>', 'comma-separated batch sizes', '64')
-  .option('--steps <n>', 'timed steps per batch size', positiveInt('--steps'), 10)
-  .option('--warmup <n>', 'untimed steps first', nonNegativeInt('--warmup'), 2)
-  .option('--anchor <file>', 'also run this PyTorch anchor (torch_dtn_bench.py) and print the ratio')
-  .option('--threads <n>', 'threads for the PyTorch anchor on CPU', positiveInt('--threads'))
-  .action(action(benchCommand));
+defineBench(program.command('bench'));
 
 program
   .command('demo')

@@ -1,7 +1,20 @@
 /** `dtn bench`: the real training step's speed per batch size, optionally against the PyTorch anchor. */
 import * as path from 'node:path';
 import { runBench, runTorchAnchor } from '../bench';
-import { positiveInt, resolveConfig, type CommonOpts } from './options';
+import type { Command } from 'commander';
+import { action } from './action';
+import { nonNegativeInt, positiveInt, resolveConfig, withConfigOptions, type CommonOpts } from './options';
+
+/** Declares `bench` and its options on `cmd` (the full CLI's subcommand, or the stand-alone bundle). */
+export function defineBench(cmd: Command): Command {
+  return withConfigOptions(cmd.description("time the trainer's DTN step per batch size (after warm-up) and report tensor memory"), 'built-in configuration (default digits)')
+    .option('--batch <list>', 'comma-separated batch sizes', '64')
+    .option('--steps <n>', 'timed steps per batch size', positiveInt('--steps'), 10)
+    .option('--warmup <n>', 'untimed steps first', nonNegativeInt('--warmup'), 2)
+    .option('--anchor <file>', 'also run this PyTorch anchor (torch_dtn_bench.py) and print the ratio')
+    .option('--threads <n>', 'threads for the PyTorch anchor on CPU', positiveInt('--threads'))
+    .action(action(benchCommand));
+}
 
 export async function benchCommand(opts: CommonOpts & { batch: string; steps: number; warmup: number; anchor?: string; threads?: number }): Promise<void> {
   const { config } = resolveConfig(opts, 'digits');
