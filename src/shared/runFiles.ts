@@ -62,35 +62,39 @@ export interface StepFile {
   path: string;
 }
 
-/** Saved sample grids, oldest first. */
-export function listSampleFiles(runDir: string): StepFile[] {
-  const dir = path.join(runDir, RUN_FILES.samples);
-  let names: string[];
+/** Paths of the entries of `dir`; none when it does not exist or cannot be read. */
+export function childPaths(dir: string): string[] {
   try {
-    names = fs.readdirSync(dir);
+    return fs.readdirSync(dir).map((n) => path.join(dir, n));
   } catch {
     return [];
   }
-  return names
-    .filter((n) => n.endsWith('.png'))
-    .map((n) => ({ step: parseStepName(n), path: path.join(dir, n) }))
-    .filter((s): s is StepFile => s.step !== undefined)
+}
+
+export function isDir(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Entries named step-XXXXXXXX[.png] in `dir` that pass `keep`, oldest first. */
+function stepEntries(dir: string, keep: (p: string) => boolean): StepFile[] {
+  return childPaths(dir)
+    .map((p) => ({ step: parseStepName(path.basename(p)), path: p }))
+    .filter((e): e is StepFile => e.step !== undefined && keep(e.path))
     .sort((a, b) => a.step - b.step);
+}
+
+/** Saved sample grids, oldest first. */
+export function listSampleFiles(runDir: string): StepFile[] {
+  return stepEntries(path.join(runDir, RUN_FILES.samples), (p) => p.endsWith('.png'));
 }
 
 /** Complete checkpoints (those with a manifest: an interrupted write has none), oldest first. */
 export function listCheckpointDirs(runDir: string): StepFile[] {
-  const dir = path.join(runDir, RUN_FILES.checkpoints);
-  let names: string[];
-  try {
-    names = fs.readdirSync(dir);
-  } catch {
-    return [];
-  }
-  return names
-    .map((n) => ({ step: parseStepName(n), path: path.join(dir, n) }))
-    .filter((c): c is StepFile => c.step !== undefined && fs.existsSync(path.join(c.path, TENSOR_MANIFEST)))
-    .sort((a, b) => a.step - b.step);
+  return stepEntries(path.join(runDir, RUN_FILES.checkpoints), (p) => fs.existsSync(path.join(p, TENSOR_MANIFEST)));
 }
 
 /** A folder is a run when the trainer has written its run.json or metrics. */
@@ -100,21 +104,8 @@ export function isRunDir(dir: string): boolean {
 
 /** Run folders directly under `root`, newest first (names start with a timestamp; mtime breaks ties). */
 export function listRunDirs(root: string): string[] {
-  let names: string[];
-  try {
-    names = fs.readdirSync(root);
-  } catch {
-    return [];
-  }
-  return names
-    .map((n) => path.join(root, n))
-    .filter((d) => {
-      try {
-        return fs.statSync(d).isDirectory() && isRunDir(d);
-      } catch {
-        return false;
-      }
-    })
+  return childPaths(root)
+    .filter((d) => isDir(d) && isRunDir(d))
     .map((d) => ({ d, t: fs.statSync(d).mtimeMs }))
     .sort((a, b) => b.t - a.t || b.d.localeCompare(a.d))
     .map((x) => x.d);

@@ -6,18 +6,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { flattenConfig, type FlatConfig } from '../../shared/configDiff';
-import { isRunDir, readRunInfoFile } from '../../shared/runFiles';
+import { childPaths, isDir, isRunDir, readRunInfoFile } from '../../shared/runFiles';
 import { RUN_FILES } from '../../shared/runLayout';
 
 export const ABLATION_FILES = { markdown: 'ablation.md', csv: 'ablation.csv' } as const;
-
-function isDir(p: string): boolean {
-  try {
-    return fs.statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
-}
 
 /** Variant ids in the order of ablation.csv (the paper's table order), when it exists. */
 function csvOrder(dir: string): string[] {
@@ -39,13 +31,7 @@ function csvOrder(dir: string): string[] {
  */
 export function childRunDirs(dir: string): string[] {
   if (isRunDir(dir)) return [];
-  let names: string[];
-  try {
-    names = fs.readdirSync(dir);
-  } catch {
-    return [];
-  }
-  const runs = names.map((n) => path.join(dir, n)).filter((d) => isDir(d) && isRunDir(d));
+  const runs = childPaths(dir).filter((d) => isDir(d) && isRunDir(d));
   const order = csvOrder(dir);
   const rank = (d: string) => {
     const i = order.indexOf(path.basename(d));
@@ -72,14 +58,7 @@ export interface AblationFolder {
 
 /** Ablations under a root (e.g. <workspace>/.dtn/ablations), newest first (ids start with a timestamp). */
 export function listAblations(root: string): AblationFolder[] {
-  let names: string[];
-  try {
-    names = fs.readdirSync(root);
-  } catch {
-    return [];
-  }
-  return names
-    .map((n) => path.join(root, n))
+  return childPaths(root)
     .filter((d) => isAblationDir(d))
     .map((dir) => ({ dir, id: path.basename(dir), variants: childRunDirs(dir), finished: fs.existsSync(path.join(dir, ABLATION_FILES.markdown)) }))
     .filter((a) => a.variants.length > 0)

@@ -3,7 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { PRESET_NAMES } from '../../shared/presets';
-import { DEFAULT_ENCODER_ROOT } from '../../shared/runLayout';
+import { childPaths } from '../../shared/runFiles';
+import { DEFAULT_ENCODER_ROOT, TENSOR_MANIFEST } from '../../shared/runLayout';
 
 export type WorkspaceNode =
   | { kind: 'group'; group: 'configs' | 'presets' | 'encoders' }
@@ -73,19 +74,12 @@ export class WorkspaceTreeProvider implements vscode.TreeDataProvider<WorkspaceN
 }
 
 function listEncoders(root: string): string[] {
-  try {
-    return fs
-      .readdirSync(root)
-      .map((n) => path.join(root, n))
-      .filter((d) => fs.existsSync(path.join(d, 'manifest.json')));
-  } catch {
-    return [];
-  }
+  return childPaths(root).filter((d) => fs.existsSync(path.join(d, TENSOR_MANIFEST)));
 }
 
 function readEncoderMeta(dir: string): { heldOutAccuracy?: number; steps?: number } | undefined {
   try {
-    const m = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as { meta?: { heldOutAccuracy?: unknown; steps?: unknown } };
+    const m = JSON.parse(fs.readFileSync(path.join(dir, TENSOR_MANIFEST), 'utf8')) as { meta?: { heldOutAccuracy?: unknown; steps?: unknown } };
     const meta = m.meta ?? (m as Record<string, unknown>);
     return {
       heldOutAccuracy: typeof meta.heldOutAccuracy === 'number' ? meta.heldOutAccuracy : undefined,
