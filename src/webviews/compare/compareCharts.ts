@@ -2,15 +2,14 @@
  * The comparison's charts: one card per quantity (the paper's metrics, then each loss term), one
  * line per run in that run's colour (Chart.js, theme colours, the dashboard's axis style).
  */
-import { Chart, LinearScale, LineController, LineElement, LogarithmicScale, PointElement, Tooltip, type ChartDataset } from 'chart.js';
+import type { ChartDataset } from 'chart.js';
 import type { LossKey } from '../../shared/protocol';
 import { formatLoss } from '../../shared/trainingProgress';
+import { createChartCard, styleAxes, withAlpha, type LineChart } from '../common/chartCard';
 import { cssVar, isHighContrast } from '../common/theme';
 import { el } from '../common/vscodeApi';
 import { LOSS_INFO, type Point } from '../dashboard/dashboardModel';
 import { offLabels, type RunLine } from './compareModel';
-
-Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Tooltip);
 
 /** Run colours: the theme's chart colours first; past six, the same colours dashed. */
 const PALETTE: [string, string][] = [
@@ -30,13 +29,6 @@ export function runDash(slot: number): number[] {
   return slot < PALETTE.length ? [] : [6, 3];
 }
 
-function withAlpha(color: string, alpha: number): string {
-  const m = /^#([0-9a-f]{6})$/i.exec(color);
-  if (!m) return color;
-  const n = parseInt(m[1], 16);
-  return `rgba(${n >> 16}, ${(n >> 8) & 255}, ${n & 255}, ${alpha})`;
-}
-
 export type CardKey = LossKey | 'ACC' | 'FCONST';
 
 const CARD_INFO: Record<'ACC' | 'FCONST', { title: string; help: string }> = {
@@ -47,7 +39,7 @@ const CARD_INFO: Record<'ACC' | 'FCONST', { title: string; help: string }> = {
 interface Card {
   root: HTMLElement;
   note: HTMLElement;
-  chart: Chart<'line', Point[]>;
+  chart: LineChart;
 }
 
 export class CompareCharts {
@@ -60,34 +52,19 @@ export class CompareCharts {
     let card = this.cards.get(key);
     if (card) return card;
     const info = key === 'ACC' || key === 'FCONST' ? CARD_INFO[key] : LOSS_INFO[key];
-    const root = el('div', { class: 'card', 'data-chart': key });
-    const head = el('div', { class: 'card-head' });
     const note = el('span', { class: 'card-note' });
-    head.append(el('span', { class: 'card-title' }, info.title), el('span', { class: 'card-help', title: info.help }, info.help), note);
-    const box = el('div', { class: 'chart-box' });
-    const canvas = el('canvas', { 'aria-label': `${info.title} against step, one line per run`, role: 'img' });
-    box.append(canvas);
-    root.append(head, box);
-    this.container.append(root);
     const format = key === 'ACC' ? (v: number) => `${(v * 100).toFixed(1)}%` : formatLoss;
-    const chart = new Chart<'line', Point[]>(canvas, {
-      type: 'line',
-      data: { datasets: [] },
-      options: {
-        animation: false,
-        parsing: false,
-        normalized: true,
-        responsive: true,
-        maintainAspectRatio: false,
-        // Every run's value at the hovered step.
-        interaction: { mode: 'x', intersect: false },
-        plugins: {
-          tooltip: {
-            filter: (item) => !String(item.dataset.label).endsWith(' (raw)'),
-            callbacks: { title: (items) => (items[0] ? `step ${items[0].parsed.x}` : ''), label: (c) => `${c.dataset.label}: ${format(c.parsed.y ?? NaN)}` },
-          },
-        },
-        scales: { x: { type: 'linear' }, y: { type: 'linear' } },
+    const { root, chart } = createChartCard(this.container, {
+      data: ['data-chart', key],
+      title: info.title,
+      help: info.help,
+      ariaLabel: `${info.title} against step, one line per run`,
+      tail: note,
+      // Every run's value at the hovered step.
+      interaction: { mode: 'x', intersect: false },
+      tooltip: {
+        filter: (item) => !String(item.dataset.label).endsWith(' (raw)'),
+        callbacks: { title: (items) => (items[0] ? `step ${items[0].parsed.x}` : ''), label: (c) => `${c.dataset.label}: ${format(c.parsed.y ?? NaN)}` },
       },
     });
     card = { root, note, chart };
@@ -102,20 +79,6 @@ export class CompareCharts {
     card.chart.destroy();
     card.root.remove();
     this.cards.delete(key);
-  }
-
-  private style(chart: Chart<'line', Point[]>, y: 'linear' | 'logarithmic' | 'percent'): void {
-    const fg = cssVar('--vscode-descriptionForeground', '#999');
-    const grid = isHighContrast() ? cssVar('--vscode-contrastBorder', '#6fc3df') : withAlpha(cssVar('--vscode-editorWidget-border', '#454545'), 0.6);
-    const font = { family: cssVar('--vscode-font-family', 'sans-serif'), size: 11 };
-    const axis = { ticks: { color: fg, font, maxTicksLimit: 6 }, grid: { color: grid }, border: { color: grid } };
-    chart.options.scales = {
-      x: { type: 'linear', ...axis, title: { display: true, text: 'step', color: fg, font } },
-      y:
-        y === 'percent'
-          ? { type: 'linear', min: 0, max: 1, ...axis, ticks: { ...axis.ticks, callback: (v) => `${Math.round(Number(v) * 100)}%` } }
-          : { type: y, ...axis },
-    };
   }
 
   private datasets(lines: readonly RunLine[], smoothing: number, points: boolean): ChartDataset<'line', Point[]>[] {
@@ -157,7 +120,7 @@ export class CompareCharts {
       const card = this.card(key);
       card.note.textContent = '';
       card.chart.data.datasets = this.datasets(lines, 0, true);
-      this.style(card.chart, scale);
+      styleAxes(card.chart, scale);
       card.chart.update('none');
     }
     for (const [key, lines] of opts.losses) {
@@ -168,7 +131,7 @@ export class CompareCharts {
       card.note.textContent = allOff ? 'off in every run' : off.length ? `off in ${off.join(', ')}` : '';
       card.note.title = card.note.textContent;
       card.chart.data.datasets = this.datasets(lines, opts.smoothing, false);
-      this.style(card.chart, opts.logScale ? 'logarithmic' : 'linear');
+      styleAxes(card.chart, opts.logScale ? 'logarithmic' : 'linear');
       card.chart.update('none');
     }
     // Paper metrics first, then the loss terms in the dashboard's order (moved only when a card came).
