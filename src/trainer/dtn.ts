@@ -69,14 +69,17 @@ export class Dtn {
   step(xs: tf.Tensor4D, xt: tf.Tensor4D): StepLosses {
     const { alpha, beta, gamma, constDistance } = this.config.losses;
     const out: StepLosses = { D: null, GANG: null, CONST: null, TID: null, TV: null, G: null };
+    // f is frozen and runs on running statistics, so f(xs) and f(xt) are the same constants in both
+    // updates: embed once per step (only f(G(xs)) needs f inside a gradient).
+    const [es, et] = tf.tidy(() => [this.f.embed(xs), this.f.embed(xt)]);
 
     if (this.terms.gan) {
       const updates: StateUpdates = [];
       out.D = this.optD.minimize(
         () => {
           // g's batch statistics, but no gradient reaches g here (varList is D's).
-          const gs = this.generate(xs, { training: true });
-          const gt = this.generate(xt, { training: true });
+          const gs = this.g.apply(es, { training: true });
+          const gt = this.g.apply(et, { training: true });
           const mode = { training: true, updates };
           return L.discriminatorLoss(this.D.apply(gs, mode), this.D.apply(gt, mode), this.D.apply(xt, mode));
         },
@@ -86,13 +89,12 @@ export class Dtn {
       for (const u of updates) u();
     }
 
-    const fxs = this.terms.const ? this.f.embed(xs) : null;
     const updates: StateUpdates = [];
     out.G = this.optG.minimize(
       () => {
         const mode = { training: true, updates };
-        const gs = this.generate(xs, mode);
-        const gt = this.generate(xt, mode);
+        const gs = this.g.apply(es, mode);
+        const gt = this.g.apply(et, mode);
         const parts: tf.Scalar[] = [];
         const keep = (key: LossKey, value: tf.Scalar, weight: number) => {
           out[key] = tf.keep(value);
@@ -102,7 +104,7 @@ export class Dtn {
           const dMode = { training: true };
           keep('GANG', L.generatorAdversarialLoss(this.D.apply(gs, dMode), this.D.apply(gt, dMode)), 1);
         }
-        if (fxs) keep('CONST', L.constancyLoss(fxs, this.f.embed(gs), constDistance), alpha);
+        if (this.terms.const) keep('CONST', L.constancyLoss(es, this.f.embed(gs), constDistance), alpha);
         if (this.terms.tid) keep('TID', L.identityLoss(xt, gt), beta);
         if (this.terms.tv) keep('TV', L.totalVariationLoss(gs), gamma);
         return tf.addN(parts);
@@ -111,7 +113,7 @@ export class Dtn {
       this.g.params.trainableList(),
     ) as tf.Scalar;
     for (const u of updates) u();
-    fxs?.dispose();
+    tf.dispose([es, et]);
     return out;
   }
 
