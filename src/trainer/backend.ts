@@ -14,6 +14,7 @@ import * as path from 'node:path';
 import { installFastCpuConv } from './kernels/cpuConv';
 import { installWasmConvGemm } from './kernels/wasmConvGemm';
 import { installFastCpuConvBackpropFilter } from './kernels/cpuConvBackpropFilter';
+import { installWebgpuConv, WEBGPU_CONV_KERNELS, type WebgpuConvKernel } from './kernels/webgpuConv';
 
 export interface BackendInfo {
   name: 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
@@ -64,6 +65,7 @@ async function tryWebgpu(): Promise<BackendInfo & { software: boolean }> {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     require('@tensorflow/tfjs-backend-webgpu');
     if (!(await tf.setBackend('webgpu'))) throw new Error('backend did not initialise');
+    installWebgpuKernels();
     const info = adapter.info ?? {};
     const device = [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ') || 'unknown adapter';
     const software = /llvmpipe|lavapipe|swiftshader|cpu/i.test(device);
@@ -71,6 +73,16 @@ async function tryWebgpu(): Promise<BackendInfo & { software: boolean }> {
   } catch (err) {
     throw new BackendError(`WebGPU is not available (${firstLine(err)})`, 'Install a Vulkan driver (NVIDIA driver, or mesa-vulkan-drivers >= 25 for CPU), or choose --backend cpu');
   }
+}
+
+/**
+ * This project's WebGPU kernels, except those named in DTN_STOCK_KERNELS (comma-separated kernel
+ * names, or "all"): a switch to measure a kernel against the stock one on the same machine.
+ */
+function installWebgpuKernels(): void {
+  const stock = new Set((process.env.DTN_STOCK_KERNELS ?? '').split(',').map((s) => s.trim()));
+  const keep = (name: string) => !stock.has(name) && !stock.has('all');
+  installWebgpuConv((Object.keys(WEBGPU_CONV_KERNELS) as WebgpuConvKernel[]).filter(keep));
 }
 
 interface GpuAdapterLike {

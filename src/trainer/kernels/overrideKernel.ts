@@ -12,6 +12,12 @@ export interface CpuBackendLike {
 export type FastPath = (args: Parameters<KernelFunc>[0], backend: CpuBackendLike) => TensorInfo | undefined;
 
 const installed = new Set<string>();
+const stockKernels = new Map<string, KernelFunc>();
+
+/** The kernel a backend registered before this project replaced it (to measure or test against). */
+export function stockKernel(kernelName: string, backendName: string): KernelFunc | undefined {
+  return stockKernels.get(`${backendName}/${kernelName}`) ?? getKernel(kernelName, backendName)?.kernelFunc;
+}
 
 export function overrideKernel(kernelName: string, backendName: string, fast: FastPath): void {
   const key = `${backendName}/${kernelName}`;
@@ -22,4 +28,5 @@ export function overrideKernel(kernelName: string, backendName: string, fast: Fa
   unregisterKernel(kernelName, backendName);
   registerKernel({ kernelName, backendName, kernelFunc });
   installed.add(key);
+  stockKernels.set(key, stock.kernelFunc);
 }

@@ -1,0 +1,390 @@
+/**
+ * Convolution for the tfjs WebGPU backend as tiled implicit GEMMs: forward, input gradient and
+ * filter gradient share one WGSL template and differ only in how a GEMM operand element is
+ * fetched from the NHWC tensors (nothing is materialised; im2col happens in the tile loads).
+ *
+ * Why: the stock kernels compute the filter gradient with one thread per filter weight looping
+ * over the whole batch, and the input gradient by testing every filter tap for every output pixel
+ * (three quarters of the taps are zero at stride 2). Here
+ *  - the filter gradient splits its long reduction (batch × output pixels) over workgroups
+ *    ("split-K") and sums the partial tiles in a second pass, so small filters still fill the GPU;
+ *  - the input gradient runs one GEMM per stride phase (output pixels with the same (h mod s,
+ *    w mod s) use the same filter taps), so no zero taps are multiplied.
+ * Every workgroup computes a BM×BN tile of C = A·B, staging BK-deep slices of A and B in
+ * workgroup memory; each of its 16×16 threads accumulates TM×TN outputs in registers.
+ */
+import { backend_util, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
+import { overrideKernel } from './overrideKernel';
+
+const WG = 16; // threads per workgroup side
+const BK = 16; // depth of a staged slice
+
+/** The parts of the WebGPU backend used here (its class is not exported as a type we can name). */
+interface WebgpuBackendLike {
+  runWebGPUProgram(program: GemmProgram | SumProgram, inputs: TensorInfo[], dtype: 'float32'): TensorInfo;
+  disposeData(dataId: object): void;
+}
+
+/** How one GEMM reads its operands and writes its result, as WGSL snippets over i32 m, n, k, z. */
+export interface GemmPlan {
+  key: string;
+  M: number;
+  N: number;
+  K: number;
+  /** Workgroups along z: stride phases (input gradient) or K splits (filter gradient). */
+  zCount: number;
+  /** K per split; equals K when z does not split K. */
+  kPerZ: number;
+  /** WGSL body of `fn loadA(m: i32, k: i32, z: i32) -> f32` (m < M, k < K guaranteed). */
+  loadA: string;
+  loadB: string;
+  /** WGSL body of `fn store(m: i32, n: i32, z: i32, v: f32)`. */
+  store: string;
+  /** Which index is contiguous in memory, so a workgroup's loads are coalesced. */
+  aContiguous: 'm' | 'k';
+  bContiguous: 'n' | 'k';
+  outputShape: number[];
+}
+
+type ConvInfo = backend_util.Conv2DInfo;
+
+function dims(c: ConvInfo) {
+  return {
+    B: c.batchSize,
+    IH: c.inHeight,
+    IW: c.inWidth,
+    CI: c.inChannels,
+    OH: c.outHeight,
+    OW: c.outWidth,
+    CO: c.outChannels,
+    KH: c.filterHeight,
+    KW: c.filterWidth,
+    SH: c.strideHeight,
+    SW: c.strideWidth,
+    PT: c.padInfo.top,
+    PL: c.padInfo.left,
+  };
+}
+
+function constants(c: ConvInfo): string {
+  return Object.entries(dims(c))
+    .map(([k, v]) => `const ${k} = ${v};`)
+    .join('\n');
+}
+
+/** y = conv(x, W): M = output pixels, N = output channels, K = filter taps × input channels. */
+export function forwardPlan(c: ConvInfo): GemmPlan {
+  const d = dims(c);
+  return {
+    key: `fwd_${JSON.stringify(d)}`,
+    M: d.B * d.OH * d.OW,
+    N: d.CO,
+    K: d.KH * d.KW * d.CI,
+    zCount: 1,
+    kPerZ: d.KH * d.KW * d.CI,
+    aContiguous: 'k',
+    bContiguous: 'n',
+    loadA: `${constants(c)}
+      let b = m / (OH * OW); let r = m % (OH * OW);
+      let tap = k / CI; let ci = k % CI;
+      let ih = (r / OW) * SH - PT + tap / KW;
+      let iw = (r % OW) * SW - PL + tap % KW;
+      if (ih < 0 || ih >= IH || iw < 0 || iw >= IW) { return 0.0; }
+      return xIn[((b * IH + ih) * IW + iw) * CI + ci];`,
+    loadB: `return wIn[k * ${d.CO} + n];`,
+    store: `result[m * ${d.CO} + n] = v;`,
+    outputShape: [d.B, d.OH, d.OW, d.CO],
+  };
+}
+
+/**
+ * dx = conv⊤(dy, W), one GEMM per stride phase z = (ph, pw): the input pixels ih = ph + SH·i take
+ * exactly the taps kh ≡ ph + PT (mod SH), each from output row oh = i + qh − t.
+ */
+export function inputGradPlan(c: ConvInfo): GemmPlan {
+  const d = dims(c);
+  const MI = Math.ceil(d.IH / d.SH);
+  const MJ = Math.ceil(d.IW / d.SW);
+  const TH = Math.ceil(d.KH / d.SH);
+  const TW = Math.ceil(d.KW / d.SW);
+  const phase = `${constants(c)}
+      const MI = ${MI}; const MJ = ${MJ}; const TH = ${TH}; const TW = ${TW};
+      let ph = z / SW; let pw = z % SW;
+      let rh = (ph + PT) % SH; let rw = (pw + PL) % SW;`;
+  const tap = `
+      let tap = k / CO; let co = k % CO;
+      let kh = rh + SH * (tap / TW); let kw = rw + SW * (tap % TW);
+      if (kh >= KH || kw >= KW) { return 0.0; }`;
+  return {
+    key: `dx_${JSON.stringify(d)}`,
+    M: d.B * MI * MJ,
+    N: d.CI,
+    K: TH * TW * d.CO,
+    zCount: d.SH * d.SW,
+    kPerZ: TH * TW * d.CO,
+    aContiguous: 'k',
+    bContiguous: 'k',
+    loadA: `${phase}${tap}
+      let b = m / (MI * MJ); let r = m % (MI * MJ);
+      let oh = r / MJ + (ph + PT - rh) / SH - tap / TW;
+      let ow = r % MJ + (pw + PL - rw) / SW - tap % TW;
+      if (oh < 0 || oh >= OH || ow < 0 || ow >= OW) { return 0.0; }
+      return dyIn[((b * OH + oh) * OW + ow) * CO + co];`,
+    loadB: `${phase}${tap}
+      return wIn[((kh * KW + kw) * CI + n) * CO + co];`,
+    store: `${phase}
+      let b = m / (MI * MJ); let r = m % (MI * MJ);
+      let ih = ph + SH * (r / MJ); let iw = pw + SW * (r % MJ);
+      if (ih < IH && iw < IW) { result[((b * IH + ih) * IW + iw) * CI + n] = v; }`,
+    outputShape: [d.B, d.IH, d.IW, d.CI],
+  };
+}
+
+/** Enough workgroups to keep a large GPU busy, but K slices no shorter than this. */
+const TARGET_WORKGROUPS = 512;
+const MIN_K_PER_SPLIT = 256;
+
+/** dW = x⊤-patches · dy: M = filter taps × input channels, N = output channels, K = batch × output pixels. */
+export function filterGradPlan(c: ConvInfo, tiles: number): GemmPlan {
+  const d = dims(c);
+  const K = d.B * d.OH * d.OW;
+  const wanted = Math.ceil(TARGET_WORKGROUPS / tiles);
+  const splits = Math.max(1, Math.min(wanted, Math.floor(K / MIN_K_PER_SPLIT)));
+  const kPerZ = Math.ceil(K / splits / BK) * BK;
+  const zCount = Math.ceil(K / kPerZ);
+  const M = d.KH * d.KW * d.CI;
+  return {
+    key: `dw_${JSON.stringify(d)}_${zCount}`,
+    M,
+    N: d.CO,
+    K,
+    zCount,
+    kPerZ,
+    aContiguous: 'm',
+    bContiguous: 'n',
+    loadA: `${constants(c)}
+      let tap = m / CI; let ci = m % CI;
+      let b = k / (OH * OW); let r = k % (OH * OW);
+      let ih = (r / OW) * SH - PT + tap / KW;
+      let iw = (r % OW) * SW - PL + tap % KW;
+      if (ih < 0 || ih >= IH || iw < 0 || iw >= IW) { return 0.0; }
+      return xIn[((b * IH + ih) * IW + iw) * CI + ci];`,
+    loadB: `return dyIn[k * ${d.CO} + n];`,
+    store: `result[(z * ${M} + m) * ${d.CO} + n] = v;`,
+    outputShape: zCount === 1 ? [d.KH, d.KW, d.CI, d.CO] : [zCount, M * d.CO],
+  };
+}
+
+/** Per-thread outputs along one side: enough to cover a small side with one tile. */
+function perThread(size: number): number {
+  return size <= WG ? 1 : size <= 2 * WG ? 2 : 4;
+}
+
+export class GemmProgram {
+  readonly variableNames: string[];
+  readonly outputShape: number[];
+  readonly workgroupSize: [number, number, number] = [WG, WG, 1];
+  readonly dispatchLayout: { x: number[]; y: number[] };
+  dispatch: [number, number, number];
+  shaderKey: string;
+  readonly size = false;
+  private readonly TM: number;
+  private readonly TN: number;
+
+  constructor(
+    private readonly plan: GemmPlan,
+    inputs: [string, string],
+  ) {
+    this.variableNames = inputs;
+    this.outputShape = plan.outputShape;
+    const rank = plan.outputShape.length;
+    this.dispatchLayout = { x: [rank - 1], y: [...Array(rank - 1).keys()] };
+    this.TM = perThread(plan.M);
+    this.TN = perThread(plan.N);
+    this.dispatch = [Math.ceil(plan.N / (WG * this.TN)), Math.ceil(plan.M / (WG * this.TM)), plan.zCount];
+    this.shaderKey = `dtnGemm_${plan.key}_${this.TM}_${this.TN}_${plan.aContiguous}${plan.bContiguous}`;
+  }
+
+  getUserCode(): string {
+    const { plan, TM, TN } = this;
+    const BM = WG * TM;
+    const BN = WG * TN;
+    // Flat load slot -> (row, depth) inside the tile, with the contiguous index varying fastest.
+    const aSlot = plan.aContiguous === 'k' ? `let kk = s % ${BK}; let mm = s / ${BK};` : `let mm = s % ${BM}; let kk = s / ${BM};`;
+    const bSlot = plan.bContiguous === 'k' ? `let kk = s % ${BK}; let nn = s / ${BK};` : `let nn = s % ${BN}; let kk = s / ${BN};`;
+    return `
+      var<workgroup> As: array<f32, ${BK * BM}>;
+      var<workgroup> Bs: array<f32, ${BK * BN}>;
+
+      fn loadA(m: i32, k: i32, z: i32) -> f32 { ${plan.loadA} }
+      fn loadB(k: i32, n: i32, z: i32) -> f32 { ${plan.loadB} }
+      fn store(m: i32, n: i32, z: i32, v: f32) { ${plan.store} }
+
+      fn main() {
+        // Sizes are compiled in, but the backend always binds its uniforms: keep them in the layout.
+        _ = uniforms.NAN;
+        let tx = i32(localId.x);
+        let ty = i32(localId.y);
+        let t = ty * ${WG} + tx;
+        let m0 = i32(workgroupId.y) * ${BM};
+        let n0 = i32(workgroupId.x) * ${BN};
+        let z = i32(workgroupId.z);
+        // The trip count is a constant: barriers need uniform control flow, and the backend hands
+        // workgroupId over through a private variable the compiler cannot prove uniform.
+        let kBegin = ${plan.kPerZ >= plan.K ? '0' : `z * ${plan.kPerZ}`};
+        let kEnd = min(kBegin + ${plan.kPerZ}, ${plan.K});
+        var acc: array<array<f32, ${TN}>, ${TM}>;
+        for (var kStep = 0; kStep < ${Math.min(plan.kPerZ, plan.K)}; kStep = kStep + ${BK}) {
+          let k0 = kBegin + kStep;
+          for (var i = 0; i < ${TM}; i = i + 1) {
+            let s = t + i * ${WG * WG};
+            ${aSlot}
+            let m = m0 + mm; let k = k0 + kk;
+            var v = 0.0;
+            if (m < ${plan.M} && k < kEnd) { v = loadA(m, k, z); }
+            As[kk * ${BM} + mm] = v;
+          }
+          for (var j = 0; j < ${TN}; j = j + 1) {
+            let s = t + j * ${WG * WG};
+            ${bSlot}
+            let n = n0 + nn; let k = k0 + kk;
+            var v = 0.0;
+            if (n < ${plan.N} && k < kEnd) { v = loadB(k, n, z); }
+            Bs[kk * ${BN} + nn] = v;
+          }
+          workgroupBarrier();
+          for (var kk = 0; kk < ${BK}; kk = kk + 1) {
+            var a: array<f32, ${TM}>;
+            var b: array<f32, ${TN}>;
+            for (var i = 0; i < ${TM}; i = i + 1) { a[i] = As[kk * ${BM} + ty + i * ${WG}]; }
+            for (var j = 0; j < ${TN}; j = j + 1) { b[j] = Bs[kk * ${BN} + tx + j * ${WG}]; }
+            for (var i = 0; i < ${TM}; i = i + 1) {
+              for (var j = 0; j < ${TN}; j = j + 1) { acc[i][j] = fma(a[i], b[j], acc[i][j]); }
+            }
+          }
+          workgroupBarrier();
+        }
+        for (var i = 0; i < ${TM}; i = i + 1) {
+          for (var j = 0; j < ${TN}; j = j + 1) {
+            let m = m0 + ty + i * ${WG};
+            let n = n0 + tx + j * ${WG};
+            if (m < ${plan.M} && n < ${plan.N}) { store(m, n, z, acc[i][j]); }
+          }
+        }
+      }`;
+  }
+}
+
+/** Sums [parts, size] over parts: the second pass of a split-K filter gradient. */
+export class SumProgram {
+  readonly variableNames = ['partial'];
+  readonly workgroupSize: [number, number, number] = [256, 1, 1];
+  readonly dispatchLayout: { x: number[] };
+  dispatch: [number, number, number];
+  shaderKey: string;
+  readonly size = false;
+
+  constructor(
+    readonly outputShape: number[],
+    private readonly parts: number,
+  ) {
+    const total = outputShape.reduce((a, b) => a * b, 1);
+    this.dispatchLayout = { x: [...outputShape.keys()] };
+    this.dispatch = [Math.ceil(total / 256), 1, 1];
+    this.shaderKey = `dtnSumParts_${parts}_${total}`;
+  }
+
+  getUserCode(): string {
+    const total = this.outputShape.reduce((a, b) => a * b, 1);
+    return `
+      fn main(index: i32) {
+        _ = uniforms.NAN;
+        if (index >= ${total}) { return; }
+        var s = 0.0;
+        for (var p = 0; p < ${this.parts}; p = p + 1) { s = s + partial[p * ${total} + index]; }
+        result[index] = s;
+      }`;
+  }
+}
+
+type Attrs = {
+  strides: number | [number, number];
+  pad: 'valid' | 'same' | number | backend_util.ExplicitPadding;
+  dataFormat?: 'NHWC' | 'NCHW';
+  dilations?: number | [number, number];
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+};
+
+/** NHWC float32 without dilation: everything this project runs; anything else keeps the stock kernel. */
+function supported(attrs: Attrs, ...ts: TensorInfo[]): boolean {
+  const dil = attrs.dilations ?? 1;
+  const noDilation = Array.isArray(dil) ? dil.every((v) => v === 1) : dil === 1;
+  return (attrs.dataFormat ?? 'NHWC') === 'NHWC' && noDilation && ts.every((t) => t.dtype === 'float32');
+}
+
+function convInfo(inShape: number[], filterShape: number[], attrs: Attrs): ConvInfo {
+  return backend_util.computeConv2DInfo(
+    inShape as [number, number, number, number],
+    filterShape as [number, number, number, number],
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    false,
+    'channelsLast',
+  );
+}
+
+function runGemm(backend: WebgpuBackendLike, plan: GemmPlan, names: [string, string], inputs: [TensorInfo, TensorInfo], finalShape: number[]): TensorInfo {
+  const partial = backend.runWebGPUProgram(new GemmProgram(plan, names), inputs, 'float32');
+  if (plan.zCount === 1 || plan.kPerZ >= plan.K) return partial;
+  const out = backend.runWebGPUProgram(new SumProgram(finalShape, plan.zCount), [partial], 'float32');
+  backend.disposeData(partial.dataId);
+  return out;
+}
+
+export const conv2dForward: KernelFunc = ({ inputs, backend, attrs }) => {
+  const { x, filter } = inputs as { x: TensorInfo; filter: TensorInfo };
+  const a = attrs as unknown as Attrs;
+  if (!supported(a, x, filter)) return undefined as unknown as TensorInfo;
+  const plan = forwardPlan(convInfo(x.shape, filter.shape, a));
+  return runGemm(backend as unknown as WebgpuBackendLike, plan, ['xIn', 'wIn'], [x, filter], plan.outputShape);
+};
+
+export const conv2dInputGrad: KernelFunc = ({ inputs, backend, attrs }) => {
+  const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
+  const a = attrs as unknown as Attrs & { inputShape: number[] };
+  if (!supported(a, dy, filter)) return undefined as unknown as TensorInfo;
+  const plan = inputGradPlan(convInfo(a.inputShape, filter.shape, a));
+  return runGemm(backend as unknown as WebgpuBackendLike, plan, ['dyIn', 'wIn'], [dy, filter], plan.outputShape);
+};
+
+export const conv2dFilterGrad: KernelFunc = ({ inputs, backend, attrs }) => {
+  const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
+  const a = attrs as unknown as Attrs & { filterShape: number[] };
+  if (!supported(a, x, dy)) return undefined as unknown as TensorInfo;
+  const info = convInfo(x.shape, a.filterShape, a);
+  const M = info.filterHeight * info.filterWidth * info.inChannels;
+  const tiles = Math.ceil(M / (WG * perThread(M))) * Math.ceil(info.outChannels / (WG * perThread(info.outChannels)));
+  const plan = filterGradPlan(info, tiles);
+  return runGemm(backend as unknown as WebgpuBackendLike, plan, ['xIn', 'dyIn'], [x, dy], a.filterShape);
+};
+
+export const WEBGPU_CONV_KERNELS = {
+  Conv2D: conv2dForward,
+  Conv2DBackpropInput: conv2dInputGrad,
+  Conv2DBackpropFilter: conv2dFilterGrad,
+} as const;
+
+export type WebgpuConvKernel = keyof typeof WEBGPU_CONV_KERNELS;
+
+/**
+ * Registers the GEMM kernels for the webgpu backend. `only` limits which (for measuring one
+ * against the stock kernel); the rest stay stock.
+ */
+export function installWebgpuConv(only: readonly WebgpuConvKernel[] = Object.keys(WEBGPU_CONV_KERNELS) as WebgpuConvKernel[]): void {
+  for (const name of only) {
+    const fn = WEBGPU_CONV_KERNELS[name];
+    overrideKernel(name, 'webgpu', (args) => fn(args) as TensorInfo | undefined);
+  }
+}
