@@ -66,6 +66,7 @@ async function tryWebgpu(): Promise<BackendInfo & { software: boolean }> {
     require('@tensorflow/tfjs-backend-webgpu');
     if (!(await tf.setBackend('webgpu'))) throw new Error('backend did not initialise');
     installWebgpuKernels();
+    watchDeviceErrors();
     const info = adapter.info ?? {};
     const device = [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ') || 'unknown adapter';
     const software = /llvmpipe|lavapipe|swiftshader|cpu/i.test(device);
@@ -73,6 +74,31 @@ async function tryWebgpu(): Promise<BackendInfo & { software: boolean }> {
   } catch (err) {
     throw new BackendError(`WebGPU is not available (${firstLine(err)})`, 'Install a Vulkan driver (NVIDIA driver, or mesa-vulkan-drivers >= 25 for CPU), or choose --backend cpu');
   }
+}
+
+let deviceError: string | undefined;
+
+/**
+ * A WebGPU validation or out-of-memory error does not throw: the failed work silently leaves
+ * zeros behind. Remember the first one so the training loop can stop with it instead of training
+ * on garbage.
+ */
+function watchDeviceErrors(): void {
+  const device = (tf.backend() as unknown as { device?: { onuncapturederror: ((e: { error: { message: string } }) => void) | null } }).device;
+  if (!device) return;
+  deviceError = undefined;
+  device.onuncapturederror = (e) => {
+    deviceError ??= e.error.message.split('\n')[0];
+  };
+}
+
+/** Throws if the GPU reported an error since the backend started. */
+export function assertDeviceHealthy(): void {
+  if (deviceError === undefined) return;
+  throw new BackendError(
+    `the GPU rejected work (${deviceError})`,
+    'Results since then are invalid. Rerun with DTN_STOCK_KERNELS=all to use only the stock WebGPU kernels, or with --backend wasm, and report the message',
+  );
 }
 
 /**

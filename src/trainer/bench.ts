@@ -7,7 +7,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendChoice, DtnConfig } from '../shared/config';
-import { initBackend, type BackendInfo } from './backend';
+import { assertDeviceHealthy, initBackend, type BackendInfo } from './backend';
 import { Dtn, readLosses } from './dtn';
 import { Encoder } from './models/encoder';
 
@@ -20,9 +20,47 @@ export interface BenchResult {
   /** Live tensors and bytes after warm-up and after the timed steps: equal when nothing leaks. */
   tensors: [number, number];
   bytes: [number, number];
+  profile?: StepProfile;
 }
 
-export async function benchStep(config: DtnConfig, batch: number, steps: number, warmup: number): Promise<Omit<BenchResult, 'backend'>> {
+/** One kernel's share of a profiled step. */
+export interface KernelShare {
+  name: string;
+  count: number;
+  /** Device time where the backend measures it (webgpu: timestamp queries), else wall time per kernel. */
+  ms: number;
+}
+
+export interface StepProfile {
+  kernels: number;
+  byKernel: KernelShare[];
+}
+
+/**
+ * Profiles one step kernel by kernel. Timing each kernel serialises the queue, so the sum is not
+ * the step time; the counts are exact and the times rank where the step spends its device time.
+ */
+export async function profileStep(dtn: Dtn, xs: tf.Tensor4D, xt: tf.Tensor4D): Promise<StepProfile> {
+  const info = await tf.profile(async () => {
+    await readLosses(dtn.step(xs, xt));
+  });
+  const byName = new Map<string, KernelShare>();
+  for (const k of info.kernels) {
+    const share = byName.get(k.name) ?? { name: k.name, count: 0, ms: 0 };
+    share.count += 1;
+    share.ms += typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
+    byName.set(k.name, share);
+  }
+  return { kernels: info.kernels.length, byKernel: [...byName.values()].sort((a, b) => b.ms - a.ms || b.count - a.count) };
+}
+
+export async function benchStep(
+  config: DtnConfig,
+  batch: number,
+  steps: number,
+  warmup: number,
+  profile = false,
+): Promise<Omit<BenchResult, 'backend'>> {
   const arch = config.architecture;
   const f = new Encoder(arch, config.seed); // timing does not depend on f's values
   const dtn = new Dtn(config, f);
@@ -39,8 +77,10 @@ export async function benchStep(config: DtnConfig, batch: number, steps: number,
     }
     await readLosses(dtn.step(xs, xt));
     const ms = (performance.now() - t0) / steps;
+    assertDeviceHealthy();
     const after = tf.memory();
     return {
+      ...(profile ? { profile: await profileStep(dtn, xs, xt) } : {}),
       batch,
       steps,
       msPerStep: ms,
@@ -62,17 +102,19 @@ export async function runBench(opts: {
   steps: number;
   warmup: number;
   backend?: BackendChoice;
+  profile?: boolean;
   print: (line: string) => void;
 }): Promise<BenchResult[]> {
   const backend = await initBackend(opts.backend ?? opts.config.backend);
   const results: BenchResult[] = [];
   for (const batch of opts.batches) {
-    const r = { backend, ...(await benchStep(opts.config, batch, opts.steps, opts.warmup)) };
+    const r = { backend, ...(await benchStep(opts.config, batch, opts.steps, opts.warmup, opts.profile)) };
     results.push(r);
     opts.print(
       `dtn bench: backend=${backend.name} device=${JSON.stringify(backend.device)} batch=${batch} ms/step=${r.msPerStep.toFixed(1)} img/s=${r.imgPerSec.toFixed(1)} ` +
         `tensors=${r.tensors[0]}->${r.tensors[1]} bytes=${r.bytes[0]}->${r.bytes[1]} steps=${r.steps}`,
     );
+    if (r.profile) printProfile(r.profile, batch, opts.print);
   }
   return results;
 }
@@ -85,4 +127,13 @@ export function runTorchAnchor(script: string, device: 'cpu' | 'cuda', batch: nu
   const line = execFileSync(python, args, { encoding: 'utf8' }).trim().split('\n').at(-1) ?? '';
   const m = /([\d.]+) ms\/step/.exec(line);
   return m ? { msPerStep: Number(m[1]), line } : undefined;
+}
+
+function printProfile(p: StepProfile, batch: number, print: (line: string) => void): void {
+  const total = p.byKernel.reduce((a, k) => a + k.ms, 0);
+  print(`dtn bench: profile batch=${batch} kernels/step=${p.kernels} kernel-ms=${total.toFixed(1)}`);
+  for (const k of p.byKernel) {
+    const share = total > 0 ? ((100 * k.ms) / total).toFixed(1) : '0.0';
+    print(`  ${k.name.padEnd(28)} ${String(k.count).padStart(5)}x ${k.ms.toFixed(2).padStart(9)} ms ${share.padStart(5)}%`);
+  }
 }

@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { BackendChoice, DtnConfig } from '../shared/config';
 import type { MetricsRecord, TrainerMessage } from '../shared/protocol';
 import { DEFAULT_ENCODER_ROOT, DEFAULT_RUN_ROOT, RUN_FILES, samplePath, type RunInfo } from '../shared/runLayout';
-import { initBackend, type BackendInfo } from './backend';
+import { assertDeviceHealthy, initBackend, type BackendInfo } from './backend';
 import { loadCheckpoint, pruneCheckpoints, saveCheckpoint } from './checkpoint';
 import { configHash } from './configFile';
 import { Batcher, gather, type BatcherState } from './data/batcher';
@@ -186,6 +186,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
       const evalNow = evaluator !== undefined && (step % evalEvery === 0 || step === t.steps);
       if (step % t.logEvery === 0 || step === t.steps || evalNow) {
         const loss = await readLosses(losses);
+        assertDeviceHealthy();
         const seconds = (Date.now() - intervalStart) / 1000;
         for (const [k, v] of Object.entries(loss)) {
           if (v !== null && !Number.isFinite(v)) throw new Error(`loss ${k} became ${v} at step ${step}: lower train.learningRate or check the data`);

@@ -16,7 +16,7 @@
 import { backend_util, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import { overrideKernel } from './overrideKernel';
 
-const WG = 16; // threads per workgroup side
+const THREADS = 256; // per workgroup
 const BK = 16; // depth of a staged slice
 
 /** The parts of the WebGPU backend used here (its class is not exported as a type we can name). */
@@ -140,6 +140,32 @@ export function inputGradPlan(c: ConvInfo): GemmPlan {
   };
 }
 
+/**
+ * dx when the output is a single pixel covering the whole input (the generator's first block, a
+ * transposed 4x4 'valid' conv of a 1x1 code): a dense GEMM, dx[b, tap·ci] = Σ_co dy[b, co]·W[tap·ci, co].
+ * The phased plan would multiply 15 zero taps for every real one here.
+ */
+export function pointInputGradPlan(c: ConvInfo): GemmPlan | undefined {
+  const d = dims(c);
+  const point = d.OH === 1 && d.OW === 1 && d.PT === 0 && d.PL === 0 && d.IH === d.KH && d.IW === d.KW;
+  if (!point) return undefined;
+  const N = d.KH * d.KW * d.CI;
+  return {
+    key: `dxPoint_${JSON.stringify(d)}`,
+    M: d.B,
+    N,
+    K: d.CO,
+    zCount: 1,
+    kPerZ: d.CO,
+    aContiguous: 'k',
+    bContiguous: 'k',
+    loadA: `return dyIn[m * ${d.CO} + k];`,
+    loadB: `return wIn[n * ${d.CO} + k];`,
+    store: `result[m * ${N} + n] = v;`,
+    outputShape: [d.B, d.IH, d.IW, d.CI],
+  };
+}
+
 /** Enough workgroups to keep a large GPU busy, but K slices no shorter than this. */
 const TARGET_WORKGROUPS = 512;
 const MIN_K_PER_SPLIT = 256;
@@ -175,21 +201,28 @@ export function filterGradPlan(c: ConvInfo, tiles: number): GemmPlan {
   };
 }
 
-/** Per-thread outputs along one side: enough to cover a small side with one tile. */
-function perThread(size: number): number {
-  return size <= WG ? 1 : size <= 2 * WG ? 2 : 4;
+/**
+ * Threads and outputs per thread along M and N. A narrow N (an image's 1–3 channels) gets a
+ * narrow, tall workgroup instead of a square one that would compute mostly padding.
+ */
+export function tileShape(M: number, N: number) {
+  const wgN = N <= 4 ? 4 : N <= 8 ? 8 : 16;
+  const wgM = THREADS / wgN;
+  const per = (size: number, threads: number) => (size <= threads ? 1 : size <= 2 * threads ? 2 : 4);
+  const tm = per(M, wgM);
+  const tn = per(N, wgN);
+  return { wgM, wgN, tm, tn, BM: wgM * tm, BN: wgN * tn };
 }
 
 export class GemmProgram {
   readonly variableNames: string[];
   readonly outputShape: number[];
-  readonly workgroupSize: [number, number, number] = [WG, WG, 1];
+  readonly workgroupSize: [number, number, number];
   readonly dispatchLayout: { x: number[]; y: number[] };
   dispatch: [number, number, number];
   shaderKey: string;
   readonly size = false;
-  private readonly TM: number;
-  private readonly TN: number;
+  private readonly tile: ReturnType<typeof tileShape>;
 
   constructor(
     private readonly plan: GemmPlan,
@@ -199,16 +232,19 @@ export class GemmProgram {
     this.outputShape = plan.outputShape;
     const rank = plan.outputShape.length;
     this.dispatchLayout = { x: [rank - 1], y: [...Array(rank - 1).keys()] };
-    this.TM = perThread(plan.M);
-    this.TN = perThread(plan.N);
-    this.dispatch = [Math.ceil(plan.N / (WG * this.TN)), Math.ceil(plan.M / (WG * this.TM)), plan.zCount];
-    this.shaderKey = `dtnGemm_${plan.key}_${this.TM}_${this.TN}_${plan.aContiguous}${plan.bContiguous}`;
+    this.tile = tileShape(plan.M, plan.N);
+    const { wgM, wgN, BM, BN, tm, tn } = this.tile;
+    this.workgroupSize = [wgN, wgM, 1];
+    this.dispatch = [Math.ceil(plan.N / BN), Math.ceil(plan.M / BM), plan.zCount];
+    this.shaderKey = `dtnGemm_${plan.key}_${wgN}_${tm}_${tn}_${plan.aContiguous}${plan.bContiguous}`;
   }
 
   getUserCode(): string {
-    const { plan, TM, TN } = this;
-    const BM = WG * TM;
-    const BN = WG * TN;
+    const { plan } = this;
+    const { wgM, wgN, BM, BN, tm: TM, tn: TN } = this.tile;
+    // Staging slots per thread (the last round may be partial when a tile is narrow).
+    const aRounds = Math.ceil((BM * BK) / THREADS);
+    const bRounds = Math.ceil((BN * BK) / THREADS);
     // Flat load slot -> (row, depth) inside the tile, with the contiguous index varying fastest.
     const aSlot = plan.aContiguous === 'k' ? `let kk = s % ${BK}; let mm = s / ${BK};` : `let mm = s % ${BM}; let kk = s / ${BM};`;
     const bSlot = plan.bContiguous === 'k' ? `let kk = s % ${BK}; let nn = s / ${BK};` : `let nn = s % ${BN}; let kk = s / ${BN};`;
@@ -225,7 +261,7 @@ export class GemmProgram {
         _ = uniforms.NAN;
         let tx = i32(localId.x);
         let ty = i32(localId.y);
-        let t = ty * ${WG} + tx;
+        let t = ty * ${wgN} + tx;
         let m0 = i32(workgroupId.y) * ${BM};
         let n0 = i32(workgroupId.x) * ${BN};
         let z = i32(workgroupId.z);
@@ -236,16 +272,18 @@ export class GemmProgram {
         var acc: array<array<f32, ${TN}>, ${TM}>;
         for (var kStep = 0; kStep < ${Math.min(plan.kPerZ, plan.K)}; kStep = kStep + ${BK}) {
           let k0 = kBegin + kStep;
-          for (var i = 0; i < ${TM}; i = i + 1) {
-            let s = t + i * ${WG * WG};
+          for (var i = 0; i < ${aRounds}; i = i + 1) {
+            let s = t + i * ${THREADS};
+            if (s >= ${BM * BK}) { break; }
             ${aSlot}
             let m = m0 + mm; let k = k0 + kk;
             var v = 0.0;
             if (m < ${plan.M} && k < kEnd) { v = loadA(m, k, z); }
             As[kk * ${BM} + mm] = v;
           }
-          for (var j = 0; j < ${TN}; j = j + 1) {
-            let s = t + j * ${WG * WG};
+          for (var j = 0; j < ${bRounds}; j = j + 1) {
+            let s = t + j * ${THREADS};
+            if (s >= ${BN * BK}) { break; }
             ${bSlot}
             let n = n0 + nn; let k = k0 + kk;
             var v = 0.0;
@@ -256,8 +294,8 @@ export class GemmProgram {
           for (var kk = 0; kk < ${BK}; kk = kk + 1) {
             var a: array<f32, ${TM}>;
             var b: array<f32, ${TN}>;
-            for (var i = 0; i < ${TM}; i = i + 1) { a[i] = As[kk * ${BM} + ty + i * ${WG}]; }
-            for (var j = 0; j < ${TN}; j = j + 1) { b[j] = Bs[kk * ${BN} + tx + j * ${WG}]; }
+            for (var i = 0; i < ${TM}; i = i + 1) { a[i] = As[kk * ${BM} + ty + i * ${wgM}]; }
+            for (var j = 0; j < ${TN}; j = j + 1) { b[j] = Bs[kk * ${BN} + tx + j * ${wgN}]; }
             for (var i = 0; i < ${TM}; i = i + 1) {
               for (var j = 0; j < ${TN}; j = j + 1) { acc[i][j] = fma(a[i], b[j], acc[i][j]); }
             }
@@ -266,8 +304,8 @@ export class GemmProgram {
         }
         for (var i = 0; i < ${TM}; i = i + 1) {
           for (var j = 0; j < ${TN}; j = j + 1) {
-            let m = m0 + ty + i * ${WG};
-            let n = n0 + tx + j * ${WG};
+            let m = m0 + ty + i * ${wgM};
+            let n = n0 + tx + j * ${wgN};
             if (m < ${plan.M} && n < ${plan.N}) { store(m, n, z, acc[i][j]); }
           }
         }
@@ -355,7 +393,8 @@ export const conv2dInputGrad: KernelFunc = ({ inputs, backend, attrs }) => {
   const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
   const a = attrs as unknown as Attrs & { inputShape: number[] };
   if (!supported(a, dy, filter)) return undefined as unknown as TensorInfo;
-  const plan = inputGradPlan(convInfo(a.inputShape, filter.shape, a));
+  const info = convInfo(a.inputShape, filter.shape, a);
+  const plan = pointInputGradPlan(info) ?? inputGradPlan(info);
   return runGemm(backend as unknown as WebgpuBackendLike, plan, ['dyIn', 'wIn'], [dy, filter], plan.outputShape);
 };
 
@@ -365,7 +404,8 @@ export const conv2dFilterGrad: KernelFunc = ({ inputs, backend, attrs }) => {
   if (!supported(a, x, dy)) return undefined as unknown as TensorInfo;
   const info = convInfo(x.shape, a.filterShape, a);
   const M = info.filterHeight * info.filterWidth * info.inChannels;
-  const tiles = Math.ceil(M / (WG * perThread(M))) * Math.ceil(info.outChannels / (WG * perThread(info.outChannels)));
+  const { BM, BN } = tileShape(M, info.outChannels);
+  const tiles = Math.ceil(M / BM) * Math.ceil(info.outChannels / BN);
   const plan = filterGradPlan(info, tiles);
   return runGemm(backend as unknown as WebgpuBackendLike, plan, ['xIn', 'dyIn'], [x, dy], a.filterShape);
 };

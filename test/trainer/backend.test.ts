@@ -1,0 +1,44 @@
+/**
+ * A GPU error must stop training with a message instead of letting a failed dispatch's zeros
+ * train the model. Runs where a WebGPU adapter exists (CI: Mesa's lavapipe).
+ */
+import { strict as assert } from 'node:assert';
+import * as tf from '@tensorflow/tfjs-core';
+import { assertDeviceHealthy, BackendError, initBackend } from '../../src/trainer/backend';
+
+/** A program whose WGSL does not compile: WebGPU reports that asynchronously, never as a throw. */
+const broken = {
+  variableNames: ['x'],
+  outputShape: [4],
+  workgroupSize: [4, 1, 1] as [number, number, number],
+  dispatchLayout: { x: [0] },
+  dispatch: [1, 1, 1] as [number, number, number],
+  shaderKey: 'dtnTestBrokenShader',
+  getUserCode: () => 'fn main(index: i32) { result[index] = notDeclaredAnywhere; }',
+};
+
+describe('WebGPU device errors', function () {
+  before(async function () {
+    try {
+      await initBackend('webgpu');
+    } catch {
+      this.skip();
+    }
+  });
+  after(async () => {
+    await initBackend('cpu');
+  });
+
+  it('a rejected dispatch makes assertDeviceHealthy throw with the cause and the fix', async () => {
+    assertDeviceHealthy();
+    const x = tf.ones([4]);
+    const backend = tf.backend() as unknown as { runWebGPUProgram(p: unknown, i: tf.TensorInfo[], d: string): tf.TensorInfo };
+    const out = tf.engine().makeTensorFromTensorInfo(backend.runWebGPUProgram(broken, [x], 'float32'));
+    await out.data();
+    await new Promise((r) => setTimeout(r, 50));
+    assert.throws(assertDeviceHealthy, (err: unknown) => err instanceof BackendError && /GPU rejected work/.test(err.message) && /DTN_STOCK_KERNELS/.test(err.message));
+    tf.dispose([x, out]);
+    await initBackend('webgpu');
+    assertDeviceHealthy();
+  });
+});
