@@ -105,7 +105,7 @@ describe('WebGPU GEMM convolutions', function () {
   it('the registered kernels serve the public ops, conv2dTranspose and gradients included', async () => {
     const x = tf.randomUniform([2, 4, 4, 6], -1, 1, 'float32', 21) as tf.Tensor4D;
     const w = tf.randomUniform([4, 4, 5, 6], -1, 1, 'float32', 22) as tf.Tensor4D;
-    const loss = (a: tf.Tensor4D, b: tf.Tensor4D) => tf.sum(tf.square(tf.conv2dTranspose(a, b, [2, 8, 8, 5], 2, 'same')));
+    const loss = (a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(tf.conv2dTranspose(a as tf.Tensor4D, b as tf.Tensor4D, [2, 8, 8, 5], 2, 'same')));
     const [gx, gw] = tf.grads(loss)([x, w]);
     const onGpu = await Promise.all([loss(x, w), gx, gw].map((t) => t.data()));
     const cpuInputs = await Promise.all([x.data(), w.data()]);
