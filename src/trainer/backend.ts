@@ -32,6 +32,17 @@ export class BackendError extends Error {
   }
 }
 
+/**
+ * The CUDA build of libtensorflow loads on machines without a usable GPU (no driver, CUDA other
+ * than 11.2, no cuDNN 8.1) and then quietly runs on the CPU; only its backend knows. `auto` treats
+ * that case as libtensorflow on CPU and goes on looking for a GPU.
+ */
+export function describeTensorflow(pkg: string, usingGpu: boolean | undefined): BackendInfo {
+  if (pkg.endsWith('-gpu') && usingGpu) return { name: 'tensorflow', device: 'libtensorflow (CUDA)', reason: `${pkg} loaded and found a CUDA GPU` };
+  const why = pkg.endsWith('-gpu') ? `${pkg} loaded but found no CUDA GPU (it needs CUDA 11.2 and cuDNN 8.1)` : `${pkg} loaded`;
+  return { name: 'tensorflow', device: 'libtensorflow (CPU)', reason: why };
+}
+
 async function tryTensorflow(): Promise<BackendInfo> {
   const tried: string[] = [];
   for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
@@ -39,8 +50,7 @@ async function tryTensorflow(): Promise<BackendInfo> {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       require(pkg);
       if (!(await tf.setBackend('tensorflow'))) throw new Error('backend did not initialise');
-      const gpu = pkg.endsWith('-gpu');
-      return { name: 'tensorflow', device: gpu ? 'libtensorflow (CUDA build)' : 'libtensorflow (CPU)', reason: `${pkg} loaded` };
+      return describeTensorflow(pkg, (tf.backend() as { isUsingGpuDevice?: boolean }).isUsingGpuDevice);
     } catch (err) {
       const msg = firstLine(err);
       tried.push(msg.startsWith('Cannot find module') ? `${pkg} not installed` : `${pkg}: ${msg}`);
@@ -166,7 +176,7 @@ export async function initBackend(choice: BackendChoice): Promise<BackendInfo> {
         const info = await tryTensorflow();
         if (info.device.includes('CUDA')) return { ...info, reason: `auto: ${info.reason}` };
         cpuTensorflow = info;
-        skipped.push('tfjs-node is the CPU build');
+        skipped.push(info.reason);
       } catch (err) {
         skipped.push(firstLine(err));
       }

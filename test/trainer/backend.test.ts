@@ -4,7 +4,7 @@
  */
 import { strict as assert } from 'node:assert';
 import * as tf from '@tensorflow/tfjs-core';
-import { assertDeviceHealthy, BackendError, initBackend } from '../../src/trainer/backend';
+import { assertDeviceHealthy, BackendError, describeTensorflow, initBackend } from '../../src/trainer/backend';
 
 /** A program whose WGSL does not compile: WebGPU reports that asynchronously, never as a throw. */
 const broken = {
@@ -40,5 +40,15 @@ describe('WebGPU device errors', function () {
     tf.dispose([x, out]);
     await initBackend('webgpu');
     assertDeviceHealthy();
+  });
+});
+
+describe('libtensorflow detection', () => {
+  it('the CUDA build counts as a GPU only when it found one', () => {
+    assert.equal(describeTensorflow('@tensorflow/tfjs-node-gpu', true).device, 'libtensorflow (CUDA)');
+    const noGpu = describeTensorflow('@tensorflow/tfjs-node-gpu', false);
+    assert.equal(noGpu.device, 'libtensorflow (CPU)');
+    assert.match(noGpu.reason, /found no CUDA GPU.*CUDA 11\.2 and cuDNN 8\.1/);
+    assert.equal(describeTensorflow('@tensorflow/tfjs-node', undefined).device, 'libtensorflow (CPU)');
   });
 });
