@@ -20,6 +20,9 @@ export interface BenchResult {
   /** Live tensors and bytes after warm-up and after the timed steps: equal when nothing leaks. */
   tensors: [number, number];
   bytes: [number, number];
+  /** GPU bytes in use by tensors and allocated by the backend's buffer pool (webgpu only). */
+  gpuBytes?: [number, number];
+  gpuAllocated?: [number, number];
   profile?: StepProfile;
 }
 
@@ -54,6 +57,16 @@ export async function profileStep(dtn: Dtn, xs: tf.Tensor4D, xt: tf.Tensor4D): P
   return { kernels: info.kernels.length, byKernel: [...byName.values()].sort((a, b) => b.ms - a.ms || b.count - a.count) };
 }
 
+type GpuMemoryInfo = tf.MemoryInfo & { numBytesInGPU?: number; numBytesAllocatedInGPU?: number };
+
+function gpuMemory(before: GpuMemoryInfo, after: GpuMemoryInfo): Pick<BenchResult, 'gpuBytes' | 'gpuAllocated'> {
+  if (before.numBytesInGPU === undefined || after.numBytesInGPU === undefined) return {};
+  return {
+    gpuBytes: [before.numBytesInGPU, after.numBytesInGPU],
+    gpuAllocated: [before.numBytesAllocatedInGPU ?? 0, after.numBytesAllocatedInGPU ?? 0],
+  };
+}
+
 export async function benchStep(
   config: DtnConfig,
   batch: number,
@@ -86,6 +99,7 @@ export async function benchStep(
       msPerStep: ms,
       imgPerSec: (batch * 1000) / ms,
       tensors: [before.numTensors, after.numTensors],
+      ...gpuMemory(before, after),
       bytes: [before.numBytes, after.numBytes],
     };
   } finally {
@@ -112,7 +126,9 @@ export async function runBench(opts: {
     results.push(r);
     opts.print(
       `dtn bench: backend=${backend.name} device=${JSON.stringify(backend.device)} batch=${batch} ms/step=${r.msPerStep.toFixed(1)} img/s=${r.imgPerSec.toFixed(1)} ` +
-        `tensors=${r.tensors[0]}->${r.tensors[1]} bytes=${r.bytes[0]}->${r.bytes[1]} steps=${r.steps}`,
+        `tensors=${r.tensors[0]}->${r.tensors[1]} bytes=${r.bytes[0]}->${r.bytes[1]} ` +
+        (r.gpuBytes ? `gpu-bytes=${r.gpuBytes[0]}->${r.gpuBytes[1]} gpu-pool=${r.gpuAllocated![0]}->${r.gpuAllocated![1]} ` : '') +
+        `steps=${r.steps}`,
     );
     if (r.profile) printProfile(r.profile, batch, opts.print);
   }

@@ -1,0 +1,57 @@
+/**
+ * `dtn bench` times the real step, prints the line the GPU measurements are read from, and shows
+ * whether memory stays flat over the timed steps.
+ */
+import { strict as assert } from 'node:assert';
+import { runBench } from '../../src/trainer/bench';
+import { presetConfig } from '../../src/trainer/configFile';
+import { initBackend } from '../../src/trainer/backend';
+
+const LINE = /^dtn bench: backend=(\w+) device=".+" batch=(\d+) ms\/step=([\d.]+) img\/s=([\d.]+) tensors=(\d+)->(\d+) bytes=(\d+)->(\d+) /;
+
+async function bench(backend: 'cpu' | 'webgpu', profile: boolean) {
+  const lines: string[] = [];
+  const [result] = await runBench({ config: presetConfig('digits-quick').config, batches: [2], steps: 2, warmup: 1, backend, profile, print: (l) => lines.push(l) });
+  return { result, lines };
+}
+
+describe('dtn bench', function () {
+  after(async () => {
+    await initBackend('cpu');
+  });
+
+  it('prints one parsable line per batch size, with no tensors leaked by the step', async () => {
+    const { result, lines } = await bench('cpu', false);
+    const m = LINE.exec(lines[0]);
+    assert.ok(m, `unexpected line: ${lines[0]}`);
+    assert.equal(m[1], 'cpu');
+    assert.equal(Number(m[2]), 2);
+    assert.ok(Number(m[3]) > 0 && Number(m[4]) > 0);
+    assert.equal(result.tensors[0], result.tensors[1], 'live tensors grew over the timed steps');
+    assert.equal(result.bytes[0], result.bytes[1]);
+  });
+
+  it('--profile counts every kernel of one step and names where the time goes', async () => {
+    const { result, lines } = await bench('cpu', true);
+    const p = result.profile!;
+    assert.ok(p.kernels > 100, `kernels per step ${p.kernels}`);
+    assert.equal(
+      p.byKernel.reduce((a, k) => a + k.count, 0),
+      p.kernels,
+    );
+    for (const conv of ['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter']) assert.ok(p.byKernel.some((k) => k.name === conv && k.count > 0), conv);
+    assert.match(lines[1], /^dtn bench: profile batch=2 kernels\/step=\d+ kernel-ms=[\d.]+$/);
+  });
+
+  it('on WebGPU also reports GPU bytes, flat over the timed steps', async function () {
+    let out: Awaited<ReturnType<typeof bench>>;
+    try {
+      out = await bench('webgpu', false);
+    } catch {
+      return this.skip();
+    }
+    assert.match(out.lines[0], / gpu-bytes=\d+->\d+ gpu-pool=\d+->\d+ /);
+    assert.equal(out.result.gpuBytes![0], out.result.gpuBytes![1], 'GPU bytes in use grew over the timed steps');
+    assert.equal(out.result.tensors[0], out.result.tensors[1]);
+  });
+});
