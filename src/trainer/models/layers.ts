@@ -1,6 +1,7 @@
 /** Functional building blocks over tfjs-core ops, each owning its parameters in a ParamStore. */
 import * as tf from '@tensorflow/tfjs-core';
 import type { ParamStore } from './params';
+import { webgpuBatchNormTraining, webgpuRunningUpdate } from '../kernels/webgpuBatchNorm';
 
 /** Running-statistics updates collected during a training-mode forward pass, applied after the step. */
 export type StateUpdates = Array<() => void>;
@@ -34,6 +35,7 @@ export class BatchNorm {
       const scale = tf.mul(this.gamma, tf.rsqrt(tf.add(this.variance, BN_EPS)));
       return tf.add(tf.mul(x, scale), tf.sub(this.beta, tf.mul(this.mean, scale)));
     }
+    if (tf.getBackend() === 'webgpu') return this.applyFused(x, mode);
     const { y, mean: m, variance: v } = batchNormTraining(x, this.gamma as tf.Tensor1D, this.beta as tf.Tensor1D);
     if (!mode.updates) {
       m.dispose();
@@ -51,6 +53,23 @@ export class BatchNorm {
     }
     return y;
   }
+
+  /** The webgpu path: fused kernels, statistics kept packed as [2, C] (slicing them costs dispatches). */
+  private applyFused(x: tf.Tensor4D, mode: ForwardMode): tf.Tensor4D {
+    const { y, stats } = webgpuBatchNormTraining(x, this.gamma as tf.Tensor1D, this.beta as tf.Tensor1D, BN_EPS);
+    if (!mode.updates) {
+      stats.dispose();
+    } else {
+      mode.updates.push(() => {
+        tf.tidy(() => {
+          this.mean.assign(webgpuRunningUpdate(this.mean as tf.Tensor1D, stats, 0, BN_MOMENTUM));
+          this.variance.assign(webgpuRunningUpdate(this.variance as tf.Tensor1D, stats, 1, BN_MOMENTUM));
+        });
+        stats.dispose();
+      });
+    }
+    return y;
+  }
 }
 
 /**
@@ -62,6 +81,14 @@ export class BatchNorm {
  * statistics; the caller disposes them.
  */
 export function batchNormTraining(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D): { y: tf.Tensor4D; mean: tf.Tensor1D; variance: tf.Tensor1D } {
+  if (tf.getBackend() === 'webgpu') {
+    // Fused kernels (src/trainer/kernels/webgpuBatchNorm); the [C] rows cost a dispatch each here.
+    const { y, stats } = webgpuBatchNormTraining(x, gamma, beta, BN_EPS);
+    const c = x.shape[3];
+    const [mean, variance] = tf.tidy(() => [0, 1].map((r) => tf.keep(tf.reshape(tf.slice(stats, [r, 0], [1, c]), [c]) as tf.Tensor1D)));
+    stats.dispose();
+    return { y, mean, variance };
+  }
   let moments: { mean: tf.Tensor1D; variance: tf.Tensor1D } | undefined;
   const axes = [0, 1, 2];
   const n = x.shape[0] * x.shape[1] * x.shape[2];
