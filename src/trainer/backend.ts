@@ -15,6 +15,8 @@ import { installFastCpuConv } from './kernels/cpuConv';
 import { installWasmConvGemm } from './kernels/wasmConvGemm';
 import { installFastCpuConvBackpropFilter } from './kernels/cpuConvBackpropFilter';
 import { installWebgpuConv, WEBGPU_CONV_KERNELS, type WebgpuConvKernel } from './kernels/webgpuConv';
+import { installWebgpuBatchNorm } from './kernels/webgpuBatchNorm';
+import { customWebgpuKernel } from './kernels/webgpuSwitches';
 
 export interface BackendInfo {
   name: 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
@@ -111,14 +113,10 @@ export function assertDeviceHealthy(): void {
   );
 }
 
-/**
- * This project's WebGPU kernels, except those named in DTN_STOCK_KERNELS (comma-separated kernel
- * names, or "all"): a switch to measure a kernel against the stock one on the same machine.
- */
+/** This project's WebGPU kernels, except those DTN_STOCK_KERNELS keeps stock. */
 function installWebgpuKernels(): void {
-  const stock = new Set((process.env.DTN_STOCK_KERNELS ?? '').split(',').map((s) => s.trim()));
-  const keep = (name: string) => !stock.has(name) && !stock.has('all');
-  installWebgpuConv((Object.keys(WEBGPU_CONV_KERNELS) as WebgpuConvKernel[]).filter(keep));
+  installWebgpuConv((Object.keys(WEBGPU_CONV_KERNELS) as WebgpuConvKernel[]).filter(customWebgpuKernel));
+  installWebgpuBatchNorm();
 }
 
 interface GpuAdapterLike {

@@ -2,6 +2,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ParamStore } from './params';
 import { webgpuBatchNormTraining, webgpuRunningUpdate } from '../kernels/webgpuBatchNorm';
+import { customWebgpuKernel } from '../kernels/webgpuSwitches';
+
+const fusedBatchNorm = () => tf.getBackend() === 'webgpu' && customWebgpuKernel('BatchNorm');
 
 /** Running-statistics updates collected during a training-mode forward pass, applied after the step. */
 export type StateUpdates = Array<() => void>;
@@ -35,7 +38,7 @@ export class BatchNorm {
       const scale = tf.mul(this.gamma, tf.rsqrt(tf.add(this.variance, BN_EPS)));
       return tf.add(tf.mul(x, scale), tf.sub(this.beta, tf.mul(this.mean, scale)));
     }
-    if (tf.getBackend() === 'webgpu') return this.applyFused(x, mode);
+    if (fusedBatchNorm()) return this.applyFused(x, mode);
     const { y, mean: m, variance: v } = batchNormTraining(x, this.gamma as tf.Tensor1D, this.beta as tf.Tensor1D);
     if (!mode.updates) {
       m.dispose();
@@ -81,7 +84,7 @@ export class BatchNorm {
  * statistics; the caller disposes them.
  */
 export function batchNormTraining(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D): { y: tf.Tensor4D; mean: tf.Tensor1D; variance: tf.Tensor1D } {
-  if (tf.getBackend() === 'webgpu') {
+  if (fusedBatchNorm()) {
     // Fused kernels (src/trainer/kernels/webgpuBatchNorm); the [C] rows cost a dispatch each here.
     const { y, stats } = webgpuBatchNormTraining(x, gamma, beta, BN_EPS);
     const c = x.shape[3];
