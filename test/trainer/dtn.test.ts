@@ -189,8 +189,10 @@ describe('Dtn (tiny architecture, cpu)', () => {
   it('steps and generate() leak no tensors (a long run keeps constant memory)', async () => {
     for (const losses of [{}, { gan: false, gamma: 1 }]) {
       const { dtn } = build(losses);
-      // The first step creates Adam's moment variables; from then on the count must not grow.
+      // The first step creates Adam's moment variables and the first generate() g's folded batch
+      // norm (replaced, not added to, when g changes); from then on the count must not grow.
       disposeLosses(dtn.step(xs, xt));
+      tf.dispose(dtn.generate(xs));
       const before = tf.memory().numTensors;
       for (let i = 0; i < 2; i++) await readLosses(dtn.step(xs, xt));
       disposeLosses(dtn.step(xs, xt));

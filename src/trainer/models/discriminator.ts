@@ -4,6 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Architecture } from '../../shared/config';
+import { leakyRelu } from './activations';
 import { BatchNorm, Conv, type ForwardMode } from './layers';
 import { ParamStore } from './params';
 
@@ -31,7 +32,7 @@ export class Discriminator {
   apply(x: tf.Tensor4D, mode: ForwardMode): tf.Tensor2D {
     return tf.tidy(() => {
       let h = x;
-      for (const { conv, norm } of this.blocks) h = tf.leakyRelu(norm.apply(conv.apply(h), mode), 0.2);
+      for (const { conv, norm } of this.blocks) h = leakyRelu(norm.apply(conv.apply(h), mode), 0.2);
       return tf.reshape(this.output.apply(h), [x.shape[0], 3]);
     });
   }

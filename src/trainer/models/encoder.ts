@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Architecture } from '../../shared/config';
+import { relu } from './activations';
 import { BatchNorm, Conv, type ForwardMode } from './layers';
 import { ParamStore } from './params';
 
@@ -43,7 +44,7 @@ export class Encoder {
       // Grey input reaches the first conv as is: Conv folds the replication into its filter.
       let h = x.shape[3] === 1 ? x : matchChannels(x, this.inputChannels);
       this.convs.forEach((conv, i) => {
-        h = tf.relu(this.norms[i].apply(conv.apply(h), mode));
+        h = relu(this.norms[i].apply(conv.apply(h), mode));
       });
       const e = tf.tanh(this.embeddingNorm.apply(this.toEmbedding.apply(h), mode));
       return tf.reshape(e, [x.shape[0], this.arch.embeddingSize]);

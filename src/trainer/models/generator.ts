@@ -4,6 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Architecture } from '../../shared/config';
+import { relu } from './activations';
 import { BatchNorm, ConvTranspose, type ForwardMode } from './layers';
 import { ParamStore } from './params';
 
@@ -29,7 +30,7 @@ export class Generator {
   apply(embedding: tf.Tensor2D, mode: ForwardMode): tf.Tensor4D {
     return tf.tidy(() => {
       let h: tf.Tensor4D = tf.reshape(embedding, [embedding.shape[0], 1, 1, embedding.shape[1]]);
-      for (const { deconv, norm } of this.blocks) h = tf.relu(norm.apply(deconv.apply(h), mode));
+      for (const { deconv, norm } of this.blocks) h = relu(norm.apply(deconv.apply(h), mode));
       return tf.tanh(this.output.apply(h));
     });
   }

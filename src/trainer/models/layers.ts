@@ -24,19 +24,46 @@ export class BatchNorm {
   private readonly mean: tf.Variable;
   private readonly variance: tf.Variable;
 
+  /** The inference scale and shift, and the parameter buffers they were computed from. */
+  private foldedCache?: { from: object[]; scale: tf.Tensor1D; shift: tf.Tensor1D };
+
   constructor(store: ParamStore, name: string, channels: number) {
     this.gamma = store.constant(`${name}/gamma`, [channels], 1);
     this.beta = store.constant(`${name}/beta`, [channels], 0);
     this.mean = store.constant(`${name}/moving_mean`, [channels], 0, 'state');
     this.variance = store.constant(`${name}/moving_variance`, [channels], 1, 'state');
+    store.onDispose(() => this.dropFolded());
+  }
+
+  /**
+   * scale = γ/√(σ²+ε), shift = β − μ·scale, recomputed only when a parameter was assigned since
+   * (assign gives a variable a new data buffer). f is frozen, so a DTN step reuses them for all of
+   * its f passes instead of five kernels per pass.
+   */
+  private folded(): { scale: tf.Tensor1D; shift: tf.Tensor1D } {
+    const from = [this.gamma, this.beta, this.mean, this.variance].map((v) => v.dataId);
+    if (this.foldedCache?.from.every((id, i) => id === from[i])) return this.foldedCache;
+    this.dropFolded();
+    const [scale, shift] = tf.tidy(() => {
+      const sc = tf.mul(this.gamma, tf.rsqrt(tf.add(this.variance, BN_EPS))) as tf.Tensor1D;
+      return [tf.keep(sc), tf.keep(tf.sub(this.beta, tf.mul(this.mean, sc)) as tf.Tensor1D)];
+    });
+    this.foldedCache = { from, scale, shift };
+    return this.foldedCache;
+  }
+
+  private dropFolded(): void {
+    if (!this.foldedCache) return;
+    tf.dispose([this.foldedCache.scale, this.foldedCache.shift]);
+    this.foldedCache = undefined;
   }
 
   apply(x: tf.Tensor4D, mode: ForwardMode): tf.Tensor4D {
     if (!mode.training) {
       // Running statistics fold into one per-channel scale and shift: two broadcast ops whose
       // gradient (L_CONST flows back through frozen f) is cheap, unlike the fused kernel's.
-      const scale = tf.mul(this.gamma, tf.rsqrt(tf.add(this.variance, BN_EPS)));
-      return tf.add(tf.mul(x, scale), tf.sub(this.beta, tf.mul(this.mean, scale)));
+      const { scale, shift } = this.folded();
+      return tf.add(tf.mul(x, scale), shift);
     }
     if (fusedBatchNorm()) return this.applyFused(x, mode);
     const { y, mean: m, variance: v } = batchNormTraining(x, this.gamma as tf.Tensor1D, this.beta as tf.Tensor1D);

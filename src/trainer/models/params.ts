@@ -11,6 +11,7 @@ export class ParamStore {
   /** Updated by forward passes in training mode (batch-norm running statistics). */
   readonly state = new Map<string, tf.Variable>();
   private seedCounter = 0;
+  private readonly disposers: Array<() => void> = [];
 
   constructor(
     readonly prefix: string,
@@ -50,7 +51,13 @@ export class ParamStore {
     for (const v of this.trainable.values()) v.trainable = false;
   }
 
+  /** Runs `fn` when the store is disposed: for tensors derived from the parameters and cached. */
+  onDispose(fn: () => void): void {
+    this.disposers.push(fn);
+  }
+
   dispose(): void {
+    for (const fn of this.disposers) fn();
     for (const v of this.all().values()) v.dispose();
   }
 }

@@ -1,7 +1,8 @@
 import { strict as assert } from 'node:assert';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../../src/trainer/backend';
-import { batchNormTraining } from '../../../src/trainer/models/layers';
+import { BatchNorm, batchNormTraining } from '../../../src/trainer/models/layers';
+import { ParamStore } from '../../../src/trainer/models/params';
 
 function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string, rel = 1e-4): void {
   assert.equal(actual.length, expected.length);
@@ -65,3 +66,33 @@ for (const backend of ['cpu', 'wasm'] as const) {
     });
   });
 }
+
+describe('BatchNorm inference caching', () => {
+  before(async () => {
+    await initBackend('cpu');
+  });
+
+  it('reuses the folded scale and shift until a parameter is assigned, then follows it', async () => {
+    const store = new ParamStore('bnCache', 1);
+    const bn = new BatchNorm(store, 'bn', 3);
+    const x = tf.randomUniform([2, 2, 2, 3], -1, 1, 'float32', 3) as tf.Tensor4D;
+    const first = tf.tidy(() => bn.apply(x, { training: false }));
+    const live = tf.memory().numTensors;
+    const again = tf.tidy(() => bn.apply(x, { training: false }));
+    assert.equal(tf.memory().numTensors - live, 1, 'only the output is new: scale and shift are reused');
+    assert.deepEqual(await again.data(), await first.data());
+    // A training step moves the running statistics: inference must use the new ones.
+    const updates: (() => void)[] = [];
+    tf.dispose(bn.apply(tf.add(x, 5) as tf.Tensor4D, { training: true, updates }));
+    updates.forEach((u) => u());
+    const moved = await bn.apply(x, { training: false }).data();
+    const mean = (await store.state.get('bnCache/bn/moving_mean')!.data())[0];
+    const variance = (await store.state.get('bnCache/bn/moving_variance')!.data())[0];
+    const x0 = (await x.data())[0];
+    assert.ok(Math.abs(moved[0] - (x0 - mean) / Math.sqrt(variance + 1e-5)) < 1e-5, 'uses the updated running statistics');
+    const before = tf.memory().numTensors;
+    store.dispose();
+    assert.equal(before - tf.memory().numTensors, 4 + 2, 'disposing the store frees the variables and the cache');
+    tf.dispose([x, first, again]);
+  });
+});
