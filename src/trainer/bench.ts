@@ -36,6 +36,8 @@ export interface KernelShare {
 
 export interface StepProfile {
   kernels: number;
+  /** GPU programs dispatched (webgpu only). */
+  dispatches?: number;
   byKernel: KernelShare[];
 }
 
@@ -44,9 +46,24 @@ export interface StepProfile {
  * the step time; the counts are exact and the times rank where the step spends its device time.
  */
 export async function profileStep(dtn: Dtn, xs: tf.Tensor4D, xt: tf.Tensor4D): Promise<StepProfile> {
-  const info = await tf.profile(async () => {
-    await readLosses(dtn.step(xs, xt));
-  });
+  // Kernels like Reshape or Identity dispatch nothing; on WebGPU count the GPU programs run.
+  const backend = tf.backend() as unknown as { runWebGPUProgram?: (...args: unknown[]) => unknown };
+  const run = backend.runWebGPUProgram;
+  let dispatches = 0;
+  if (run) {
+    backend.runWebGPUProgram = (...args: unknown[]) => {
+      dispatches++;
+      return run.apply(backend, args);
+    };
+  }
+  let info: Awaited<ReturnType<typeof tf.profile>>;
+  try {
+    info = await tf.profile(async () => {
+      await readLosses(dtn.step(xs, xt));
+    });
+  } finally {
+    if (run) backend.runWebGPUProgram = run;
+  }
   const byName = new Map<string, KernelShare>();
   for (const k of info.kernels) {
     const share = byName.get(k.name) ?? { name: k.name, count: 0, ms: 0 };
@@ -54,7 +71,7 @@ export async function profileStep(dtn: Dtn, xs: tf.Tensor4D, xt: tf.Tensor4D): P
     share.ms += typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
     byName.set(k.name, share);
   }
-  return { kernels: info.kernels.length, byKernel: [...byName.values()].sort((a, b) => b.ms - a.ms || b.count - a.count) };
+  return { kernels: info.kernels.length, ...(run ? { dispatches } : {}), byKernel: [...byName.values()].sort((a, b) => b.ms - a.ms || b.count - a.count) };
 }
 
 type GpuMemoryInfo = tf.MemoryInfo & { numBytesInGPU?: number; numBytesAllocatedInGPU?: number };
@@ -147,7 +164,8 @@ export function runTorchAnchor(script: string, device: 'cpu' | 'cuda', batch: nu
 
 function printProfile(p: StepProfile, batch: number, print: (line: string) => void): void {
   const total = p.byKernel.reduce((a, k) => a + k.ms, 0);
-  print(`dtn bench: profile batch=${batch} kernels/step=${p.kernels} kernel-ms=${total.toFixed(1)}`);
+  const dispatches = p.dispatches === undefined ? '' : ` dispatches/step=${p.dispatches}`;
+  print(`dtn bench: profile batch=${batch} kernels/step=${p.kernels}${dispatches} kernel-ms=${total.toFixed(1)}`);
   for (const k of p.byKernel) {
     const share = total > 0 ? ((100 * k.ms) / total).toFixed(1) : '0.0';
     print(`  ${k.name.padEnd(28)} ${String(k.count).padStart(5)}x ${k.ms.toFixed(2).padStart(9)} ms ${share.padStart(5)}%`);
