@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { DtnConfig, LossConfig } from '../shared/config';
 import type { LossKey } from '../shared/protocol';
+import { FusedAdamOptimizer } from './fusedAdam';
 import * as L from './losses';
 import { Discriminator } from './models/discriminator';
 import { Encoder } from './models/encoder';
@@ -39,8 +40,8 @@ export class Dtn {
     this.g = new Generator(config.architecture, config.seed * 2 + 1);
     this.D = new Discriminator(config.architecture, config.seed * 2 + 2);
     const t = config.train;
-    this.optG = tf.train.adam(t.learningRate, t.adamBeta1, t.adamBeta2);
-    this.optD = tf.train.adam(t.learningRate, t.adamBeta1, t.adamBeta2);
+    this.optG = new FusedAdamOptimizer(t.learningRate, t.adamBeta1, t.adamBeta2);
+    this.optD = new FusedAdamOptimizer(t.learningRate, t.adamBeta1, t.adamBeta2);
     this.terms = activeTerms(config.losses);
     if (!this.terms.gan && !this.terms.const && !this.terms.tid && !this.terms.tv) {
       throw new Error('every generator loss is switched off: enable at least one of losses.gan/const/tid/tv');
