@@ -16,6 +16,8 @@ import { installWasmConvGemm } from './kernels/wasmConvGemm';
 import { installFastCpuConvBackpropFilter } from './kernels/cpuConvBackpropFilter';
 import { installWebgpuConv, WEBGPU_CONV_KERNELS, type WebgpuConvKernel } from './kernels/webgpuConv';
 import { installWebgpuBatchNorm } from './kernels/webgpuBatchNorm';
+import { installWebgpuActivation } from './kernels/webgpuActivation';
+import { installWebgpuAdam } from './fusedAdam';
 import { customWebgpuKernel } from './kernels/webgpuSwitches';
 
 export interface BackendInfo {
@@ -117,6 +119,8 @@ export function assertDeviceHealthy(): void {
 function installWebgpuKernels(): void {
   installWebgpuConv((Object.keys(WEBGPU_CONV_KERNELS) as WebgpuConvKernel[]).filter(customWebgpuKernel));
   installWebgpuBatchNorm();
+  installWebgpuActivation();
+  installWebgpuAdam();
 }
 
 interface GpuAdapterLike {

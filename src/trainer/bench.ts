@@ -46,14 +46,15 @@ export interface StepProfile {
  * the step time; the counts are exact and the times rank where the step spends its device time.
  */
 export async function profileStep(dtn: Dtn, xs: tf.Tensor4D, xt: tf.Tensor4D): Promise<StepProfile> {
-  // Kernels like Reshape or Identity dispatch nothing; on WebGPU count the GPU programs run.
-  const backend = tf.backend() as unknown as { runWebGPUProgram?: (...args: unknown[]) => unknown };
-  const run = backend.runWebGPUProgram;
+  // Kernels like Reshape or Identity dispatch nothing, fused ones may dispatch once for several
+  // outputs: on WebGPU count what reaches the GPU.
+  const encoder = (globalThis as { GPUComputePassEncoder?: { prototype: { dispatchWorkgroups(...a: unknown[]): void } } }).GPUComputePassEncoder?.prototype;
+  const dispatch = tf.getBackend() === 'webgpu' ? encoder?.dispatchWorkgroups : undefined;
   let dispatches = 0;
-  if (run) {
-    backend.runWebGPUProgram = (...args: unknown[]) => {
+  if (encoder && dispatch) {
+    encoder.dispatchWorkgroups = function (this: unknown, ...args: unknown[]) {
       dispatches++;
-      return run.apply(backend, args);
+      return dispatch.apply(this, args);
     };
   }
   let info: Awaited<ReturnType<typeof tf.profile>>;
@@ -62,7 +63,7 @@ export async function profileStep(dtn: Dtn, xs: tf.Tensor4D, xt: tf.Tensor4D): P
       await readLosses(dtn.step(xs, xt));
     });
   } finally {
-    if (run) backend.runWebGPUProgram = run;
+    if (encoder && dispatch) encoder.dispatchWorkgroups = dispatch;
   }
   const byName = new Map<string, KernelShare>();
   for (const k of info.kernels) {
@@ -71,7 +72,7 @@ export async function profileStep(dtn: Dtn, xs: tf.Tensor4D, xt: tf.Tensor4D): P
     share.ms += typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
     byName.set(k.name, share);
   }
-  return { kernels: info.kernels.length, ...(run ? { dispatches } : {}), byKernel: [...byName.values()].sort((a, b) => b.ms - a.ms || b.count - a.count) };
+  return { kernels: info.kernels.length, ...(dispatch ? { dispatches } : {}), byKernel: [...byName.values()].sort((a, b) => b.ms - a.ms || b.count - a.count) };
 }
 
 type GpuMemoryInfo = tf.MemoryInfo & { numBytesInGPU?: number; numBytesAllocatedInGPU?: number };

@@ -12,6 +12,7 @@
  * applyGradients is the stock one.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { customWebgpuKernel } from './kernels/webgpuSwitches';
 import { env, getKernel, registerKernel, util, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
 
 export const FUSED_ADAM_KERNEL = 'DtnFusedAdamUpdate';
@@ -277,7 +278,7 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
   }
 
   override applyGradients(variableGradients: Parameters<tf.AdamOptimizer['applyGradients']>[0]): void {
-    if (tf.getBackend() !== 'webgpu') {
+    if (tf.getBackend() !== 'webgpu' || !customWebgpuKernel('Adam')) {
       super.applyGradients(variableGradients);
       this.advanceAccBetaHost();
       return;

@@ -43,13 +43,18 @@ describe('dtn bench', function () {
     assert.match(lines[1], /^dtn bench: profile batch=2 kernels\/step=\d+ kernel-ms=[\d.]+$/);
   });
 
-  it('on WebGPU also reports GPU bytes, flat over the timed steps', async function () {
+  it('on WebGPU also reports GPU bytes, flat over the timed steps, and dispatches per step', async function () {
     let out: Awaited<ReturnType<typeof bench>>;
     try {
-      out = await bench('webgpu', false);
+      out = await bench('webgpu', true);
     } catch {
       return this.skip();
     }
+    // digits-quick: 1,370 dispatches a step on the stock tfjs kernels, 584 with this project's
+    // fused batch norm, activation gradients and Adam. A regression shows here before any GPU run.
+    const dispatches = out.result.profile!.dispatches!;
+    assert.ok(dispatches > 300 && dispatches <= 650, `dispatches per step ${dispatches}`);
+    assert.match(out.lines[1], / dispatches\/step=\d+ /);
     assert.match(out.lines[0], / gpu-bytes=\d+->\d+ gpu-pool=\d+->\d+ /);
     assert.equal(out.result.gpuBytes![0], out.result.gpuBytes![1], 'GPU bytes in use grew over the timed steps');
     assert.equal(out.result.tensors[0], out.result.tensors[1]);
