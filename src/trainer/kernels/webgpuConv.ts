@@ -18,6 +18,7 @@ import { overrideKernel } from './overrideKernel';
 
 const THREADS = 256; // per workgroup
 const BK = 16; // depth of a staged slice
+const WORKGROUP_BYTES = 16384; // maxComputeWorkgroupStorageSize every WebGPU device has
 
 /** The parts of the WebGPU backend used here (its class is not exported as a type we can name). */
 interface WebgpuBackendLike {
@@ -209,8 +210,10 @@ export function tileShape(M: number, N: number) {
   const wgN = N <= 4 ? 4 : N <= 8 ? 8 : 16;
   const wgM = THREADS / wgN;
   const per = (size: number, threads: number) => (size <= threads ? 1 : size <= 2 * threads ? 2 : 4);
-  const tm = per(M, wgM);
+  let tm = per(M, wgM);
   const tn = per(N, wgN);
+  // Staged A and B slices must fit WebGPU's guaranteed 16 KiB of workgroup memory.
+  while (tm > 1 && BK * (wgM * tm + wgN * tn) * 4 > WORKGROUP_BYTES) tm /= 2;
   return { wgM, wgN, tm, tn, BM: wgM * tm, BN: wgN * tn };
 }
 

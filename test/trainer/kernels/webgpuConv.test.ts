@@ -9,7 +9,7 @@ import { strict as assert } from 'node:assert';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../../src/trainer/backend';
 import { stockKernel } from '../../../src/trainer/kernels/overrideKernel';
-import { conv2dFilterGrad, conv2dForward, conv2dInputGrad, filterGradPlan, forwardPlan } from '../../../src/trainer/kernels/webgpuConv';
+import { conv2dFilterGrad, conv2dForward, conv2dInputGrad, filterGradPlan, forwardPlan, tileShape } from '../../../src/trainer/kernels/webgpuConv';
 
 interface Case {
   batch: number;
@@ -28,6 +28,7 @@ const CASES: Case[] = [
   { batch: 2, h: 4, inC: 36, outC: 70, f: 4, stride: 1, pad: 'valid' }, // 4x4 -> 1x1 heads, several tiles
   { batch: 1, h: 9, inC: 6, outC: 3, f: 2, stride: 3, pad: 'valid' }, // stride 3, three outputs
   { batch: 8, h: 16, inC: 4, outC: 8, f: 4, stride: 2, pad: 'same' }, // long K: split-K reduction
+  { batch: 4, h: 16, inC: 1, outC: 4, f: 4, stride: 2, pad: 'same' }, // g's image output: tall, narrow tiles
 ];
 
 type Attrs = Record<string, unknown>;
@@ -93,6 +94,15 @@ describe('WebGPU GEMM convolutions', function () {
       tf.dispose([x, w, dy, stockY]);
     });
   }
+
+  it('every tile fits the 16 KiB of workgroup memory any WebGPU device guarantees', () => {
+    for (const M of [1, 9, 64, 100, 1000, 100000])
+      for (const N of [1, 3, 5, 8, 16, 33, 512]) {
+        const t = tileShape(M, N);
+        assert.ok(16 * (t.BM + t.BN) * 4 <= 16384, `M=${M} N=${N}: ${JSON.stringify(t)}`);
+        assert.equal(t.wgM * t.wgN, 256);
+      }
+  });
 
   it('splits a long filter-gradient reduction over workgroups and sums the parts', () => {
     const info = tf.backend_util.computeConv2DInfo([8, 16, 16, 4], [4, 4, 4, 8], 2, 1, 'same');
