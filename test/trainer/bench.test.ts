@@ -50,10 +50,11 @@ describe('dtn bench', function () {
     } catch {
       return this.skip();
     }
-    // digits-quick: 1,370 dispatches a step on the stock tfjs kernels, 584 with this project's
-    // fused batch norm, activation gradients and Adam. A regression shows here before any GPU run.
+    // digits-quick: 1,370 dispatches a step on the stock tfjs kernels, 536 with this project's
+    // fused batch norm (ReLU / LeakyReLU folded into it in training mode), activation gradients and
+    // Adam. A regression shows here before any GPU run.
     const dispatches = out.result.profile!.dispatches!;
-    assert.ok(dispatches > 300 && dispatches <= 650, `dispatches per step ${dispatches}`);
+    assert.ok(dispatches > 300 && dispatches <= 560, `dispatches per step ${dispatches}`);
     assert.match(out.lines[1], / dispatches\/step=\d+ /);
     assert.match(out.lines[0], / gpu-bytes=\d+->\d+ gpu-pool=\d+->\d+ /);
     assert.equal(out.result.gpuBytes![0], out.result.gpuBytes![1], 'GPU bytes in use grew over the timed steps');

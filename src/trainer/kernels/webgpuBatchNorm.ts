@@ -4,6 +4,11 @@
  * (per-chunk statistics, their combination, normalise-and-affine), backward = 4 (per-chunk sums
  * of dy and dy·(x−mean), dβ, dγ, dx) and the running-statistics update 1 per variable.
  *
+ * A following ReLU / LeakyReLU can ride along at no extra dispatch: the normalise kernel applies
+ * it, and the two backward kernels that read dy turn it into the pre-activation gradient, with the
+ * pre-activation z = (x−mean)·rstd·γ + β recomputed from x and per-channel values they read anyway
+ * (saving a mask or reading y instead would add a full-size write or read).
+ *
  * Statistics are packed as one [2, C] tensor (row 0 mean, row 1 biased variance). tfjs-webgpu 4.22
  * copies even a contiguous slice with a dispatch, so the hot path passes the packed tensor around
  * and the running-statistics kernel reads its row directly.
@@ -95,11 +100,26 @@ function treeSteps(lanes: number, tile: number, combine: (a: string, b: string) 
   return lines.join('\n    ');
 }
 
+/** Activation folded into the kernels: leaky ReLU with this slope (0: ReLU) after the affine step. */
+interface FusedActivation {
+  alpha: number;
+  eps: number;
+}
+
+/**
+ * `z` as the normalise kernel computes it, expression for expression, so that the backward sees the
+ * same sign at every element as the forward did.
+ */
+const preActivation = (x: string, mean: string, rstd: string, gamma: string, beta: string) => `(${x} - ${mean}) * (${rstd} * ${gamma}) + ${beta}`;
+
+/** dL/dz from dL/dy at pre-activation z, the tfjs convention: slope 1 where z > 0, α elsewhere (z = 0 included). */
+const activationGrad = (g: string, z: string, t: string, alpha: number) => `select(${g} * ${float(alpha)}, ${g}, ${z} > ${t}(0.0))`;
+
 /** A reduction over rows into [chunks, 2, C]: two per-channel accumulators per chunk of rows. */
-function partialProgram(kind: 'stats' | 'grad', rows: number, channels: number): Program {
+function partialProgram(kind: 'stats' | 'grad', rows: number, channels: number, act?: FusedActivation): Program {
   const p = reducePlan(rows, channels);
   const threads = p.tile * p.lanes;
-  const names = kind === 'stats' ? ['x'] : ['dy', 'x', 'stats'];
+  const names = kind === 'stats' ? ['x'] : act ? ['dy', 'x', 'stats', 'gamma', 'beta'] : ['dy', 'x', 'stats'];
   // Statistics are sums of (x − shift) and its square with the chunk's first row as shift: close
   // to the mean, so the chunk variance s2 − s1²/n does not cancel the way E[x²] − E[x]² does.
   // Chunks are then merged exactly (Chan et al.) by the final kernel.
@@ -110,7 +130,18 @@ function partialProgram(kind: 'stats' | 'grad', rows: number, channels: number):
         let d = x[r * C + c] - shift;
         acc = acc + vec2<f32>(d, d * d);
       }`
-      : `let mean = stats[c];
+      : act
+        ? `let mean = stats[c];
+      let rstd = inverseSqrt(stats[C + c] + ${float(act.eps)});
+      let gm = gamma[c];
+      let bt = beta[c];
+      for (var r = r0 + lr; r < r1; r = r + LANES) {
+        let i = r * C + c;
+        let z = ${preActivation('x[i]', 'mean', 'rstd', 'gm', 'bt')};
+        let g = ${activationGrad('dy[i]', 'z', 'f32', act.alpha)};
+        acc = acc + vec2<f32>(g, g * (x[i] - mean));
+      }`
+        : `let mean = stats[c];
       for (var r = r0 + lr; r < r1; r = r + LANES) {
         let i = r * C + c;
         let g = dy[i];
@@ -127,7 +158,7 @@ function partialProgram(kind: 'stats' | 'grad', rows: number, channels: number):
   return {
     variableNames: names,
     outputShape: [p.chunks, 2, channels],
-    shaderKey: `dtnBn_${kind}Partial_${rows}_${channels}`,
+    shaderKey: `dtnBn_${kind}Partial_${rows}_${channels}${act ? `_act_${act.alpha}_${act.eps}` : ''}`,
     dispatchLayout: { x: [0, 1, 2] },
     dispatch: [p.tiles, p.chunks, 1],
     workgroupSize: [threads, 1, 1],
@@ -261,10 +292,10 @@ function gradFinalProgram(rows: number, channels: number, row: 0 | 1, eps: numbe
 
 /**
  * One thread per element (per 4 elements when C is a multiple of 4: vec4 loads and stores);
- * `body` computes `result[index]` from `c`, the channel (vector) index into the [C] inputs, and
- * `mean`, `rstd` of those channels.
+ * `body(t)` computes `result[index]` from `c`, the channel (vector) index into the [C] inputs, and
+ * `mean`, `rstd` of those channels; `t` is the element type (f32 or vec4<f32>).
  */
-function elementwiseProgram(kind: string, names: string[], shape: number[], eps: number, body: string, extra = ''): Program {
+function elementwiseProgram(kind: string, names: string[], shape: number[], eps: number, body: (t: string) => string, extra = ''): Program {
   const channels = shape[shape.length - 1];
   const size = shape.reduce((a, b) => a * b, 1);
   const v = channels % 4 === 0 ? 4 : 1;
@@ -286,26 +317,47 @@ function elementwiseProgram(kind: string, names: string[], shape: number[], eps:
       let c = index % CV;
       let mean : ${t} = stats[c];
       let rstd : ${t} = inverseSqrt(stats[CV + c] + ${float(eps)});
-      ${body}
+      ${body(t)}
     }
   }`,
   };
 }
 
-function normalizeProgram(shape: number[], eps: number): Program {
-  return elementwiseProgram('normalize', ['x', 'stats', 'gamma', 'beta'], shape, eps, 'result[index] = (x[index] - mean) * (rstd * gamma[c]) + beta[c];');
-}
-
-function gradInputProgram(shape: number[], eps: number): Program {
-  const rows = shape.slice(0, -1).reduce((a, b) => a * b, 1);
+/** y = z = x̂·γ + β, or with an activation y = z < 0 ? α·z : z (as tfjs's Relu and LeakyRelu write it). */
+function normalizeProgram(shape: number[], eps: number, alpha?: number): Program {
+  const z = preActivation('x[index]', 'mean', 'rstd', 'gamma[c]', 'beta[c]');
   return elementwiseProgram(
-    'gradInput',
-    ['dy', 'x', 'stats', 'gamma', 'dBeta', 'dGamma'],
+    'normalize',
+    ['x', 'stats', 'gamma', 'beta'],
     shape,
     eps,
-    `let xh = (x[index] - mean) * rstd;
-      result[index] = (gamma[c] * rstd) * (dy[index] - (dBeta[c] + xh * dGamma[c]) * ${float(1 / rows)});`,
-    String(rows),
+    (t) =>
+      alpha === undefined
+        ? `result[index] = ${z};`
+        : `let z = ${z};
+      result[index] = select(z, ${alpha === 0 ? `${t}(0.0)` : `z * ${float(alpha)}`}, z < ${t}(0.0));`,
+    alpha === undefined ? '' : `act_${alpha}`,
+  );
+}
+
+function gradInputProgram(shape: number[], eps: number, alpha?: number): Program {
+  const rows = shape.slice(0, -1).reduce((a, b) => a * b, 1);
+  const act = alpha !== undefined;
+  return elementwiseProgram(
+    'gradInput',
+    act ? ['dy', 'x', 'stats', 'gamma', 'beta', 'dBeta', 'dGamma'] : ['dy', 'x', 'stats', 'gamma', 'dBeta', 'dGamma'],
+    shape,
+    eps,
+    (t) =>
+      `let xh = (x[index] - mean) * rstd;
+      ${
+        act
+          ? `let z = ${preActivation('x[index]', 'mean', 'rstd', 'gamma[c]', 'beta[c]')};
+      let g = ${activationGrad('dy[index]', 'z', t, alpha)};`
+          : 'let g = dy[index];'
+      }
+      result[index] = (gamma[c] * rstd) * (g - (dBeta[c] + xh * dGamma[c]) * ${float(1 / rows)});`,
+    act ? `${rows}_act_${alpha}` : String(rows),
   );
 }
 
@@ -329,23 +381,32 @@ function runningUpdateProgram(channels: number, row: number, momentum: number): 
 
 type Run = (backend: WebgpuBackendLike, inputs: Record<string, TensorInfo>, attrs: NamedAttrMap) => TensorInfo;
 
+/** The activation slope attribute; absent: plain batch norm. */
+const alphaOf = (a: NamedAttrMap) => (typeof a.alpha === 'number' ? a.alpha : undefined);
 const rowsOf = (shape: number[]) => shape.slice(0, -1).reduce((a, b) => a * b, 1);
 const lastOf = (shape: number[]) => shape[shape.length - 1];
 
 const kernels: Record<string, Run> = {
   [STATS_PARTIAL]: (b, { x }) => b.runWebGPUProgram(partialProgram('stats', rowsOf(x.shape), lastOf(x.shape)), [x], 'float32'),
   [STATS_FINAL]: (b, { partial }, a) => b.runWebGPUProgram(statsFinalProgram(a.rows as number, lastOf(partial.shape)), [partial], 'float32'),
-  [NORMALIZE]: (b, { x, stats, gamma, beta }, a) => b.runWebGPUProgram(normalizeProgram(x.shape, a.eps as number), [x, stats, gamma, beta], 'float32'),
-  [GRAD_PARTIAL]: (b, { dy, x, stats }) =>
-    b.runWebGPUProgram(partialProgram('grad', rowsOf(x.shape), lastOf(x.shape)), [dy, x, stats], 'float32'),
+  [NORMALIZE]: (b, { x, stats, gamma, beta }, a) =>
+    b.runWebGPUProgram(normalizeProgram(x.shape, a.eps as number, alphaOf(a)), [x, stats, gamma, beta], 'float32'),
+  [GRAD_PARTIAL]: (b, { dy, x, stats, gamma, beta }, a) => {
+    const alpha = alphaOf(a);
+    const act = alpha === undefined ? undefined : { alpha, eps: a.eps as number };
+    return b.runWebGPUProgram(partialProgram('grad', rowsOf(x.shape), lastOf(x.shape), act), act ? [dy, x, stats, gamma, beta] : [dy, x, stats], 'float32');
+  },
   [GRAD_FINAL]: (b, { partial, stats }, a) =>
     b.runWebGPUProgram(
       gradFinalProgram(a.rows as number, lastOf(partial.shape), a.row as 0 | 1, a.eps as number),
       a.row === 1 ? [partial, stats] : [partial],
       'float32',
     ),
-  [GRAD_INPUT]: (b, { dy, x, stats, gamma, dBeta, dGamma }, a) =>
-    b.runWebGPUProgram(gradInputProgram(x.shape, a.eps as number), [dy, x, stats, gamma, dBeta, dGamma], 'float32'),
+  [GRAD_INPUT]: (b, { dy, x, stats, gamma, beta, dBeta, dGamma }, a) => {
+    const alpha = alphaOf(a);
+    const inputs = alpha === undefined ? [dy, x, stats, gamma, dBeta, dGamma] : [dy, x, stats, gamma, beta, dBeta, dGamma];
+    return b.runWebGPUProgram(gradInputProgram(x.shape, a.eps as number, alpha), inputs, 'float32');
+  },
   [RUNNING_UPDATE]: (b, { v, stats }, a) =>
     b.runWebGPUProgram(runningUpdateProgram(v.shape[0], a.row as number, a.momentum as number), [v, stats], 'float32'),
 };
@@ -370,33 +431,37 @@ function assertNhwc(x: tf.Tensor): void {
 
 /**
  * Training-mode batch norm over axes 0..2 of an NHWC tensor with exact gradients wrt x, gamma and
- * beta. `stats` is [2, C]: batch mean and biased variance, kept (outside any tidy); the caller
- * disposes it.
+ * beta, followed by leaky ReLU with slope `activation.alpha` (0: ReLU) when `activation` is given.
+ * `stats` is [2, C]: batch mean and biased variance, kept (outside any tidy); the caller disposes it.
  */
 export function webgpuBatchNormTraining(
   x: tf.Tensor4D,
   gamma: tf.Tensor1D,
   beta: tf.Tensor1D,
   eps: number,
+  activation?: { alpha: number },
 ): { y: tf.Tensor4D; stats: tf.Tensor2D } {
   installWebgpuBatchNorm();
   assertNhwc(x);
   const rows = rowsOf(x.shape);
+  const act: NamedAttrMap = activation ? { alpha: activation.alpha } : {};
   let stats: tf.Tensor2D | undefined;
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [xIn, gammaIn, betaIn, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
     const partial = runKernel(STATS_PARTIAL, { x: xIn });
     const s = runKernel<tf.Tensor2D>(STATS_FINAL, { partial }, { rows });
     stats = tf.keep(s);
-    save([xIn, gammaIn, s]);
+    save([xIn, gammaIn, s, betaIn]);
     return {
-      value: runKernel(NORMALIZE, { x: xIn, stats: s, gamma: gammaIn, beta: betaIn }, { eps }),
+      value: runKernel(NORMALIZE, { x: xIn, stats: s, gamma: gammaIn, beta: betaIn }, { eps, ...act }),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [xs, g, st] = saved;
-        const sums = runKernel(GRAD_PARTIAL, { dy, x: xs, stats: st });
+        const [xs, g, st, b] = saved;
+        // With an activation, the kernels that read dy take γ and β too, to recompute the pre-activation.
+        const affine: Record<string, tf.Tensor> = activation ? { gamma: g, beta: b } : {};
+        const sums = runKernel(GRAD_PARTIAL, { dy, x: xs, stats: st, ...affine }, { eps, ...act });
         const dBeta = runKernel(GRAD_FINAL, { partial: sums }, { rows, row: 0, eps });
         const dGamma = runKernel(GRAD_FINAL, { partial: sums, stats: st }, { rows, row: 1, eps });
-        const dx = runKernel(GRAD_INPUT, { dy, x: xs, stats: st, gamma: g, dBeta, dGamma }, { eps });
+        const dx = runKernel(GRAD_INPUT, { dy, x: xs, stats: st, gamma: g, ...affine, dBeta, dGamma }, { eps, ...act });
         return [dx, dGamma, dBeta];
       },
     };

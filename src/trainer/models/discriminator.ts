@@ -4,9 +4,11 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Architecture } from '../../shared/config';
-import { leakyRelu } from './activations';
+import type { Activation } from './activations';
 import { BatchNorm, Conv, type ForwardMode } from './layers';
 import { ParamStore } from './params';
+
+const LEAKY_RELU: Activation = { alpha: 0.2 };
 
 export const D_CLASSES = { fromSource: 0, fromTarget: 1, real: 2 } as const;
 
@@ -32,7 +34,7 @@ export class Discriminator {
   apply(x: tf.Tensor4D, mode: ForwardMode): tf.Tensor2D {
     return tf.tidy(() => {
       let h = x;
-      for (const { conv, norm } of this.blocks) h = leakyRelu(norm.apply(conv.apply(h), mode), 0.2);
+      for (const { conv, norm } of this.blocks) h = norm.apply(conv.apply(h), mode, LEAKY_RELU);
       return tf.reshape(this.output.apply(h), [x.shape[0], 3]);
     });
   }

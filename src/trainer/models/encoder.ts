@@ -5,9 +5,11 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Architecture } from '../../shared/config';
-import { relu } from './activations';
+import type { Activation } from './activations';
 import { BatchNorm, Conv, type ForwardMode } from './layers';
 import { ParamStore } from './params';
+
+const RELU: Activation = { alpha: 0 };
 
 export const NUM_CLASSES = 10;
 
@@ -44,7 +46,7 @@ export class Encoder {
       // Grey input reaches the first conv as is: Conv folds the replication into its filter.
       let h = x.shape[3] === 1 ? x : matchChannels(x, this.inputChannels);
       this.convs.forEach((conv, i) => {
-        h = relu(this.norms[i].apply(conv.apply(h), mode));
+        h = this.norms[i].apply(conv.apply(h), mode, RELU);
       });
       const e = tf.tanh(this.embeddingNorm.apply(this.toEmbedding.apply(h), mode));
       return tf.reshape(e, [x.shape[0], this.arch.embeddingSize]);

@@ -4,9 +4,11 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Architecture } from '../../shared/config';
-import { relu } from './activations';
+import type { Activation } from './activations';
 import { BatchNorm, ConvTranspose, type ForwardMode } from './layers';
 import { ParamStore } from './params';
+
+const RELU: Activation = { alpha: 0 };
 
 export class Generator {
   readonly params: ParamStore;
@@ -30,7 +32,7 @@ export class Generator {
   apply(embedding: tf.Tensor2D, mode: ForwardMode): tf.Tensor4D {
     return tf.tidy(() => {
       let h: tf.Tensor4D = tf.reshape(embedding, [embedding.shape[0], 1, 1, embedding.shape[1]]);
-      for (const { deconv, norm } of this.blocks) h = relu(norm.apply(deconv.apply(h), mode));
+      for (const { deconv, norm } of this.blocks) h = norm.apply(deconv.apply(h), mode, RELU);
       return tf.tanh(this.output.apply(h));
     });
   }

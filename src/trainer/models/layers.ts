@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { ParamStore } from './params';
 import { webgpuBatchNormTraining, webgpuRunningUpdate } from '../kernels/webgpuBatchNorm';
 import { customWebgpuKernel } from '../kernels/webgpuSwitches';
+import { activate, customActivation, type Activation } from './activations';
 
 const fusedBatchNorm = () => tf.getBackend() === 'webgpu' && customWebgpuKernel('BatchNorm');
 
@@ -58,14 +59,24 @@ export class BatchNorm {
     this.foldedCache = undefined;
   }
 
-  apply(x: tf.Tensor4D, mode: ForwardMode): tf.Tensor4D {
+  /**
+   * Batch norm, then `activation` if given. In training mode on webgpu the activation is folded into
+   * the batch-norm kernels (no dispatch of its own forward or backward); elsewhere it is the separate
+   * op from activations.ts, exactly as if applied to the result.
+   */
+  apply(x: tf.Tensor4D, mode: ForwardMode, activation?: Activation): tf.Tensor4D {
+    if (mode.training && fusedBatchNorm() && (!activation || customActivation())) return this.applyFused(x, mode, activation);
+    const y = this.applyUnfused(x, mode);
+    return activation ? activate(y, activation) : y;
+  }
+
+  private applyUnfused(x: tf.Tensor4D, mode: ForwardMode): tf.Tensor4D {
     if (!mode.training) {
       // Running statistics fold into one per-channel scale and shift: two broadcast ops whose
       // gradient (L_CONST flows back through frozen f) is cheap, unlike the fused kernel's.
       const { scale, shift } = this.folded();
       return tf.add(tf.mul(x, scale), shift);
     }
-    if (fusedBatchNorm()) return this.applyFused(x, mode);
     const { y, mean: m, variance: v } = batchNormTraining(x, this.gamma as tf.Tensor1D, this.beta as tf.Tensor1D);
     if (!mode.updates) {
       m.dispose();
@@ -85,8 +96,8 @@ export class BatchNorm {
   }
 
   /** The webgpu path: fused kernels, statistics kept packed as [2, C] (slicing them costs dispatches). */
-  private applyFused(x: tf.Tensor4D, mode: ForwardMode): tf.Tensor4D {
-    const { y, stats } = webgpuBatchNormTraining(x, this.gamma as tf.Tensor1D, this.beta as tf.Tensor1D, BN_EPS);
+  private applyFused(x: tf.Tensor4D, mode: ForwardMode, activation?: Activation): tf.Tensor4D {
+    const { y, stats } = webgpuBatchNormTraining(x, this.gamma as tf.Tensor1D, this.beta as tf.Tensor1D, BN_EPS, activation);
     if (!mode.updates) {
       stats.dispose();
     } else {
