@@ -56,6 +56,8 @@ interface WebgpuInternals {
 
 interface GpuDevice {
   limits: { maxComputeWorkgroupsPerDimension: number };
+  queue: { writeBuffer(buffer: unknown, offset: number, data: Float32Array): void };
+  createBuffer(desc: { size: number; usage: number }): { destroy(): void };
   createShaderModule(desc: { code: string }): unknown;
   createComputePipeline(desc: object): GpuPipeline;
   createBindGroup(desc: object): unknown;
@@ -135,8 +137,7 @@ interface AdamAttrs {
 const SINGLE_SHADER = `
   struct Params {
     n : u32, rowLength : u32,
-    beta1 : f32, oneMinusBeta1 : f32, beta2 : f32, oneMinusBeta2 : f32,
-    biasCorrection1 : f32, biasCorrection2 : f32, epsilon : f32, negLearningRate : f32,
+    beta1 : f32, oneMinusBeta1 : f32, beta2 : f32, oneMinusBeta2 : f32, epsilon : f32,
   };
   @group(0) @binding(0) var<storage, read> G : array<f32>;
   @group(0) @binding(1) var<storage, read> M : array<f32>;
@@ -146,6 +147,9 @@ const SINGLE_SHADER = `
   @group(0) @binding(5) var<storage, read_write> vOut : array<f32>;
   @group(0) @binding(6) var<storage, read_write> wOut : array<f32>;
   @group(0) @binding(7) var<uniform> p : Params;
+  // What changes from step to step (1−β1ᵗ, 1−β2ᵗ, −lr) lives in the optimiser's own buffer, so a
+  // recorded step can be replayed with new values (src/trainer/planned).
+  @group(0) @binding(8) var<storage, read> h : array<f32>;
 
   @compute @workgroup_size(${WORKGROUP})
   fn main(@builtin(global_invocation_id) id : vec3<u32>) {
@@ -157,11 +161,20 @@ const SINGLE_SHADER = `
     let v = V[i] * p.beta2 + (g * g) * p.oneMinusBeta2;
     mOut[i] = m;
     vOut[i] = v;
-    wOut[i] = ((m / p.biasCorrection1) / (sqrt(v / p.biasCorrection2) + p.epsilon)) * p.negLearningRate + W[i];
+    wOut[i] = ((m / h[0]) / (sqrt(v / h[1]) + p.epsilon)) * h[2] + W[i];
   }
 `;
 
 const pipelines = new WeakMap<GpuDevice, GpuPipeline>();
+const singlePipelines = new WeakSet<object>();
+
+/** The bindings the single-dispatch update writes (m', v', value'), for a replayed step's buffers. */
+export function adamPipelineWrites(pipeline: object): readonly number[] | undefined {
+  return singlePipelines.has(pipeline) ? [4, 5, 6] : undefined;
+}
+
+/** The step-dependent values of the optimiser whose update is being recorded (see applyGradients). */
+let activeHyper: unknown;
 
 function internals(backend: unknown): WebgpuInternals | undefined {
   const b = backend as Partial<WebgpuInternals>;
@@ -177,6 +190,7 @@ function singleDispatch(b: WebgpuInternals, ins: TensorInfo[], n: number, a: Ada
     const module = b.device.createShaderModule({ code: SINGLE_SHADER });
     pipeline = b.device.createComputePipeline({ layout: 'auto', compute: { module, entryPoint: 'main' } });
     pipelines.set(b.device, pipeline);
+    singlePipelines.add(pipeline);
   }
   const outs = [0, 1, 2].map(() => b.makeTensorInfo([n], 'float32'));
   for (const t of [...ins, ...outs]) b.uploadToGPU(t.dataId);
@@ -189,11 +203,16 @@ function singleDispatch(b: WebgpuInternals, ins: TensorInfo[], n: number, a: Ada
   const uniforms = b.makeUniforms([
     u32(n),
     u32(x * WORKGROUP),
-    ...[a.beta1, 1 - a.beta1, a.beta2, 1 - a.beta2, a.biasCorrection1, a.biasCorrection2, a.epsilon, -a.learningRate].map(f32),
+    ...[a.beta1, 1 - a.beta1, a.beta2, 1 - a.beta2, a.epsilon].map(f32),
   ]);
   const bindGroup = b.device.createBindGroup({
     layout: pipeline.getBindGroupLayout(0),
-    entries: [...ins, ...outs].map((t, i) => ({ binding: i, resource: b.tensorToBinding(t) })).concat([{ binding: 7, resource: uniforms }]),
+    entries: [...ins, ...outs]
+      .map((t, i) => ({ binding: i, resource: b.tensorToBinding(t) }))
+      .concat([
+        { binding: 7, resource: uniforms },
+        { binding: 8, resource: { buffer: activeHyper } },
+      ]),
   });
   // Buffers the queued work uses must outlive their tensors until the queue is submitted.
   for (const t of [...ins, ...outs]) b.commandQueueOwnedIds.add(t.dataId);
@@ -221,7 +240,7 @@ const fusedAdamWebgpu: KernelFunc = ({ inputs, backend, attrs }) => {
   const flat = (t: TensorInfo): TensorInfo => ({ dataId: t.dataId, shape: [n], dtype: t.dtype });
   const inner = internals(backend);
   const outs =
-    fusedAdamOptions.singleDispatch && inner && n > 0
+    fusedAdamOptions.singleDispatch && inner && activeHyper && n > 0
       ? singleDispatch(inner, [gradient, m, v, value].map(flat), n, a)
       : threeDispatches(backend as unknown as WebgpuBackendLike, flat(gradient), flat(m), flat(v), flat(value), n, a);
   // A reshape on webgpu is only a new shape on the same data, so hand the outputs back in value's shape.
@@ -266,6 +285,7 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
    */
   private accBeta1Host: number;
   private accBeta2Host: number;
+  private hyper?: { destroy(): void };
 
   constructor(learningRate: number, beta1: number, beta2: number, epsilon: number | null = null) {
     super(learningRate, beta1, beta2, epsilon as number);
@@ -295,6 +315,7 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
       epsilon: this.epsilon,
       learningRate: this.learningRate,
     };
+    activeHyper = this.writeHyper(attrs);
     tf.tidy(() => {
       names.forEach((name, i) => {
         const value = tf.engine().registeredVariables[name];
@@ -315,7 +336,64 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
       s.accBeta1.assign(tf.scalar(this.accBeta1Host));
       s.accBeta2.assign(tf.scalar(this.accBeta2Host));
     });
+    activeHyper = undefined;
     this.incrementIterations();
+  }
+
+  /** This optimiser's buffer of step-dependent values (webgpu, single-dispatch path), once created. */
+  get hyperBuffer(): unknown {
+    return this.hyper;
+  }
+
+  /**
+   * Writes 1−β1ᵗ, 1−β2ᵗ and −lr for the update about to be recorded. Work already recorded still
+   * reads the previous values, so it is submitted first.
+   */
+  private writeHyper(a: AdamAttrs): unknown {
+    const inner = internals(tf.backend());
+    if (!inner || !fusedAdamOptions.singleDispatch) return undefined;
+    inner.endComputePassEncoder();
+    if (inner.commandEncoder) inner.submitQueue();
+    // STORAGE | COPY_DST
+    this.hyper ??= inner.device.createBuffer({ size: 16, usage: 0x80 | 0x08 });
+    inner.device.queue.writeBuffer(this.hyper, 0, Float32Array.of(a.biasCorrection1, a.biasCorrection2, -a.learningRate, 0));
+    return this.hyper;
+  }
+
+  /**
+   * The host side of one update whose kernels run elsewhere (a replayed step): writes this step's
+   * values where the recorded kernels read them, then advances β1ᵗ, β2ᵗ and the iteration count.
+   */
+  plannedUpdate(): void {
+    this.writeHyper({
+      beta1: this.beta1,
+      beta2: this.beta2,
+      biasCorrection1: Math.fround(1 - this.accBeta1Host),
+      biasCorrection2: Math.fround(1 - this.accBeta2Host),
+      epsilon: this.epsilon,
+      learningRate: this.learningRate,
+    });
+    this.advanceAccBetaHost();
+    this.incrementIterations();
+  }
+
+  override dispose(): void {
+    super.dispose();
+    if (!this.hyper) return;
+    // Recorded work may still read it: submit that first (destroy waits for submitted work).
+    const inner = internals(tf.backend());
+    inner?.endComputePassEncoder();
+    if (inner?.commandEncoder) inner.submitQueue();
+    this.hyper.destroy();
+    this.hyper = undefined;
+  }
+
+  /** After replayed steps: the accBeta variables take the host values (a checkpoint saves them). */
+  syncHostState(): void {
+    tf.tidy(() => {
+      this.state.accBeta1.assign(tf.scalar(this.accBeta1Host));
+      this.state.accBeta2.assign(tf.scalar(this.accBeta2Host));
+    });
   }
 
   override async setWeights(weightValues: Parameters<tf.AdamOptimizer['setWeights']>[0]): Promise<void> {
