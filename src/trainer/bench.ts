@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { BackendChoice, DtnConfig } from '../shared/config';
 import { assertDeviceHealthy, initBackend, type BackendInfo } from './backend';
 import { Dtn, readLosses } from './dtn';
+import { StepRunner } from './stepRunner';
 import { Encoder } from './models/encoder';
 
 export interface BenchResult {
@@ -20,6 +21,9 @@ export interface BenchResult {
   /** Live tensors and bytes after warm-up and after the timed steps: equal when nothing leaks. */
   tensors: [number, number];
   bytes: [number, number];
+  /** `planned`: steps replay a recorded step (WebGPU); `tfjs`: every step runs through tfjs. */
+  mode: 'planned' | 'tfjs';
+  modeReason?: string;
   /** GPU bytes in use by tensors and allocated by the backend's buffer pool (webgpu only). */
   gpuBytes?: [number, number];
   gpuAllocated?: [number, number];
@@ -95,23 +99,36 @@ export async function benchStep(
   const arch = config.architecture;
   const f = new Encoder(arch, config.seed); // timing does not depend on f's values
   const dtn = new Dtn(config, f);
-  const xs = tf.randomUniform([batch, arch.imageSize, arch.imageSize, arch.sourceChannels], -1, 1, 'float32', 1) as tf.Tensor4D;
-  const xt = tf.randomUniform([batch, arch.imageSize, arch.imageSize, arch.targetChannels], -1, 1, 'float32', 2) as tf.Tensor4D;
+  const shapes = {
+    xs: [batch, arch.imageSize, arch.imageSize, arch.sourceChannels] as [number, number, number, number],
+    xt: [batch, arch.imageSize, arch.imageSize, arch.targetChannels] as [number, number, number, number],
+  };
+  const host = (shape: number[], seed: number) => tf.tidy(() => tf.randomUniform(shape, -1, 1, 'float32', seed).dataSync() as Float32Array);
+  const [xs, xt] = [host(shapes.xs, 1), host(shapes.xt, 2)];
+  // The trainer's own stepping: on WebGPU the second step is recorded and later ones replay it.
+  const runner = new StepRunner(dtn, shapes);
   try {
-    for (let i = 0; i < warmup; i++) await readLosses(dtn.step(xs, xt));
+    for (let i = 0; i < Math.max(warmup, 2); i++) await runner.step(xs, xt, true);
     const before = tf.memory();
     const t0 = performance.now();
     // Only the last step is read back: reading forces the device to finish everything queued.
-    for (let i = 0; i < steps - 1; i++) {
-      const losses = dtn.step(xs, xt);
-      for (const t of Object.values(losses)) t?.dispose();
-    }
-    await readLosses(dtn.step(xs, xt));
+    for (let i = 0; i < steps - 1; i++) await runner.step(xs, xt, false);
+    await runner.step(xs, xt, true);
     const ms = (performance.now() - t0) / steps;
     assertDeviceHealthy();
     const after = tf.memory();
+    runner.sync();
+    let profiled: StepProfile | undefined;
+    if (profile) {
+      // One tfjs step: the kernels a replayed step dispatches, each timed on its own.
+      const [a, b] = [tf.tensor4d(xs, shapes.xs), tf.tensor4d(xt, shapes.xt)];
+      profiled = await profileStep(dtn, a, b);
+      tf.dispose([a, b]);
+    }
     return {
-      ...(profile ? { profile: await profileStep(dtn, xs, xt) } : {}),
+      ...(profiled ? { profile: profiled } : {}),
+      mode: runner.mode,
+      ...(runner.reason ? { modeReason: runner.reason } : {}),
       batch,
       steps,
       msPerStep: ms,
@@ -121,8 +138,7 @@ export async function benchStep(
       bytes: [before.numBytes, after.numBytes],
     };
   } finally {
-    xs.dispose();
-    xt.dispose();
+    runner.dispose();
     dtn.dispose();
     f.params.dispose();
   }
@@ -146,8 +162,9 @@ export async function runBench(opts: {
       `dtn bench: backend=${backend.name} device=${JSON.stringify(backend.device)} batch=${batch} ms/step=${r.msPerStep.toFixed(1)} img/s=${r.imgPerSec.toFixed(1)} ` +
         `tensors=${r.tensors[0]}->${r.tensors[1]} bytes=${r.bytes[0]}->${r.bytes[1]} ` +
         (r.gpuBytes ? `gpu-bytes=${r.gpuBytes[0]}->${r.gpuBytes[1]} gpu-pool=${r.gpuAllocated![0]}->${r.gpuAllocated![1]} ` : '') +
-        `steps=${r.steps}`,
+        `steps=${r.steps} step=${r.mode}`,
     );
+    if (r.modeReason && backend.name === 'webgpu') opts.print(`dtn bench: steps run through tfjs, not replayed: ${r.modeReason}`);
     if (r.profile) printProfile(r.profile, batch, opts.print);
   }
   return results;

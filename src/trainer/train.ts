@@ -14,7 +14,8 @@ import { configHash } from './configFile';
 import { Batcher, gather, type BatcherState } from './data/batcher';
 import type { ImageSet } from './data/imageSet';
 import { loadDataSpec } from './data/loadDataSpec';
-import { Dtn, readLosses, disposeLosses } from './dtn';
+import { Dtn } from './dtn';
+import { StepRunner } from './stepRunner';
 import { loadEncoder } from './encoderStore';
 import { resolveResume } from './resumeTarget';
 import { appendMetrics, newRunId, readRunInfo, truncateMetricsAfter, writeJson } from './runDir';
@@ -128,7 +129,12 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const sampleCount = Math.min(t.sampleCount, source.count);
   const samplePixels = source.images.slice(0, sampleCount * size * size * arch.sourceChannels);
   const sampleInputs = tf.tensor4d(samplePixels, [sampleCount, size, size, arch.sourceChannels]);
+  const runner = new StepRunner(dtn, {
+    xs: [t.batchSize, size, size, arch.sourceChannels],
+    xt: [t.batchSize, size, size, arch.targetChannels],
+  });
   const writeSample = async (): Promise<void> => {
+    runner.sync();
     const out = tf.tidy(() => dtn.generate(sampleInputs));
     const pixels = (await out.data()) as Float32Array;
     out.dispose();
@@ -146,6 +152,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     emit({ type: 'sample', step, path: file });
   };
   const writeCheckpoint = async (): Promise<string> => {
+    runner.sync();
     const dir = await saveCheckpoint(runDir, dtn, {
       step,
       configHash: hash,
@@ -163,6 +170,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   let lastCheckpoint: { step: number; path: string } | undefined;
   let intervalStart = Date.now();
   let intervalSteps = 0;
+  let planNoted = false;
   try {
     if (step === 0) await writeSample();
     while (step < t.steps) {
@@ -175,17 +183,21 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
         break;
       }
       await opts.waitWhilePaused?.();
-      const xs = tf.tensor4d(gather(source, sourceBatcher.next()), [t.batchSize, size, size, arch.sourceChannels]);
-      const xt = tf.tensor4d(gather(target, targetBatcher.next()), [t.batchSize, size, size, arch.targetChannels]);
+      const xs = gather(source, sourceBatcher.next());
+      const xt = gather(target, targetBatcher.next());
       dtn.scheduleLearningRate(step + 1);
-      const losses = dtn.step(xs, xt);
-      xs.dispose();
-      xt.dispose();
-      step++;
+      const next = step + 1;
+      const evalNow = evaluator !== undefined && (next % evalEvery === 0 || next === t.steps);
+      const logNow = next % t.logEvery === 0 || next === t.steps || evalNow;
+      const pending = runner.step(xs, xt, logNow);
+      if (!planNoted && runner.reason !== undefined) {
+        planNoted = true;
+        if (backend.name === 'webgpu') emit({ type: 'warning', message: `each step runs through tfjs instead of a replayed plan (slower): ${runner.reason}` });
+      }
+      step = next;
       intervalSteps++;
-      const evalNow = evaluator !== undefined && (step % evalEvery === 0 || step === t.steps);
-      if (step % t.logEvery === 0 || step === t.steps || evalNow) {
-        const loss = await readLosses(losses);
+      if (logNow) {
+        const loss = (await pending)!;
         assertDeviceHealthy();
         const seconds = (Date.now() - intervalStart) / 1000;
         for (const [k, v] of Object.entries(loss)) {
@@ -199,6 +211,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
           time: new Date().toISOString(),
         };
         if (evalNow && evaluator) {
+          runner.sync();
           const { confusion: _c, ...summary } = await evaluateTranslation({
             generate: (x) => dtn.generate(x),
             f,
@@ -213,7 +226,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
         intervalStart = Date.now();
         intervalSteps = 0;
       } else {
-        disposeLosses(losses);
+        await pending;
       }
       if (step % t.sampleEvery === 0 || step === t.steps) await writeSample();
       if (step % t.checkpointEvery === 0) lastCheckpoint = { step, path: await writeCheckpoint() };
@@ -229,6 +242,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     info.updatedAt = new Date().toISOString();
     writeJson(runDir, RUN_FILES.run, info);
     sampleInputs.dispose();
+    runner.dispose();
     dtn.dispose();
     f.params.dispose();
     evaluator?.classifier.params.dispose();

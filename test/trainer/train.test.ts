@@ -11,6 +11,7 @@ import { readMetrics, readRunInfo } from '../../src/trainer/runDir';
 import { readTensorFolder } from '../../src/trainer/tensorFile';
 import { resolveResume } from '../../src/trainer/resumeTarget';
 import { train, type TrainOptions } from '../../src/trainer/train';
+import { initBackend } from '../../src/trainer/backend';
 import { cleanTempDirs, tempDir } from './data/tmp';
 import { bitwiseEqual, tinyRunConfig } from './helpers';
 
@@ -112,4 +113,58 @@ describe('train(): resume', () => {
     }
     assert.ok(fs.existsSync(path.join(runDir, RUN_FILES.config)));
   });
+});
+
+describe('train() on WebGPU: replayed steps', function () {
+  let dir: string;
+  let resolved: ResolvedConfig;
+  before(async function () {
+    try {
+      await initBackend('webgpu');
+    } catch {
+      return this.skip();
+    }
+    dir = tempDir('dtn-train-gpu-');
+    const file = path.join(dir, 'tiny.dtn.json');
+    fs.writeFileSync(file, JSON.stringify(tinyRunConfig()));
+    resolved = readConfigFile(file);
+    await pretrainEncoder({ ...resolved, steps: 5, backend: 'cpu', emit: () => undefined });
+  });
+  after(async () => {
+    delete process.env.DTN_STOCK_KERNELS;
+    await initBackend('cpu');
+    cleanTempDirs();
+  });
+
+  async function run(name: string, plan: boolean, gan = true) {
+    if (plan) delete process.env.DTN_STOCK_KERNELS;
+    else process.env.DTN_STOCK_KERNELS = 'Plan';
+    const messages: TrainerMessage[] = [];
+    const config = structuredClone(resolved.config);
+    config.losses.gan = gan;
+    const runDir = path.join(dir, name);
+    await train({ config, baseDir: resolved.baseDir, backend: 'webgpu', runDir, emit: (m) => messages.push(m) });
+    return { runDir, messages };
+  }
+
+  for (const gan of [true, false]) {
+    it(`checkpoints, metrics and samples equal those of tfjs steps, bit for bit${gan ? '' : ' (GAN terms off: D idle)'}`, async () => {
+      const planned = await run(`planned-${gan}`, true, gan);
+      const plain = await run(`plain-${gan}`, false, gan);
+      const warnings = planned.messages.filter((m) => m.type === 'warning' && /replayed plan/.test(m.message));
+      assert.deepEqual(warnings, [], 'the planned run replays its steps');
+      assert.ok(plain.messages.some((m) => m.type === 'warning' && /instead of a replayed plan/.test(m.message)), 'the plain run says why it does not replay');
+      const strip = (rs: MetricsRecord[]) => rs.map((r) => ({ step: r.step, loss: r.loss }));
+      assert.deepEqual(strip(readMetrics(planned.runDir)), strip(readMetrics(plain.runDir)));
+      const a = readTensorFolder<{ step: number }>(checkpointPath(planned.runDir, 6));
+      const b = readTensorFolder<{ step: number }>(checkpointPath(plain.runDir, 6));
+      assert.deepEqual([...a.tensors.keys()], [...b.tensors.keys()]);
+      for (const k of a.tensors.keys()) assert.ok(bitwiseEqual(a.tensors.get(k)!.values, b.tensors.get(k)!.values), `${k} differs`);
+      const samples = (d: string) => fs.readdirSync(path.join(d, 'samples')).sort();
+      assert.deepEqual(samples(planned.runDir), samples(plain.runDir));
+      for (const s of samples(plain.runDir)) {
+        assert.ok(fs.readFileSync(path.join(planned.runDir, 'samples', s)).equals(fs.readFileSync(path.join(plain.runDir, 'samples', s))), `sample ${s} differs`);
+      }
+    });
+  }
 });

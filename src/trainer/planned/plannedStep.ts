@@ -41,7 +41,7 @@ export class PlannedStep {
     if (tf.getBackend() !== 'webgpu' || !isCapturable(backend)) return { losses: dtn.step(xs, xt), reason: 'not on the webgpu backend' };
     if (optimisers.length !== 2) return { losses: dtn.step(xs, xt), reason: 'the optimisers are not the fused Adam' };
     const external = new Set(optimisers.map((o) => o.hyperBuffer).filter((b): b is GPUBuffer => b instanceof GPUBuffer));
-    if (external.size !== 2) return { losses: dtn.step(xs, xt), reason: 'the fused Adam update is not on its single-dispatch path (or no step has run yet)' };
+    if (external.size === 0) return { losses: dtn.step(xs, xt), reason: 'the fused Adam update is not on its single-dispatch path (or no step has run yet)' };
     // Host-resident batches, so that the capture sees them uploaded: those uploads become the inputs.
     for (const t of [xs, xt]) {
       if ((backend as CapturableBackend).tensorMap.get(t.dataId)?.resource) return { losses: dtn.step(xs, xt), reason: 'the batches are already on the GPU' };
@@ -53,6 +53,7 @@ export class PlannedStep {
     if (captured.problem) return { losses, reason: captured.problem };
     try {
       if (Object.keys(tf.engine().registeredVariables).length !== variables.length) throw new PlanError('the step created variables');
+      if (optimisers.some((o) => o.hyperBuffer && !external.has(o.hyperBuffer as GPUBuffer))) throw new PlanError('an optimiser made its first update inside the step');
       // Variables the step neither read nor replaced (other models in the process) stay out of the
       // plan. "Read" means read before anything overwrote it: tfjs recycles released buffers.
       const writes = (p: GPUComputePipeline) => adamPipelineWrites(p) ?? [0];
@@ -90,11 +91,13 @@ export class PlannedStep {
         external,
         writableBindings: writes,
       });
+      const referenced = new Set(captured.ops.flatMap((op) => (op.kind === 'dispatch' ? op.entries.map((e) => e.buffer) : [])));
       const planned = new PlannedStep(
         plan,
         // tfjs may hand a variable's released buffer back to it: compare contents' homes, not buffers.
         state.filter(({ key }) => plan.changedState.includes(key)),
-        optimisers,
+        // Only the optimisers the step updates (D's is idle when the GAN terms are off).
+        optimisers.filter((o) => referenced.has(o.hyperBuffer as GPUBuffer)),
         lossEntries.filter(([, t]) => t).map(([k]) => k),
         lossEntries.filter(([, t]) => !t).map(([k]) => k),
       );

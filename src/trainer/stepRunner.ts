@@ -1,0 +1,73 @@
+/**
+ * Runs the trainer's DTN steps on host batches. On WebGPU the second step is recorded and every
+ * later one replays it (planned/plannedStep.ts): the same kernels without the tfjs engine's cost
+ * per kernel. Elsewhere, when DTN_STOCK_KERNELS names Plan, or when the step cannot be recorded,
+ * every step goes through tfjs. The trainer and `dtn bench` both step through here.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { disposeLosses, readLosses, type Dtn } from './dtn';
+import { customWebgpuKernel } from './kernels/webgpuSwitches';
+import { PlannedStep, type LossValues } from './planned/plannedStep';
+
+type Shape = [number, number, number, number];
+
+export class StepRunner {
+  private planned?: PlannedStep;
+  private taken = 0;
+  private stale = false;
+  /** Why steps run through tfjs (set once the runner has decided). */
+  reason?: string;
+
+  constructor(
+    private readonly dtn: Dtn,
+    private readonly shapes: { xs: Shape; xt: Shape },
+  ) {}
+
+  get mode(): 'planned' | 'tfjs' {
+    return this.planned ? 'planned' : 'tfjs';
+  }
+
+  /** Dispatches per replayed step, when planned. */
+  get dispatches(): number | undefined {
+    return this.planned?.dispatches;
+  }
+
+  /** One step; with `read`, resolves to its losses once the device has computed them. */
+  async step(xs: Float32Array, xt: Float32Array, read: boolean): Promise<LossValues | undefined> {
+    this.taken++;
+    if (this.planned) {
+      this.stale = true;
+      return this.planned.step(xs, xt, read);
+    }
+    const a = tf.tensor4d(xs, this.shapes.xs);
+    const b = tf.tensor4d(xt, this.shapes.xt);
+    let losses;
+    // The first step creates Adam's slots and the optimisers' buffers; the second can be recorded.
+    if (this.taken === 2 && tf.getBackend() === 'webgpu' && customWebgpuKernel('Plan')) {
+      const captured = PlannedStep.capture(this.dtn, a, b);
+      losses = captured.losses;
+      this.planned = captured.planned;
+      this.reason = captured.reason;
+    } else {
+      losses = this.dtn.step(a, b);
+      if (this.taken === 2) this.reason = tf.getBackend() === 'webgpu' ? 'DTN_STOCK_KERNELS names Plan' : `${tf.getBackend()} backend`;
+    }
+    a.dispose();
+    b.dispose();
+    if (read) return readLosses(losses);
+    disposeLosses(losses);
+    return undefined;
+  }
+
+  /** Brings the model's tfjs variables up to date: before samples, checkpoints and evaluation. */
+  sync(): void {
+    if (!this.planned || !this.stale) return;
+    this.planned.sync();
+    this.stale = false;
+  }
+
+  dispose(): void {
+    this.planned?.dispose();
+    this.planned = undefined;
+  }
+}
