@@ -17,7 +17,7 @@ import { backend_util, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs
 import { overrideKernel } from './overrideKernel';
 
 const THREADS = 256; // per workgroup
-const BK = 16; // depth of a staged slice
+const BK = 16; // depth of a staged slice (large tiles use half: same workgroup memory)
 const WORKGROUP_BYTES = 16384; // maxComputeWorkgroupStorageSize every WebGPU device has
 
 /** The parts of the WebGPU backend used here (its class is not exported as a type we can name). */
@@ -207,6 +207,10 @@ export function filterGradPlan(c: ConvInfo, tiles: number): GemmPlan {
  * narrow, tall workgroup instead of a square one that would compute mostly padding.
  */
 export function tileShape(M: number, N: number) {
+  // Big GEMMs (the wide layers at training batch sizes): 128×128 tiles, 8×8 outputs a thread.
+  // Each staged value then feeds 8 multiply-adds instead of 4, and workgroup-memory bandwidth,
+  // not arithmetic, is what limits a tiled GEMM on a GPU.
+  if (M >= 512 && N >= 128) return { wgM: 16, wgN: 16, tm: 8, tn: 8, BM: 128, BN: 128, bk: BK / 2 };
   const wgN = N <= 4 ? 4 : N <= 8 ? 8 : 16;
   const wgM = THREADS / wgN;
   const per = (size: number, threads: number) => (size <= threads ? 1 : size <= 2 * threads ? 2 : 4);
@@ -214,7 +218,7 @@ export function tileShape(M: number, N: number) {
   const tn = per(N, wgN);
   // Staged A and B slices must fit WebGPU's guaranteed 16 KiB of workgroup memory.
   while (tm > 1 && BK * (wgM * tm + wgN * tn) * 4 > WORKGROUP_BYTES) tm /= 2;
-  return { wgM, wgN, tm, tn, BM: wgM * tm, BN: wgN * tn };
+  return { wgM, wgN, tm, tn, BM: wgM * tm, BN: wgN * tn, bk: BK };
 }
 
 export class GemmProgram {
@@ -239,12 +243,12 @@ export class GemmProgram {
     const { wgM, wgN, BM, BN, tm, tn } = this.tile;
     this.workgroupSize = [wgN, wgM, 1];
     this.dispatch = [Math.ceil(plan.N / BN), Math.ceil(plan.M / BM), plan.zCount];
-    this.shaderKey = `dtnGemm_${plan.key}_${wgN}_${tm}_${tn}_${plan.aContiguous}${plan.bContiguous}`;
+    this.shaderKey = `dtnGemm_${plan.key}_${wgN}_${tm}_${tn}_${this.tile.bk}_${plan.aContiguous}${plan.bContiguous}`;
   }
 
   getUserCode(): string {
     const { plan } = this;
-    const { wgM, wgN, BM, BN, tm: TM, tn: TN } = this.tile;
+    const { wgM, wgN, BM, BN, tm: TM, tn: TN, bk: BK } = this.tile;
     // Staging slots per thread (the last round may be partial when a tile is narrow).
     const aRounds = Math.ceil((BM * BK) / THREADS);
     const bRounds = Math.ceil((BN * BK) / THREADS);
