@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../../src/trainer/backend';
 import { Dtn, readLosses } from '../../../src/trainer/dtn';
 import { PlannedStep } from '../../../src/trainer/planned/plannedStep';
+import { captureGpuWork, isCapturable } from '../../../src/trainer/planned/webgpuCapture';
 import { bitwiseEqual, scaledEncoder, tinyConfig } from '../helpers';
 
 const B = 4;
@@ -100,5 +101,41 @@ describe('planned WebGPU step', function () {
       m.dtn.dispose();
       m.f.params.dispose();
     }
+  });
+});
+
+describe('recording GPU work', function () {
+  before(async function () {
+    try {
+      await initBackend('webgpu');
+    } catch {
+      this.skip();
+    }
+  });
+  after(async () => {
+    await initBackend('cpu');
+  });
+
+  it('records dispatches and uploads in order, and flags a read-back as unreplayable', async () => {
+    const backend = tf.backend();
+    assert.ok(isCapturable(backend));
+    // Above tfjs's size for running small host-resident ops on the CPU instead.
+    const host = tf.range(0, 2048);
+    const { result, ops, problem } = captureGpuWork(backend, new Set(), () => tf.add(host, host));
+    assert.equal(problem, undefined);
+    assert.deepEqual(
+      ops.map((o) => o.kind),
+      ['write', 'write', 'dispatch'],
+      'the upload of the input, the uniform block, then the add',
+    );
+    assert.deepEqual(Array.from((await result.data()).slice(0, 4)), [0, 2, 4, 6]);
+    const reading = captureGpuWork(backend, new Set(), () => {
+      const y = tf.mul(host, 2);
+      void y.data();
+      return y;
+    });
+    assert.match(reading.problem ?? '', /read back/);
+    await reading.result.data();
+    tf.dispose([host, result, reading.result]);
   });
 });
