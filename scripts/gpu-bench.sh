@@ -7,19 +7,19 @@
 #   2. the same kernels stepped through tfjs (no plan), and the stock tfjs kernels, for the A/B;
 #   3. a per-kernel profile of one step at batch 128 (dispatches per step, device time per kernel);
 #   4. a long run whose tensor and byte counts before and after show whether memory stays flat.
-# Usage: bash scripts/gpu-bench.sh [batches] [leak-steps]
+# Usage: bash scripts/gpu-bench.sh [batches] [leak-steps]   (PRESET=digits-quick for a quick try)
 set -uo pipefail
-source .gpu/enter.sh
+[ -f .gpu/enter.sh ] && source .gpu/enter.sh
 batches="${1:-64,128,256}"
 leak_steps="${2:-1000}"
-bench() { node gpu-bundle/bench.js --preset digits --backend webgpu "$@"; }
+bench=(node gpu-bundle/bench.js --preset "${PRESET:-digits}" --backend webgpu)
 echo "== 1. planned step + anchor"
-timeout 200 bench --batch "$batches" --steps 30 --warmup 3 --anchor gpu-bundle/torch_dtn_bench.py
+timeout 200 "${bench[@]}" --batch "$batches" --steps 30 --warmup 3 --anchor gpu-bundle/torch_dtn_bench.py
 echo "== 2a. project kernels through tfjs (no plan)"
-DTN_STOCK_KERNELS=Plan timeout 60 bench --batch 128 --steps 5 --warmup 2
+DTN_STOCK_KERNELS=Plan timeout 60 "${bench[@]}" --batch 128 --steps 5 --warmup 2
 echo "== 2b. stock tfjs kernels"
-DTN_STOCK_KERNELS=all timeout 60 bench --batch 128 --steps 5 --warmup 2
+DTN_STOCK_KERNELS=all timeout 60 "${bench[@]}" --batch 128 --steps 5 --warmup 2
 echo "== 3. profile"
-timeout 60 bench --batch 128 --steps 3 --warmup 2 --profile
+timeout 60 "${bench[@]}" --batch 128 --steps 3 --warmup 2 --profile
 echo "== 4. memory over ${leak_steps} steps"
-timeout 150 bench --batch 64 --steps "$leak_steps" --warmup 2
+timeout 150 "${bench[@]}" --batch 64 --steps "$leak_steps" --warmup 2

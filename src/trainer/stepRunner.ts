@@ -50,7 +50,7 @@ export class StepRunner {
       this.reason = captured.reason;
     } else {
       losses = this.dtn.step(a, b);
-      if (this.taken === 2) this.reason = tf.getBackend() === 'webgpu' ? 'DTN_STOCK_KERNELS names Plan' : `${tf.getBackend()} backend`;
+      if (this.taken === 2) this.reason = tf.getBackend() === 'webgpu' ? 'DTN_STOCK_KERNELS turns the replayed step off' : `${tf.getBackend()} backend`;
     }
     a.dispose();
     b.dispose();
