@@ -190,9 +190,10 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
       const evalNow = evaluator !== undefined && (next % evalEvery === 0 || next === t.steps);
       const logNow = next % t.logEvery === 0 || next === t.steps || evalNow;
       const pending = runner.step(xs, xt, logNow);
-      if (!planNoted && runner.reason !== undefined) {
+      if (!planNoted && (runner.reason !== undefined || runner.mode === 'planned')) {
         planNoted = true;
-        if (backend.name === 'webgpu') emit({ type: 'warning', message: `each step runs through tfjs instead of a replayed plan (slower): ${runner.reason}` });
+        if (runner.mode === 'planned') info.backendReason += `; steps replay a recorded step (${runner.dispatches} dispatches)`;
+        else if (backend.name === 'webgpu') emit({ type: 'warning', message: `each step runs through tfjs instead of a replayed plan (slower): ${runner.reason}` });
       }
       step = next;
       intervalSteps++;

@@ -153,6 +153,7 @@ describe('train() on WebGPU: replayed steps', function () {
       const plain = await run(`plain-${gan}`, false, gan);
       const warnings = planned.messages.filter((m) => m.type === 'warning' && /replayed plan/.test(m.message));
       assert.deepEqual(warnings, [], 'the planned run replays its steps');
+      assert.match(readRunInfo(planned.runDir)!.backendReason, /steps replay a recorded step \(\d+ dispatches\)/);
       assert.ok(plain.messages.some((m) => m.type === 'warning' && /instead of a replayed plan/.test(m.message)), 'the plain run says why it does not replay');
       const strip = (rs: MetricsRecord[]) => rs.map((r) => ({ step: r.step, loss: r.loss }));
       assert.deepEqual(strip(readMetrics(planned.runDir)), strip(readMetrics(plain.runDir)));
