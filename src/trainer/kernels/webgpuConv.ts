@@ -45,6 +45,8 @@ export interface GemmPlan {
   aContiguous: 'm' | 'k';
   bContiguous: 'n' | 'k';
   outputShape: number[];
+  /** The result's shape once split-K parts are summed (equals outputShape when K is not split). */
+  finalShape: number[];
 }
 
 type ConvInfo = backend_util.Conv2DInfo;
@@ -73,16 +75,23 @@ function constants(c: ConvInfo): string {
     .join('\n');
 }
 
-/** y = conv(x, W): M = output pixels, N = output channels, K = filter taps × input channels. */
-export function forwardPlan(c: ConvInfo): GemmPlan {
+/**
+ * y = conv(x, W): M = output pixels, N = output channels, K = filter taps × input channels. A
+ * layer with few outputs and a long K (a 4x4 'valid' conv to a 1x1 code or to D's 3 logits) would
+ * be a handful of workgroups each walking all of K: split K there too.
+ */
+export function forwardPlan(c: ConvInfo, tiles = Infinity): GemmPlan {
   const d = dims(c);
+  const M = d.B * d.OH * d.OW;
+  const K = d.KH * d.KW * d.CI;
+  const { zCount, kPerZ } = tiles < FEW_TILES ? splitK(K, tiles) : { zCount: 1, kPerZ: K };
   return {
-    key: `fwd_${JSON.stringify(d)}`,
-    M: d.B * d.OH * d.OW,
+    key: `fwd_${JSON.stringify(d)}_${zCount}`,
+    M,
     N: d.CO,
-    K: d.KH * d.KW * d.CI,
-    zCount: 1,
-    kPerZ: d.KH * d.KW * d.CI,
+    K,
+    zCount,
+    kPerZ,
     aContiguous: 'k',
     bContiguous: 'n',
     loadA: `${constants(c)}
@@ -93,8 +102,9 @@ export function forwardPlan(c: ConvInfo): GemmPlan {
       if (ih < 0 || ih >= IH || iw < 0 || iw >= IW) { return 0.0; }
       return xIn[((b * IH + ih) * IW + iw) * CI + ci];`,
     loadB: `return wIn[k * ${d.CO} + n];`,
-    store: `result[m * ${d.CO} + n] = v;`,
-    outputShape: [d.B, d.OH, d.OW, d.CO],
+    store: `result[(z * ${M} + m) * ${d.CO} + n] = v;`,
+    outputShape: zCount === 1 ? [d.B, d.OH, d.OW, d.CO] : [zCount, M * d.CO],
+    finalShape: [d.B, d.OH, d.OW, d.CO],
   };
 }
 
@@ -138,6 +148,7 @@ export function inputGradPlan(c: ConvInfo): GemmPlan {
       let ih = ph + SH * (r / MJ); let iw = pw + SW * (r % MJ);
       if (ih < IH && iw < IW) { result[((b * IH + ih) * IW + iw) * CI + n] = v; }`,
     outputShape: [d.B, d.IH, d.IW, d.CI],
+    finalShape: [d.B, d.IH, d.IW, d.CI],
   };
 }
 
@@ -164,21 +175,29 @@ export function pointInputGradPlan(c: ConvInfo): GemmPlan | undefined {
     loadB: `return wIn[n * ${d.CO} + k];`,
     store: `result[m * ${N} + n] = v;`,
     outputShape: [d.B, d.IH, d.IW, d.CI],
+    finalShape: [d.B, d.IH, d.IW, d.CI],
   };
 }
 
 /** Enough workgroups to keep a large GPU busy, but K slices no shorter than this. */
 const TARGET_WORKGROUPS = 512;
 const MIN_K_PER_SPLIT = 256;
+/** Below this many output tiles a forward GEMM splits K. */
+const FEW_TILES = 64;
+
+/** How many slices K is cut into so that tiles × slices approaches TARGET_WORKGROUPS. */
+function splitK(K: number, tiles: number): { zCount: number; kPerZ: number } {
+  const wanted = Math.ceil(TARGET_WORKGROUPS / tiles);
+  const splits = Math.max(1, Math.min(wanted, Math.floor(K / MIN_K_PER_SPLIT)));
+  const kPerZ = Math.ceil(K / splits / BK) * BK;
+  return { zCount: Math.ceil(K / kPerZ), kPerZ };
+}
 
 /** dW = x⊤-patches · dy: M = filter taps × input channels, N = output channels, K = batch × output pixels. */
 export function filterGradPlan(c: ConvInfo, tiles: number): GemmPlan {
   const d = dims(c);
   const K = d.B * d.OH * d.OW;
-  const wanted = Math.ceil(TARGET_WORKGROUPS / tiles);
-  const splits = Math.max(1, Math.min(wanted, Math.floor(K / MIN_K_PER_SPLIT)));
-  const kPerZ = Math.ceil(K / splits / BK) * BK;
-  const zCount = Math.ceil(K / kPerZ);
+  const { zCount, kPerZ } = splitK(K, tiles);
   const M = d.KH * d.KW * d.CI;
   return {
     key: `dw_${JSON.stringify(d)}_${zCount}`,
@@ -199,6 +218,7 @@ export function filterGradPlan(c: ConvInfo, tiles: number): GemmPlan {
     loadB: `return dyIn[k * ${d.CO} + n];`,
     store: `result[(z * ${M} + m) * ${d.CO} + n] = v;`,
     outputShape: zCount === 1 ? [d.KH, d.KW, d.CI, d.CO] : [zCount, M * d.CO],
+    finalShape: [d.KH, d.KW, d.CI, d.CO],
   };
 }
 
@@ -380,10 +400,10 @@ function convInfo(inShape: number[], filterShape: number[], attrs: Attrs): ConvI
   );
 }
 
-function runGemm(backend: WebgpuBackendLike, plan: GemmPlan, names: [string, string], inputs: [TensorInfo, TensorInfo], finalShape: number[]): TensorInfo {
+function runGemm(backend: WebgpuBackendLike, plan: GemmPlan, names: [string, string], inputs: [TensorInfo, TensorInfo]): TensorInfo {
   const partial = backend.runWebGPUProgram(new GemmProgram(plan, names), inputs, 'float32');
   if (plan.zCount === 1 || plan.kPerZ >= plan.K) return partial;
-  const out = backend.runWebGPUProgram(new SumProgram(finalShape, plan.zCount), [partial], 'float32');
+  const out = backend.runWebGPUProgram(new SumProgram(plan.finalShape, plan.zCount), [partial], 'float32');
   backend.disposeData(partial.dataId);
   return out;
 }
@@ -392,8 +412,10 @@ export const conv2dForward: KernelFunc = ({ inputs, backend, attrs }) => {
   const { x, filter } = inputs as { x: TensorInfo; filter: TensorInfo };
   const a = attrs as unknown as Attrs;
   if (!supported(a, x, filter)) return undefined as unknown as TensorInfo;
-  const plan = forwardPlan(convInfo(x.shape, filter.shape, a));
-  return runGemm(backend as unknown as WebgpuBackendLike, plan, ['xIn', 'wIn'], [x, filter], plan.outputShape);
+  const info = convInfo(x.shape, filter.shape, a);
+  const { BM, BN } = tileShape(info.batchSize * info.outHeight * info.outWidth, info.outChannels);
+  const tiles = Math.ceil((info.batchSize * info.outHeight * info.outWidth) / BM) * Math.ceil(info.outChannels / BN);
+  return runGemm(backend as unknown as WebgpuBackendLike, forwardPlan(info, tiles), ['xIn', 'wIn'], [x, filter]);
 };
 
 export const conv2dInputGrad: KernelFunc = ({ inputs, backend, attrs }) => {
@@ -402,7 +424,7 @@ export const conv2dInputGrad: KernelFunc = ({ inputs, backend, attrs }) => {
   if (!supported(a, dy, filter)) return undefined as unknown as TensorInfo;
   const info = convInfo(a.inputShape, filter.shape, a);
   const plan = pointInputGradPlan(info) ?? inputGradPlan(info);
-  return runGemm(backend as unknown as WebgpuBackendLike, plan, ['dyIn', 'wIn'], [dy, filter], plan.outputShape);
+  return runGemm(backend as unknown as WebgpuBackendLike, plan, ['dyIn', 'wIn'], [dy, filter]);
 };
 
 export const conv2dFilterGrad: KernelFunc = ({ inputs, backend, attrs }) => {
@@ -414,7 +436,7 @@ export const conv2dFilterGrad: KernelFunc = ({ inputs, backend, attrs }) => {
   const { BM, BN } = tileShape(M, info.outChannels);
   const tiles = Math.ceil(M / BM) * Math.ceil(info.outChannels / BN);
   const plan = filterGradPlan(info, tiles);
-  return runGemm(backend as unknown as WebgpuBackendLike, plan, ['xIn', 'dyIn'], [x, dy], a.filterShape);
+  return runGemm(backend as unknown as WebgpuBackendLike, plan, ['xIn', 'dyIn'], [x, dy]);
 };
 
 export const WEBGPU_CONV_KERNELS = {

@@ -30,6 +30,7 @@ const CASES: Case[] = [
   { batch: 8, h: 16, inC: 4, outC: 8, f: 4, stride: 2, pad: 'same' }, // long K: split-K reduction
   { batch: 4, h: 16, inC: 1, outC: 4, f: 4, stride: 2, pad: 'same' }, // g's image output: tall, narrow tiles
   { batch: 8, h: 16, inC: 130, outC: 136, f: 4, stride: 2, pad: 'same' }, // wide layers: 128x128 tiles, partial edges
+  { batch: 3, h: 8, inC: 40, outC: 5, f: 8, stride: 1, pad: 'valid' }, // to 1x1 with a long K: split-K forward
 ];
 
 type Attrs = Record<string, unknown>;
@@ -111,6 +112,8 @@ describe('WebGPU GEMM convolutions', function () {
     assert.ok(plan.zCount > 1, `expected a split, got ${plan.zCount}`);
     assert.ok(plan.kPerZ * plan.zCount >= plan.K);
     assert.equal(forwardPlan(info).K, 4 * 4 * 4);
+    const head = tf.backend_util.computeConv2DInfo([3, 8, 8, 40], [8, 8, 40, 5], 1, 1, 'valid');
+    assert.ok(forwardPlan(head, 1).zCount > 1, 'a forward GEMM with one tile and a long K splits K');
   });
 
   it('the registered kernels serve the public ops, conv2dTranspose and gradients included', async () => {
