@@ -43,7 +43,15 @@ export interface PlanSpec {
 export class PlanError extends Error {}
 
 type PlannedOp =
-  | { kind: 'dispatch'; pipeline: GPUComputePipeline; group: GPUBindGroup; workgroups: [number, number, number] }
+  | {
+      kind: 'dispatch';
+      pipeline: GPUComputePipeline;
+      workgroups: [number, number, number];
+      /** What the bind group binds; the group itself is built once the buffers exist. */
+      layout: GPUBindGroupLayout;
+      entries: { binding: number; offset?: number; size?: number; clone: Clone }[];
+      group?: GPUBindGroup;
+    }
   | { kind: 'copy'; src: Clone; srcOffset: number; dst: Clone; dstOffset: number; size: number };
 
 // GPUBufferUsage.MAP_READ | MAP_WRITE (the global exists only once the webgpu package is loaded).
@@ -116,10 +124,9 @@ export class WebgpuPlan {
       } else {
         const writes = spec.writableBindings(op.pipeline);
         // Reads first: a kernel never binds the buffer it writes as an input too.
-        const mapped = op.entries.map((e) => ({ e, c: writes.includes(e.binding) ? undefined : read(e.buffer) }));
-        const entries = mapped.map(({ e, c }) => ({ e, c: c ?? write(e.buffer) }));
-        this.ops.push({ kind: 'dispatch', pipeline: op.pipeline, group: undefined as unknown as GPUBindGroup, workgroups: op.workgroups });
-        (this.ops.at(-1) as { pending?: unknown }).pending = { layout: op.layout, entries };
+        const reads = op.entries.map((e) => (writes.includes(e.binding) ? undefined : read(e.buffer)));
+        const entries = op.entries.map((e, i) => ({ binding: e.binding, offset: e.offset, size: e.size, clone: reads[i] ?? write(e.buffer) }));
+        this.ops.push({ kind: 'dispatch', pipeline: op.pipeline, workgroups: op.workgroups, layout: op.layout, entries });
         dispatches++;
       }
     }
@@ -161,12 +168,10 @@ export class WebgpuPlan {
     this.device.queue.submit([encoder.finish()]);
     for (const op of this.ops) {
       if (op.kind !== 'dispatch') continue;
-      const pending = (op as { pending?: { layout: GPUBindGroupLayout; entries: { e: { binding: number; offset?: number; size?: number }; c: Clone }[] } }).pending!;
       op.group = this.device.createBindGroup({
-        layout: pending.layout,
-        entries: pending.entries.map(({ e, c }) => ({ binding: e.binding, resource: { buffer: c.buffer!, offset: e.offset, size: e.size } })),
+        layout: op.layout,
+        entries: op.entries.map((e) => ({ binding: e.binding, resource: { buffer: e.clone.buffer!, offset: e.offset, size: e.size } })),
       });
-      delete (op as { pending?: unknown }).pending;
     }
   }
 
@@ -189,7 +194,7 @@ export class WebgpuPlan {
       if (op.kind === 'dispatch') {
         pass ??= encoder.beginComputePass();
         if (op.pipeline !== pipeline) pass.setPipeline((pipeline = op.pipeline));
-        pass.setBindGroup(0, op.group);
+        pass.setBindGroup(0, op.group!);
         pass.dispatchWorkgroups(...op.workgroups);
       } else {
         pass?.end();
