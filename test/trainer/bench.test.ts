@@ -56,6 +56,8 @@ describe('dtn bench', function () {
     const dispatches = out.result.profile!.dispatches!;
     assert.ok(dispatches > 300 && dispatches <= 560, `dispatches per step ${dispatches}`);
     assert.match(out.lines[1], / dispatches\/step=\d+ /);
+    assert.equal(out.result.mode, 'planned', 'the bench steps as training does: replayed on WebGPU');
+    assert.match(out.lines[0], / step=planned host-ms\/step=[\d.]+$/);
     assert.match(out.lines[0], / gpu-bytes=\d+->\d+ gpu-pool=\d+->\d+ /);
     assert.equal(out.result.gpuBytes![0], out.result.gpuBytes![1], 'GPU bytes in use grew over the timed steps');
     assert.equal(out.result.tensors[0], out.result.tensors[1]);
