@@ -5,6 +5,7 @@
 import { strict as assert } from 'node:assert';
 import * as tf from '@tensorflow/tfjs-core';
 import { assertDeviceHealthy, BackendError, describeTensorflow, initBackend } from '../../src/trainer/backend';
+import { onWebgpu } from './helpers';
 
 /** A program whose WGSL does not compile: WebGPU reports that asynchronously, never as a throw. */
 const broken = {
@@ -18,16 +19,7 @@ const broken = {
 };
 
 describe('WebGPU device errors', function () {
-  before(async function () {
-    try {
-      await initBackend('webgpu');
-    } catch {
-      this.skip();
-    }
-  });
-  after(async () => {
-    await initBackend('cpu');
-  });
+  onWebgpu();
 
   it('a rejected dispatch makes assertDeviceHealthy throw with the cause and the fix', async () => {
     assertDeviceHealthy();

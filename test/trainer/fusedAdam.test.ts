@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../src/trainer/backend';
 import { Dtn } from '../../src/trainer/dtn';
 import { FUSED_ADAM_KERNEL, FusedAdamOptimizer, fusedAdamOptions, installWebgpuAdam } from '../../src/trainer/fusedAdam';
-import { scaledEncoder, tinyConfig } from './helpers';
+import { onWebgpu, scaledEncoder, tinyConfig } from './helpers';
 
 const SHAPES = [[3, 3, 2, 5], [5], [7, 3], [1]];
 /** Gradient scales per variable: 1e-5 makes where ε sits matter (g² ≪ ε, |g| ≫ ε). */
@@ -177,14 +177,8 @@ describe('FusedAdamOptimizer', function () {
   });
 
   describe('on webgpu (fused kernels)', () => {
-    before(async function () {
-      try {
-        await initBackend('webgpu');
-      } catch (err) {
-        // No WebGPU adapter on this machine (CI installs lavapipe): nothing to run the kernels on.
-        console.log(`      (skipped: ${(err as Error).message.split('.')[0]})`);
-        this.skip();
-      }
+    onWebgpu(() => {
+      // Installing twice must be harmless.
       installWebgpuAdam();
       installWebgpuAdam();
     });

@@ -3,6 +3,7 @@ import { strict as assert } from 'node:assert';
 import * as tf from '@tensorflow/tfjs-core';
 import { parseConfig, type DtnConfig, type DtnConfigInput } from '../../src/shared/config';
 import { Encoder } from '../../src/trainer/models/encoder';
+import { initBackend } from '../../src/trainer/backend';
 
 /** Narrow enough that a DTN step takes ~0.1 s on the pure-JS cpu backend. */
 export const TINY_ARCH = {
@@ -83,4 +84,24 @@ export function tinyRunConfig(over: Record<string, unknown> = {}): Record<string
     train: { steps: 6, batchSize: 4, logEvery: 1, sampleEvery: 3, checkpointEvery: 3 },
     ...over,
   };
+}
+
+/**
+ * Hooks for a suite that runs on the webgpu backend: skipped, saying why, where no WebGPU adapter
+ * exists (CI installs Mesa's lavapipe so it runs there); the cpu backend is restored afterwards.
+ * `ready` runs once the backend is up.
+ */
+export function onWebgpu(ready?: () => void | Promise<void>): void {
+  before(async function () {
+    try {
+      await initBackend('webgpu');
+    } catch (err) {
+      console.log(`      (skipped: ${(err as Error).message.split('.')[0]})`);
+      return this.skip();
+    }
+    await ready?.();
+  });
+  after(async () => {
+    await initBackend('cpu');
+  });
 }

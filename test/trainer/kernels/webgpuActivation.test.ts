@@ -4,20 +4,11 @@
  */
 import { strict as assert } from 'node:assert';
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend } from '../../../src/trainer/backend';
+import { onWebgpu } from '../helpers';
 import { webgpuLeakyRelu } from '../../../src/trainer/kernels/webgpuActivation';
 
 describe('WebGPU activation gradient', function () {
-  before(async function () {
-    try {
-      await initBackend('webgpu');
-    } catch {
-      this.skip();
-    }
-  });
-  after(async () => {
-    await initBackend('cpu');
-  });
+  onWebgpu();
 
   for (const alpha of [0, 0.2]) {
     it(`matches tfjs's gradient and costs one kernel (alpha ${alpha})`, async () => {

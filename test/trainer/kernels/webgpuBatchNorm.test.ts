@@ -6,7 +6,7 @@
  */
 import { strict as assert } from 'node:assert';
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend } from '../../../src/trainer/backend';
+import { onWebgpu } from '../helpers';
 import { installWebgpuBatchNorm, reducePlan, webgpuBatchNormTraining } from '../../../src/trainer/kernels/webgpuBatchNorm';
 import { webgpuLeakyRelu } from '../../../src/trainer/kernels/webgpuActivation';
 import { BatchNorm, batchNormTraining, type StateUpdates } from '../../../src/trainer/models/layers';
@@ -134,18 +134,7 @@ async function withStockKernels<T>(value: string, f: () => Promise<T>): Promise<
 describe('fused batch norm on webgpu', function () {
   this.timeout(300_000);
 
-  before(async function () {
-    try {
-      await initBackend('webgpu');
-    } catch (err) {
-      console.log(`      (skipped: ${(err as Error).message.split('.')[0]})`);
-      this.skip();
-    }
-    installWebgpuBatchNorm();
-  });
-  after(async () => {
-    await initBackend('cpu');
-  });
+  onWebgpu(installWebgpuBatchNorm);
 
   it('spreads a big reduction over a few hundred workgroups, a small one over few', () => {
     const big = reducePlan(128 * 16 * 16, 128);

@@ -8,6 +8,7 @@
 import { strict as assert } from 'node:assert';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../../src/trainer/backend';
+import { onWebgpu } from '../helpers';
 import { stockKernel } from '../../../src/trainer/kernels/overrideKernel';
 import { conv2dFilterGrad, conv2dForward, conv2dInputGrad, filterGradPlan, forwardPlan, tileShape } from '../../../src/trainer/kernels/webgpuConv';
 
@@ -55,21 +56,7 @@ async function assertClose(actual: tf.Tensor, expected: tf.Tensor, what: string)
 }
 
 describe('WebGPU GEMM convolutions', function () {
-  let available = false;
-  before(async function () {
-    try {
-      await initBackend('webgpu');
-      available = true;
-    } catch {
-      available = false;
-    }
-  });
-  beforeEach(function () {
-    if (!available) this.skip();
-  });
-  after(async () => {
-    await initBackend('cpu');
-  });
+  onWebgpu();
 
   for (const k of CASES) {
     const name = `${k.batch}x${k.h}x${k.h}x${k.inC} * ${k.f}x${k.f}->${k.outC} stride ${k.stride} ${k.pad}`;

@@ -9,7 +9,7 @@ import { initBackend } from '../../../src/trainer/backend';
 import { Dtn, readLosses } from '../../../src/trainer/dtn';
 import { PlannedStep } from '../../../src/trainer/planned/plannedStep';
 import { captureGpuWork, isCapturable } from '../../../src/trainer/planned/webgpuCapture';
-import { bitwiseEqual, scaledEncoder, tinyConfig } from '../helpers';
+import { bitwiseEqual, onWebgpu, scaledEncoder, tinyConfig } from '../helpers';
 
 const B = 4;
 
@@ -105,16 +105,7 @@ describe('planned WebGPU step', function () {
 });
 
 describe('recording GPU work', function () {
-  before(async function () {
-    try {
-      await initBackend('webgpu');
-    } catch {
-      this.skip();
-    }
-  });
-  after(async () => {
-    await initBackend('cpu');
-  });
+  onWebgpu();
 
   it('records dispatches and uploads in order, and flags a read-back as unreplayable', async () => {
     const backend = tf.backend();
