@@ -306,15 +306,7 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
     installWebgpuAdam();
     const s = this.state;
     const names = Array.isArray(variableGradients) ? variableGradients.map((v) => v.name) : Object.keys(variableGradients);
-    // f32(1 − β^t), as tfjs's sub(1, accBeta) gives it.
-    const attrs: AdamAttrs = {
-      beta1: this.beta1,
-      beta2: this.beta2,
-      biasCorrection1: Math.fround(1 - this.accBeta1Host),
-      biasCorrection2: Math.fround(1 - this.accBeta2Host),
-      epsilon: this.epsilon,
-      learningRate: this.learningRate,
-    };
+    const attrs = this.stepAttrs();
     activeHyper = this.writeHyper(attrs);
     tf.tidy(() => {
       names.forEach((name, i) => {
@@ -338,6 +330,19 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
     });
     activeHyper = undefined;
     this.incrementIterations();
+  }
+
+  /** The update's constants for the step about to run. */
+  private stepAttrs(): AdamAttrs {
+    return {
+      beta1: this.beta1,
+      beta2: this.beta2,
+      // f32(1 − β^t), as tfjs's sub(1, accBeta) gives it.
+      biasCorrection1: Math.fround(1 - this.accBeta1Host),
+      biasCorrection2: Math.fround(1 - this.accBeta2Host),
+      epsilon: this.epsilon,
+      learningRate: this.learningRate,
+    };
   }
 
   /** This optimiser's buffer of step-dependent values (webgpu, single-dispatch path), once created. */
@@ -365,14 +370,7 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
    * values where the recorded kernels read them, then advances β1ᵗ, β2ᵗ and the iteration count.
    */
   plannedUpdate(): void {
-    this.writeHyper({
-      beta1: this.beta1,
-      beta2: this.beta2,
-      biasCorrection1: Math.fround(1 - this.accBeta1Host),
-      biasCorrection2: Math.fround(1 - this.accBeta2Host),
-      epsilon: this.epsilon,
-      learningRate: this.learningRate,
-    });
+    this.writeHyper(this.stepAttrs());
     this.advanceAccBetaHost();
     this.incrementIterations();
   }

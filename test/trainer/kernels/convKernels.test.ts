@@ -5,27 +5,19 @@
  */
 import { strict as assert } from 'node:assert';
 import * as tf from '@tensorflow/tfjs-core';
+import { convCaseName, type ConvCase } from './convCase';
 import { initBackend } from '../../../src/trainer/backend';
 import { conv2dBackpropFilterNHWC } from '../../../src/trainer/kernels/cpuConvBackpropFilter';
 
-interface Case {
-  batch: number;
-  h: number;
-  inC: number;
-  outC: number;
-  f: number;
-  stride: number;
-  pad: 'same' | 'valid';
-}
 
-function geometry(k: Case) {
+function geometry(k: ConvCase) {
   const o = k.pad === 'same' ? Math.ceil(k.h / k.stride) : Math.ceil((k.h - k.f + 1) / k.stride);
   const padTotal = k.pad === 'same' ? Math.max((o - 1) * k.stride + k.f - k.h, 0) : 0;
   return { o, top: Math.floor(padTotal / 2) };
 }
 
 /** Visits every (output position, filter tap) pair that lands inside the input. */
-function forEachTap(k: Case, visit: (xi: number, yi: number, wi: number) => void): void {
+function forEachTap(k: ConvCase, visit: (xi: number, yi: number, wi: number) => void): void {
   const { o, top } = geometry(k);
   for (let b = 0; b < k.batch; b++)
     for (let i = 0; i < o; i++)
@@ -41,7 +33,7 @@ function forEachTap(k: Case, visit: (xi: number, yi: number, wi: number) => void
           }
 }
 
-function reference(k: Case, x: Float32Array, w: Float32Array, dy: Float32Array) {
+function reference(k: ConvCase, x: Float32Array, w: Float32Array, dy: Float32Array) {
   const { o } = geometry(k);
   const y = new Float64Array(k.batch * o * o * k.outC);
   const dx = new Float64Array(x.length);
@@ -64,7 +56,7 @@ function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, wha
   }
 }
 
-const CASES: Case[] = [
+const CASES: ConvCase[] = [
   { batch: 2, h: 8, inC: 3, outC: 4, f: 3, stride: 2, pad: 'same' }, // f's stride-2 3x3 convs
   { batch: 3, h: 8, inC: 5, outC: 6, f: 4, stride: 2, pad: 'same' }, // D's and g's 4x4 stride-2 layers
   { batch: 2, h: 4, inC: 6, outC: 7, f: 4, stride: 1, pad: 'valid' }, // the 4x4 valid layers (to 1x1)
@@ -100,7 +92,7 @@ for (const backend of ['cpu', 'wasm'] as const) {
     }
 
     CASES.forEach((k, n) => {
-      it(`conv2d and both gradients match the definition: ${k.batch}x${k.h}x${k.h}x${k.inC}, ${k.f}x${k.f}x${k.outC}, stride ${k.stride}, ${k.pad}`, () => {
+      it(`conv2d and both gradients match the definition: ${convCaseName(k)}`, () => {
         const x = random(k.batch * k.h * k.h * k.inC, 10 + n);
         const w = random(k.f * k.f * k.inC * k.outC, 20 + n);
         const ref = reference(k, x, w, random(k.batch * geometry(k).o ** 2 * k.outC, 30 + n));

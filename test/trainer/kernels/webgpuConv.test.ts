@@ -7,22 +7,14 @@
  */
 import { strict as assert } from 'node:assert';
 import * as tf from '@tensorflow/tfjs-core';
+import { convCaseName, type ConvCase } from './convCase';
 import { initBackend } from '../../../src/trainer/backend';
 import { onWebgpu } from '../helpers';
 import { stockKernel } from '../../../src/trainer/kernels/overrideKernel';
 import { conv2dFilterGrad, conv2dForward, conv2dInputGrad, filterGradPlan, forwardPlan, tileShape } from '../../../src/trainer/kernels/webgpuConv';
 
-interface Case {
-  batch: number;
-  h: number;
-  inC: number;
-  outC: number;
-  f: number;
-  stride: number;
-  pad: 'same' | 'valid';
-}
 
-const CASES: Case[] = [
+const CASES: ConvCase[] = [
   { batch: 2, h: 8, inC: 3, outC: 20, f: 4, stride: 2, pad: 'same' }, // D's first block, RGB
   { batch: 2, h: 8, inC: 1, outC: 16, f: 4, stride: 2, pad: 'same' }, // grey input
   { batch: 3, h: 7, inC: 5, outC: 9, f: 3, stride: 2, pad: 'same' }, // f's 3x3 blocks, odd size
@@ -59,7 +51,7 @@ describe('WebGPU GEMM convolutions', function () {
   onWebgpu();
 
   for (const k of CASES) {
-    const name = `${k.batch}x${k.h}x${k.h}x${k.inC} * ${k.f}x${k.f}->${k.outC} stride ${k.stride} ${k.pad}`;
+    const name = convCaseName(k);
     it(`forward, input and filter gradients equal the stock kernels: ${name}`, async () => {
       const x = tf.randomUniform([k.batch, k.h, k.h, k.inC], -1, 1, 'float32', 11) as tf.Tensor4D;
       const w = tf.randomUniform([k.f, k.f, k.inC, k.outC], -1, 1, 'float32', 12) as tf.Tensor4D;
