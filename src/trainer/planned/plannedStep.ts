@@ -128,6 +128,10 @@ export class PlannedStep {
       }
     });
     for (const o of this.optimisers) o.syncHostState();
+    // The next replay must not overtake the copies (tfjs 4.22 submits each at once; anything else
+    // it has recorded goes now too).
+    const backend = tf.backend();
+    if (isCapturable(backend)) flushBackend(backend);
   }
 
   dispose(): void {

@@ -104,6 +104,49 @@ describe('planned WebGPU step', function () {
   });
 });
 
+describe('planned WebGPU step: sync', function () {
+  onWebgpu();
+
+  it('a replay right after a sync does not overtake the copies the sync queued', async () => {
+    const xs = batches(4, 3, 30);
+    const xt = batches(4, 1, 40);
+    const host = (data: Float32Array, c: number) => tf.tensor4d(data, [B, 32, 32, c]);
+    const models = [0, 1].map(() => {
+      const config = tinyConfig({ train: { batchSize: B, learningRate: 0.01 } });
+      const f = scaledEncoder(config, 5);
+      return { dtn: new Dtn(config, f), f };
+    });
+    // Reference: three tfjs steps.
+    for (let i = 0; i < 3; i++) {
+      const [a, b] = [host(xs[i], 3), host(xt[i], 1)];
+      await readLosses(models[0].dtn.step(a, b));
+      tf.dispose([a, b]);
+    }
+    // Planned: tfjs step, captured step, one replay; sync; then a fourth step replayed at once.
+    const { dtn } = models[1];
+    let [a, b] = [host(xs[0], 3), host(xt[0], 1)];
+    await readLosses(dtn.step(a, b));
+    tf.dispose([a, b]);
+    [a, b] = [host(xs[1], 3), host(xt[1], 1)];
+    const { planned, losses } = PlannedStep.capture(dtn, a, b);
+    tf.dispose([a, b]);
+    assert.ok(planned);
+    await readLosses(losses);
+    await planned.step(xs[2], xt[2], false);
+    planned.sync();
+    await planned.step(xs[3], xt[3], false);
+    const [got, expected] = [await weights(dtn), await weights(models[0].dtn)];
+    // Slot 0 is Adam's iteration count, a host counter that the fourth step has already advanced.
+    const differing = [...expected.keys()].filter((k) => !/^opt.\/0$/.test(k) && !bitwiseEqual(got.get(k)!, expected.get(k)!));
+    assert.deepEqual(differing, [], 'the variables hold the values of the sync, not of the step after it');
+    planned.dispose();
+    for (const m of models) {
+      m.dtn.dispose();
+      m.f.params.dispose();
+    }
+  });
+});
+
 describe('recording GPU work', function () {
   onWebgpu();
 
