@@ -6,7 +6,8 @@
 #      size, with the PyTorch anchor and the ratio;
 #   2. the same kernels stepped through tfjs (no plan), and the stock tfjs kernels, for the A/B;
 #   3. a per-kernel profile of one step at batch 128 (dispatches per step, device time per kernel);
-#   4. a long run whose tensor and byte counts before and after show whether memory stays flat.
+#   4. a long run whose tensor and byte counts before and after show whether memory stays flat;
+#   5. every distinct convolution of a step at batch 128, GEMM kernel against stock, in TFLOP/s.
 # Usage: bash scripts/gpu-bench.sh [batches] [leak-steps]   (PRESET=digits-quick for a quick try)
 set -uo pipefail
 [ -f .gpu/enter.sh ] && source .gpu/enter.sh
@@ -23,3 +24,5 @@ echo "== 3. profile"
 timeout 60 "${bench[@]}" --batch 128 --steps 3 --warmup 2 --profile
 echo "== 4. memory over ${leak_steps} steps"
 timeout 150 "${bench[@]}" --batch 64 --steps "$leak_steps" --warmup 2
+echo "== 5. convolutions one by one"
+timeout 120 "${bench[@]}" --batch 128 --steps 2 --warmup 2 --conv

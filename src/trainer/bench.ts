@@ -10,6 +10,7 @@ import type { BackendChoice, DtnConfig } from '../shared/config';
 import { assertDeviceHealthy, initBackend, type BackendInfo } from './backend';
 import { Dtn, readLosses } from './dtn';
 import { StepRunner } from './stepRunner';
+import { benchConvKernels, printConvTimings, type ConvTiming } from './benchConv';
 import { Encoder } from './models/encoder';
 
 export interface BenchResult {
@@ -30,6 +31,8 @@ export interface BenchResult {
   gpuBytes?: [number, number];
   gpuAllocated?: [number, number];
   profile?: StepProfile;
+  /** Each distinct convolution of a step, this project's kernel against the stock one (webgpu). */
+  conv?: ConvTiming[];
 }
 
 /** One kernel's share of a profiled step. */
@@ -97,6 +100,7 @@ export async function benchStep(
   steps: number,
   warmup: number,
   profile = false,
+  conv = false,
 ): Promise<Omit<BenchResult, 'backend'>> {
   const arch = config.architecture;
   const f = new Encoder(arch, config.seed); // timing does not depend on f's values
@@ -129,8 +133,15 @@ export async function benchStep(
       profiled = await profileStep(dtn, a, b);
       tf.dispose([a, b]);
     }
+    let convRows: ConvTiming[] | undefined;
+    if (conv && tf.getBackend() === 'webgpu') {
+      const [a, b] = [tf.tensor4d(xs, shapes.xs), tf.tensor4d(xt, shapes.xt)];
+      convRows = await benchConvKernels(dtn, a, b, 10);
+      tf.dispose([a, b]);
+    }
     return {
       ...(profiled ? { profile: profiled } : {}),
+      ...(convRows ? { conv: convRows } : {}),
       mode: runner.mode,
       ...(runner.reason ? { modeReason: runner.reason } : {}),
       batch,
@@ -156,12 +167,13 @@ export async function runBench(opts: {
   warmup: number;
   backend?: BackendChoice;
   profile?: boolean;
+  conv?: boolean;
   print: (line: string) => void;
 }): Promise<BenchResult[]> {
   const backend = await initBackend(opts.backend ?? opts.config.backend);
   const results: BenchResult[] = [];
   for (const batch of opts.batches) {
-    const r = { backend, ...(await benchStep(opts.config, batch, opts.steps, opts.warmup, opts.profile)) };
+    const r = { backend, ...(await benchStep(opts.config, batch, opts.steps, opts.warmup, opts.profile, opts.conv)) };
     results.push(r);
     opts.print(
       `dtn bench: backend=${backend.name} device=${JSON.stringify(backend.device)} batch=${batch} ms/step=${r.msPerStep.toFixed(1)} img/s=${r.imgPerSec.toFixed(1)} ` +
@@ -172,6 +184,7 @@ export async function runBench(opts: {
     );
     if (r.modeReason && backend.name === 'webgpu') opts.print(`dtn bench: steps run through tfjs, not replayed: ${r.modeReason}`);
     if (r.profile) printProfile(r.profile, batch, opts.print);
+    if (r.conv) printConvTimings(r.conv, opts.print);
   }
   return results;
 }

@@ -9,9 +9,9 @@ import { initBackend } from '../../src/trainer/backend';
 
 const LINE = /^dtn bench: backend=(\w+) device=".+" batch=(\d+) ms\/step=([\d.]+) img\/s=([\d.]+) tensors=(\d+)->(\d+) bytes=(\d+)->(\d+) /;
 
-async function bench(backend: 'cpu' | 'webgpu', profile: boolean) {
+async function bench(backend: 'cpu' | 'webgpu', profile: boolean, conv = false) {
   const lines: string[] = [];
-  const [result] = await runBench({ config: presetConfig('digits-quick').config, batches: [2], steps: 2, warmup: 1, backend, profile, print: (l) => lines.push(l) });
+  const [result] = await runBench({ config: presetConfig('digits-quick').config, batches: [2], steps: 2, warmup: 1, backend, profile, conv, print: (l) => lines.push(l) });
   return { result, lines };
 }
 
@@ -44,12 +44,12 @@ describe('dtn bench', function () {
   });
 
   it('on WebGPU also reports GPU bytes, flat over the timed steps, and dispatches per step', async function () {
-    let out: Awaited<ReturnType<typeof bench>>;
     try {
-      out = await bench('webgpu', true);
+      await initBackend('webgpu');
     } catch {
       return this.skip();
     }
+    const out = await bench('webgpu', true, true);
     // digits-quick: 1,370 dispatches a step on the stock tfjs kernels, 536 with this project's
     // fused batch norm (ReLU / LeakyReLU folded into it in training mode), activation gradients and
     // Adam. A regression shows here before any GPU run.
@@ -58,6 +58,13 @@ describe('dtn bench', function () {
     assert.match(out.lines[1], / dispatches\/step=\d+ /);
     assert.equal(out.result.mode, 'planned', 'the bench steps as training does: replayed on WebGPU');
     assert.match(out.lines[0], / step=planned host-ms\/step=[\d.]+$/);
+    // --conv: every distinct convolution of the step, timed both ways.
+    const conv = out.result.conv!;
+    assert.deepEqual([...new Set(conv.map((r) => r.kernel))].sort(), ['Conv2D', 'Conv2DBackpropFilter', 'Conv2DBackpropInput']);
+    assert.ok(conv.every((r) => r.gemmMs > 0 && r.stockMs > 0 && r.gflop > 0 && r.perStep >= 1));
+    const keys = conv.map((r) => `${r.kernel} ${r.shapes}`);
+    assert.equal(new Set(keys).size, keys.length, 'one row per distinct call');
+    assert.ok(out.lines.some((l) => /^dtn bench: conv kernels per step: gemm [\d.]+ ms, stock [\d.]+ ms/.test(l)));
     assert.match(out.lines[0], / gpu-bytes=\d+->\d+ gpu-pool=\d+->\d+ /);
     assert.equal(out.result.gpuBytes![0], out.result.gpuBytes![1], 'GPU bytes in use grew over the timed steps');
     assert.equal(out.result.tensors[0], out.result.tensors[1]);

@@ -13,15 +13,16 @@ export function defineBench(cmd: Command): Command {
     .option('--warmup <n>', 'untimed steps first', nonNegativeInt('--warmup'), 2)
     .option('--anchor <file>', 'also run this PyTorch anchor (torch_dtn_bench.py) and print the ratio')
     .option('--profile', 'also profile one step: kernels per step, and time and count per kernel')
+    .option('--conv', "webgpu: time each of a step's convolutions with this project's kernel and the stock one")
     .option('--threads <n>', 'threads for the PyTorch anchor on CPU', positiveInt('--threads'))
     .action(action(benchCommand));
 }
 
-export async function benchCommand(opts: CommonOpts & { batch: string; steps: number; warmup: number; anchor?: string; threads?: number; profile?: boolean }): Promise<void> {
+export async function benchCommand(opts: CommonOpts & { batch: string; steps: number; warmup: number; anchor?: string; threads?: number; profile?: boolean; conv?: boolean }): Promise<void> {
   const { config } = resolveConfig(opts, 'digits');
   const batches = opts.batch.split(',').map((b) => positiveInt('--batch')(b.trim()));
   const print = (line: string) => process.stdout.write(`${line}\n`);
-  const results = await runBench({ config, batches, steps: opts.steps, warmup: opts.warmup, backend: opts.backend, profile: opts.profile, print });
+  const results = await runBench({ config, batches, steps: opts.steps, warmup: opts.warmup, backend: opts.backend, profile: opts.profile, conv: opts.conv, print });
   if (!opts.anchor) return;
   for (const r of results) {
     const device = /nvidia|cuda/i.test(r.backend.device) ? 'cuda' : 'cpu';
