@@ -5,10 +5,11 @@
 #   1. the trainer's step as it trains (replayed plan, this project's kernels): ms/step per batch
 #      size, with the PyTorch anchor and the ratio;
 #   2. the same kernels stepped through tfjs (no plan), and the stock tfjs kernels, for the A/B;
-#   3. a per-kernel profile of one step at batch 128 (dispatches per step, device time per kernel);
+#   3. a per-kernel profile of one step at batch BATCH (dispatches per step, device time per kernel);
 #   4. a long run whose tensor and byte counts before and after show whether memory stays flat;
-#   5. every distinct convolution of a step at batch 128, GEMM kernel against stock, in TFLOP/s.
-# Usage: bash scripts/gpu-bench.sh [batches] [leak-steps]   (PRESET=digits-quick for a quick try)
+#   5. every distinct convolution of a step at batch BATCH, GEMM kernel against stock, in TFLOP/s.
+# Usage: bash scripts/gpu-bench.sh [batches] [leak-steps]
+# (PRESET=digits-quick BATCH=4 for a quick try anywhere: BATCH is the batch of parts 2, 3 and 5)
 set -uo pipefail
 [ -f .gpu/enter.sh ] && source .gpu/enter.sh
 batches="${1:-64,128,256}"
@@ -17,12 +18,12 @@ bench=(node gpu-bundle/bench.js --preset "${PRESET:-digits}" --backend webgpu)
 echo "== 1. planned step + anchor"
 timeout 200 "${bench[@]}" --batch "$batches" --steps 30 --warmup 3 --anchor gpu-bundle/torch_dtn_bench.py
 echo "== 2a. project kernels through tfjs (no plan)"
-DTN_STOCK_KERNELS=Plan timeout 60 "${bench[@]}" --batch 128 --steps 5 --warmup 2
+DTN_STOCK_KERNELS=Plan timeout 60 "${bench[@]}" --batch "${BATCH:-128}" --steps 5 --warmup 2
 echo "== 2b. stock tfjs kernels"
-DTN_STOCK_KERNELS=all timeout 60 "${bench[@]}" --batch 128 --steps 5 --warmup 2
+DTN_STOCK_KERNELS=all timeout 60 "${bench[@]}" --batch "${BATCH:-128}" --steps 5 --warmup 2
 echo "== 3. profile"
-timeout 60 "${bench[@]}" --batch 128 --steps 3 --warmup 2 --profile
+timeout 60 "${bench[@]}" --batch "${BATCH:-128}" --steps 3 --warmup 2 --profile
 echo "== 4. memory over ${leak_steps} steps"
 timeout 150 "${bench[@]}" --batch 64 --steps "$leak_steps" --warmup 2
 echo "== 5. convolutions one by one"
-timeout 120 "${bench[@]}" --batch 128 --steps 2 --warmup 2 --conv
+timeout 120 "${bench[@]}" --batch "${BATCH:-128}" --steps 2 --warmup 2 --conv
