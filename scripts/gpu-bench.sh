@@ -4,7 +4,8 @@
 # cannot eat the rest:
 #   1. the trainer's step as it trains (replayed plan, this project's kernels): ms/step per batch
 #      size, with the PyTorch anchor and the ratio;
-#   2. the same kernels stepped through tfjs (no plan), and the stock tfjs kernels, for the A/B;
+#   2. the same kernels stepped through tfjs (no plan), the stock tfjs kernels, and the replayed
+#      step without Dawn's bounds checks, for the A/B;
 #   3. a per-kernel profile of one step at batch BATCH (dispatches per step, device time per kernel);
 #   4. a long run whose tensor and byte counts before and after show whether memory stays flat;
 #   5. every distinct convolution of a step at batch BATCH, GEMM kernel against stock, in TFLOP/s.
@@ -21,6 +22,8 @@ echo "== 2a. project kernels through tfjs (no plan)"
 DTN_STOCK_KERNELS=Plan timeout 60 "${bench[@]}" --batch "${BATCH:-128}" --steps 5 --warmup 2
 echo "== 2b. stock tfjs kernels"
 DTN_STOCK_KERNELS=all timeout 60 "${bench[@]}" --batch "${BATCH:-128}" --steps 5 --warmup 2
+echo "== 2c. replayed step with Dawn's robustness checks off"
+DTN_DAWN_FLAGS=enable-dawn-features=disable_robustness timeout 60 "${bench[@]}" --batch "${BATCH:-128}" --steps 10 --warmup 2
 echo "== 3. profile"
 timeout 60 "${bench[@]}" --batch "${BATCH:-128}" --steps 3 --warmup 2 --profile
 echo "== 4. memory over ${leak_steps} steps"

@@ -71,7 +71,10 @@ async function tryWebgpu(): Promise<BackendInfo & { software: boolean }> {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { create, globals } = require('webgpu') as { create(flags: string[]): unknown; globals: Record<string, unknown> };
       Object.assign(globalThis, globals);
-      Object.defineProperty(globalThis, 'navigator', { value: { gpu: create([]) }, configurable: true, writable: true });
+      // DTN_DAWN_FLAGS: comma-separated flags for Dawn (e.g. enable-dawn-features=disable_robustness),
+      // to measure such settings on a GPU without a code change.
+      const flags = (process.env.DTN_DAWN_FLAGS ?? '').split(',').filter(Boolean);
+      Object.defineProperty(globalThis, 'navigator', { value: { gpu: create(flags) }, configurable: true, writable: true });
     }
     const gpu = (globalThis as unknown as { navigator: { gpu: { requestAdapter(): Promise<GpuAdapterLike | null> } } }).navigator.gpu;
     const adapter = await gpu.requestAdapter();
