@@ -3,17 +3,15 @@ import * as tf from '@tensorflow/tfjs-core';
 import { webgpuLeakyRelu } from '../kernels/webgpuActivation';
 import { customWebgpuKernel } from '../kernels/webgpuSwitches';
 
-const fused = () => tf.getBackend() === 'webgpu' && customWebgpuKernel('Activation');
-
 /** Whether this project's activation kernels are in use (batch norm folds the activation in only then). */
-export const customActivation = fused;
+export const customActivation = () => tf.getBackend() === 'webgpu' && customWebgpuKernel('Activation');
 
 export function relu<T extends tf.Tensor>(x: T): T {
-  return fused() ? webgpuLeakyRelu(x, 0) : tf.relu(x);
+  return customActivation() ? webgpuLeakyRelu(x, 0) : tf.relu(x);
 }
 
 export function leakyRelu<T extends tf.Tensor>(x: T, alpha: number): T {
-  return fused() ? webgpuLeakyRelu(x, alpha) : tf.leakyRelu(x, alpha);
+  return customActivation() ? webgpuLeakyRelu(x, alpha) : tf.leakyRelu(x, alpha);
 }
 
 /** Leaky ReLU with slope `alpha` after a layer; `alpha` 0 is ReLU (tfjs's own op, not leakyRelu(x, 0)). */
