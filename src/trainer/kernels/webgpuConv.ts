@@ -36,6 +36,10 @@ export interface GemmPlan {
   zCount: number;
   /** K per split; equals K when z does not split K. */
   kPerZ: number;
+  /** WGSL expression of the K slice a workgroup takes, from its z (default: z itself). */
+  sliceOf?: string;
+  /** Partial results to sum into the final one (1: the GEMM writes the result itself). */
+  parts: number;
   /** WGSL body of `fn loadA(m: i32, k: i32, z: i32) -> f32` (m < M, k < K guaranteed). */
   loadA: string;
   loadB: string;
@@ -105,34 +109,42 @@ export function forwardPlan(c: ConvInfo, tiles = Infinity): GemmPlan {
     store: `result[(z * ${M} + m) * ${d.CO} + n] = v;`,
     outputShape: zCount === 1 ? [d.B, d.OH, d.OW, d.CO] : [zCount, M * d.CO],
     finalShape: [d.B, d.OH, d.OW, d.CO],
+    parts: zCount,
   };
 }
 
 /**
  * dx = conv⊤(dy, W), one GEMM per stride phase z = (ph, pw): the input pixels ih = ph + SH·i take
- * exactly the taps kh ≡ ph + PT (mod SH), each from output row oh = i + qh − t.
+ * exactly the taps kh ≡ ph + PT (mod SH), each from output row oh = i + qh − t. With few tiles and
+ * a long K, z also picks a K slice (z = slice·phases + phase) and the slices' results are summed.
  */
-export function inputGradPlan(c: ConvInfo): GemmPlan {
+export function inputGradPlan(c: ConvInfo, tilesPerPhase = Infinity): GemmPlan {
   const d = dims(c);
   const MI = Math.ceil(d.IH / d.SH);
   const MJ = Math.ceil(d.IW / d.SW);
   const TH = Math.ceil(d.KH / d.SH);
   const TW = Math.ceil(d.KW / d.SW);
+  const P = d.SH * d.SW;
+  const K = TH * TW * d.CO;
+  const total = d.B * d.IH * d.IW * d.CI;
+  const { zCount: slices, kPerZ } = tilesPerPhase * P < FEW_TILES ? splitK(K, tilesPerPhase * P) : { zCount: 1, kPerZ: K };
   const phase = `${constants(c)}
       const MI = ${MI}; const MJ = ${MJ}; const TH = ${TH}; const TW = ${TW};
-      let ph = z / SW; let pw = z % SW;
+      let ph = (z % ${P}) / SW; let pw = (z % ${P}) % SW;
       let rh = (ph + PT) % SH; let rw = (pw + PL) % SW;`;
   const tap = `
       let tap = k / CO; let co = k % CO;
       let kh = rh + SH * (tap / TW); let kw = rw + SW * (tap % TW);
       if (kh >= KH || kw >= KW) { return 0.0; }`;
   return {
-    key: `dx_${JSON.stringify(d)}`,
+    key: `dx_${JSON.stringify(d)}_${slices}`,
     M: d.B * MI * MJ,
     N: d.CI,
-    K: TH * TW * d.CO,
-    zCount: d.SH * d.SW,
-    kPerZ: TH * TW * d.CO,
+    K,
+    zCount: P * slices,
+    kPerZ,
+    sliceOf: `z / ${P}`,
+    parts: slices,
     aContiguous: 'k',
     bContiguous: 'k',
     loadA: `${phase}${tap}
@@ -146,8 +158,8 @@ export function inputGradPlan(c: ConvInfo): GemmPlan {
     store: `${phase}
       let b = m / (MI * MJ); let r = m % (MI * MJ);
       let ih = ph + SH * (r / MJ); let iw = pw + SW * (r % MJ);
-      if (ih < IH && iw < IW) { result[((b * IH + ih) * IW + iw) * CI + n] = v; }`,
-    outputShape: [d.B, d.IH, d.IW, d.CI],
+      if (ih < IH && iw < IW) { result[(z / ${P}) * ${total} + ((b * IH + ih) * IW + iw) * CI + n] = v; }`,
+    outputShape: slices === 1 ? [d.B, d.IH, d.IW, d.CI] : [slices, total],
     finalShape: [d.B, d.IH, d.IW, d.CI],
   };
 }
@@ -176,6 +188,7 @@ export function pointInputGradPlan(c: ConvInfo): GemmPlan | undefined {
     store: `result[m * ${N} + n] = v;`,
     outputShape: [d.B, d.IH, d.IW, d.CI],
     finalShape: [d.B, d.IH, d.IW, d.CI],
+    parts: 1,
   };
 }
 
@@ -219,6 +232,7 @@ export function filterGradPlan(c: ConvInfo, tiles: number): GemmPlan {
     store: `result[(z * ${M} + m) * ${d.CO} + n] = v;`,
     outputShape: zCount === 1 ? [d.KH, d.KW, d.CI, d.CO] : [zCount, M * d.CO],
     finalShape: [d.KH, d.KW, d.CI, d.CO],
+    parts: zCount,
   };
 }
 
@@ -294,7 +308,7 @@ export class GemmProgram {
         let z = i32(workgroupId.z);
         // The trip count is a constant: barriers need uniform control flow, and the backend hands
         // workgroupId over through a private variable the compiler cannot prove uniform.
-        let kBegin = ${plan.kPerZ >= plan.K ? '0' : `z * ${plan.kPerZ}`};
+        let kBegin = ${plan.kPerZ >= plan.K ? '0' : `(${plan.sliceOf ?? 'z'}) * ${plan.kPerZ}`};
         let kEnd = min(kBegin + ${plan.kPerZ}, ${plan.K});
         var acc: array<array<f32, ${TN}>, ${TM}>;
         for (var kStep = 0; kStep < ${Math.min(plan.kPerZ, plan.K)}; kStep = kStep + ${BK}) {
@@ -402,8 +416,8 @@ function convInfo(inShape: number[], filterShape: number[], attrs: Attrs): ConvI
 
 function runGemm(backend: WebgpuBackendLike, plan: GemmPlan, names: [string, string], inputs: [TensorInfo, TensorInfo]): TensorInfo {
   const partial = backend.runWebGPUProgram(new GemmProgram(plan, names), inputs, 'float32');
-  if (plan.zCount === 1 || plan.kPerZ >= plan.K) return partial;
-  const out = backend.runWebGPUProgram(new SumProgram(plan.finalShape, plan.zCount), [partial], 'float32');
+  if (plan.parts === 1) return partial;
+  const out = backend.runWebGPUProgram(new SumProgram(plan.finalShape, plan.parts), [partial], 'float32');
   backend.disposeData(partial.dataId);
   return out;
 }
@@ -423,7 +437,9 @@ export const conv2dInputGrad: KernelFunc = ({ inputs, backend, attrs }) => {
   const a = attrs as unknown as Attrs & { inputShape: number[] };
   if (!supported(a, dy, filter)) return undefined as unknown as TensorInfo;
   const info = convInfo(a.inputShape, filter.shape, a);
-  const plan = pointInputGradPlan(info) ?? inputGradPlan(info);
+  const perPhase = info.batchSize * Math.ceil(info.inHeight / info.strideHeight) * Math.ceil(info.inWidth / info.strideWidth);
+  const { BM, BN } = tileShape(perPhase, info.inChannels);
+  const plan = pointInputGradPlan(info) ?? inputGradPlan(info, Math.ceil(perPhase / BM) * Math.ceil(info.inChannels / BN));
   return runGemm(backend as unknown as WebgpuBackendLike, plan, ['dyIn', 'wIn'], [dy, filter]);
 };
 

@@ -11,7 +11,7 @@ import { convCaseName, type ConvCase } from './convCase';
 import { initBackend } from '../../../src/trainer/backend';
 import { onWebgpu } from '../helpers';
 import { stockKernel } from '../../../src/trainer/kernels/overrideKernel';
-import { conv2dFilterGrad, conv2dForward, conv2dInputGrad, filterGradPlan, forwardPlan, tileShape } from '../../../src/trainer/kernels/webgpuConv';
+import { conv2dFilterGrad, conv2dForward, conv2dInputGrad, filterGradPlan, forwardPlan, inputGradPlan, tileShape } from '../../../src/trainer/kernels/webgpuConv';
 
 
 const CASES: ConvCase[] = [
@@ -24,6 +24,7 @@ const CASES: ConvCase[] = [
   { batch: 4, h: 16, inC: 1, outC: 4, f: 4, stride: 2, pad: 'same' }, // g's image output: tall, narrow tiles
   { batch: 8, h: 16, inC: 130, outC: 136, f: 4, stride: 2, pad: 'same' }, // wide layers: 128x128 tiles, partial edges
   { batch: 3, h: 8, inC: 40, outC: 5, f: 8, stride: 1, pad: 'valid' }, // to 1x1 with a long K: split-K forward
+  { batch: 1, h: 8, inC: 16, outC: 128, f: 4, stride: 2, pad: 'same' }, // few dx tiles, long K: split-K by phase
 ];
 
 type Attrs = Record<string, unknown>;
@@ -93,6 +94,9 @@ describe('WebGPU GEMM convolutions', function () {
     assert.equal(forwardPlan(info).K, 4 * 4 * 4);
     const head = tf.backend_util.computeConv2DInfo([3, 8, 8, 40], [8, 8, 40, 5], 1, 1, 'valid');
     assert.ok(forwardPlan(head, 1).zCount > 1, 'a forward GEMM with one tile and a long K splits K');
+    const narrow = tf.backend_util.computeConv2DInfo([1, 8, 8, 16], [4, 4, 16, 128], 2, 1, 'same');
+    const dx = inputGradPlan(narrow, 1);
+    assert.ok(dx.parts > 1 && dx.zCount === 4 * dx.parts, 'four stride phases times the K slices');
   });
 
   it('the registered kernels serve the public ops, conv2dTranspose and gradients included', async () => {
