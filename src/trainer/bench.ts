@@ -18,7 +18,7 @@ export interface BenchResult {
   batch: number;
   msPerStep: number;
   /** Host time to issue one step (the device may still be busy): the per-step cost on the CPU. */
-  hostMsPerStep?: number;
+  hostMsPerStep: number;
   imgPerSec: number;
   steps: number;
   /** Live tensors and bytes after warm-up and after the timed steps: equal when nothing leaks. */
@@ -116,13 +116,14 @@ export async function benchStep(
   try {
     for (let i = 0; i < Math.max(warmup, 2); i++) await runner.step(xs, xt, true);
     const before = tf.memory();
+    const host0 = runner.hostMs;
     const t0 = performance.now();
     // Only the last step is read back: reading forces the device to finish everything queued.
     for (let i = 0; i < steps - 1; i++) await runner.step(xs, xt, false);
-    // Host time to issue a step: the device may still be working; what the CPU spends per step.
-    const hostMs = steps > 1 ? (performance.now() - t0) / (steps - 1) : undefined;
     await runner.step(xs, xt, true);
     const ms = (performance.now() - t0) / steps;
+    // What the CPU spends issuing a step, whether or not the device is still busy with earlier ones.
+    const hostMs = (runner.hostMs - host0) / steps;
     assertDeviceHealthy();
     const after = tf.memory();
     runner.sync();
@@ -147,7 +148,7 @@ export async function benchStep(
       batch,
       steps,
       msPerStep: ms,
-      ...(hostMs !== undefined ? { hostMsPerStep: hostMs } : {}),
+      hostMsPerStep: hostMs,
       imgPerSec: (batch * 1000) / ms,
       tensors: [before.numTensors, after.numTensors],
       ...gpuMemory(before, after),
@@ -180,7 +181,7 @@ export async function runBench(opts: {
         `tensors=${r.tensors[0]}->${r.tensors[1]} bytes=${r.bytes[0]}->${r.bytes[1]} ` +
         (r.gpuBytes ? `gpu-bytes=${r.gpuBytes[0]}->${r.gpuBytes[1]} gpu-pool=${r.gpuAllocated![0]}->${r.gpuAllocated![1]} ` : '') +
         `steps=${r.steps} step=${r.mode}` +
-        (r.hostMsPerStep !== undefined ? ` host-ms/step=${r.hostMsPerStep.toFixed(1)}` : ''),
+        ` host-ms/step=${r.hostMsPerStep.toFixed(1)}`,
     );
     if (r.modeReason && backend.name === 'webgpu') opts.print(`dtn bench: steps run through tfjs, not replayed: ${r.modeReason}`);
     if (r.profile) printProfile(r.profile, batch, opts.print);

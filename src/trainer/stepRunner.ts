@@ -15,6 +15,7 @@ export class StepRunner {
   private planned?: PlannedStep;
   private taken = 0;
   private stale = false;
+  private tfjsHostMs = 0;
   /** Why steps run through tfjs (set once the runner has decided). */
   reason?: string;
 
@@ -32,6 +33,11 @@ export class StepRunner {
     return this.planned?.dispatches;
   }
 
+  /** Host time spent issuing steps through this runner (not waiting for the device), in ms. */
+  get hostMs(): number {
+    return this.tfjsHostMs + (this.planned?.hostMs ?? 0);
+  }
+
   /** One step; with `read`, resolves to its losses once the device has computed them. */
   async step(xs: Float32Array, xt: Float32Array, read: boolean): Promise<LossValues | undefined> {
     this.taken++;
@@ -39,6 +45,7 @@ export class StepRunner {
       this.stale = true;
       return this.planned.step(xs, xt, read);
     }
+    const t0 = performance.now();
     const a = tf.tensor4d(xs, this.shapes.xs);
     const b = tf.tensor4d(xt, this.shapes.xt);
     let losses;
@@ -54,6 +61,7 @@ export class StepRunner {
     }
     a.dispose();
     b.dispose();
+    this.tfjsHostMs += performance.now() - t0;
     if (read) return readLosses(losses);
     disposeLosses(losses);
     return undefined;

@@ -16,7 +16,14 @@ import { PlanError, WebgpuPlan } from './webgpuPlan';
 
 export type LossValues = Record<LossKey, number | null>;
 
+/** Replayed steps the host may have queued before it waits for the GPU. */
+const MAX_IN_FLIGHT = 3;
+
 export class PlannedStep {
+  private readonly inFlight: Promise<unknown>[] = [];
+  /** Host time spent issuing replays (not waiting for the GPU), in ms. */
+  hostMs = 0;
+
   private constructor(
     private readonly plan: WebgpuPlan,
     private readonly variables: { key: string; variable: tf.Variable }[],
@@ -109,15 +116,20 @@ export class PlannedStep {
   }
 
   /** One step on host batches; with `read`, resolves to the step's losses. */
-  step(xs: Float32Array, xt: Float32Array, read: boolean): Promise<LossValues> | undefined {
+  async step(xs: Float32Array, xt: Float32Array, read: boolean): Promise<LossValues | undefined> {
+    // The host may run a few steps ahead of the GPU, not arbitrarily many: each queued step holds
+    // its batches in staging memory.
+    while (this.inFlight.length >= MAX_IN_FLIGHT) await this.inFlight.shift();
+    const t0 = performance.now();
     for (const o of this.optimisers) o.plannedUpdate();
     const pending = this.plan.replay({ xs, xt }, read);
+    this.hostMs += performance.now() - t0;
+    this.inFlight.push(this.plan.done());
     if (!pending) return undefined;
-    return pending.then((values) => {
-      const out = Object.fromEntries(this.nullLosses.map((k) => [k, null])) as LossValues;
-      for (const k of this.lossKeys) out[k] = values[k][0];
-      return out;
-    });
+    const values = await pending;
+    const out = Object.fromEntries(this.nullLosses.map((k) => [k, null])) as LossValues;
+    for (const k of this.lossKeys) out[k] = values[k][0];
+    return out;
   }
 
   /** Copies the plan's state into the tfjs variables the step updates, and the optimiser counters. */

@@ -222,6 +222,11 @@ export class WebgpuPlan {
     return { buffer, at };
   }
 
+  /** Resolves once the GPU has finished everything submitted so far. */
+  done(): Promise<undefined> {
+    return this.device.queue.onSubmittedWorkDone();
+  }
+
   /** The buffer holding a state's current value (valid once the work queued before is done). */
   stateBuffer(key: string): GPUBuffer {
     const c = this.stateClones.get(key);
