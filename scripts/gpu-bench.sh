@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs on the GPU machine, from the project root, with .gpu/ and gpu-bundle/ carried over. One call
-# gathers everything a GPU session needs, each part under its own time limit so one slow part
+# gathers every GPU measurement the project needs, each part under its own time limit so one slow part
 # cannot eat the rest:
 #   1. the trainer's step as it trains (replayed plan, this project's kernels): ms/step per batch
 #      size, with the PyTorch anchor and the ratio;

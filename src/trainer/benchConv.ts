@@ -1,7 +1,7 @@
 /**
  * `dtn bench --conv`: every distinct convolution kernel call of one DTN step, timed with this
  * project's GEMM kernel and with the stock tfjs kernel on the same inputs, with the achieved
- * TFLOP/s. What a GPU session needs to tune tile shapes, in one run.
+ * TFLOP/s: the numbers to tune tile shapes by, on the GPU at hand, in one run.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { getKernel, registerKernel, unregisterKernel, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
