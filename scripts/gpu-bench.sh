@@ -17,16 +17,17 @@ batches="${1:-64,128,256}"
 leak_steps="${2:-1000}"
 bench=(node gpu-bundle/bench.js --preset "${PRESET:-digits}" --backend webgpu)
 echo "== 1. planned step + anchor"
-timeout 200 "${bench[@]}" --batch "$batches" --steps 30 --warmup 3 --anchor gpu-bundle/torch_dtn_bench.py
+timeout 150 "${bench[@]}" --batch "$batches" --steps 30 --warmup 3 --anchor gpu-bundle/torch_dtn_bench.py
 echo "== 2a. project kernels through tfjs (no plan)"
-DTN_STOCK_KERNELS=Plan timeout 60 "${bench[@]}" --batch "${BATCH:-128}" --steps 5 --warmup 2
+DTN_STOCK_KERNELS=Plan timeout 45 "${bench[@]}" --batch "${BATCH:-128}" --steps 5 --warmup 2
 echo "== 2b. stock tfjs kernels"
 DTN_STOCK_KERNELS=all timeout 60 "${bench[@]}" --batch "${BATCH:-128}" --steps 5 --warmup 2
 echo "== 2c. replayed step with Dawn's robustness checks off"
-DTN_DAWN_FLAGS=enable-dawn-features=disable_robustness timeout 60 "${bench[@]}" --batch "${BATCH:-128}" --steps 10 --warmup 2
+DTN_DAWN_FLAGS=enable-dawn-features=disable_robustness timeout 45 "${bench[@]}" --batch "${BATCH:-128}" --steps 10 --warmup 2
 echo "== 3. profile"
-timeout 60 "${bench[@]}" --batch "${BATCH:-128}" --steps 3 --warmup 2 --profile
-echo "== 4. memory over ${leak_steps} steps"
-timeout 150 "${bench[@]}" --batch 64 --steps "$leak_steps" --warmup 2
+timeout 45 "${bench[@]}" --batch "${BATCH:-128}" --steps 3 --warmup 2 --profile
 echo "== 5. convolutions one by one"
-timeout 120 "${bench[@]}" --batch "${BATCH:-128}" --steps 2 --warmup 2 --conv
+timeout 75 "${bench[@]}" --batch "${BATCH:-128}" --steps 2 --warmup 2 --conv
+# Last: the longest part, so a slow GPU loses only this one to the time limits (sum: 540 s).
+echo "== 4. memory over ${leak_steps} steps"
+timeout 120 "${bench[@]}" --batch 64 --steps "$leak_steps" --warmup 2
