@@ -12,7 +12,9 @@
 # Usage: bash scripts/gpu-bench.sh [batches] [leak-steps]
 # (PRESET=digits-quick BATCH=4 for a quick try anywhere: BATCH is the batch of parts 2, 3 and 5)
 set -uo pipefail
-[ -f .gpu/enter.sh ] && source .gpu/enter.sh
+# The GPU machine has no Node: .gpu/enter.sh unpacks it (and the Vulkan loader). Where Node exists
+# (a quick try anywhere) nothing is unpacked.
+if ! command -v node >/dev/null; then source .gpu/enter.sh; fi
 batches="${1:-64,128,256}"
 leak_steps="${2:-1000}"
 bench=(node gpu-bundle/bench.js --preset "${PRESET:-digits}" --backend webgpu)
