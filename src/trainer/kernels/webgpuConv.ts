@@ -80,14 +80,36 @@ function constants(c: ConvInfo): string {
 }
 
 /**
+ * WGSL returning x at output pixel `pixel` (b, oh, ow flattened) under filter entry `entry`
+ * (tap, ci flattened), or 0 in the padding: the implicit im2col that forward and filter gradient
+ * both read.
+ */
+function patchRead(c: ConvInfo, pixel: string, entry: string): string {
+  return `${constants(c)}
+      let b = ${pixel} / (OH * OW); let r = ${pixel} % (OH * OW);
+      let tap = ${entry} / CI; let ci = ${entry} % CI;
+      let ih = (r / OW) * SH - PT + tap / KW;
+      let iw = (r % OW) * SW - PL + tap % KW;
+      if (ih < 0 || ih >= IH || iw < 0 || iw >= IW) { return 0.0; }
+      return xIn[((b * IH + ih) * IW + iw) * CI + ci];`;
+}
+
+/** Output tiles of an M×N GEMM with the tile shape it gets. */
+function tileCount(M: number, N: number): number {
+  const { BM, BN } = tileShape(M, N);
+  return Math.ceil(M / BM) * Math.ceil(N / BN);
+}
+
+/**
  * y = conv(x, W): M = output pixels, N = output channels, K = filter taps × input channels. A
  * layer with few outputs and a long K (a 4x4 'valid' conv to a 1x1 code or to D's 3 logits) would
  * be a handful of workgroups each walking all of K: split K there too.
  */
-export function forwardPlan(c: ConvInfo, tiles = Infinity): GemmPlan {
+export function forwardPlan(c: ConvInfo): GemmPlan {
   const d = dims(c);
   const M = d.B * d.OH * d.OW;
   const K = d.KH * d.KW * d.CI;
+  const tiles = tileCount(M, d.CO);
   const { zCount, kPerZ } = tiles < FEW_TILES ? splitK(K, tiles) : { zCount: 1, kPerZ: K };
   return {
     key: `fwd_${JSON.stringify(d)}_${zCount}`,
@@ -98,13 +120,7 @@ export function forwardPlan(c: ConvInfo, tiles = Infinity): GemmPlan {
     kPerZ,
     aContiguous: 'k',
     bContiguous: 'n',
-    loadA: `${constants(c)}
-      let b = m / (OH * OW); let r = m % (OH * OW);
-      let tap = k / CI; let ci = k % CI;
-      let ih = (r / OW) * SH - PT + tap / KW;
-      let iw = (r % OW) * SW - PL + tap % KW;
-      if (ih < 0 || ih >= IH || iw < 0 || iw >= IW) { return 0.0; }
-      return xIn[((b * IH + ih) * IW + iw) * CI + ci];`,
+    loadA: patchRead(c, 'm', 'k'),
     loadB: `return wIn[k * ${d.CO} + n];`,
     store: `result[(z * ${M} + m) * ${d.CO} + n] = v;`,
     outputShape: zCount === 1 ? [d.B, d.OH, d.OW, d.CO] : [zCount, M * d.CO],
@@ -118,10 +134,11 @@ export function forwardPlan(c: ConvInfo, tiles = Infinity): GemmPlan {
  * exactly the taps kh ≡ ph + PT (mod SH), each from output row oh = i + qh − t. With few tiles and
  * a long K, z also picks a K slice (z = slice·phases + phase) and the slices' results are summed.
  */
-export function inputGradPlan(c: ConvInfo, tilesPerPhase = Infinity): GemmPlan {
+export function inputGradPlan(c: ConvInfo): GemmPlan {
   const d = dims(c);
   const MI = Math.ceil(d.IH / d.SH);
   const MJ = Math.ceil(d.IW / d.SW);
+  const tilesPerPhase = tileCount(d.B * MI * MJ, d.CI);
   const TH = Math.ceil(d.KH / d.SH);
   const TW = Math.ceil(d.KW / d.SW);
   const P = d.SH * d.SW;
@@ -207,11 +224,11 @@ function splitK(K: number, tiles: number): { zCount: number; kPerZ: number } {
 }
 
 /** dW = x⊤-patches · dy: M = filter taps × input channels, N = output channels, K = batch × output pixels. */
-export function filterGradPlan(c: ConvInfo, tiles: number): GemmPlan {
+export function filterGradPlan(c: ConvInfo): GemmPlan {
   const d = dims(c);
   const K = d.B * d.OH * d.OW;
-  const { zCount, kPerZ } = splitK(K, tiles);
   const M = d.KH * d.KW * d.CI;
+  const { zCount, kPerZ } = splitK(K, tileCount(M, d.CO));
   return {
     key: `dw_${JSON.stringify(d)}_${zCount}`,
     M,
@@ -221,13 +238,7 @@ export function filterGradPlan(c: ConvInfo, tiles: number): GemmPlan {
     kPerZ,
     aContiguous: 'm',
     bContiguous: 'n',
-    loadA: `${constants(c)}
-      let tap = m / CI; let ci = m % CI;
-      let b = k / (OH * OW); let r = k % (OH * OW);
-      let ih = (r / OW) * SH - PT + tap / KW;
-      let iw = (r % OW) * SW - PL + tap % KW;
-      if (ih < 0 || ih >= IH || iw < 0 || iw >= IW) { return 0.0; }
-      return xIn[((b * IH + ih) * IW + iw) * CI + ci];`,
+    loadA: patchRead(c, 'k', 'm'),
     loadB: `return dyIn[k * ${d.CO} + n];`,
     store: `result[(z * ${M} + m) * ${d.CO} + n] = v;`,
     outputShape: zCount === 1 ? [d.KH, d.KW, d.CI, d.CO] : [zCount, M * d.CO],
@@ -426,10 +437,7 @@ export const conv2dForward: KernelFunc = ({ inputs, backend, attrs }) => {
   const { x, filter } = inputs as { x: TensorInfo; filter: TensorInfo };
   const a = attrs as unknown as Attrs;
   if (!supported(a, x, filter)) return undefined as unknown as TensorInfo;
-  const info = convInfo(x.shape, filter.shape, a);
-  const { BM, BN } = tileShape(info.batchSize * info.outHeight * info.outWidth, info.outChannels);
-  const tiles = Math.ceil((info.batchSize * info.outHeight * info.outWidth) / BM) * Math.ceil(info.outChannels / BN);
-  return runGemm(backend as unknown as WebgpuBackendLike, forwardPlan(info, tiles), ['xIn', 'wIn'], [x, filter]);
+  return runGemm(backend as unknown as WebgpuBackendLike, forwardPlan(convInfo(x.shape, filter.shape, a)), ['xIn', 'wIn'], [x, filter]);
 };
 
 export const conv2dInputGrad: KernelFunc = ({ inputs, backend, attrs }) => {
@@ -437,9 +445,7 @@ export const conv2dInputGrad: KernelFunc = ({ inputs, backend, attrs }) => {
   const a = attrs as unknown as Attrs & { inputShape: number[] };
   if (!supported(a, dy, filter)) return undefined as unknown as TensorInfo;
   const info = convInfo(a.inputShape, filter.shape, a);
-  const perPhase = info.batchSize * Math.ceil(info.inHeight / info.strideHeight) * Math.ceil(info.inWidth / info.strideWidth);
-  const { BM, BN } = tileShape(perPhase, info.inChannels);
-  const plan = pointInputGradPlan(info) ?? inputGradPlan(info, Math.ceil(perPhase / BM) * Math.ceil(info.inChannels / BN));
+  const plan = pointInputGradPlan(info) ?? inputGradPlan(info);
   return runGemm(backend as unknown as WebgpuBackendLike, plan, ['dyIn', 'wIn'], [dy, filter]);
 };
 
@@ -447,11 +453,7 @@ export const conv2dFilterGrad: KernelFunc = ({ inputs, backend, attrs }) => {
   const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
   const a = attrs as unknown as Attrs & { filterShape: number[] };
   if (!supported(a, x, dy)) return undefined as unknown as TensorInfo;
-  const info = convInfo(x.shape, a.filterShape, a);
-  const M = info.filterHeight * info.filterWidth * info.inChannels;
-  const { BM, BN } = tileShape(M, info.outChannels);
-  const tiles = Math.ceil(M / BM) * Math.ceil(info.outChannels / BN);
-  const plan = filterGradPlan(info, tiles);
+  const plan = filterGradPlan(convInfo(x.shape, a.filterShape, a));
   return runGemm(backend as unknown as WebgpuBackendLike, plan, ['xIn', 'dyIn'], [x, dy]);
 };
 
