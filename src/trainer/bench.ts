@@ -27,6 +27,8 @@ export interface BenchResult {
   /** `planned`: steps replay a recorded step (WebGPU); `tfjs`: every step runs through tfjs. */
   mode: 'planned' | 'tfjs';
   modeReason?: string;
+  /** GPU bytes the replayed step holds beside tfjs's buffers (fixed when it is built). */
+  planBytes?: number;
   /** GPU bytes in use by tensors and allocated by the backend's buffer pool (webgpu only). */
   gpuBytes?: [number, number];
   gpuAllocated?: [number, number];
@@ -144,6 +146,7 @@ export async function benchStep(
       ...(profiled ? { profile: profiled } : {}),
       ...(convRows ? { conv: convRows } : {}),
       mode: runner.mode,
+      ...(runner.planBytes !== undefined ? { planBytes: runner.planBytes } : {}),
       ...(runner.reason ? { modeReason: runner.reason } : {}),
       batch,
       steps,
@@ -180,6 +183,7 @@ export async function runBench(opts: {
       `dtn bench: backend=${backend.name} device=${JSON.stringify(backend.device)} batch=${batch} ms/step=${r.msPerStep.toFixed(1)} img/s=${r.imgPerSec.toFixed(1)} ` +
         `tensors=${r.tensors[0]}->${r.tensors[1]} bytes=${r.bytes[0]}->${r.bytes[1]} ` +
         (r.gpuBytes ? `gpu-bytes=${r.gpuBytes[0]}->${r.gpuBytes[1]} gpu-pool=${r.gpuAllocated![0]}->${r.gpuAllocated![1]} ` : '') +
+        (r.planBytes !== undefined ? `plan-bytes=${r.planBytes} ` : '') +
         `steps=${r.steps} step=${r.mode}` +
         ` host-ms/step=${r.hostMsPerStep.toFixed(1)}`,
     );

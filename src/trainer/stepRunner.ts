@@ -33,6 +33,11 @@ export class StepRunner {
     return this.planned?.dispatches;
   }
 
+  /** GPU bytes the replayed step holds on top of tfjs's own buffers, when planned. */
+  get planBytes(): number | undefined {
+    return this.planned?.bytes;
+  }
+
   /** Host time spent issuing steps through this runner (not waiting for the device), in ms. */
   get hostMs(): number {
     return this.tfjsHostMs + (this.planned?.hostMs ?? 0);

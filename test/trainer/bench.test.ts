@@ -57,6 +57,8 @@ describe('dtn bench', function () {
     assert.ok(dispatches > 300 && dispatches <= 560, `dispatches per step ${dispatches}`);
     assert.match(out.lines[1], / dispatches\/step=\d+ /);
     assert.equal(out.result.mode, 'planned', 'the bench steps as training does: replayed on WebGPU');
+    assert.ok(out.result.planBytes! > out.result.gpuBytes![1], 'the plan holds at least the step working set');
+    assert.match(out.lines[0], / plan-bytes=\d+ /);
     assert.match(out.lines[0], / step=planned host-ms\/step=[\d.]+$/);
     // --conv: every distinct convolution of the step, timed both ways.
     const conv = out.result.conv!;

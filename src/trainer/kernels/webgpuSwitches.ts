@@ -4,7 +4,11 @@
  * Names: Conv2D, Conv2DBackpropInput, Conv2DBackpropFilter, BatchNorm, Activation, Adam, and Plan
  * (the recorded and replayed training step).
  */
+let parsed: { raw: string; stock: Set<string> } | undefined;
+
 export function customWebgpuKernel(name: string): boolean {
-  const stock = new Set((process.env.DTN_STOCK_KERNELS ?? '').split(',').map((s) => s.trim()));
-  return !stock.has(name) && !stock.has('all');
+  // Asked once per batch-norm or activation op: parse the variable only when it changes (tests set it).
+  const raw = process.env.DTN_STOCK_KERNELS ?? '';
+  if (parsed?.raw !== raw) parsed = { raw, stock: new Set(raw.split(',').map((s) => s.trim())) };
+  return !parsed.stock.has(name) && !parsed.stock.has('all');
 }

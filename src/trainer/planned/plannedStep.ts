@@ -32,6 +32,11 @@ export class PlannedStep {
     private readonly nullLosses: LossKey[],
   ) {}
 
+  /** GPU bytes of the plan's own buffers. */
+  get bytes(): number {
+    return this.plan.bytes;
+  }
+
   /** Dispatches a replayed step issues. */
   get dispatches(): number {
     return this.plan.dispatches;
