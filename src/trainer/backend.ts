@@ -18,7 +18,7 @@ import { installWebgpuConv, WEBGPU_CONV_KERNELS, type WebgpuConvKernel } from '.
 import { installWebgpuBatchNorm } from './kernels/webgpuBatchNorm';
 import { installWebgpuActivation } from './kernels/webgpuActivation';
 import { installWebgpuAdam } from './fusedAdam';
-import { customWebgpuKernel } from './kernels/webgpuSwitches';
+import { customWebgpuKernel, SWITCHABLE, unknownStockKernels } from './kernels/webgpuSwitches';
 
 export interface BackendInfo {
   name: 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
@@ -64,6 +64,10 @@ async function tryTensorflow(): Promise<BackendInfo> {
 }
 
 async function tryWebgpu(): Promise<BackendInfo & { software: boolean }> {
+  const unknown = unknownStockKernels();
+  if (unknown.length) {
+    throw new BackendError(`DTN_STOCK_KERNELS names ${unknown.join(', ')}, which is not a switch`, `Use all, or a comma-separated list of ${SWITCHABLE.join(', ')}`);
+  }
   try {
     const g = globalThis as { navigator?: { gpu?: unknown } };
     if (!g.navigator?.gpu) {

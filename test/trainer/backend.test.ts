@@ -44,3 +44,19 @@ describe('libtensorflow detection', () => {
     assert.equal(describeTensorflow('@tensorflow/tfjs-node', undefined).device, 'libtensorflow (CPU)');
   });
 });
+
+describe('DTN_STOCK_KERNELS', () => {
+  afterEach(() => {
+    delete process.env.DTN_STOCK_KERNELS;
+  });
+
+  it('a name that is not a switch stops the webgpu backend with the valid names', async () => {
+    process.env.DTN_STOCK_KERNELS = 'Conv2D,batchnorm';
+    await assert.rejects(initBackend('webgpu'), (err: unknown) => {
+      assert.ok(err instanceof BackendError);
+      assert.match(err.message, /DTN_STOCK_KERNELS names batchnorm, which is not a switch/);
+      assert.match(err.message, /all, or a comma-separated list of Conv2D, .*BatchNorm.*Plan/);
+      return true;
+    });
+  });
+});

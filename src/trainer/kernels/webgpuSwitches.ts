@@ -4,6 +4,14 @@
  * Names: Conv2D, Conv2DBackpropInput, Conv2DBackpropFilter, BatchNorm, Activation, Adam, and Plan
  * (the recorded and replayed training step).
  */
+export const SWITCHABLE = ['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'BatchNorm', 'Activation', 'Adam', 'Plan'] as const;
+
+/** Names in DTN_STOCK_KERNELS that name nothing (a typo would otherwise measure the wrong thing). */
+export function unknownStockKernels(): string[] {
+  const names = (process.env.DTN_STOCK_KERNELS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  return names.filter((n) => n !== 'all' && !(SWITCHABLE as readonly string[]).includes(n));
+}
+
 let parsed: { raw: string; stock: Set<string> } | undefined;
 
 export function customWebgpuKernel(name: string): boolean {
