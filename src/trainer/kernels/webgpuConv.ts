@@ -255,15 +255,35 @@ export function tileShape(M: number, N: number) {
   // Big GEMMs (the wide layers at training batch sizes): 128×128 tiles, 8×8 outputs a thread.
   // Each staged value then feeds 8 multiply-adds instead of 4, and workgroup-memory bandwidth,
   // not arithmetic, is what limits a tiled GEMM on a GPU.
-  if (M >= 512 && N >= 128) return { wgM: 16, wgN: 16, tm: 8, tn: 8, BM: 128, BN: 128, bk: BK / 2 };
+  if (M >= 512 && N >= 128) return withLayout({ wgM: 16, wgN: 16, tm: 8, tn: 8, bk: BK / 2 });
   const wgN = N <= 4 ? 4 : N <= 8 ? 8 : 16;
   const wgM = THREADS / wgN;
   const per = (size: number, threads: number) => (size <= threads ? 1 : size <= 2 * threads ? 2 : 4);
   let tm = per(M, wgM);
   const tn = per(N, wgN);
   // Staged A and B slices must fit WebGPU's guaranteed 16 KiB of workgroup memory.
-  while (tm > 1 && BK * (wgM * tm + wgN * tn) * 4 > WORKGROUP_BYTES) tm /= 2;
-  return { wgM, wgN, tm, tn, BM: wgM * tm, BN: wgN * tn, bk: BK };
+  while (tm > 1 && withLayout({ wgM, wgN, tm, tn, bk: BK }).workgroupBytes > WORKGROUP_BYTES) tm /= 2;
+  return withLayout({ wgM, wgN, tm, tn, bk: BK });
+}
+
+/**
+ * Where a tile lives in workgroup memory. When every thread owns 4-row × 4-column blocks, the
+ * slices are read as vec4 (one 16-byte load instead of four) and each row is padded by one vec4,
+ * so the stores of k-contiguous operands (8 depths × 4 rows a warp) fall in distinct banks.
+ */
+function withLayout(t: { wgM: number; wgN: number; tm: number; tn: number; bk: number }) {
+  const vec4 = t.tm % 4 === 0 && t.tn % 4 === 0;
+  const BM = t.wgM * t.tm;
+  const BN = t.wgN * t.tn;
+  const pad = vec4 ? 4 : 0;
+  return { ...t, BM, BN, vec4, strideM: BM + pad, strideN: BN + pad, workgroupBytes: t.bk * (BM + BN + 2 * pad) * 4 };
+}
+
+type Tile = ReturnType<typeof tileShape>;
+
+/** WGSL statements repeated for each i in [0, n): unrolled here so indices are constants. */
+function unroll(n: number, body: (i: number) => string): string {
+  return Array.from({ length: n }, (_, i) => body(i)).join('\n');
 }
 
 export class GemmProgram {
@@ -274,7 +294,7 @@ export class GemmProgram {
   dispatch: [number, number, number];
   shaderKey: string;
   readonly size = false;
-  private readonly tile: ReturnType<typeof tileShape>;
+  private readonly tile: Tile;
 
   constructor(
     private readonly plan: GemmPlan,
@@ -288,21 +308,34 @@ export class GemmProgram {
     const { wgM, wgN, BM, BN, tm, tn } = this.tile;
     this.workgroupSize = [wgN, wgM, 1];
     this.dispatch = [Math.ceil(plan.N / BN), Math.ceil(plan.M / BM), plan.zCount];
-    this.shaderKey = `dtnGemm_${plan.key}_${wgN}_${tm}_${tn}_${this.tile.bk}_${plan.aContiguous}${plan.bContiguous}`;
+    this.shaderKey = `dtnGemm2_${plan.key}_${wgN}_${tm}_${tn}_${this.tile.bk}_${plan.aContiguous}${plan.bContiguous}`;
   }
 
   getUserCode(): string {
-    const { plan } = this;
-    const { wgM, wgN, BM, BN, tm: TM, tn: TN, bk: BK } = this.tile;
+    const { plan, tile } = this;
+    const { wgN, BM, BN, bk: BK } = tile;
     // Staging slots per thread (the last round may be partial when a tile is narrow).
     const aRounds = Math.ceil((BM * BK) / THREADS);
     const bRounds = Math.ceil((BN * BK) / THREADS);
-    // Flat load slot -> (row, depth) inside the tile, with the contiguous index varying fastest.
-    const aSlot = plan.aContiguous === 'k' ? `let kk = s % ${BK}; let mm = s / ${BK};` : `let mm = s % ${BM}; let kk = s / ${BM};`;
-    const bSlot = plan.bContiguous === 'k' ? `let kk = s % ${BK}; let nn = s / ${BK};` : `let nn = s % ${BN}; let kk = s / ${BN};`;
+    // Flat load slot -> (row, depth) inside the tile, with the contiguous index varying fastest,
+    // so neighbouring threads read neighbouring addresses.
+    const aSlot = (s: string) => (plan.aContiguous === 'k' ? `let kk = ${s} % ${BK}; let mm = ${s} / ${BK};` : `let mm = ${s} % ${BM}; let kk = ${s} / ${BM};`);
+    const bSlot = (s: string) => (plan.bContiguous === 'k' ? `let kk = ${s} % ${BK}; let nn = ${s} / ${BK};` : `let nn = ${s} % ${BN}; let kk = ${s} / ${BN};`);
+    // Global reads of the slice starting at depth k0 into registers: issued before the current
+    // slice's arithmetic, so their latency hides behind it.
+    const fetch = (k0: string) => `
+          ${unroll(aRounds, (i) => `{ let s = t + ${i * THREADS}; ${aSlot('s')} let m = m0 + mm; let k = ${k0} + kk;
+            aR[${i}] = 0.0; if (s < ${BM * BK} && m < ${plan.M} && k < kEnd) { aR[${i}] = loadA(m, k, z); } }`)}
+          ${unroll(bRounds, (j) => `{ let s = t + ${j * THREADS}; ${bSlot('s')} let n = n0 + nn; let k = ${k0} + kk;
+            bR[${j}] = 0.0; if (s < ${BN * BK} && n < ${plan.N} && k < kEnd) { bR[${j}] = loadB(k, n, z); } }`)}`;
+    const stage = tile.vec4
+      ? `${unroll(aRounds, (i) => `{ let s = t + ${i * THREADS}; if (s < ${BM * BK}) { ${aSlot('s')} As[(kk * ${tile.strideM} + mm) / 4][mm % 4] = aR[${i}]; } }`)}
+          ${unroll(bRounds, (j) => `{ let s = t + ${j * THREADS}; if (s < ${BN * BK}) { ${bSlot('s')} Bs[(kk * ${tile.strideN} + nn) / 4][nn % 4] = bR[${j}]; } }`)}`
+      : `${unroll(aRounds, (i) => `{ let s = t + ${i * THREADS}; if (s < ${BM * BK}) { ${aSlot('s')} As[kk * ${BM} + mm] = aR[${i}]; } }`)}
+          ${unroll(bRounds, (j) => `{ let s = t + ${j * THREADS}; if (s < ${BN * BK}) { ${bSlot('s')} Bs[kk * ${BN} + nn] = bR[${j}]; } }`)}`;
+    const kLen = Math.min(plan.kPerZ, plan.K);
     return `
-      var<workgroup> As: array<f32, ${BK * BM}>;
-      var<workgroup> Bs: array<f32, ${BK * BN}>;
+      ${tile.vec4 ? `var<workgroup> As: array<vec4<f32>, ${(BK * tile.strideM) / 4}>;\n      var<workgroup> Bs: array<vec4<f32>, ${(BK * tile.strideN) / 4}>;` : `var<workgroup> As: array<f32, ${BK * BM}>;\n      var<workgroup> Bs: array<f32, ${BK * BN}>;`}
 
       fn loadA(m: i32, k: i32, z: i32) -> f32 { ${plan.loadA} }
       fn loadB(k: i32, n: i32, z: i32) -> f32 { ${plan.loadB} }
@@ -317,51 +350,70 @@ export class GemmProgram {
         let m0 = i32(workgroupId.y) * ${BM};
         let n0 = i32(workgroupId.x) * ${BN};
         let z = i32(workgroupId.z);
-        // The trip count is a constant: barriers need uniform control flow, and the backend hands
-        // workgroupId over through a private variable the compiler cannot prove uniform.
         let kBegin = ${plan.kPerZ >= plan.K ? '0' : `(${plan.sliceOf ?? 'z'}) * ${plan.kPerZ}`};
         let kEnd = min(kBegin + ${plan.kPerZ}, ${plan.K});
-        var acc: array<array<f32, ${TN}>, ${TM}>;
-        for (var kStep = 0; kStep < ${Math.min(plan.kPerZ, plan.K)}; kStep = kStep + ${BK}) {
-          let k0 = kBegin + kStep;
-          for (var i = 0; i < ${aRounds}; i = i + 1) {
-            let s = t + i * ${THREADS};
-            if (s >= ${BM * BK}) { break; }
-            ${aSlot}
-            let m = m0 + mm; let k = k0 + kk;
-            var v = 0.0;
-            if (m < ${plan.M} && k < kEnd) { v = loadA(m, k, z); }
-            As[kk * ${BM} + mm] = v;
-          }
-          for (var j = 0; j < ${bRounds}; j = j + 1) {
-            let s = t + j * ${THREADS};
-            if (s >= ${BN * BK}) { break; }
-            ${bSlot}
-            let n = n0 + nn; let k = k0 + kk;
-            var v = 0.0;
-            if (n < ${plan.N} && k < kEnd) { v = loadB(k, n, z); }
-            Bs[kk * ${BN} + nn] = v;
-          }
+        var aR: array<f32, ${aRounds}>;
+        var bR: array<f32, ${bRounds}>;
+        ${tile.vec4 ? this.vecAccumulators() : `var acc: array<array<f32, ${tile.tn}>, ${tile.tm}>;`}
+        ${fetch('kBegin')}
+        // The trip count is a constant: barriers need uniform control flow, and the backend hands
+        // workgroupId over through a private variable the compiler cannot prove uniform.
+        for (var kStep = 0; kStep < ${kLen}; kStep = kStep + ${BK}) {
+          ${stage}
           workgroupBarrier();
-          for (var kk = 0; kk < ${BK}; kk = kk + 1) {
+          ${fetch(`kBegin + kStep + ${BK}`)}
+          ${tile.vec4 ? this.vecProducts() : this.scalarProducts()}
+          workgroupBarrier();
+        }
+        ${tile.vec4 ? this.vecEpilogue() : this.scalarEpilogue()}
+      }`;
+  }
+
+  /** Thread (tx, ty) owns rows g·4·wgM + 4·ty + [0, 4) and columns h·4·wgN + 4·tx + [0, 4). */
+  private vecAccumulators(): string {
+    const { tm, tn } = this.tile;
+    return unroll(tm, (i) => unroll(tn / 4, (h) => `var acc${i}_${h} = vec4<f32>(0.0);`));
+  }
+
+  private vecProducts(): string {
+    const { tm, tn, wgM, wgN, bk, strideM, strideN } = this.tile;
+    return `for (var kk = 0; kk < ${bk}; kk = kk + 1) {
+            ${unroll(tm / 4, (g) => `let a${g} = As[kk * ${strideM / 4} + ty + ${g * wgM}];`)}
+            ${unroll(tn / 4, (h) => `let b${h} = Bs[kk * ${strideN / 4} + tx + ${h * wgN}];`)}
+            ${unroll(tm, (i) => unroll(tn / 4, (h) => `acc${i}_${h} = fma(vec4<f32>(a${Math.floor(i / 4)}[${i % 4}]), b${h}, acc${i}_${h});`))}
+          }`;
+  }
+
+  private vecEpilogue(): string {
+    const { tm, tn, wgM, wgN } = this.tile;
+    return unroll(tm, (i) => {
+      const row = `m0 + ${Math.floor(i / 4) * 4 * wgM + (i % 4)} + 4 * ty`;
+      return `{ let m = ${row}; if (m < ${this.plan.M}) {
+          ${unroll(tn / 4, (h) =>
+            unroll(4, (c) => `{ let n = n0 + ${h * 4 * wgN + c} + 4 * tx; if (n < ${this.plan.N}) { store(m, n, z, acc${i}_${h}[${c}]); } }`),
+          )}
+        } }`;
+    });
+  }
+
+  /** Thread (tx, ty) owns rows ty + i·wgM and columns tx + j·wgN: conflict-free scalar reads. */
+  private scalarProducts(): string {
+    const { tm: TM, tn: TN, wgM, wgN, bk: BK, BM, BN } = this.tile;
+    return `for (var kk = 0; kk < ${BK}; kk = kk + 1) {
             var a: array<f32, ${TM}>;
             var b: array<f32, ${TN}>;
-            for (var i = 0; i < ${TM}; i = i + 1) { a[i] = As[kk * ${BM} + ty + i * ${wgM}]; }
-            for (var j = 0; j < ${TN}; j = j + 1) { b[j] = Bs[kk * ${BN} + tx + j * ${wgN}]; }
-            for (var i = 0; i < ${TM}; i = i + 1) {
-              for (var j = 0; j < ${TN}; j = j + 1) { acc[i][j] = fma(a[i], b[j], acc[i][j]); }
-            }
-          }
-          workgroupBarrier();
-        }
-        for (var i = 0; i < ${TM}; i = i + 1) {
-          for (var j = 0; j < ${TN}; j = j + 1) {
-            let m = m0 + ty + i * ${wgM};
-            let n = n0 + tx + j * ${wgN};
-            if (m < ${plan.M} && n < ${plan.N}) { store(m, n, z, acc[i][j]); }
-          }
-        }
-      }`;
+            ${unroll(TM, (i) => `a[${i}] = As[kk * ${BM} + ty + ${i * wgM}];`)}
+            ${unroll(TN, (j) => `b[${j}] = Bs[kk * ${BN} + tx + ${j * wgN}];`)}
+            ${unroll(TM, (i) => unroll(TN, (j) => `acc[${i}][${j}] = fma(a[${i}], b[${j}], acc[${i}][${j}]);`))}
+          }`;
+  }
+
+  private scalarEpilogue(): string {
+    const { tm: TM, tn: TN, wgM, wgN } = this.tile;
+    return unroll(TM, (i) =>
+      unroll(TN, (j) => `{ let m = m0 + ty + ${i * wgM}; let n = n0 + tx + ${j * wgN};
+        if (m < ${this.plan.M} && n < ${this.plan.N}) { store(m, n, z, acc[${i}][${j}]); } }`),
+    );
   }
 }
 
