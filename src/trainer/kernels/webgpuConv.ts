@@ -40,8 +40,16 @@ export interface GemmPlan {
   sliceOf?: string;
   /** Partial results to sum into the final one (1: the GEMM writes the result itself). */
   parts: number;
-  /** WGSL body of `fn loadA(m: i32, k: i32, z: i32) -> f32` (m < M, k < K guaranteed). */
+  /**
+   * How operand A is read, in two parts so that index arithmetic leaves the K loop: `rowA` is the
+   * WGSL body of `fn rowA(m: i32, z: i32) -> vec4<i32>`, what a row needs whatever the depth (run
+   * once per thread and staging slot; default: m itself in x), and `loadA` the body of
+   * `fn loadA(r: vec4<i32>, k: i32, z: i32) -> f32` (m < M and k < K guaranteed).
+   */
+  rowA?: string;
   loadA: string;
+  /** The same for B, with n for m. */
+  rowB?: string;
   loadB: string;
   /** WGSL body of `fn store(m: i32, n: i32, z: i32, v: f32)`. */
   store: string;
@@ -80,19 +88,26 @@ function constants(c: ConvInfo): string {
 }
 
 /**
- * WGSL returning x at output pixel `pixel` (b, oh, ow flattened) under filter entry `entry`
- * (tap, ci flattened), or 0 in the padding: the implicit im2col that forward and filter gradient
- * both read.
+ * The implicit im2col that forward and filter gradient both read: x at output pixel (b, oh, ow)
+ * under filter entry (kh, kw, ci), or 0 in the padding. `pixel` gives (b·IH, oh·SH − PT, ow·SW − PL)
+ * from a flattened pixel index, `entry` gives (kh, kw, ci) from a flattened filter entry.
  */
-function patchRead(c: ConvInfo, pixel: string, entry: string): string {
+function pixelOrigin(c: ConvInfo, p: string): string {
   return `${constants(c)}
-      let b = ${pixel} / (OH * OW); let r = ${pixel} % (OH * OW);
-      let tap = ${entry} / CI; let ci = ${entry} % CI;
-      let ih = (r / OW) * SH - PT + tap / KW;
-      let iw = (r % OW) * SW - PL + tap % KW;
-      if (ih < 0 || ih >= IH || iw < 0 || iw >= IW) { return 0.0; }
-      return xIn[((b * IH + ih) * IW + iw) * CI + ci];`;
+      let b = ${p} / (OH * OW); let q = ${p} % (OH * OW);
+      let pixel = vec3<i32>(b * IH, (q / OW) * SH - PT, (q % OW) * SW - PL);`;
 }
+
+function filterEntry(c: ConvInfo, e: string): string {
+  return `${constants(c)}
+      let tap = ${e} / CI;
+      let entry = vec3<i32>(tap / KW, tap % KW, ${e} % CI);`;
+}
+
+const patchRead = `
+      let ih = pixel.y + entry.x; let iw = pixel.z + entry.y;
+      if (ih < 0 || ih >= IH || iw < 0 || iw >= IW) { return 0.0; }
+      return xIn[((pixel.x + ih) * IW + iw) * CI + entry.z];`;
 
 /** Output tiles of an M×N GEMM with the tile shape it gets. */
 function tileCount(M: number, N: number): number {
@@ -120,8 +135,10 @@ export function forwardPlan(c: ConvInfo): GemmPlan {
     kPerZ,
     aContiguous: 'k',
     bContiguous: 'n',
-    loadA: patchRead(c, 'm', 'k'),
-    loadB: `return wIn[k * ${d.CO} + n];`,
+    // A row is an output pixel (its origin computed once); the depth k a filter entry.
+    rowA: `${pixelOrigin(c, 'm')}\n      return vec4<i32>(pixel, 0);`,
+    loadA: `${filterEntry(c, 'k')}\n      let pixel = r.xyz;${patchRead}`,
+    loadB: `return wIn[k * ${d.CO} + r.x];`,
     store: `result[(z * ${M} + m) * ${d.CO} + n] = v;`,
     outputShape: zCount === 1 ? [d.B, d.OH, d.OW, d.CO] : [zCount, M * d.CO],
     finalShape: [d.B, d.OH, d.OW, d.CO],
@@ -164,14 +181,17 @@ export function inputGradPlan(c: ConvInfo): GemmPlan {
     parts: slices,
     aContiguous: 'k',
     bContiguous: 'k',
+    // A row is an input pixel of phase z: (b·OH, the output row and column of its tap 0).
+    rowA: `${phase}
+      let b = m / (MI * MJ); let q = m % (MI * MJ);
+      return vec4<i32>(b * OH, q / MJ + (ph + PT - rh) / SH, q % MJ + (pw + PL - rw) / SW, 0);`,
     loadA: `${phase}${tap}
-      let b = m / (MI * MJ); let r = m % (MI * MJ);
-      let oh = r / MJ + (ph + PT - rh) / SH - tap / TW;
-      let ow = r % MJ + (pw + PL - rw) / SW - tap % TW;
+      let oh = r.y - tap / TW;
+      let ow = r.z - tap % TW;
       if (oh < 0 || oh >= OH || ow < 0 || ow >= OW) { return 0.0; }
-      return dyIn[((b * OH + oh) * OW + ow) * CO + co];`,
+      return dyIn[((r.x + oh) * OW + ow) * CO + co];`,
     loadB: `${phase}${tap}
-      return wIn[((kh * KW + kw) * CI + n) * CO + co];`,
+      return wIn[((kh * KW + kw) * CI + r.x) * CO + co];`,
     store: `${phase}
       let b = m / (MI * MJ); let r = m % (MI * MJ);
       let ih = ph + SH * (r / MJ); let iw = pw + SW * (r % MJ);
@@ -200,8 +220,8 @@ export function pointInputGradPlan(c: ConvInfo): GemmPlan | undefined {
     kPerZ: d.CO,
     aContiguous: 'k',
     bContiguous: 'k',
-    loadA: `return dyIn[m * ${d.CO} + k];`,
-    loadB: `return wIn[n * ${d.CO} + k];`,
+    loadA: `return dyIn[r.x * ${d.CO} + k];`,
+    loadB: `return wIn[r.x * ${d.CO} + k];`,
     store: `result[m * ${N} + n] = v;`,
     outputShape: [d.B, d.IH, d.IW, d.CI],
     finalShape: [d.B, d.IH, d.IW, d.CI],
@@ -238,8 +258,10 @@ export function filterGradPlan(c: ConvInfo): GemmPlan {
     kPerZ,
     aContiguous: 'm',
     bContiguous: 'n',
-    loadA: patchRead(c, 'k', 'm'),
-    loadB: `return dyIn[k * ${d.CO} + n];`,
+    // A row is a filter entry (computed once); the depth k an output pixel.
+    rowA: `${filterEntry(c, 'm')}\n      return vec4<i32>(entry, 0);`,
+    loadA: `${pixelOrigin(c, 'k')}\n      let entry = r.xyz;${patchRead}`,
+    loadB: `return dyIn[k * ${d.CO} + r.x];`,
     store: `result[(z * ${M} + m) * ${d.CO} + n] = v;`,
     outputShape: zCount === 1 ? [d.KH, d.KW, d.CI, d.CO] : [zCount, M * d.CO],
     finalShape: [d.KH, d.KW, d.CI, d.CO],
@@ -286,6 +308,62 @@ function unroll(n: number, body: (i: number) => string): string {
   return Array.from({ length: n }, (_, i) => body(i)).join('\n');
 }
 
+/**
+ * The staging slots of one operand for thread t: round i stages the element (depth, row) of the
+ * tile's slice with the contiguous index varying fastest across threads (coalesced reads). Either
+ * all rounds share one depth (depth-contiguous: only the row moves) or one row (row-contiguous:
+ * only the depth moves), so the operand's row values (`rowA`/`rowB`) are computed before the K
+ * loop, once per distinct row, and depth arithmetic is shared by all rounds.
+ */
+interface StagingSlots {
+  setup: string;
+  depth(i: number): string;
+  row(i: number): string;
+  /** Whether round i's row is inside the matrix (its depth is checked against the slice end). */
+  ok(i: number): string;
+  /** Round i's place in workgroup memory (depth · stride + row). */
+  at(i: number): string;
+  /** A condition for rounds that may fall outside the tile ('' when every round is inside). */
+  inTile(i: number): string;
+}
+
+function stagingSlots(
+  op: string,
+  depthContiguous: boolean,
+  rows: number,
+  depth: number,
+  rounds: number,
+  o: { first: string; size: number; row: string; stride: number },
+): StagingSlots {
+  const full = rounds * THREADS === rows * depth;
+  if (depthContiguous) {
+    if (THREADS % depth !== 0) throw new Error(`GEMM tile: ${THREADS} threads do not cover whole rows of depth ${depth}`);
+    const step = THREADS / depth; // rows between rounds
+    const rowOf = (i: number) => `${op}r + ${i * step}`;
+    return {
+      setup: `let ${op}k = t % ${depth}; let ${op}r = t / ${depth};
+        ${unroll(rounds, (i) => `let ${op}row${i} = ${o.row}(${o.first} + ${rowOf(i)}, z); let ${op}ok${i} = ${o.first} + ${rowOf(i)} < ${o.size};`)}`,
+      depth: () => `${op}k`,
+      row: (i) => `${op}row${i}`,
+      ok: (i) => `${op}ok${i}`,
+      at: (i) => `${op}k * ${o.stride} + ${rowOf(i)}`,
+      inTile: (i) => (full ? '' : `${rowOf(i)} < ${rows}`),
+    };
+  }
+  if (THREADS % rows !== 0) throw new Error(`GEMM tile: ${THREADS} threads do not cover whole depths of ${rows} rows`);
+  const step = THREADS / rows; // depths between rounds
+  const depthOf = (i: number) => `${op}k + ${i * step}`;
+  return {
+    setup: `let ${op}r = t % ${rows}; let ${op}k = t / ${rows};
+        let ${op}row = ${o.row}(${o.first} + ${op}r, z); let ${op}ok = ${o.first} + ${op}r < ${o.size};`,
+    depth: depthOf,
+    row: () => `${op}row`,
+    ok: (i) => (full ? `${op}ok` : `${op}ok && ${depthOf(i)} < ${depth}`),
+    at: (i) => `(${depthOf(i)}) * ${o.stride} + ${op}r`,
+    inTile: (i) => (full ? '' : `${depthOf(i)} < ${depth}`),
+  };
+}
+
 export class GemmProgram {
   readonly variableNames: string[];
   readonly outputShape: number[];
@@ -308,7 +386,7 @@ export class GemmProgram {
     const { wgM, wgN, BM, BN, tm, tn } = this.tile;
     this.workgroupSize = [wgN, wgM, 1];
     this.dispatch = [Math.ceil(plan.N / BN), Math.ceil(plan.M / BM), plan.zCount];
-    this.shaderKey = `dtnGemm2_${plan.key}_${wgN}_${tm}_${tn}_${this.tile.bk}_${plan.aContiguous}${plan.bContiguous}`;
+    this.shaderKey = `dtnGemm3_${plan.key}_${wgN}_${tm}_${tn}_${this.tile.bk}_${plan.aContiguous}${plan.bContiguous}`;
   }
 
   getUserCode(): string {
@@ -317,28 +395,28 @@ export class GemmProgram {
     // Staging slots per thread (the last round may be partial when a tile is narrow).
     const aRounds = Math.ceil((BM * BK) / THREADS);
     const bRounds = Math.ceil((BN * BK) / THREADS);
-    // Flat load slot -> (row, depth) inside the tile, with the contiguous index varying fastest,
-    // so neighbouring threads read neighbouring addresses.
-    const aSlot = (s: string) => (plan.aContiguous === 'k' ? `let kk = ${s} % ${BK}; let mm = ${s} / ${BK};` : `let mm = ${s} % ${BM}; let kk = ${s} / ${BM};`);
-    const bSlot = (s: string) => (plan.bContiguous === 'k' ? `let kk = ${s} % ${BK}; let nn = ${s} / ${BK};` : `let nn = ${s} % ${BN}; let kk = ${s} / ${BN};`);
+    const a = stagingSlots('a', plan.aContiguous === 'k', BM, BK, aRounds, { first: 'm0', size: plan.M, row: 'rowA', stride: tile.vec4 ? tile.strideM : BM });
+    const b = stagingSlots('b', plan.bContiguous === 'k', BN, BK, bRounds, { first: 'n0', size: plan.N, row: 'rowB', stride: tile.vec4 ? tile.strideN : BN });
     // Global reads of the slice starting at depth k0 into registers: issued before the current
     // slice's arithmetic, so their latency hides behind it.
     const fetch = (k0: string) => `
-          ${unroll(aRounds, (i) => `{ let s = t + ${i * THREADS}; ${aSlot('s')} let m = m0 + mm; let k = ${k0} + kk;
-            aR[${i}] = 0.0; if (s < ${BM * BK} && m < ${plan.M} && k < kEnd) { aR[${i}] = loadA(m, k, z); } }`)}
-          ${unroll(bRounds, (j) => `{ let s = t + ${j * THREADS}; ${bSlot('s')} let n = n0 + nn; let k = ${k0} + kk;
-            bR[${j}] = 0.0; if (s < ${BN * BK} && n < ${plan.N} && k < kEnd) { bR[${j}] = loadB(k, n, z); } }`)}`;
-    const stage = tile.vec4
-      ? `${unroll(aRounds, (i) => `{ let s = t + ${i * THREADS}; if (s < ${BM * BK}) { ${aSlot('s')} As[(kk * ${tile.strideM} + mm) / 4][mm % 4] = aR[${i}]; } }`)}
-          ${unroll(bRounds, (j) => `{ let s = t + ${j * THREADS}; if (s < ${BN * BK}) { ${bSlot('s')} Bs[(kk * ${tile.strideN} + nn) / 4][nn % 4] = bR[${j}]; } }`)}`
-      : `${unroll(aRounds, (i) => `{ let s = t + ${i * THREADS}; if (s < ${BM * BK}) { ${aSlot('s')} As[kk * ${BM} + mm] = aR[${i}]; } }`)}
-          ${unroll(bRounds, (j) => `{ let s = t + ${j * THREADS}; if (s < ${BN * BK}) { ${bSlot('s')} Bs[kk * ${BN} + nn] = bR[${j}]; } }`)}`;
+          ${unroll(aRounds, (i) => `aR[${i}] = 0.0; if (${a.ok(i)} && ${k0} + ${a.depth(i)} < kEnd) { aR[${i}] = loadA(${a.row(i)}, ${k0} + ${a.depth(i)}, z); }`)}
+          ${unroll(bRounds, (j) => `bR[${j}] = 0.0; if (${b.ok(j)} && ${k0} + ${b.depth(j)} < kEnd) { bR[${j}] = loadB(${b.row(j)}, ${k0} + ${b.depth(j)}, z); }`)}`;
+    const put = (to: 'As' | 'Bs', slots: StagingSlots, i: number, value: string) => {
+      const at = slots.at(i);
+      const write = tile.vec4 ? `${to}[(${at}) / 4][(${at}) % 4] = ${value};` : `${to}[${at}] = ${value};`;
+      return slots.inTile(i) ? `if (${slots.inTile(i)}) { ${write} }` : write;
+    };
+    const stage = `${unroll(aRounds, (i) => put('As', a, i, `aR[${i}]`))}
+          ${unroll(bRounds, (j) => put('Bs', b, j, `bR[${j}]`))}`;
     const kLen = Math.min(plan.kPerZ, plan.K);
     return `
       ${tile.vec4 ? `var<workgroup> As: array<vec4<f32>, ${(BK * tile.strideM) / 4}>;\n      var<workgroup> Bs: array<vec4<f32>, ${(BK * tile.strideN) / 4}>;` : `var<workgroup> As: array<f32, ${BK * BM}>;\n      var<workgroup> Bs: array<f32, ${BK * BN}>;`}
 
-      fn loadA(m: i32, k: i32, z: i32) -> f32 { ${plan.loadA} }
-      fn loadB(k: i32, n: i32, z: i32) -> f32 { ${plan.loadB} }
+      fn rowA(m: i32, z: i32) -> vec4<i32> { ${plan.rowA ?? 'return vec4<i32>(m, 0, 0, 0);'} }
+      fn rowB(n: i32, z: i32) -> vec4<i32> { ${plan.rowB ?? 'return vec4<i32>(n, 0, 0, 0);'} }
+      fn loadA(r: vec4<i32>, k: i32, z: i32) -> f32 { ${plan.loadA} }
+      fn loadB(r: vec4<i32>, k: i32, z: i32) -> f32 { ${plan.loadB} }
       fn store(m: i32, n: i32, z: i32, v: f32) { ${plan.store} }
 
       fn main() {
@@ -352,6 +430,8 @@ export class GemmProgram {
         let z = i32(workgroupId.z);
         let kBegin = ${plan.kPerZ >= plan.K ? '0' : `(${plan.sliceOf ?? 'z'}) * ${plan.kPerZ}`};
         let kEnd = min(kBegin + ${plan.kPerZ}, ${plan.K});
+        ${a.setup}
+        ${b.setup}
         var aR: array<f32, ${aRounds}>;
         var bR: array<f32, ${bRounds}>;
         ${tile.vec4 ? this.vecAccumulators() : `var acc: array<array<f32, ${tile.tn}>, ${tile.tm}>;`}
