@@ -24,6 +24,8 @@ export interface BackendInfo {
   name: 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
   device: string;
   reason: string;
+  /** webgpu: the adapter renders on the CPU (lavapipe, SwiftShader). */
+  software?: boolean;
 }
 
 export class BackendError extends Error {
@@ -172,10 +174,8 @@ export async function initBackend(choice: BackendChoice): Promise<BackendInfo> {
       return useCpu('requested with --backend cpu');
     case 'tensorflow':
       return tryTensorflow();
-    case 'webgpu': {
-      const { software: _s, ...info } = await tryWebgpu();
-      return info;
-    }
+    case 'webgpu':
+      return tryWebgpu();
     case 'wasm':
       return tryWasm();
     case 'auto': {
@@ -190,8 +190,8 @@ export async function initBackend(choice: BackendChoice): Promise<BackendInfo> {
         skipped.push(firstLine(err));
       }
       try {
-        const { software, ...info } = await tryWebgpu();
-        if (!software) return { ...info, reason: `auto: hardware ${info.reason}; ${skipped.join('; ')}` };
+        const info = await tryWebgpu();
+        if (!info.software) return { ...info, reason: `auto: hardware ${info.reason}; ${skipped.join('; ')}` };
         skipped.push(`WebGPU adapter is a software renderer (${info.device})`);
       } catch (err) {
         skipped.push(firstLine(err));

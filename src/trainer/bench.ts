@@ -10,7 +10,8 @@ import type { BackendChoice, DtnConfig } from '../shared/config';
 import { assertDeviceHealthy, initBackend, type BackendInfo } from './backend';
 import { Dtn, readLosses } from './dtn';
 import { StepRunner } from './stepRunner';
-import { benchConvKernels, printConvTimings, type ConvTiming } from './benchConv';
+import { benchConvKernels, printConvTimings } from './benchConv';
+import { convTuningWanted, type TunedConv } from './convTune';
 import { Encoder } from './models/encoder';
 
 export interface BenchResult {
@@ -34,7 +35,9 @@ export interface BenchResult {
   gpuAllocated?: [number, number];
   profile?: StepProfile;
   /** Each distinct convolution of a step, this project's kernel against the stock one (webgpu). */
-  conv?: ConvTiming[];
+  conv?: TunedConv[];
+  /** Conv tuning at the start of the run, when it ran. */
+  tuning?: string;
 }
 
 /** One kernel's share of a profiled step. */
@@ -103,6 +106,7 @@ export async function benchStep(
   warmup: number,
   profile = false,
   conv = false,
+  tune = false,
 ): Promise<Omit<BenchResult, 'backend'>> {
   const arch = config.architecture;
   const f = new Encoder(arch, config.seed); // timing does not depend on f's values
@@ -114,7 +118,7 @@ export async function benchStep(
   const host = (shape: number[], seed: number) => tf.tidy(() => tf.randomUniform(shape, -1, 1, 'float32', seed).dataSync() as Float32Array);
   const [xs, xt] = [host(shapes.xs, 1), host(shapes.xt, 2)];
   // The trainer's own stepping: on WebGPU the second step is recorded and later ones replay it.
-  const runner = new StepRunner(dtn, shapes);
+  const runner = new StepRunner(dtn, shapes, { tuneConvs: tune });
   try {
     for (let i = 0; i < Math.max(warmup, 2); i++) await runner.step(xs, xt, true);
     const before = tf.memory();
@@ -136,7 +140,7 @@ export async function benchStep(
       profiled = await profileStep(dtn, a, b);
       tf.dispose([a, b]);
     }
-    let convRows: ConvTiming[] | undefined;
+    let convRows: TunedConv[] | undefined;
     if (conv && tf.getBackend() === 'webgpu') {
       const [a, b] = [tf.tensor4d(xs, shapes.xs), tf.tensor4d(xt, shapes.xt)];
       convRows = await benchConvKernels(dtn, a, b, 10);
@@ -145,6 +149,7 @@ export async function benchStep(
     return {
       ...(profiled ? { profile: profiled } : {}),
       ...(convRows ? { conv: convRows } : {}),
+      ...(runner.tuned ? { tuning: runner.tuned.summary } : {}),
       mode: runner.mode,
       ...(runner.planBytes !== undefined ? { planBytes: runner.planBytes } : {}),
       ...(runner.reason ? { modeReason: runner.reason } : {}),
@@ -177,7 +182,7 @@ export async function runBench(opts: {
   const backend = await initBackend(opts.backend ?? opts.config.backend);
   const results: BenchResult[] = [];
   for (const batch of opts.batches) {
-    const r = { backend, ...(await benchStep(opts.config, batch, opts.steps, opts.warmup, opts.profile, opts.conv)) };
+    const r = { backend, ...(await benchStep(opts.config, batch, opts.steps, opts.warmup, opts.profile, opts.conv, convTuningWanted(backend))) };
     results.push(r);
     opts.print(
       `dtn bench: backend=${backend.name} device=${JSON.stringify(backend.device)} batch=${batch} ms/step=${r.msPerStep.toFixed(1)} img/s=${r.imgPerSec.toFixed(1)} ` +
@@ -187,6 +192,7 @@ export async function runBench(opts: {
         `steps=${r.steps} step=${r.mode}` +
         ` host-ms/step=${r.hostMsPerStep.toFixed(1)}`,
     );
+    if (r.tuning) opts.print(`dtn bench: ${r.tuning}`);
     if (r.modeReason && backend.name === 'webgpu') opts.print(`dtn bench: steps run through tfjs, not replayed: ${r.modeReason}`);
     if (r.profile) printProfile(r.profile, batch, opts.print);
     if (r.conv) printConvTimings(r.conv, opts.print);

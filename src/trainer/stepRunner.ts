@@ -3,9 +3,14 @@
  * later one replays it (planned/plannedStep.ts): the same kernels without the tfjs engine's cost
  * per kernel. Elsewhere, when DTN_STOCK_KERNELS names Plan, or when the step cannot be recorded,
  * every step goes through tfjs. The trainer and `dtn bench` both step through here.
+ *
+ * With `tuneConvs`, the first step also records its convolution calls, and before the second the
+ * conv kernels are tuned on this device (convTune.ts), so the recorded plan uses the winners.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { disposeLosses, readLosses, type Dtn } from './dtn';
+import { recordConvCalls, type ConvCall } from './convCalls';
+import { tuneConvs, tuningSummary, type TunedConv } from './convTune';
 import { customWebgpuKernel } from './kernels/webgpuSwitches';
 import { PlannedStep, type LossValues } from './planned/plannedStep';
 
@@ -18,10 +23,14 @@ export class StepRunner {
   private tfjsHostMs = 0;
   /** Why steps run through tfjs (set once the runner has decided). */
   reason?: string;
+  private convCalls?: ConvCall[];
+  /** What conv tuning measured and chose, once it has run. */
+  tuned?: { rows: TunedConv[]; ms: number; summary: string };
 
   constructor(
     private readonly dtn: Dtn,
     private readonly shapes: { xs: Shape; xt: Shape },
+    private readonly options: { tuneConvs?: boolean } = {},
   ) {}
 
   get mode(): 'planned' | 'tfjs' {
@@ -50,6 +59,13 @@ export class StepRunner {
       this.stale = true;
       return this.planned.step(xs, xt, read);
     }
+    if (this.convCalls) {
+      const t = performance.now();
+      const rows = await tuneConvs(this.convCalls);
+      const ms = performance.now() - t;
+      this.tuned = { rows, ms, summary: tuningSummary(rows, ms) };
+      this.convCalls = undefined;
+    }
     const t0 = performance.now();
     const a = tf.tensor4d(xs, this.shapes.xs);
     const b = tf.tensor4d(xt, this.shapes.xt);
@@ -60,6 +76,9 @@ export class StepRunner {
       losses = captured.losses;
       this.planned = captured.planned;
       this.reason = captured.reason;
+    } else if (this.taken === 1 && this.options.tuneConvs && tf.getBackend() === 'webgpu') {
+      // A real step that also notes which convolutions a step makes: what tuning measures.
+      ({ result: losses, calls: this.convCalls } = recordConvCalls(() => this.dtn.step(a, b)));
     } else {
       losses = this.dtn.step(a, b);
       if (this.taken === 2) this.reason = tf.getBackend() === 'webgpu' ? 'DTN_STOCK_KERNELS turns the replayed step off' : `${tf.getBackend()} backend`;

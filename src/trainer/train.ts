@@ -16,6 +16,7 @@ import type { ImageSet } from './data/imageSet';
 import { loadDataSpec } from './data/loadDataSpec';
 import { Dtn } from './dtn';
 import { StepRunner } from './stepRunner';
+import { convTuningWanted } from './convTune';
 import { loadEncoder } from './encoderStore';
 import { resolveResume } from './resumeTarget';
 import { appendMetrics, newRunId, readRunInfo, truncateMetricsAfter, writeJson } from './runDir';
@@ -129,10 +130,14 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const sampleCount = Math.min(t.sampleCount, source.count);
   const samplePixels = source.images.slice(0, sampleCount * size * size * arch.sourceChannels);
   const sampleInputs = tf.tensor4d(samplePixels, [sampleCount, size, size, arch.sourceChannels]);
-  const runner = new StepRunner(dtn, {
-    xs: [t.batchSize, size, size, arch.sourceChannels],
-    xt: [t.batchSize, size, size, arch.targetChannels],
-  });
+  const runner = new StepRunner(
+    dtn,
+    {
+      xs: [t.batchSize, size, size, arch.sourceChannels],
+      xt: [t.batchSize, size, size, arch.targetChannels],
+    },
+    { tuneConvs: convTuningWanted(backend) },
+  );
   const writeSample = async (): Promise<void> => {
     runner.sync();
     const out = tf.tidy(() => dtn.generate(sampleInputs));
@@ -192,6 +197,10 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
       const pending = runner.step(xs, xt, logNow);
       if (!planNoted && (runner.reason !== undefined || runner.mode === 'planned')) {
         planNoted = true;
+        if (runner.tuned) {
+          info.backendReason += `; ${runner.tuned.summary}`;
+          emit({ type: 'status', phase: 'backend', message: runner.tuned.summary });
+        }
         if (runner.mode === 'planned') info.backendReason += `; steps replay a recorded step (${runner.dispatches} dispatches)`;
         else if (backend.name === 'webgpu') emit({ type: 'warning', message: `each step runs through tfjs instead of a replayed plan (slower): ${runner.reason}` });
       }

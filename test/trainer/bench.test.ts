@@ -60,13 +60,20 @@ describe('dtn bench', function () {
     assert.ok(out.result.planBytes! > out.result.gpuBytes![1], 'the plan holds at least the step working set');
     assert.match(out.lines[0], / plan-bytes=\d+ /);
     assert.match(out.lines[0], / step=planned host-ms\/step=[\d.]+$/);
-    // --conv: every distinct convolution of the step, timed both ways.
+    // --conv: every distinct convolution of the step, timed under each layout and stock.
     const conv = out.result.conv!;
     assert.deepEqual([...new Set(conv.map((r) => r.kernel))].sort(), ['Conv2D', 'Conv2DBackpropFilter', 'Conv2DBackpropInput']);
-    assert.ok(conv.every((r) => r.gemmMs > 0 && r.stockMs > 0 && r.gflop > 0 && r.perStep >= 1));
+    for (const r of conv) {
+      const names = r.timings.map((t) => t.name);
+      assert.equal(names[0], 'gemm', 'the default layout is always measured');
+      assert.equal(names.at(-1), 'stock');
+      assert.equal(new Set(names).size, names.length, 'a layout is measured once');
+      assert.ok(r.timings.every((t) => t.ms > 0) && r.gflop > 0 && r.perStep >= 1);
+      assert.equal(r.chosen, r.timings.reduce((a, b) => (b.ms < a.ms ? b : a)).name, 'the fastest is named');
+    }
     const keys = conv.map((r) => `${r.kernel} ${r.shapes}`);
     assert.equal(new Set(keys).size, keys.length, 'one row per distinct call');
-    assert.ok(out.lines.some((l) => /^dtn bench: conv kernels per step: gemm [\d.]+ ms, stock [\d.]+ ms/.test(l)));
+    assert.ok(out.lines.some((l) => /^dtn bench: conv kernels per step \(sum of single-kernel timings\): fastest [\d.]+ ms, default gemm [\d.]+ ms, stock [\d.]+ ms$/.test(l)));
     assert.match(out.lines[0], / gpu-bytes=\d+->\d+ gpu-pool=\d+->\d+ /);
     assert.equal(out.result.gpuBytes![0], out.result.gpuBytes![1], 'GPU bytes in use grew over the timed steps');
     assert.equal(out.result.tensors[0], out.result.tensors[1]);

@@ -14,6 +14,7 @@
  * workgroup memory; each of its 16×16 threads accumulates TM×TN outputs in registers.
  */
 import { backend_util, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
+import { chosenConv, DEFAULT_GEMM, type GemmOptions } from './convChoice';
 import { overrideKernel } from './overrideKernel';
 
 const THREADS = 256; // per workgroup
@@ -57,6 +58,8 @@ export interface GemmPlan {
   aContiguous: 'm' | 'k';
   bContiguous: 'n' | 'k';
   outputShape: number[];
+  /** Whether 128×128 tiles may be used (GemmOptions.wide). */
+  wide: boolean;
   /** The result's shape once split-K parts are summed (equals outputShape when K is not split). */
   finalShape: number[];
 }
@@ -110,8 +113,8 @@ const patchRead = `
       return xIn[((pixel.x + ih) * IW + iw) * CI + entry.z];`;
 
 /** Output tiles of an M×N GEMM with the tile shape it gets. */
-function tileCount(M: number, N: number): number {
-  const { BM, BN } = tileShape(M, N);
+function tileCount(M: number, N: number, wide: boolean): number {
+  const { BM, BN } = tileShape(M, N, wide);
   return Math.ceil(M / BM) * Math.ceil(N / BN);
 }
 
@@ -120,14 +123,15 @@ function tileCount(M: number, N: number): number {
  * layer with few outputs and a long K (a 4x4 'valid' conv to a 1x1 code or to D's 3 logits) would
  * be a handful of workgroups each walking all of K: split K there too.
  */
-export function forwardPlan(c: ConvInfo): GemmPlan {
+export function forwardPlan(c: ConvInfo, o: GemmOptions = DEFAULT_GEMM): GemmPlan {
   const d = dims(c);
   const M = d.B * d.OH * d.OW;
   const K = d.KH * d.KW * d.CI;
-  const tiles = tileCount(M, d.CO);
-  const { zCount, kPerZ } = tiles < FEW_TILES ? splitK(K, tiles) : { zCount: 1, kPerZ: K };
+  const tiles = tileCount(M, d.CO, o.wide);
+  const { zCount, kPerZ } = tiles < o.fewTiles ? splitK(K, tiles, o.targetWorkgroups) : { zCount: 1, kPerZ: K };
   return {
     key: `fwd_${JSON.stringify(d)}_${zCount}`,
+    wide: o.wide,
     M,
     N: d.CO,
     K,
@@ -151,17 +155,17 @@ export function forwardPlan(c: ConvInfo): GemmPlan {
  * exactly the taps kh ≡ ph + PT (mod SH), each from output row oh = i + qh − t. With few tiles and
  * a long K, z also picks a K slice (z = slice·phases + phase) and the slices' results are summed.
  */
-export function inputGradPlan(c: ConvInfo): GemmPlan {
+export function inputGradPlan(c: ConvInfo, o: GemmOptions = DEFAULT_GEMM): GemmPlan {
   const d = dims(c);
   const MI = Math.ceil(d.IH / d.SH);
   const MJ = Math.ceil(d.IW / d.SW);
-  const tilesPerPhase = tileCount(d.B * MI * MJ, d.CI);
+  const tilesPerPhase = tileCount(d.B * MI * MJ, d.CI, o.wide);
   const TH = Math.ceil(d.KH / d.SH);
   const TW = Math.ceil(d.KW / d.SW);
   const P = d.SH * d.SW;
   const K = TH * TW * d.CO;
   const total = d.B * d.IH * d.IW * d.CI;
-  const { zCount: slices, kPerZ } = tilesPerPhase * P < FEW_TILES ? splitK(K, tilesPerPhase * P) : { zCount: 1, kPerZ: K };
+  const { zCount: slices, kPerZ } = tilesPerPhase * P < o.fewTiles ? splitK(K, tilesPerPhase * P, o.targetWorkgroups) : { zCount: 1, kPerZ: K };
   const phase = `${constants(c)}
       const MI = ${MI}; const MJ = ${MJ}; const TH = ${TH}; const TW = ${TW};
       let ph = (z % ${P}) / SW; let pw = (z % ${P}) % SW;
@@ -172,6 +176,7 @@ export function inputGradPlan(c: ConvInfo): GemmPlan {
       if (kh >= KH || kw >= KW) { return 0.0; }`;
   return {
     key: `dx_${JSON.stringify(d)}_${slices}`,
+    wide: o.wide,
     M: d.B * MI * MJ,
     N: d.CI,
     K,
@@ -206,13 +211,14 @@ export function inputGradPlan(c: ConvInfo): GemmPlan {
  * transposed 4x4 'valid' conv of a 1x1 code): a dense GEMM, dx[b, tap·ci] = Σ_co dy[b, co]·W[tap·ci, co].
  * The phased plan would multiply 15 zero taps for every real one here.
  */
-export function pointInputGradPlan(c: ConvInfo): GemmPlan | undefined {
+export function pointInputGradPlan(c: ConvInfo, o: GemmOptions = DEFAULT_GEMM): GemmPlan | undefined {
   const d = dims(c);
   const point = d.OH === 1 && d.OW === 1 && d.PT === 0 && d.PL === 0 && d.IH === d.KH && d.IW === d.KW;
   if (!point) return undefined;
   const N = d.KH * d.KW * d.CI;
   return {
     key: `dxPoint_${JSON.stringify(d)}`,
+    wide: o.wide,
     M: d.B,
     N,
     K: d.CO,
@@ -229,28 +235,26 @@ export function pointInputGradPlan(c: ConvInfo): GemmPlan | undefined {
   };
 }
 
-/** Enough workgroups to keep a large GPU busy, but K slices no shorter than this. */
-const TARGET_WORKGROUPS = 512;
+/** K slices no shorter than this: shorter ones cost more in partial sums than they gain. */
 const MIN_K_PER_SPLIT = 256;
-/** Below this many output tiles a forward GEMM splits K. */
-const FEW_TILES = 64;
 
-/** How many slices K is cut into so that tiles × slices approaches TARGET_WORKGROUPS. */
-function splitK(K: number, tiles: number): { zCount: number; kPerZ: number } {
-  const wanted = Math.ceil(TARGET_WORKGROUPS / tiles);
+/** How many slices K is cut into so that tiles × slices approaches `target` workgroups. */
+function splitK(K: number, tiles: number, target: number): { zCount: number; kPerZ: number } {
+  const wanted = Math.ceil(target / tiles);
   const splits = Math.max(1, Math.min(wanted, Math.floor(K / MIN_K_PER_SPLIT)));
   const kPerZ = Math.ceil(K / splits / BK) * BK;
   return { zCount: Math.ceil(K / kPerZ), kPerZ };
 }
 
 /** dW = x⊤-patches · dy: M = filter taps × input channels, N = output channels, K = batch × output pixels. */
-export function filterGradPlan(c: ConvInfo): GemmPlan {
+export function filterGradPlan(c: ConvInfo, o: GemmOptions = DEFAULT_GEMM): GemmPlan {
   const d = dims(c);
   const K = d.B * d.OH * d.OW;
   const M = d.KH * d.KW * d.CI;
-  const { zCount, kPerZ } = splitK(K, tileCount(M, d.CO));
+  const { zCount, kPerZ } = splitK(K, tileCount(M, d.CO, o.wide), o.targetWorkgroups);
   return {
     key: `dw_${JSON.stringify(d)}_${zCount}`,
+    wide: o.wide,
     M,
     N: d.CO,
     K,
@@ -273,11 +277,11 @@ export function filterGradPlan(c: ConvInfo): GemmPlan {
  * Threads and outputs per thread along M and N. A narrow N (an image's 1–3 channels) gets a
  * narrow, tall workgroup instead of a square one that would compute mostly padding.
  */
-export function tileShape(M: number, N: number) {
+export function tileShape(M: number, N: number, wide = true) {
   // Big GEMMs (the wide layers at training batch sizes): 128×128 tiles, 8×8 outputs a thread.
   // Each staged value then feeds 8 multiply-adds instead of 4, and workgroup-memory bandwidth,
   // not arithmetic, is what limits a tiled GEMM on a GPU.
-  if (M >= 512 && N >= 128) return withLayout({ wgM: 16, wgN: 16, tm: 8, tn: 8, bk: BK / 2 });
+  if (wide && M >= 512 && N >= 128) return withLayout({ wgM: 16, wgN: 16, tm: 8, tn: 8, bk: BK / 2 });
   const wgN = N <= 4 ? 4 : N <= 8 ? 8 : 16;
   const wgM = THREADS / wgN;
   const per = (size: number, threads: number) => (size <= threads ? 1 : size <= 2 * threads ? 2 : 4);
@@ -382,7 +386,7 @@ export class GemmProgram {
     this.outputShape = plan.outputShape;
     const rank = plan.outputShape.length;
     this.dispatchLayout = { x: [rank - 1], y: [...Array(rank - 1).keys()] };
-    this.tile = tileShape(plan.M, plan.N);
+    this.tile = tileShape(plan.M, plan.N, plan.wide);
     const { wgM, wgN, BM, BN, tm, tn } = this.tile;
     this.workgroupSize = [wgN, wgM, 1];
     this.dispatch = [Math.ceil(plan.N / BN), Math.ceil(plan.M / BM), plan.zCount];
@@ -565,11 +569,60 @@ function runGemm(backend: WebgpuBackendLike, plan: GemmPlan, names: [string, str
   return out;
 }
 
+/**
+ * The GEMM options for this call: the ones tuned for its shapes on this device (convChoice.ts), or
+ * the defaults; undefined when tuning found the stock kernel faster (the caller then falls back).
+ */
+function optionsFor(kernel: string, info: ConvInfo): GemmOptions | undefined {
+  const choice = chosenConv(convKey(kernel, info));
+  return choice === 'stock' ? undefined : (choice ?? DEFAULT_GEMM);
+}
+
+/** Identifies a convolution kernel call by what decides its work: the kernel and its sizes. */
+export function convKey(kernel: string, info: ConvInfo): string {
+  return `${kernel}/${JSON.stringify(dims(info))}`;
+}
+
+type Shaped = Record<string, { shape: number[] }>;
+
+/** The convolution of a kernel call given as the kernel registry sees it (inputs and attributes). */
+function callInfo(kernel: WebgpuConvKernel, inputs: Shaped, attrs: object): ConvInfo {
+  const a = attrs as Attrs & { inputShape?: number[]; filterShape?: number[] };
+  if (kernel === 'Conv2D') return convInfo(inputs.x.shape, inputs.filter.shape, a);
+  if (kernel === 'Conv2DBackpropInput') return convInfo(a.inputShape!, inputs.filter.shape, a);
+  return convInfo(inputs.x.shape, a.filterShape!, a);
+}
+
+export function convCallKey(kernel: WebgpuConvKernel, inputs: Shaped, attrs: object): string {
+  return convKey(kernel, callInfo(kernel, inputs, attrs));
+}
+
+function planFor(kernel: WebgpuConvKernel, info: ConvInfo, o: GemmOptions): GemmPlan {
+  if (kernel === 'Conv2D') return forwardPlan(info, o);
+  if (kernel === 'Conv2DBackpropInput') return pointInputGradPlan(info, o) ?? inputGradPlan(info, o);
+  return filterGradPlan(info, o);
+}
+
+/** What a call runs under options `o` (shader and grid): options with equal layouts need one measurement. */
+export function gemmLayout(kernel: WebgpuConvKernel, inputs: Shaped, attrs: object, o: GemmOptions): string {
+  const program = new GemmProgram(planFor(kernel, callInfo(kernel, inputs, attrs), o), ['a', 'b']);
+  return `${program.shaderKey}/${program.dispatch.join('x')}`;
+}
+
+/** What the registered kernel runs for this call now: the layout of its GEMM, or 'stock'. */
+export function activeConvLayout(kernel: WebgpuConvKernel, inputs: Shaped, attrs: object): string {
+  const o = optionsFor(kernel, callInfo(kernel, inputs, attrs));
+  return o ? gemmLayout(kernel, inputs, attrs, o) : 'stock';
+}
+
 export const conv2dForward: KernelFunc = ({ inputs, backend, attrs }) => {
   const { x, filter } = inputs as { x: TensorInfo; filter: TensorInfo };
   const a = attrs as unknown as Attrs;
   if (!supported(a, x, filter)) return undefined as unknown as TensorInfo;
-  return runGemm(backend as unknown as WebgpuBackendLike, forwardPlan(convInfo(x.shape, filter.shape, a)), ['xIn', 'wIn'], [x, filter]);
+  const info = convInfo(x.shape, filter.shape, a);
+  const o = optionsFor('Conv2D', info);
+  if (!o) return undefined as unknown as TensorInfo;
+  return runGemm(backend as unknown as WebgpuBackendLike, planFor('Conv2D', info, o), ['xIn', 'wIn'], [x, filter]);
 };
 
 export const conv2dInputGrad: KernelFunc = ({ inputs, backend, attrs }) => {
@@ -577,16 +630,19 @@ export const conv2dInputGrad: KernelFunc = ({ inputs, backend, attrs }) => {
   const a = attrs as unknown as Attrs & { inputShape: number[] };
   if (!supported(a, dy, filter)) return undefined as unknown as TensorInfo;
   const info = convInfo(a.inputShape, filter.shape, a);
-  const plan = pointInputGradPlan(info) ?? inputGradPlan(info);
-  return runGemm(backend as unknown as WebgpuBackendLike, plan, ['dyIn', 'wIn'], [dy, filter]);
+  const o = optionsFor('Conv2DBackpropInput', info);
+  if (!o) return undefined as unknown as TensorInfo;
+  return runGemm(backend as unknown as WebgpuBackendLike, planFor('Conv2DBackpropInput', info, o), ['dyIn', 'wIn'], [dy, filter]);
 };
 
 export const conv2dFilterGrad: KernelFunc = ({ inputs, backend, attrs }) => {
   const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
   const a = attrs as unknown as Attrs & { filterShape: number[] };
   if (!supported(a, x, dy)) return undefined as unknown as TensorInfo;
-  const plan = filterGradPlan(convInfo(x.shape, a.filterShape, a));
-  return runGemm(backend as unknown as WebgpuBackendLike, plan, ['xIn', 'dyIn'], [x, dy]);
+  const info = convInfo(x.shape, a.filterShape, a);
+  const o = optionsFor('Conv2DBackpropFilter', info);
+  if (!o) return undefined as unknown as TensorInfo;
+  return runGemm(backend as unknown as WebgpuBackendLike, planFor('Conv2DBackpropFilter', info, o), ['xIn', 'dyIn'], [x, dy]);
 };
 
 export const WEBGPU_CONV_KERNELS = {

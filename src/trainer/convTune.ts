@@ -1,0 +1,99 @@
+/**
+ * Tunes the WebGPU convolutions of a run on the device it runs on: each distinct conv call of a
+ * step is timed under every GEMM layout of GEMM_CANDIDATES and with the stock tfjs kernel, and the
+ * fastest is what the run uses from then on (kernels/convChoice.ts). Like cuDNN's benchmark mode:
+ * a second or two at the start of a run on a GPU, against kernels that would otherwise be picked
+ * by rules written without that GPU.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { getKernel, type KernelFunc, type NamedAttrMap } from '@tensorflow/tfjs-core';
+import { convCallInputs, convFlops, describeConvCall, timeKernel, type ConvCall } from './convCalls';
+import { chooseConv, chosenConv, choiceName, forgetConv, GEMM_CANDIDATES, type ConvChoice } from './kernels/convChoice';
+import { gemmLayout } from './kernels/webgpuConv';
+import { customWebgpuKernel } from './kernels/webgpuSwitches';
+
+export interface CandidateTiming {
+  name: string;
+  ms: number;
+}
+
+export interface TunedConv {
+  kernel: ConvCall['kernel'];
+  shapes: string;
+  perStep: number;
+  gflop: number;
+  /** Every candidate measured, in GEMM_CANDIDATES order, then stock. */
+  timings: CandidateTiming[];
+  chosen: string;
+}
+
+/** Measures one kernel function on a call's inputs: milliseconds per run. */
+export type KernelTimer = (fn: KernelFunc, inputs: Record<string, tf.Tensor>, attrs: NamedAttrMap) => Promise<number>;
+
+/**
+ * Whether a run tunes its convolutions: DTN_CONV_TUNE=1 or 0 decides; by default a hardware WebGPU
+ * adapter tunes, and a software one (lavapipe, where tuning a full-size model would take minutes
+ * and rank kernels by a CPU's costs) does not.
+ */
+export function convTuningWanted(backend: { name: string; software?: boolean }): boolean {
+  if (backend.name !== 'webgpu') return false;
+  const env = process.env.DTN_CONV_TUNE;
+  if (env === '1' || env === '0') return env === '1';
+  if (env !== undefined && env !== '') throw new Error(`DTN_CONV_TUNE must be 1 or 0, not "${env}"`);
+  return !backend.software;
+}
+
+/**
+ * Times every candidate on each call and keeps the fastest for the rest of the process. Calls of
+ * a kernel that DTN_STOCK_KERNELS keeps stock are left alone. Returns what was measured.
+ */
+export async function tuneConvs(calls: ConvCall[], opts: { reps?: number; time?: KernelTimer; apply?: boolean } = {}): Promise<TunedConv[]> {
+  const time: KernelTimer = opts.time ?? ((fn, inputs, attrs) => timeKernel(fn, inputs, attrs, opts.reps ?? 10));
+  const out: TunedConv[] = [];
+  for (const call of calls) {
+    if (!customWebgpuKernel(call.kernel)) continue;
+    const kernel = getKernel(call.kernel, 'webgpu')!.kernelFunc;
+    const before = chosenConv(call.key);
+    const inputs = convCallInputs(call);
+    const timings: { choice: ConvChoice; ms: number }[] = [];
+    try {
+      const seen = new Set<string>();
+      const candidates: ConvChoice[] = [...GEMM_CANDIDATES, 'stock'];
+      for (const choice of candidates) {
+        if (choice !== 'stock') {
+          // Options that lay this call out identically are the same kernel: measure it once.
+          const layout = gemmLayout(call.kernel, inputs, call.attrs, choice);
+          if (seen.has(layout)) continue;
+          seen.add(layout);
+        }
+        // The registered kernel, steered to this candidate: exactly what a step would run.
+        chooseConv(call.key, choice);
+        timings.push({ choice, ms: await time(kernel, inputs, call.attrs) });
+      }
+    } finally {
+      tf.dispose(Object.values(inputs));
+      if (before === undefined) forgetConv(call.key);
+      else chooseConv(call.key, before);
+    }
+    // Strictly faster only: on a tie the earlier candidate (the default layout first) stays.
+    const best = timings.reduce((a, b) => (b.ms < a.ms ? b : a));
+    if (opts.apply !== false) chooseConv(call.key, best.choice);
+    out.push({
+      kernel: call.kernel,
+      shapes: describeConvCall(call),
+      perStep: call.count,
+      gflop: convFlops(call) / 1e9,
+      timings: timings.map((t) => ({ name: choiceName(t.choice), ms: t.ms })),
+      chosen: choiceName(best.choice),
+    });
+  }
+  return out;
+}
+
+/** "23 conv shapes in 1.4 s: gemm 12, gemm-split 6, stock 5": one line for logs and run.json. */
+export function tuningSummary(rows: TunedConv[], ms: number): string {
+  const counts = new Map<string, number>();
+  for (const r of rows) counts.set(r.chosen, (counts.get(r.chosen) ?? 0) + 1);
+  const picks = [...counts].map(([name, n]) => `${name} ${n}`).join(', ');
+  return `${rows.length} conv shapes tuned on this device in ${(ms / 1000).toFixed(1)} s: ${picks}`;
+}

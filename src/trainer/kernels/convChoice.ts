@@ -1,0 +1,54 @@
+/**
+ * Which convolution kernel each conv call of a run uses on WebGPU. The best tile shape and K split
+ * depend on the GPU (how many cores to fill, how fast its workgroup memory is), and on some shapes
+ * the stock tfjs kernel may win, so a run can measure the candidates on its own device
+ * (convTune.ts) and record the winner here per call shape. Calls without a choice use DEFAULT_GEMM.
+ */
+
+/** How a convolution GEMM is laid out. */
+export interface GemmOptions {
+  /** Short name for logs and benchmarks. */
+  name: string;
+  /** Allow 128×128 tiles (8×8 outputs a thread) for wide layers; otherwise at most 64×64. */
+  wide: boolean;
+  /** A forward or input-gradient GEMM with fewer output tiles than this splits K. */
+  fewTiles: number;
+  /** Workgroups a K split aims for (tiles × slices). */
+  targetWorkgroups: number;
+}
+
+export const DEFAULT_GEMM: GemmOptions = { name: 'gemm', wide: true, fewTiles: 64, targetWorkgroups: 512 };
+
+/** The layouts a tuning run measures, the default first (ties keep it). */
+export const GEMM_CANDIDATES: readonly GemmOptions[] = [
+  DEFAULT_GEMM,
+  // More workgroups: a big GPU has over 100 cores, and a layer of 64 wide tiles fills half of them.
+  { name: 'gemm-split', wide: true, fewTiles: 1024, targetWorkgroups: 1024 },
+  { name: 'gemm-64', wide: false, fewTiles: 64, targetWorkgroups: 512 },
+  { name: 'gemm-64-split', wide: false, fewTiles: 1024, targetWorkgroups: 1024 },
+];
+
+export type ConvChoice = GemmOptions | 'stock';
+
+const choices = new Map<string, ConvChoice>();
+
+export function chosenConv(key: string): ConvChoice | undefined {
+  return choices.get(key);
+}
+
+export function chooseConv(key: string, choice: ConvChoice): void {
+  choices.set(key, choice);
+}
+
+export function forgetConv(key: string): void {
+  choices.delete(key);
+}
+
+/** Forgets every choice (a new device, or a test that wants the defaults). */
+export function clearConvChoices(): void {
+  choices.clear();
+}
+
+export function choiceName(choice: ConvChoice): string {
+  return choice === 'stock' ? 'stock' : choice.name;
+}

@@ -1,0 +1,139 @@
+/**
+ * Conv tuning: which runs tune, that the fastest measured candidate is what the registered kernels
+ * then run (stock included), that every candidate layout computes the convolution, and that a
+ * training run through StepRunner tunes before it records the replayed step. WebGPU parts run
+ * where an adapter exists (CI: Mesa's lavapipe).
+ */
+import { strict as assert } from 'node:assert';
+import * as tf from '@tensorflow/tfjs-core';
+import { getKernel } from '@tensorflow/tfjs-core';
+import { recordConvCalls } from '../../src/trainer/convCalls';
+import { convTuningWanted, tuneConvs, type KernelTimer } from '../../src/trainer/convTune';
+import { Dtn } from '../../src/trainer/dtn';
+import { chooseConv, chosenConv, clearConvChoices, GEMM_CANDIDATES } from '../../src/trainer/kernels/convChoice';
+import { stockKernel } from '../../src/trainer/kernels/overrideKernel';
+import { activeConvLayout, gemmLayout } from '../../src/trainer/kernels/webgpuConv';
+import { StepRunner } from '../../src/trainer/stepRunner';
+import { bitwiseEqual, onWebgpu, scaledEncoder, tinyConfig } from './helpers';
+
+function withEnv<T>(name: string, value: string | undefined, fn: () => T): T {
+  const old = process.env[name];
+  if (value === undefined) delete process.env[name];
+  else process.env[name] = value;
+  try {
+    return fn();
+  } finally {
+    if (old === undefined) delete process.env[name];
+    else process.env[name] = old;
+  }
+}
+
+describe('conv tuning', () => {
+  it('tunes on a hardware WebGPU adapter by default, not on a software one or another backend; DTN_CONV_TUNE decides', () => {
+    withEnv('DTN_CONV_TUNE', undefined, () => {
+      assert.equal(convTuningWanted({ name: 'webgpu', software: false }), true);
+      assert.equal(convTuningWanted({ name: 'webgpu', software: true }), false);
+      assert.equal(convTuningWanted({ name: 'wasm' }), false);
+    });
+    withEnv('DTN_CONV_TUNE', '1', () => assert.equal(convTuningWanted({ name: 'webgpu', software: true }), true));
+    withEnv('DTN_CONV_TUNE', '0', () => assert.equal(convTuningWanted({ name: 'webgpu', software: false }), false));
+    withEnv('DTN_CONV_TUNE', '1', () => assert.equal(convTuningWanted({ name: 'cpu' }), false));
+    withEnv('DTN_CONV_TUNE', 'yes', () => assert.throws(() => convTuningWanted({ name: 'webgpu' }), /DTN_CONV_TUNE must be 1 or 0, not "yes"/));
+  });
+
+  describe('on WebGPU', () => {
+    onWebgpu();
+    afterEach(() => clearConvChoices());
+
+    // A conv layer and both its gradients, at a width where the candidate layouts differ.
+    const work = () => {
+      const x = tf.randomUniform([8, 16, 16, 40], -1, 1, 'float32', 1) as tf.Tensor4D;
+      const w = tf.randomUniform([4, 4, 40, 136], -1, 1, 'float32', 2) as tf.Tensor4D;
+      const [gx, gw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same'))))([x, w]);
+      tf.dispose([x, w]);
+      return [gx, gw];
+    };
+
+    it('keeps the candidate measured fastest, and the registered kernels then run it', async () => {
+      const { result, calls } = recordConvCalls(work);
+      tf.dispose(result);
+      assert.deepEqual(calls.map((c) => c.kernel).sort(), ['Conv2D', 'Conv2DBackpropFilter', 'Conv2DBackpropInput']);
+      // A made-up device where stock wins the forward pass, and for the gradients each layout measured
+      // beats the ones before it (the last distinct layout wins; equal layouts are measured once).
+      const winner: Record<string, string> = { Conv2D: 'stock' };
+      const measured: string[] = [];
+      const time: KernelTimer = async (_fn, inputs, attrs) => {
+        const call = calls.find((c) => c.attrs === attrs)!;
+        const now = activeConvLayout(call.kernel, inputs, attrs);
+        const name = now === 'stock' ? 'stock' : GEMM_CANDIDATES.find((o) => gemmLayout(call.kernel, inputs, attrs, o) === now)!.name;
+        measured.push(`${call.kernel}:${name}`);
+        if (call.kernel === 'Conv2D') return name === 'stock' ? 1 : 2;
+        if (name === 'stock') return 3;
+        winner[call.kernel] = name;
+        return 2 - measured.length / 100;
+      };
+      const rows = await tuneConvs(calls, { time });
+      for (const row of rows) {
+        assert.equal(row.chosen, winner[row.kernel]);
+        assert.equal(row.timings.at(-1)!.name, 'stock');
+        assert.ok(measured.includes(`${row.kernel}:gemm`) && measured.includes(`${row.kernel}:stock`), `${row.kernel}: default and stock measured`);
+        assert.deepEqual(row.timings.map((t) => t.name), measured.filter((m) => m.startsWith(`${row.kernel}:`)).map((m) => m.split(':')[1]));
+      }
+      assert.ok(Object.values(winner).some((w) => w !== 'gemm' && w !== 'stock'), 'some gradient has a layout besides the default');
+      for (const call of calls) {
+        const inputs = Object.fromEntries(Object.entries(call.inputs).map(([k, s]) => [k, { shape: s }]));
+        const expected = winner[call.kernel] === 'stock' ? 'stock' : gemmLayout(call.kernel, inputs, call.attrs, GEMM_CANDIDATES.find((o) => o.name === winner[call.kernel])!);
+        assert.equal(activeConvLayout(call.kernel, inputs, call.attrs), expected, `${call.kernel} runs its winner`);
+        const chosen = chosenConv(call.key)!;
+        assert.equal(chosen === 'stock' ? 'stock' : chosen.name, winner[call.kernel]);
+      }
+      // Stock chosen: the registered Conv2D computes exactly what tfjs's own kernel computes.
+      const conv = calls.find((c) => c.kernel === 'Conv2D')!;
+      const x = tf.randomUniform(conv.inputs.x, -1, 1, 'float32', 5);
+      const filter = tf.randomUniform(conv.inputs.filter, -1, 1, 'float32', 6);
+      const run = (fn: tf.KernelFunc) => tf.engine().makeTensorFromTensorInfo(fn({ inputs: { x, filter }, backend: tf.backend(), attrs: conv.attrs }) as tf.TensorInfo);
+      const [registered, stock] = [run(getKernel('Conv2D', 'webgpu')!.kernelFunc), run(stockKernel('Conv2D', 'webgpu')!)];
+      assert.ok(bitwiseEqual(await registered.data(), await stock.data()));
+      tf.dispose([x, filter, registered, stock]);
+    });
+
+    it('every candidate layout computes the same convolution and gradients', async () => {
+      const reference = await Promise.all(work().map((t) => t.data()));
+      const { calls } = recordConvCalls(() => tf.dispose(work()));
+      for (const candidate of GEMM_CANDIDATES) {
+        for (const c of calls) chooseConv(c.key, candidate);
+        const got = await Promise.all(work().map((t) => t.data()));
+        for (let i = 0; i < got.length; i++) {
+          const scale = Math.max(...Array.from(reference[i], Math.abs));
+          const worst = Math.max(...Array.from(got[i], (v, j) => Math.abs(v - reference[i][j])));
+          assert.ok(worst <= 1e-4 * scale, `${candidate.name}, output ${i}: max |diff| ${worst} of ${scale}`);
+        }
+      }
+    });
+
+    it('a run tunes its convolutions after the first step and replays the tuned step', async () => {
+      const config = tinyConfig();
+      const f = scaledEncoder(config);
+      const dtn = new Dtn(config, f);
+      const shape = [4, 32, 32, 1] as [number, number, number, number];
+      const runner = new StepRunner(dtn, { xs: [4, 32, 32, 3], xt: shape }, { tuneConvs: true });
+      const host = (s: number[], seed: number) => tf.tidy(() => tf.randomUniform(s, -1, 1, 'float32', seed).dataSync() as Float32Array);
+      try {
+        for (let i = 0; i < 3; i++) {
+          const losses = await runner.step(host([4, 32, 32, 3], 10 + i), host(shape, 20 + i), true);
+          assert.ok(Number.isFinite(losses!.G!), `step ${i + 1}: loss G ${losses!.G}`);
+          if (i === 0) assert.equal(runner.tuned, undefined, 'the first step only records');
+        }
+        const tuned = runner.tuned!;
+        assert.ok(tuned.rows.length >= 6, `tuned ${tuned.rows.length} conv shapes`);
+        for (const row of tuned.rows) assert.ok(row.timings.some((t) => t.name === row.chosen));
+        assert.match(tuned.summary, /^\d+ conv shapes tuned on this device in [\d.]+ s: /);
+        assert.equal(runner.mode, 'planned', 'the tuned kernels are recorded and replayed');
+      } finally {
+        runner.dispose();
+        dtn.dispose();
+        f.params.dispose();
+      }
+    });
+  });
+});
