@@ -143,7 +143,7 @@ export async function benchStep(
     let convRows: TunedConv[] | undefined;
     if (conv && tf.getBackend() === 'webgpu') {
       const [a, b] = [tf.tensor4d(xs, shapes.xs), tf.tensor4d(xt, shapes.xt)];
-      convRows = await benchConvKernels(dtn, a, b, 10);
+      convRows = await benchConvKernels(dtn, a, b);
       tf.dispose([a, b]);
     }
     return {

@@ -10,10 +10,11 @@ import type { Dtn } from './dtn';
 import { disposeLosses } from './dtn';
 
 /** Measures the conv calls of one step of `dtn` (which it takes: weights change). Choices stay as they were. */
-export async function benchConvKernels(dtn: Dtn, xs: tf.Tensor4D, xt: tf.Tensor4D, reps: number): Promise<TunedConv[]> {
+export async function benchConvKernels(dtn: Dtn, xs: tf.Tensor4D, xt: tf.Tensor4D): Promise<TunedConv[]> {
   const { result, calls } = recordConvCalls(() => dtn.step(xs, xt));
   disposeLosses(result);
-  return tuneConvs(calls, { reps, apply: false });
+  // Longer timings than a run's own tuning: these figures are reported.
+  return tuneConvs(calls, { minMs: 50, apply: false });
 }
 
 export function printConvTimings(rows: TunedConv[], print: (line: string) => void): void {

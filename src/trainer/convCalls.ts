@@ -76,16 +76,21 @@ export function convCallInputs(call: ConvCall): Record<string, tf.Tensor> {
 }
 
 /**
- * Milliseconds per run of `fn` on these inputs: two runs to compile and warm up, then `reps` runs
- * queued back to back and one read of the last, so the device's time is measured, not the host's.
+ * Milliseconds per run of `fn` on these inputs: two runs to compile and warm up (which also give a
+ * first estimate), then runs queued back to back, enough to fill `minMs` of device time (at least
+ * 3, at most `maxReps`), and one read of the last, so the fixed cost of a read-back is spread thin.
  */
-export async function timeKernel(fn: KernelFunc, inputs: Record<string, tf.Tensor>, attrs: NamedAttrMap, reps: number): Promise<number> {
+export async function timeKernel(fn: KernelFunc, inputs: Record<string, tf.Tensor>, attrs: NamedAttrMap, opts: { minMs?: number; maxReps?: number } = {}): Promise<number> {
   const run = () => tf.engine().makeTensorFromTensorInfo(fn({ inputs, backend: tf.backend(), attrs }) as TensorInfo);
+  let estimate = Infinity;
   for (let i = 0; i < 2; i++) {
+    const t = performance.now();
     const y = run();
     await y.data();
     y.dispose();
+    estimate = Math.min(estimate, performance.now() - t);
   }
+  const reps = Math.max(3, Math.min(opts.maxReps ?? 50, Math.ceil((opts.minMs ?? 20) / Math.max(estimate, 1e-3))));
   const t0 = performance.now();
   const outs: tf.Tensor[] = [];
   for (let i = 0; i < reps; i++) outs.push(run());

@@ -16,12 +16,13 @@ import { activeConvLayout, gemmLayout } from '../../src/trainer/kernels/webgpuCo
 import { StepRunner } from '../../src/trainer/stepRunner';
 import { bitwiseEqual, onWebgpu, scaledEncoder, tinyConfig } from './helpers';
 
-function withEnv<T>(name: string, value: string | undefined, fn: () => T): T {
+/** Runs fn (awaited, so async work sees the variable too) with an environment variable set or unset. */
+async function withEnv<T>(name: string, value: string | undefined, fn: () => T | Promise<T>): Promise<T> {
   const old = process.env[name];
   if (value === undefined) delete process.env[name];
   else process.env[name] = value;
   try {
-    return fn();
+    return await fn();
   } finally {
     if (old === undefined) delete process.env[name];
     else process.env[name] = old;
@@ -29,16 +30,16 @@ function withEnv<T>(name: string, value: string | undefined, fn: () => T): T {
 }
 
 describe('conv tuning', () => {
-  it('tunes on a hardware WebGPU adapter by default, not on a software one or another backend; DTN_CONV_TUNE decides', () => {
-    withEnv('DTN_CONV_TUNE', undefined, () => {
+  it('tunes on a hardware WebGPU adapter by default, not on a software one or another backend; DTN_CONV_TUNE decides', async () => {
+    await withEnv('DTN_CONV_TUNE', undefined, () => {
       assert.equal(convTuningWanted({ name: 'webgpu', software: false }), true);
       assert.equal(convTuningWanted({ name: 'webgpu', software: true }), false);
       assert.equal(convTuningWanted({ name: 'wasm' }), false);
     });
-    withEnv('DTN_CONV_TUNE', '1', () => assert.equal(convTuningWanted({ name: 'webgpu', software: true }), true));
-    withEnv('DTN_CONV_TUNE', '0', () => assert.equal(convTuningWanted({ name: 'webgpu', software: false }), false));
-    withEnv('DTN_CONV_TUNE', '1', () => assert.equal(convTuningWanted({ name: 'cpu' }), false));
-    withEnv('DTN_CONV_TUNE', 'yes', () => assert.throws(() => convTuningWanted({ name: 'webgpu' }), /DTN_CONV_TUNE must be 1 or 0, not "yes"/));
+    await withEnv('DTN_CONV_TUNE', '1', () => assert.equal(convTuningWanted({ name: 'webgpu', software: true }), true));
+    await withEnv('DTN_CONV_TUNE', '0', () => assert.equal(convTuningWanted({ name: 'webgpu', software: false }), false));
+    await withEnv('DTN_CONV_TUNE', '1', () => assert.equal(convTuningWanted({ name: 'cpu' }), false));
+    await withEnv('DTN_CONV_TUNE', 'yes', () => assert.throws(() => convTuningWanted({ name: 'webgpu' }), /DTN_CONV_TUNE must be 1 or 0, not "yes"/));
   });
 
   describe('on WebGPU', () => {
@@ -87,6 +88,13 @@ describe('conv tuning', () => {
         const chosen = chosenConv(call.key)!;
         assert.equal(chosen === 'stock' ? 'stock' : chosen.name, winner[call.kernel]);
       }
+      // A kernel that DTN_STOCK_KERNELS keeps stock is not tuned (its GEMM never runs anyway).
+      clearConvChoices();
+      const left = await withEnv('DTN_STOCK_KERNELS', 'Conv2D', () => tuneConvs(calls, { time: async () => 1 }));
+      assert.deepEqual(left.map((r) => r.kernel).sort(), ['Conv2DBackpropFilter', 'Conv2DBackpropInput']);
+      assert.equal(chosenConv(calls.find((c) => c.kernel === 'Conv2D')!.key), undefined);
+      for (const call of calls) if (call.kernel !== 'Conv2D') chooseConv(call.key, 'stock');
+      chooseConv(calls.find((c) => c.kernel === 'Conv2D')!.key, 'stock');
       // Stock chosen: the registered Conv2D computes exactly what tfjs's own kernel computes.
       const conv = calls.find((c) => c.kernel === 'Conv2D')!;
       const x = tf.randomUniform(conv.inputs.x, -1, 1, 'float32', 5);
@@ -127,7 +135,7 @@ describe('conv tuning', () => {
         const tuned = runner.tuned!;
         assert.ok(tuned.rows.length >= 6, `tuned ${tuned.rows.length} conv shapes`);
         for (const row of tuned.rows) assert.ok(row.timings.some((t) => t.name === row.chosen));
-        assert.match(tuned.summary, /^\d+ conv shapes tuned on this device in [\d.]+ s: /);
+        assert.match(tuned.summary, /^\d+ conv shapes tuned on this device in [\d.]+ s: .+ \(conv kernels [\d.]+ -> [\d.]+ ms a step, single-kernel timings\)$/);
         assert.equal(runner.mode, 'planned', 'the tuned kernels are recorded and replayed');
       } finally {
         runner.dispose();

@@ -13,6 +13,7 @@ import { resolveResume } from '../../src/trainer/resumeTarget';
 import { train, type TrainOptions } from '../../src/trainer/train';
 import { initBackend } from '../../src/trainer/backend';
 import { cleanTempDirs, tempDir } from './data/tmp';
+import { clearConvChoices } from '../../src/trainer/kernels/convChoice';
 import { bitwiseEqual, tinyRunConfig } from './helpers';
 
 describe('train(): resume', () => {
@@ -168,4 +169,18 @@ describe('train() on WebGPU: replayed steps', function () {
       }
     });
   }
+
+  it('a run that tunes its convolutions says what it chose, in run.json and its log, and still replays', async () => {
+    process.env.DTN_CONV_TUNE = '1';
+    try {
+      const tuned = await run('tuned', true);
+      const reason = readRunInfo(tuned.runDir)!.backendReason;
+      assert.match(reason, /; \d+ conv shapes tuned on this device in [\d.]+ s: .+; steps replay a recorded step/);
+      assert.ok(tuned.messages.some((m) => m.type === 'status' && /conv shapes tuned on this device/.test(m.message)));
+      assert.ok(readMetrics(tuned.runDir).every((r) => Object.values(r.loss).every((v) => v === null || Number.isFinite(v))));
+    } finally {
+      delete process.env.DTN_CONV_TUNE;
+      clearConvChoices();
+    }
+  });
 });
