@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { getKernel, type KernelFunc, type NamedAttrMap } from '@tensorflow/tfjs-core';
 import { convCallInputs, convFlops, describeConvCall, timeKernel, type ConvCall } from './convCalls';
 import { chooseConv, chosenConv, choiceName, forgetConv, GEMM_CANDIDATES, type ConvChoice } from './kernels/convChoice';
-import { gemmLayout } from './kernels/webgpuConv';
+import { gemmLayout, gemmWorkgroupBytes } from './kernels/webgpuConv';
 import { customWebgpuKernel } from './kernels/webgpuSwitches';
 
 export interface CandidateTiming {
@@ -43,6 +43,12 @@ export function convTuningWanted(backend: { name: string; software?: boolean }):
   return !backend.software;
 }
 
+/** Workgroup memory this device grants a shader (tfjs asks for the adapter's maximum). */
+function workgroupLimit(): number {
+  const device = (tf.backend() as unknown as { device?: { limits?: { maxComputeWorkgroupStorageSize?: number } } }).device;
+  return device?.limits?.maxComputeWorkgroupStorageSize ?? 16384;
+}
+
 /**
  * Times every candidate on each call and keeps the fastest for the rest of the process. Calls of
  * a kernel that DTN_STOCK_KERNELS keeps stock are left alone. Returns what was measured.
@@ -61,6 +67,7 @@ export async function tuneConvs(calls: ConvCall[], opts: { minMs?: number; time?
       const candidates: ConvChoice[] = [...GEMM_CANDIDATES, 'stock'];
       for (const choice of candidates) {
         if (choice !== 'stock') {
+          if (gemmWorkgroupBytes(call.kernel, inputs, call.attrs, choice) > workgroupLimit()) continue;
           // Options that lay this call out identically are the same kernel: measure it once.
           const layout = gemmLayout(call.kernel, inputs, call.attrs, choice);
           if (seen.has(layout)) continue;

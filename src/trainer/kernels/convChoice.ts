@@ -15,6 +15,8 @@ export interface GemmOptions {
   fewTiles: number;
   /** Workgroups a K split aims for (tiles × slices). */
   targetWorkgroups: number;
+  /** Depth of the staged slices of 128×128 tiles (default 8; 16 needs 17 KiB of workgroup memory). */
+  wideDepth?: number;
 }
 
 export const DEFAULT_GEMM: GemmOptions = { name: 'gemm', wide: true, fewTiles: 64, targetWorkgroups: 512 };
@@ -24,6 +26,9 @@ export const GEMM_CANDIDATES: readonly GemmOptions[] = [
   DEFAULT_GEMM,
   // More workgroups: a big GPU has over 100 cores, and a layer of 64 wide tiles fills half of them.
   { name: 'gemm-split', wide: true, fewTiles: 1024, targetWorkgroups: 1024 },
+  // Deeper slices: half the barriers, on devices with more than the guaranteed 16 KiB.
+  { name: 'gemm-k16', wide: true, fewTiles: 64, targetWorkgroups: 512, wideDepth: 16 },
+  { name: 'gemm-k16-split', wide: true, fewTiles: 1024, targetWorkgroups: 1024, wideDepth: 16 },
   { name: 'gemm-64', wide: false, fewTiles: 64, targetWorkgroups: 512 },
   { name: 'gemm-64-split', wide: false, fewTiles: 1024, targetWorkgroups: 1024 },
 ];

@@ -58,8 +58,8 @@ export interface GemmPlan {
   aContiguous: 'm' | 'k';
   bContiguous: 'n' | 'k';
   outputShape: number[];
-  /** Whether 128×128 tiles may be used (GemmOptions.wide). */
-  wide: boolean;
+  /** The layout options it was planned with (tile shapes follow from them). */
+  options: GemmOptions;
   /** The result's shape once split-K parts are summed (equals outputShape when K is not split). */
   finalShape: number[];
 }
@@ -113,8 +113,8 @@ const patchRead = `
       return xIn[((pixel.x + ih) * IW + iw) * CI + entry.z];`;
 
 /** Output tiles of an M×N GEMM with the tile shape it gets. */
-function tileCount(M: number, N: number, wide: boolean): number {
-  const { BM, BN } = tileShape(M, N, wide);
+function tileCount(M: number, N: number, o: GemmOptions): number {
+  const { BM, BN } = tileShape(M, N, o);
   return Math.ceil(M / BM) * Math.ceil(N / BN);
 }
 
@@ -127,11 +127,11 @@ export function forwardPlan(c: ConvInfo, o: GemmOptions = DEFAULT_GEMM): GemmPla
   const d = dims(c);
   const M = d.B * d.OH * d.OW;
   const K = d.KH * d.KW * d.CI;
-  const tiles = tileCount(M, d.CO, o.wide);
+  const tiles = tileCount(M, d.CO, o);
   const { zCount, kPerZ } = tiles < o.fewTiles ? splitK(K, tiles, o.targetWorkgroups) : { zCount: 1, kPerZ: K };
   return {
     key: `fwd_${JSON.stringify(d)}_${zCount}`,
-    wide: o.wide,
+    options: o,
     M,
     N: d.CO,
     K,
@@ -159,7 +159,7 @@ export function inputGradPlan(c: ConvInfo, o: GemmOptions = DEFAULT_GEMM): GemmP
   const d = dims(c);
   const MI = Math.ceil(d.IH / d.SH);
   const MJ = Math.ceil(d.IW / d.SW);
-  const tilesPerPhase = tileCount(d.B * MI * MJ, d.CI, o.wide);
+  const tilesPerPhase = tileCount(d.B * MI * MJ, d.CI, o);
   const TH = Math.ceil(d.KH / d.SH);
   const TW = Math.ceil(d.KW / d.SW);
   const P = d.SH * d.SW;
@@ -176,7 +176,7 @@ export function inputGradPlan(c: ConvInfo, o: GemmOptions = DEFAULT_GEMM): GemmP
       if (kh >= KH || kw >= KW) { return 0.0; }`;
   return {
     key: `dx_${JSON.stringify(d)}_${slices}`,
-    wide: o.wide,
+    options: o,
     M: d.B * MI * MJ,
     N: d.CI,
     K,
@@ -218,7 +218,7 @@ export function pointInputGradPlan(c: ConvInfo, o: GemmOptions = DEFAULT_GEMM): 
   const N = d.KH * d.KW * d.CI;
   return {
     key: `dxPoint_${JSON.stringify(d)}`,
-    wide: o.wide,
+    options: o,
     M: d.B,
     N,
     K: d.CO,
@@ -251,10 +251,10 @@ export function filterGradPlan(c: ConvInfo, o: GemmOptions = DEFAULT_GEMM): Gemm
   const d = dims(c);
   const K = d.B * d.OH * d.OW;
   const M = d.KH * d.KW * d.CI;
-  const { zCount, kPerZ } = splitK(K, tileCount(M, d.CO, o.wide), o.targetWorkgroups);
+  const { zCount, kPerZ } = splitK(K, tileCount(M, d.CO, o), o.targetWorkgroups);
   return {
     key: `dw_${JSON.stringify(d)}_${zCount}`,
-    wide: o.wide,
+    options: o,
     M,
     N: d.CO,
     K,
@@ -277,11 +277,13 @@ export function filterGradPlan(c: ConvInfo, o: GemmOptions = DEFAULT_GEMM): Gemm
  * Threads and outputs per thread along M and N. A narrow N (an image's 1–3 channels) gets a
  * narrow, tall workgroup instead of a square one that would compute mostly padding.
  */
-export function tileShape(M: number, N: number, wide = true) {
+export function tileShape(M: number, N: number, o: Pick<GemmOptions, 'wide' | 'wideDepth'> = DEFAULT_GEMM) {
   // Big GEMMs (the wide layers at training batch sizes): 128×128 tiles, 8×8 outputs a thread.
   // Each staged value then feeds 8 multiply-adds instead of 4, and workgroup-memory bandwidth,
   // not arithmetic, is what limits a tiled GEMM on a GPU.
-  if (wide && M >= 512 && N >= 128) return withLayout({ wgM: 16, wgN: 16, tm: 8, tn: 8, bk: BK / 2 });
+  // Their depth is 8 by default (two slices fit 16 KiB with padding); 16 where the device has the
+  // workgroup memory (half the barriers per multiply-add).
+  if (o.wide && M >= 512 && N >= 128) return withLayout({ wgM: 16, wgN: 16, tm: 8, tn: 8, bk: o.wideDepth ?? BK / 2 });
   const wgN = N <= 4 ? 4 : N <= 8 ? 8 : 16;
   const wgM = THREADS / wgN;
   const per = (size: number, threads: number) => (size <= threads ? 1 : size <= 2 * threads ? 2 : 4);
@@ -386,7 +388,7 @@ export class GemmProgram {
     this.outputShape = plan.outputShape;
     const rank = plan.outputShape.length;
     this.dispatchLayout = { x: [rank - 1], y: [...Array(rank - 1).keys()] };
-    this.tile = tileShape(plan.M, plan.N, plan.wide);
+    this.tile = tileShape(plan.M, plan.N, plan.options);
     const { wgM, wgN, BM, BN, tm, tn } = this.tile;
     this.workgroupSize = [wgN, wgM, 1];
     this.dispatch = [Math.ceil(plan.N / BN), Math.ceil(plan.M / BM), plan.zCount];
@@ -607,6 +609,12 @@ function planFor(kernel: WebgpuConvKernel, info: ConvInfo, o: GemmOptions): Gemm
 export function gemmLayout(kernel: WebgpuConvKernel, inputs: Shaped, attrs: object, o: GemmOptions): string {
   const program = new GemmProgram(planFor(kernel, callInfo(kernel, inputs, attrs), o), ['a', 'b']);
   return `${program.shaderKey}/${program.dispatch.join('x')}`;
+}
+
+/** Workgroup memory a call's GEMM needs under options `o`, in bytes. */
+export function gemmWorkgroupBytes(kernel: WebgpuConvKernel, inputs: Shaped, attrs: object, o: GemmOptions): number {
+  const plan = planFor(kernel, callInfo(kernel, inputs, attrs), o);
+  return tileShape(plan.M, plan.N, o).workgroupBytes;
 }
 
 /** What the registered kernel runs for this call now: the layout of its GEMM, or 'stock'. */

@@ -83,6 +83,8 @@ describe('WebGPU GEMM convolutions', function () {
         const t = tileShape(M, N);
         assert.ok(t.workgroupBytes <= 16384, `M=${M} N=${N}: ${JSON.stringify(t)}`);
         assert.ok(t.workgroupBytes >= t.bk * (t.BM + t.BN) * 4, 'the staged slices fit the counted bytes');
+        // Deeper slices of wide tiles need more than the guaranteed 16 KiB, within the 32 KiB tier.
+        assert.ok(tileShape(M, N, { wide: true, wideDepth: 16 }).workgroupBytes <= 32768);
         assert.equal(t.wgM * t.wgN, 256);
       }
   });
