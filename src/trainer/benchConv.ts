@@ -18,14 +18,19 @@ export async function benchConvKernels(dtn: Dtn, xs: tf.Tensor4D, xt: tf.Tensor4
 }
 
 export function printConvTimings(rows: TunedConv[], print: (line: string) => void): void {
-  const msOf = (r: TunedConv, name: string) => r.timings.find((t) => t.name === name)?.ms ?? r.timings[0].ms;
+  const msOf = (r: TunedConv, name: string) => {
+    const ms = r.timings.find((t) => t.name === name)?.ms;
+    return ms !== undefined && Number.isFinite(ms) ? ms : 0;
+  };
   const total = (pick: (r: TunedConv) => number) => rows.reduce((a, r) => a + pick(r) * r.perStep, 0).toFixed(1);
   print(
     `dtn bench: conv kernels per step (sum of single-kernel timings): fastest ${total((r) => msOf(r, r.chosen))} ms, ` +
       `default gemm ${total((r) => msOf(r, 'gemm'))} ms, stock ${total((r) => msOf(r, 'stock'))} ms`,
   );
   for (const r of rows) {
-    const cells = r.timings.map((t) => `${t.name} ${t.ms.toFixed(3)} ms ${(r.gflop / t.ms).toPrecision(3)} TFLOP/s`).join('  ');
+    const cells = r.timings
+      .map((t) => (t.error !== undefined ? `${t.name} failed (${t.error})` : `${t.name} ${t.ms.toFixed(3)} ms ${(r.gflop / t.ms).toPrecision(3)} TFLOP/s`))
+      .join('  ');
     print(`  ${r.kernel.padEnd(21)} ${r.shapes.padEnd(56)} ${String(r.perStep).padStart(2)}x ${r.gflop.toPrecision(3).padStart(7)} GFLOP  ${cells}  -> ${r.chosen}`);
   }
 }

@@ -14,7 +14,10 @@ import { customWebgpuKernel } from './kernels/webgpuSwitches';
 
 export interface CandidateTiming {
   name: string;
+  /** NaN when the candidate failed. */
   ms: number;
+  /** The GPU's message when it rejected the candidate (it is then never chosen). */
+  error?: string;
 }
 
 export interface TunedConv {
@@ -43,6 +46,34 @@ export function convTuningWanted(backend: { name: string; software?: boolean }):
   return !backend.software;
 }
 
+interface ErrorScopes {
+  pushErrorScope(filter: 'validation' | 'out-of-memory' | 'internal'): void;
+  popErrorScope(): Promise<{ message: string } | null>;
+}
+
+/**
+ * Runs a measurement inside WebGPU error scopes: a candidate the device rejects (a limit this GPU
+ * does not have, memory) is reported as failed instead of reaching the run's uncaptured-error
+ * handler, which would stop training.
+ */
+async function guarded(measure: () => Promise<number>): Promise<{ ms: number; error?: string }> {
+  const device = (tf.backend() as unknown as { device?: ErrorScopes }).device;
+  if (!device?.pushErrorScope) return { ms: await measure() };
+  const filters = ['validation', 'out-of-memory', 'internal'] as const;
+  for (const f of filters) device.pushErrorScope(f);
+  let ms = NaN;
+  let thrown: unknown;
+  try {
+    ms = await measure();
+  } catch (err) {
+    thrown = err;
+  }
+  const errors = [];
+  for (let i = 0; i < filters.length; i++) errors.push(await device.popErrorScope());
+  const error = errors.find((e) => e !== null)?.message ?? (thrown === undefined ? undefined : thrown instanceof Error ? thrown.message : String(thrown));
+  return error === undefined ? { ms } : { ms: NaN, error: error.split('\n')[0] };
+}
+
 /** Workgroup memory this device grants a shader (tfjs asks for the adapter's maximum). */
 function workgroupLimit(): number {
   const device = (tf.backend() as unknown as { device?: { limits?: { maxComputeWorkgroupStorageSize?: number } } }).device;
@@ -61,7 +92,7 @@ export async function tuneConvs(calls: ConvCall[], opts: { minMs?: number; time?
     const kernel = getKernel(call.kernel, 'webgpu')!.kernelFunc;
     const before = chosenConv(call.key);
     const inputs = convCallInputs(call);
-    const timings: { choice: ConvChoice; ms: number }[] = [];
+    const timings: { choice: ConvChoice; ms: number; error?: string }[] = [];
     try {
       const seen = new Set<string>();
       const candidates: ConvChoice[] = [...GEMM_CANDIDATES, 'stock'];
@@ -75,22 +106,24 @@ export async function tuneConvs(calls: ConvCall[], opts: { minMs?: number; time?
         }
         // The registered kernel, steered to this candidate: exactly what a step would run.
         chooseConv(call.key, choice);
-        timings.push({ choice, ms: await time(kernel, inputs, call.attrs) });
+        timings.push({ choice, ...(await guarded(() => time(kernel, inputs, call.attrs))) });
       }
     } finally {
       tf.dispose(Object.values(inputs));
       if (before === undefined) forgetConv(call.key);
       else chooseConv(call.key, before);
     }
-    // Strictly faster only: on a tie the earlier candidate (the default layout first) stays.
-    const best = timings.reduce((a, b) => (b.ms < a.ms ? b : a));
+    // Strictly faster only: on a tie the earlier candidate (the default layout first) stays. Stock
+    // always runs last, so when everything else failed it is what remains.
+    const usable = timings.filter((t) => t.error === undefined);
+    const best = usable.length > 0 ? usable.reduce((a, b) => (b.ms < a.ms ? b : a)) : { choice: 'stock' as const };
     if (opts.apply !== false) chooseConv(call.key, best.choice);
     out.push({
       kernel: call.kernel,
       shapes: describeConvCall(call),
       perStep: call.count,
       gflop: convFlops(call) / 1e9,
-      timings: timings.map((t) => ({ name: choiceName(t.choice), ms: t.ms })),
+      timings: timings.map((t) => ({ name: choiceName(t.choice), ms: t.ms, ...(t.error !== undefined ? { error: t.error } : {}) })),
       chosen: choiceName(best.choice),
     });
   }
@@ -106,7 +139,7 @@ export function tuningSummary(rows: TunedConv[], ms: number): string {
   for (const r of rows) counts.set(r.chosen, (counts.get(r.chosen) ?? 0) + 1);
   const picks = [...counts].map(([name, n]) => `${name} ${n}`).join(', ');
   const perStep = (name: (r: TunedConv) => string) =>
-    rows.reduce((a, r) => a + r.perStep * (r.timings.find((t) => t.name === name(r)) ?? r.timings[0]).ms, 0).toFixed(1);
+    rows.reduce((a, r) => a + r.perStep * (r.timings.find((t) => t.name === name(r) && Number.isFinite(t.ms))?.ms ?? 0), 0).toFixed(1);
   return (
     `${rows.length} conv shapes tuned on this device in ${(ms / 1000).toFixed(1)} s: ${picks} ` +
     `(conv kernels ${perStep(() => 'gemm')} -> ${perStep((r) => r.chosen)} ms a step, single-kernel timings)`

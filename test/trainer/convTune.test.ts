@@ -7,6 +7,7 @@
 import { strict as assert } from 'node:assert';
 import * as tf from '@tensorflow/tfjs-core';
 import { getKernel } from '@tensorflow/tfjs-core';
+import { assertDeviceHealthy } from '../../src/trainer/backend';
 import { recordConvCalls } from '../../src/trainer/convCalls';
 import { convTuningWanted, tuneConvs, type KernelTimer } from '../../src/trainer/convTune';
 import { Dtn } from '../../src/trainer/dtn';
@@ -103,6 +104,26 @@ describe('conv tuning', () => {
       const [registered, stock] = [run(getKernel('Conv2D', 'webgpu')!.kernelFunc), run(stockKernel('Conv2D', 'webgpu')!)];
       assert.ok(bitwiseEqual(await registered.data(), await stock.data()));
       tf.dispose([x, filter, registered, stock]);
+    });
+
+    it('a candidate the GPU rejects is reported failed and never chosen, and the run goes on', async () => {
+      const { result, calls } = recordConvCalls(work);
+      tf.dispose(result);
+      const device = (tf.backend() as unknown as { device: GPUDevice }).device;
+      const time: KernelTimer = async () => {
+        const failing = calls.some((c) => chosenConv(c.key) === GEMM_CANDIDATES[0]);
+        // The default layout "breaks" on this made-up device (an invalid buffer is a validation error).
+        if (failing) device.createBuffer({ size: 4, usage: 0 });
+        return failing ? 0.5 : 1;
+      };
+      const rows = await tuneConvs(calls, { time });
+      for (const row of rows) {
+        assert.equal(row.timings[0].name, 'gemm');
+        assert.match(row.timings[0].error ?? '', /.+/, 'the rejection is reported');
+        assert.ok(Number.isNaN(row.timings[0].ms));
+        assert.notEqual(row.chosen, 'gemm');
+      }
+      assertDeviceHealthy(); // the errors stayed in the tuning's scopes
     });
 
     it('every candidate layout computes the same convolution and gradients', async () => {
