@@ -50,11 +50,11 @@ if (inst.status !== 0) throw new Error(inst.stderr);
 
 const server = spawn(codeServer, ['--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', '--user-data-dir', userData, '--extensions-dir', extDir, ws], { stdio: 'ignore' });
 let browser;
+let page;
 fs.mkdirSync(screens, { recursive: true });
 try {
   await new Promise((r) => setTimeout(r, 4000));
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
-  let page;
   const cspErrors = [];
   /** Opens the workbench in a fresh tab (a reload, as far as VS Code can tell). */
   const open = async () => {
@@ -73,7 +73,8 @@ try {
     await page.waitForTimeout(700);
     await page.keyboard.press('Enter');
     if (pick) {
-      await page.waitForTimeout(1200);
+      // The command's own picker: wait until it lists the item (a loaded machine takes a while), not a fixed time.
+      await page.waitForSelector(`.quick-input-list .monaco-list-row:has-text("${pick}")`, { state: 'visible', timeout: 30_000 });
       await page.keyboard.type(pick);
       await page.waitForTimeout(500);
       await page.keyboard.press('Enter');
@@ -171,6 +172,11 @@ try {
   check(cspErrors.length === 0, `no CSP violations (${cspErrors.slice(0, 2).join(' | ')})`);
   if (failures.length) throw new Error(`e2e failed: ${failures.join('; ')}`);
   console.log('e2e passed');
+} catch (err) {
+  // What the screen showed when a step gave up: the first thing to look at.
+  await page?.screenshot({ path: path.join(screens, 'e2e-failure.png') }).catch(() => undefined);
+  console.log(`screenshot of the failure: ${path.join(screens, 'e2e-failure.png')}`);
+  throw err;
 } finally {
   await browser?.close();
   server.kill();
