@@ -30,7 +30,7 @@ export class StepRunner {
   constructor(
     private readonly dtn: Dtn,
     private readonly shapes: { xs: Shape; xt: Shape },
-    private readonly options: { tuneConvs?: boolean } = {},
+    private readonly options: { tuneConvs?: boolean; note?: (message: string) => void } = {},
   ) {}
 
   get mode(): 'planned' | 'tfjs' {
@@ -60,6 +60,7 @@ export class StepRunner {
       return this.planned.step(xs, xt, read);
     }
     if (this.convCalls) {
+      this.options.note?.(`tuning ${this.convCalls.length} convolution shapes on this device`);
       const t = performance.now();
       const rows = await tuneConvs(this.convCalls);
       const ms = performance.now() - t;

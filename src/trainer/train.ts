@@ -136,7 +136,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
       xs: [t.batchSize, size, size, arch.sourceChannels],
       xt: [t.batchSize, size, size, arch.targetChannels],
     },
-    { tuneConvs: convTuningWanted(backend) },
+    { tuneConvs: convTuningWanted(backend), note: (message) => emit({ type: 'status', phase: 'backend', message }) },
   );
   const writeSample = async (): Promise<void> => {
     runner.sync();

@@ -176,7 +176,9 @@ describe('train() on WebGPU: replayed steps', function () {
       const tuned = await run('tuned', true);
       const reason = readRunInfo(tuned.runDir)!.backendReason;
       assert.match(reason, /; \d+ conv shapes tuned on this device in [\d.]+ s: .+; steps replay a recorded step/);
-      assert.ok(tuned.messages.some((m) => m.type === 'status' && /conv shapes tuned on this device/.test(m.message)));
+      const notes = tuned.messages.filter((m) => m.type === 'status' && /convolution shapes on this device|conv shapes tuned/.test(m.message));
+      assert.equal(notes.length, 2, 'one status line when tuning starts, one with the result');
+      assert.match((notes[0] as { message: string }).message, /^tuning \d+ convolution shapes on this device$/);
       assert.ok(readMetrics(tuned.runDir).every((r) => Object.values(r.loss).every((v) => v === null || Number.isFinite(v))));
     } finally {
       delete process.env.DTN_CONV_TUNE;
