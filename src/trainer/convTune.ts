@@ -35,8 +35,8 @@ export type KernelTimer = (fn: KernelFunc, inputs: Record<string, tf.Tensor>, at
 
 /**
  * Whether a run tunes its convolutions: DTN_CONV_TUNE=1 or 0 decides; by default a hardware WebGPU
- * adapter tunes, and a software one (lavapipe, where tuning a full-size model would take minutes
- * and rank kernels by a CPU's costs) does not.
+ * adapter tunes, and a software one (lavapipe) does not, so that runs there (CI's WebGPU tests)
+ * stay bit-reproducible: tuning picks by timings, which vary from run to run.
  */
 export function convTuningWanted(backend: { name: string; software?: boolean }): boolean {
   if (backend.name !== 'webgpu') return false;
