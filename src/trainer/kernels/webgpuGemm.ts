@@ -5,8 +5,7 @@
  * registers. The next slice's global reads are issued before the current slice's arithmetic, and
  * each operand row's index arithmetic is done once, outside the K loop.
  */
-import type { GemmOptions } from './convChoice';
-import { DEFAULT_GEMM } from './convChoice';
+import { DEFAULT_GEMM, type GemmOptions } from './convChoice';
 
 const THREADS = 256; // per workgroup
 export const BK = 16; // depth of a staged slice (large tiles use half: same workgroup memory)
@@ -49,11 +48,11 @@ export interface GemmPlan {
   finalShape: number[];
 }
 
+/** Output tiles of an M×N GEMM under layout options `o`. */
 export function tileCount(M: number, N: number, o: GemmOptions): number {
   const { BM, BN } = tileShape(M, N, o);
   return Math.ceil(M / BM) * Math.ceil(N / BN);
 }
-
 
 /**
  * Threads and outputs per thread along M and N. A narrow N (an image's 1–3 channels) gets a
