@@ -15,8 +15,10 @@ export interface GemmOptions {
   fewTiles: number;
   /** Workgroups a K split aims for (tiles × slices). */
   targetWorkgroups: number;
-  /** Depth of the staged slices of 128×128 tiles (default 8; 16 needs 17 KiB of workgroup memory). */
+  /** Depth of the staged slices of wide tiles (default 8 for 128×128, 16 for 128×64). */
   wideDepth?: number;
+  /** Outputs a thread along N in wide tiles: 8 (128×128 tiles, the default) or 4 (128×64). */
+  wideTn?: 4 | 8;
 }
 
 export const DEFAULT_GEMM: GemmOptions = { name: 'gemm', wide: true, fewTiles: 64, targetWorkgroups: 512 };
@@ -29,6 +31,8 @@ export const GEMM_CANDIDATES: readonly GemmOptions[] = [
   // Deeper slices: half the barriers, on devices with more than the guaranteed 16 KiB.
   { name: 'gemm-k16', wide: true, fewTiles: 64, targetWorkgroups: 512, wideDepth: 16 },
   { name: 'gemm-k16-split', wide: true, fewTiles: 1024, targetWorkgroups: 1024, wideDepth: 16 },
+  // Twice the workgroups of 128×128 tiles without splitting K.
+  { name: 'gemm-128x64', wide: true, fewTiles: 64, targetWorkgroups: 512, wideTn: 4 },
   { name: 'gemm-64', wide: false, fewTiles: 64, targetWorkgroups: 512 },
   { name: 'gemm-64-split', wide: false, fewTiles: 1024, targetWorkgroups: 1024 },
 ];

@@ -58,13 +58,17 @@ export function tileCount(M: number, N: number, o: GemmOptions): number {
  * Threads and outputs per thread along M and N. A narrow N (an image's 1–3 channels) gets a
  * narrow, tall workgroup instead of a square one that would compute mostly padding.
  */
-export function tileShape(M: number, N: number, o: Pick<GemmOptions, 'wide' | 'wideDepth'> = DEFAULT_GEMM) {
+export function tileShape(M: number, N: number, o: Pick<GemmOptions, 'wide' | 'wideDepth' | 'wideTn'> = DEFAULT_GEMM) {
   // Big GEMMs (the wide layers at training batch sizes): 128×128 tiles, 8×8 outputs a thread.
   // Each staged value then feeds 8 multiply-adds instead of 4, and workgroup-memory bandwidth,
   // not arithmetic, is what limits a tiled GEMM on a GPU.
   // Their depth is 8 by default (two slices fit 16 KiB with padding); 16 where the device has the
-  // workgroup memory (half the barriers per multiply-add).
-  if (o.wide && M >= 512 && N >= 128) return withLayout({ wgM: 16, wgN: 16, tm: 8, tn: 8, bk: o.wideDepth ?? BK / 2 });
+  // workgroup memory (half the barriers per multiply-add). 128×64 tiles (8×4 a thread) make twice
+  // as many workgroups, for GPUs with more cores than a layer has 128×128 tiles, at depth 16.
+  if (o.wide && M >= 512 && N >= 128) {
+    const tn = o.wideTn ?? 8;
+    return withLayout({ wgM: 16, wgN: 16, tm: 8, tn, bk: o.wideDepth ?? (tn === 8 ? BK / 2 : BK) });
+  }
   const wgN = N <= 4 ? 4 : N <= 8 ? 8 : 16;
   const wgM = THREADS / wgN;
   const per = (size: number, threads: number) => (size <= threads ? 1 : size <= 2 * threads ? 2 : 4);

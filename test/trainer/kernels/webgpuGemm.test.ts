@@ -11,6 +11,8 @@ describe('WebGPU GEMM tiles', () => {
         assert.ok(t.workgroupBytes >= t.bk * (t.BM + t.BN) * 4, 'the staged slices fit the counted bytes');
         // Deeper slices of wide tiles need more than the guaranteed 16 KiB, within the 32 KiB tier.
         assert.ok(tileShape(M, N, { wide: true, wideDepth: 16 }).workgroupBytes <= 32768);
+        // 128×64 tiles stage 16-deep slices within the guaranteed 16 KiB.
+        assert.ok(tileShape(M, N, { wide: true, wideTn: 4 }).workgroupBytes <= 16384);
         assert.equal(t.wgM * t.wgN, 256);
       }
   });
