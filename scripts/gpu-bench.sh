@@ -29,7 +29,8 @@ DTN_DAWN_FLAGS=enable-dawn-features=disable_robustness timeout 45 "${bench[@]}" 
 echo "== 2d. replayed step without conv tuning (default GEMM layouts)"
 DTN_CONV_TUNE=0 timeout 40 "${bench[@]}" --batch "${BATCH:-128}" --steps 10 --warmup 2
 echo "== 3. profile"
-timeout 45 "${bench[@]}" --batch "${BATCH:-128}" --steps 3 --warmup 2 --profile
+# Some Dawn builds expose timestamp queries (the per-kernel device times) only with unsafe APIs allowed.
+DTN_DAWN_FLAGS=enable-dawn-features=allow_unsafe_apis timeout 45 "${bench[@]}" --batch "${BATCH:-128}" --steps 3 --warmup 2 --profile
 echo "== 5. convolutions one by one"
 timeout 75 "${bench[@]}" --batch "${BATCH:-128}" --steps 2 --warmup 2 --conv
 # Last: the longest part, so a slow GPU loses only this one to the time limits (sum: 540 s).
