@@ -127,11 +127,16 @@ describe('conv tuning', () => {
     });
 
     it('every candidate layout computes the same convolution and gradients', async () => {
-      const reference = await Promise.all(work().map((t) => t.data()));
+      const values = async (ts: tf.Tensor[]) => {
+        const out = await Promise.all(ts.map((t) => t.data()));
+        tf.dispose(ts);
+        return out;
+      };
+      const reference = await values(work());
       const { calls } = recordConvCalls(() => tf.dispose(work()));
       for (const candidate of GEMM_CANDIDATES) {
         for (const c of calls) chooseConv(c.key, candidate);
-        const got = await Promise.all(work().map((t) => t.data()));
+        const got = await values(work());
         for (let i = 0; i < got.length; i++) {
           const scale = Math.max(...Array.from(reference[i], Math.abs));
           const worst = Math.max(...Array.from(got[i], (v, j) => Math.abs(v - reference[i][j])));

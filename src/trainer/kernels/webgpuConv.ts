@@ -103,43 +103,46 @@ export function activeConvLayout(kernel: WebgpuConvKernel, inputs: Shaped, attrs
   return o ? gemmLayout(kernel, inputs, attrs, o) : 'stock';
 }
 
-export const conv2dForward: KernelFunc = ({ inputs, backend, attrs }) => {
-  const { x, filter } = inputs as { x: TensorInfo; filter: TensorInfo };
-  const a = attrs as unknown as Attrs;
-  if (!supported(a, x, filter)) return undefined as unknown as TensorInfo;
-  const info = convInfo(x.shape, filter.shape, a);
-  const o = optionsFor('Conv2D', info);
-  if (!o) return undefined as unknown as TensorInfo;
-  return runGemm(backend as unknown as WebgpuBackendLike, planFor('Conv2D', info, o), ['xIn', 'wIn'], [x, filter]);
-};
+/** The two operands each kernel hands its GEMM: input name, and the name its plan reads it by. */
+const OPERANDS = {
+  Conv2D: [
+    ['x', 'xIn'],
+    ['filter', 'wIn'],
+  ],
+  Conv2DBackpropInput: [
+    ['dy', 'dyIn'],
+    ['filter', 'wIn'],
+  ],
+  Conv2DBackpropFilter: [
+    ['x', 'xIn'],
+    ['dy', 'dyIn'],
+  ],
+} as const;
 
-export const conv2dInputGrad: KernelFunc = ({ inputs, backend, attrs }) => {
-  const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
-  const a = attrs as unknown as Attrs & { inputShape: number[] };
-  if (!supported(a, dy, filter)) return undefined as unknown as TensorInfo;
-  const info = convInfo(a.inputShape, filter.shape, a);
-  const o = optionsFor('Conv2DBackpropInput', info);
-  if (!o) return undefined as unknown as TensorInfo;
-  return runGemm(backend as unknown as WebgpuBackendLike, planFor('Conv2DBackpropInput', info, o), ['dyIn', 'wIn'], [dy, filter]);
-};
+export type WebgpuConvKernel = keyof typeof OPERANDS;
 
-export const conv2dFilterGrad: KernelFunc = ({ inputs, backend, attrs }) => {
-  const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
-  const a = attrs as unknown as Attrs & { filterShape: number[] };
-  if (!supported(a, x, dy)) return undefined as unknown as TensorInfo;
-  const info = convInfo(x.shape, a.filterShape, a);
-  const o = optionsFor('Conv2DBackpropFilter', info);
-  if (!o) return undefined as unknown as TensorInfo;
-  return runGemm(backend as unknown as WebgpuBackendLike, planFor('Conv2DBackpropFilter', info, o), ['xIn', 'dyIn'], [x, dy]);
-};
+/** The kernel function: this call's GEMM, or undefined (the stock kernel) outside what it covers or where tuning chose stock. */
+function gemmKernel(kernel: WebgpuConvKernel): KernelFunc {
+  return ({ inputs, backend, attrs }) => {
+    const [[a, aName], [b, bName]] = OPERANDS[kernel];
+    const operands: [TensorInfo, TensorInfo] = [inputs[a] as TensorInfo, inputs[b] as TensorInfo];
+    if (!supported(attrs as unknown as Attrs, ...operands)) return undefined as unknown as TensorInfo;
+    const info = callInfo(kernel, inputs as Shaped, attrs ?? {});
+    const o = optionsFor(kernel, info);
+    if (!o) return undefined as unknown as TensorInfo;
+    return runGemm(backend as unknown as WebgpuBackendLike, planFor(kernel, info, o), [aName, bName], operands);
+  };
+}
 
-export const WEBGPU_CONV_KERNELS = {
+export const conv2dForward = gemmKernel('Conv2D');
+export const conv2dInputGrad = gemmKernel('Conv2DBackpropInput');
+export const conv2dFilterGrad = gemmKernel('Conv2DBackpropFilter');
+
+export const WEBGPU_CONV_KERNELS: Record<WebgpuConvKernel, KernelFunc> = {
   Conv2D: conv2dForward,
   Conv2DBackpropInput: conv2dInputGrad,
   Conv2DBackpropFilter: conv2dFilterGrad,
-} as const;
-
-export type WebgpuConvKernel = keyof typeof WEBGPU_CONV_KERNELS;
+};
 
 /**
  * Registers the GEMM kernels for the webgpu backend. `only` limits which (for measuring one

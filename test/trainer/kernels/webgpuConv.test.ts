@@ -39,6 +39,8 @@ function run(kernel: tf.KernelFunc, inputs: Record<string, tf.Tensor>, attrs: At
 async function assertClose(actual: tf.Tensor, expected: tf.Tensor, what: string): Promise<void> {
   assert.deepEqual(actual.shape, expected.shape, `${what}: shape`);
   const [a, e] = [await actual.data(), await expected.data()];
+  // Both are fresh kernel results; only their values are needed from here on (shapes stay readable).
+  tf.dispose([actual, expected]);
   let scale = 0;
   for (const v of e) scale = Math.max(scale, Math.abs(v));
   // All zeros would also match: a failed dispatch leaves zeros behind.
