@@ -92,10 +92,15 @@ export async function timeKernel(fn: KernelFunc, inputs: Record<string, tf.Tenso
   }
   const reps = Math.max(3, Math.min(opts.maxReps ?? 50, Math.ceil((opts.minMs ?? 20) / Math.max(estimate, 1e-3))));
   const t0 = performance.now();
-  const outs: tf.Tensor[] = [];
-  for (let i = 0; i < reps; i++) outs.push(run());
-  await outs[outs.length - 1].data();
+  // Each result but the last is freed as soon as the next run is queued (tfjs reuses its buffer
+  // once the batch of kernels using it is submitted), so memory stays at a few results, not reps.
+  let last = run();
+  for (let i = 1; i < reps; i++) {
+    last.dispose();
+    last = run();
+  }
+  await last.data();
   const ms = (performance.now() - t0) / reps;
-  tf.dispose(outs);
+  last.dispose();
   return ms;
 }
