@@ -8,7 +8,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { getKernel, type KernelFunc, type NamedAttrMap } from '@tensorflow/tfjs-core';
 import { convCallInputs, convFlops, describeConvCall, timeKernel, type ConvCall } from './convCalls';
-import { chooseConv, chosenConv, choiceName, forgetConv, GEMM_CANDIDATES, type ConvChoice } from './kernels/convChoice';
+import { chooseConv, chosenConv, choiceName, DEFAULT_GEMM, forgetConv, GEMM_CANDIDATES, type ConvChoice } from './kernels/convChoice';
 import { gemmLayout, gemmWorkgroupBytes } from './kernels/webgpuConv';
 import { customWebgpuKernel } from './kernels/webgpuSwitches';
 
@@ -80,13 +80,19 @@ function workgroupLimit(): number {
   return device?.limits?.maxComputeWorkgroupStorageSize ?? 16384;
 }
 
+/** Calls under this share of a step's conv arithmetic try only the default layout and stock. */
+const MINOR_SHARE = 0.02;
+
 /**
  * Times every candidate on each call and keeps the fastest for the rest of the process. Calls of
- * a kernel that DTN_STOCK_KERNELS keeps stock are left alone. Returns what was measured.
+ * a kernel that DTN_STOCK_KERNELS keeps stock are left alone. Minor calls (MINOR_SHARE) are timed
+ * only with the default layout and stock: every candidate is a shader to compile, and layouts
+ * matter where the arithmetic is. Returns what was measured.
  */
 export async function tuneConvs(calls: ConvCall[], opts: { minMs?: number; time?: KernelTimer; apply?: boolean } = {}): Promise<TunedConv[]> {
   const time: KernelTimer = opts.time ?? ((fn, inputs, attrs) => timeKernel(fn, inputs, attrs, { minMs: opts.minMs }));
   const out: TunedConv[] = [];
+  const total = calls.reduce((a, c) => a + convFlops(c) * c.count, 0);
   for (const call of calls) {
     if (!customWebgpuKernel(call.kernel)) continue;
     const kernel = getKernel(call.kernel, 'webgpu')!.kernelFunc;
@@ -95,7 +101,8 @@ export async function tuneConvs(calls: ConvCall[], opts: { minMs?: number; time?
     const timings: { choice: ConvChoice; ms: number; error?: string }[] = [];
     try {
       const seen = new Set<string>();
-      const candidates: ConvChoice[] = [...GEMM_CANDIDATES, 'stock'];
+      const minor = convFlops(call) * call.count < MINOR_SHARE * total;
+      const candidates: ConvChoice[] = [...(minor ? [DEFAULT_GEMM] : GEMM_CANDIDATES), 'stock'];
       for (const choice of candidates) {
         if (choice !== 'stock') {
           if (gemmWorkgroupBytes(call.kernel, inputs, call.attrs, choice) > workgroupLimit()) continue;

@@ -126,6 +126,19 @@ describe('conv tuning', () => {
       assertDeviceHealthy(); // the errors stayed in the tuning's scopes
     });
 
+    it('a call with a minor share of the arithmetic tries only the default layout and stock', async () => {
+      const { result, calls } = recordConvCalls(() => {
+        const tiny = tf.conv2d(tf.ones([1, 4, 4, 2]) as tf.Tensor4D, tf.ones([1, 1, 2, 2]) as tf.Tensor4D, 1, 'same');
+        return [...work(), tiny];
+      });
+      tf.dispose(result);
+      const rows = await tuneConvs(calls, { time: async () => 1, apply: false });
+      const tiny = rows.filter((r) => r.gflop < 1e-6);
+      assert.equal(tiny.length, 1);
+      assert.deepEqual(tiny[0].timings.map((t) => t.name), ['gemm', 'stock']);
+      assert.ok(rows.filter((r) => r.gflop >= 1e-6).some((r) => r.timings.length > 2), 'the main calls try the other layouts');
+    });
+
     it('every candidate layout computes the same convolution and gradients', async () => {
       const values = async (ts: tf.Tensor[]) => {
         const out = await Promise.all(ts.map((t) => t.data()));
