@@ -30,7 +30,12 @@ export class StepRunner {
   constructor(
     private readonly dtn: Dtn,
     private readonly shapes: { xs: Shape; xt: Shape },
-    private readonly options: { tuneConvs?: boolean; note?: (message: string) => void } = {},
+    private readonly options: {
+      tuneConvs?: boolean;
+      note?: (message: string) => void;
+      /** What tunes (tests substitute it). */
+      tuner?: (calls: ConvCall[]) => Promise<TunedConv[]>;
+    } = {},
   ) {}
 
   get mode(): 'planned' | 'tfjs' {
@@ -62,10 +67,17 @@ export class StepRunner {
     if (this.convCalls) {
       this.options.note?.(`tuning ${this.convCalls.length} convolution shapes on this device`);
       const t = performance.now();
-      const rows = await tuneConvs(this.convCalls);
-      const ms = performance.now() - t;
-      // Nothing to tune when DTN_STOCK_KERNELS keeps every conv kernel stock.
-      if (rows.length > 0) this.tuned = { rows, ms, summary: tuningSummary(rows, ms) };
+      try {
+        const rows = await (this.options.tuner ?? tuneConvs)(this.convCalls);
+        const ms = performance.now() - t;
+        // Nothing to tune when DTN_STOCK_KERNELS keeps every conv kernel stock.
+        if (rows.length > 0) this.tuned = { rows, ms, summary: tuningSummary(rows, ms) };
+      } catch (err) {
+        // Tuning only picks among correct kernels: a failure costs speed, never the run.
+        const message = `conv tuning failed, default layouts kept (${err instanceof Error ? err.message.split('\n')[0] : String(err)})`;
+        this.tuned = { rows: [], ms: performance.now() - t, summary: message };
+        this.options.note?.(message);
+      }
       this.convCalls = undefined;
     }
     const t0 = performance.now();

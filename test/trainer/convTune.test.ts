@@ -158,6 +158,35 @@ describe('conv tuning', () => {
       }
     });
 
+    it('a run whose tuning fails says so and trains on with the default layouts', async () => {
+      const config = tinyConfig();
+      const f = scaledEncoder(config);
+      const dtn = new Dtn(config, f);
+      const notes: string[] = [];
+      const shape = [4, 32, 32, 1] as [number, number, number, number];
+      const runner = new StepRunner(dtn, { xs: [4, 32, 32, 3], xt: shape }, {
+        tuneConvs: true,
+        note: (m) => notes.push(m),
+        tuner: async () => {
+          throw new Error('device lost');
+        },
+      });
+      const host = (s: number[], seed: number) => tf.tidy(() => tf.randomUniform(s, -1, 1, 'float32', seed).dataSync() as Float32Array);
+      try {
+        for (let i = 0; i < 3; i++) {
+          const losses = await runner.step(host([4, 32, 32, 3], 30 + i), host(shape, 40 + i), true);
+          assert.ok(Number.isFinite(losses!.G!));
+        }
+        assert.equal(runner.tuned!.summary, 'conv tuning failed, default layouts kept (device lost)');
+        assert.deepEqual(notes.at(-1), runner.tuned!.summary);
+        assert.equal(runner.mode, 'planned');
+      } finally {
+        runner.dispose();
+        dtn.dispose();
+        f.params.dispose();
+      }
+    });
+
     it('a run tunes its convolutions after the first step and replays the tuned step', async () => {
       const config = tinyConfig();
       const f = scaledEncoder(config);
