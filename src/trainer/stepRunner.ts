@@ -76,7 +76,6 @@ export class StepRunner {
         // Tuning only picks among correct kernels: a failure costs speed, never the run.
         const message = `conv tuning failed, default layouts kept (${err instanceof Error ? err.message.split('\n')[0] : String(err)})`;
         this.tuned = { rows: [], ms: performance.now() - t, summary: message };
-        this.options.note?.(message);
       }
       this.convCalls = undefined;
     }

@@ -199,8 +199,9 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
         planNoted = true;
         if (runner.tuned) {
           info.backendReason += `; ${runner.tuned.summary}`;
-          // A failed tuning has already said so through the runner's note.
+          // No rows: tuning failed, and the run goes on with the default layouts.
           if (runner.tuned.rows.length > 0) emit({ type: 'status', phase: 'backend', message: runner.tuned.summary });
+          else emit({ type: 'warning', message: runner.tuned.summary });
         }
         if (runner.mode === 'planned') info.backendReason += `; steps replay a recorded step (${runner.dispatches} dispatches)`;
         else if (backend.name === 'webgpu') emit({ type: 'warning', message: `each step runs through tfjs instead of a replayed plan (slower): ${runner.reason}` });

@@ -178,7 +178,8 @@ describe('conv tuning', () => {
           assert.ok(Number.isFinite(losses!.G!));
         }
         assert.equal(runner.tuned!.summary, 'conv tuning failed, default layouts kept (device lost)');
-        assert.deepEqual(notes.at(-1), runner.tuned!.summary);
+        assert.equal(notes.length, 1, 'the start is noted; the failure is for the caller to report');
+        assert.match(notes[0], /^tuning \d+ convolution shapes on this device$/);
         assert.equal(runner.mode, 'planned');
       } finally {
         runner.dispose();
