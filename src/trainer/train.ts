@@ -63,8 +63,6 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const resume = opts.resume ? resolveResume(opts.resume) : undefined;
   const runDir = path.resolve(opts.runDir ?? resume?.runDir ?? path.join(DEFAULT_RUN_ROOT, newRunId(config.name)));
   const runId = path.basename(runDir);
-  fs.mkdirSync(path.join(runDir, RUN_FILES.samples), { recursive: true });
-  fs.mkdirSync(path.join(runDir, RUN_FILES.checkpoints), { recursive: true });
 
   emit({ type: 'status', phase: 'backend', message: `initialising backend ${opts.backend ?? config.backend}` });
   const backend: BackendInfo = await initBackend(opts.backend ?? config.backend);
@@ -120,6 +118,10 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     resumedFrom,
     baseDir: opts.baseDir,
   };
+  // Only now, with backend, encoder, data and checkpoint loaded: a run that cannot start leaves no
+  // empty folder behind for the Runs view to list.
+  fs.mkdirSync(path.join(runDir, RUN_FILES.samples), { recursive: true });
+  fs.mkdirSync(path.join(runDir, RUN_FILES.checkpoints), { recursive: true });
   writeJson(runDir, RUN_FILES.config, config);
   writeJson(runDir, RUN_FILES.run, info);
   emit({ type: 'started', runId, runDir, backend: backend.name, backendReason: backend.reason, device: backend.device, configHash: hash, startStep: step, totalSteps: t.steps });
