@@ -114,6 +114,17 @@ describe('train(): resume', () => {
     }
     assert.ok(fs.existsSync(path.join(runDir, RUN_FILES.config)));
   });
+
+  it('a run that cannot start (no encoder) names the fix and leaves no run folder behind', async () => {
+    const config = structuredClone(resolved.config);
+    config.encoder = { ...config.encoder, path: 'no-such-encoder' };
+    const runDir = path.join(dir, 'never-started');
+    await assert.rejects(
+      train({ config, baseDir: resolved.baseDir, backend: 'cpu', runDir, emit: () => undefined }),
+      (err: Error) => /No encoder at .*no-such-encoder\. Train it first: dtn pretrain-f/.test(err.message),
+    );
+    assert.equal(fs.existsSync(runDir), false, 'an empty run folder would show in the Runs view');
+  });
 });
 
 describe('train() on WebGPU: replayed steps', function () {
