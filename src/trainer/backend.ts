@@ -18,7 +18,7 @@ import { installWebgpuConv, WEBGPU_CONV_KERNELS, type WebgpuConvKernel } from '.
 import { installWebgpuBatchNorm } from './kernels/webgpuBatchNorm';
 import { installWebgpuActivation } from './kernels/webgpuActivation';
 import { installWebgpuAdam } from './fusedAdam';
-import { customWebgpuKernel, SWITCHABLE, unknownStockKernels } from './kernels/webgpuSwitches';
+import { convTuneSetting, customWebgpuKernel, SWITCHABLE, unknownStockKernels } from './kernels/webgpuSwitches';
 
 export interface BackendInfo {
   name: 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
@@ -69,6 +69,10 @@ async function tryWebgpu(): Promise<BackendInfo & { software: boolean }> {
   const unknown = unknownStockKernels();
   if (unknown.length) {
     throw new BackendError(`DTN_STOCK_KERNELS names ${unknown.join(', ')}, which is not a switch`, `Use all, or a comma-separated list of ${SWITCHABLE.join(', ')}`);
+  }
+  const { invalid } = convTuneSetting();
+  if (invalid !== undefined) {
+    throw new BackendError(`DTN_CONV_TUNE is "${invalid}"`, 'Set it to 1 (tune the conv kernels on this device), 0 (default layouts) or leave it unset');
   }
   try {
     const g = globalThis as { navigator?: { gpu?: unknown } };

@@ -34,7 +34,7 @@ export interface BenchResult {
   gpuBytes?: [number, number];
   gpuAllocated?: [number, number];
   profile?: StepProfile;
-  /** Each distinct convolution of a step, this project's kernel against the stock one (webgpu). */
+  /** Each distinct convolution of a step under every GEMM layout and the stock kernel (webgpu, --conv). */
   conv?: TunedConv[];
   /** Conv tuning at the start of the run, when it ran. */
   tuning?: string;
@@ -104,9 +104,7 @@ export async function benchStep(
   batch: number,
   steps: number,
   warmup: number,
-  profile = false,
-  conv = false,
-  tune = false,
+  { profile = false, conv = false, tune = false }: { profile?: boolean; conv?: boolean; tune?: boolean } = {},
 ): Promise<Omit<BenchResult, 'backend'>> {
   const arch = config.architecture;
   const f = new Encoder(arch, config.seed); // timing does not depend on f's values
@@ -182,7 +180,7 @@ export async function runBench(opts: {
   const backend = await initBackend(opts.backend ?? opts.config.backend);
   const results: BenchResult[] = [];
   for (const batch of opts.batches) {
-    const r = { backend, ...(await benchStep(opts.config, batch, opts.steps, opts.warmup, opts.profile, opts.conv, convTuningWanted(backend))) };
+    const r = { backend, ...(await benchStep(opts.config, batch, opts.steps, opts.warmup, { profile: opts.profile, conv: opts.conv, tune: convTuningWanted(backend) })) };
     results.push(r);
     opts.print(
       `dtn bench: backend=${backend.name} device=${JSON.stringify(backend.device)} batch=${batch} ms/step=${r.msPerStep.toFixed(1)} img/s=${r.imgPerSec.toFixed(1)} ` +

@@ -10,7 +10,7 @@ import { getKernel, type KernelFunc, type NamedAttrMap } from '@tensorflow/tfjs-
 import { convCallInputs, convFlops, describeConvCall, timeKernel, type ConvCall } from './convCalls';
 import { chooseConv, chosenConv, choiceName, DEFAULT_GEMM, forgetConv, GEMM_CANDIDATES, type ConvChoice } from './kernels/convChoice';
 import { gemmLayout, gemmWorkgroupBytes } from './kernels/webgpuConv';
-import { customWebgpuKernel } from './kernels/webgpuSwitches';
+import { convTuneSetting, customWebgpuKernel } from './kernels/webgpuSwitches';
 
 export interface CandidateTiming {
   name: string;
@@ -40,10 +40,9 @@ export type KernelTimer = (fn: KernelFunc, inputs: Record<string, tf.Tensor>, at
  */
 export function convTuningWanted(backend: { name: string; software?: boolean }): boolean {
   if (backend.name !== 'webgpu') return false;
-  const env = process.env.DTN_CONV_TUNE;
-  if (env === '1' || env === '0') return env === '1';
-  if (env !== undefined && env !== '') throw new Error(`DTN_CONV_TUNE must be 1 or 0, not "${env}"`);
-  return !backend.software;
+  const { tune, invalid } = convTuneSetting();
+  if (invalid !== undefined) throw new Error(`DTN_CONV_TUNE must be 1 or 0, not "${invalid}"`);
+  return tune ?? !backend.software;
 }
 
 interface ErrorScopes {

@@ -60,3 +60,18 @@ describe('DTN_STOCK_KERNELS', () => {
     });
   });
 });
+
+describe('DTN_CONV_TUNE', () => {
+  afterEach(() => {
+    delete process.env.DTN_CONV_TUNE;
+  });
+
+  it('a value other than 1 or 0 stops the webgpu backend before any training, with the valid values', async () => {
+    process.env.DTN_CONV_TUNE = 'yes';
+    await assert.rejects(initBackend('webgpu'), (err: unknown) => {
+      assert.ok(err instanceof BackendError);
+      assert.match(err.message, /DTN_CONV_TUNE is "yes"\. Set it to 1 \(tune the conv kernels on this device\), 0 \(default layouts\) or leave it unset/);
+      return true;
+    });
+  });
+});

@@ -158,59 +158,64 @@ describe('conv tuning', () => {
       }
     });
 
-    it('a run whose tuning fails says so and trains on with the default layouts', async () => {
+    /**
+     * Three steps of the tiny DTN through a StepRunner with tuning on: `check` runs after each step
+     * with its loss G, `after` once the three are done (before the runner is freed).
+     */
+    async function runSteps(
+      options: ConstructorParameters<typeof StepRunner>[2],
+      check: (runner: StepRunner, step: number, lossG: number) => void,
+      after: (runner: StepRunner) => void,
+    ): Promise<void> {
       const config = tinyConfig();
       const f = scaledEncoder(config);
       const dtn = new Dtn(config, f);
-      const notes: string[] = [];
-      const shape = [4, 32, 32, 1] as [number, number, number, number];
-      const runner = new StepRunner(dtn, { xs: [4, 32, 32, 3], xt: shape }, {
-        tuneConvs: true,
-        note: (m) => notes.push(m),
-        tuner: async () => {
-          throw new Error('device lost');
-        },
-      });
-      const host = (s: number[], seed: number) => tf.tidy(() => tf.randomUniform(s, -1, 1, 'float32', seed).dataSync() as Float32Array);
+      const xs: [number, number, number, number] = [4, 32, 32, 3];
+      const xt: [number, number, number, number] = [4, 32, 32, 1];
+      const runner = new StepRunner(dtn, { xs, xt }, { tuneConvs: true, ...options });
+      const host = (shape: number[], seed: number) => tf.tidy(() => tf.randomUniform(shape, -1, 1, 'float32', seed).dataSync() as Float32Array);
       try {
-        for (let i = 0; i < 3; i++) {
-          const losses = await runner.step(host([4, 32, 32, 3], 30 + i), host(shape, 40 + i), true);
-          assert.ok(Number.isFinite(losses!.G!));
-        }
-        assert.equal(runner.tuned!.summary, 'conv tuning failed, default layouts kept (device lost)');
-        assert.equal(notes.length, 1, 'the start is noted; the failure is for the caller to report');
-        assert.match(notes[0], /^tuning \d+ convolution shapes on this device$/);
-        assert.equal(runner.mode, 'planned');
+        for (let i = 1; i <= 3; i++) check(runner, i, (await runner.step(host(xs, 10 + i), host(xt, 20 + i), true))!.G!);
+        after(runner);
       } finally {
         runner.dispose();
         dtn.dispose();
         f.params.dispose();
       }
+    }
+
+    it('a run whose tuning fails says so and trains on with the default layouts', async () => {
+      const notes: string[] = [];
+      const failing = async (): Promise<never> => {
+        throw new Error('device lost');
+      };
+      await runSteps(
+        { note: (m) => notes.push(m), tuner: failing },
+        (_r, step, lossG) => assert.ok(Number.isFinite(lossG), `step ${step}: loss G ${lossG}`),
+        (runner) => {
+          assert.equal(runner.tuned!.summary, 'conv tuning failed, default layouts kept (device lost)');
+          assert.equal(notes.length, 1, 'the start is noted; the failure is for the caller to report');
+          assert.match(notes[0], /^tuning \d+ convolution shapes on this device$/);
+          assert.equal(runner.mode, 'planned');
+        },
+      );
     });
 
     it('a run tunes its convolutions after the first step and replays the tuned step', async () => {
-      const config = tinyConfig();
-      const f = scaledEncoder(config);
-      const dtn = new Dtn(config, f);
-      const shape = [4, 32, 32, 1] as [number, number, number, number];
-      const runner = new StepRunner(dtn, { xs: [4, 32, 32, 3], xt: shape }, { tuneConvs: true });
-      const host = (s: number[], seed: number) => tf.tidy(() => tf.randomUniform(s, -1, 1, 'float32', seed).dataSync() as Float32Array);
-      try {
-        for (let i = 0; i < 3; i++) {
-          const losses = await runner.step(host([4, 32, 32, 3], 10 + i), host(shape, 20 + i), true);
-          assert.ok(Number.isFinite(losses!.G!), `step ${i + 1}: loss G ${losses!.G}`);
-          if (i === 0) assert.equal(runner.tuned, undefined, 'the first step only records');
-        }
-        const tuned = runner.tuned!;
-        assert.ok(tuned.rows.length >= 6, `tuned ${tuned.rows.length} conv shapes`);
-        for (const row of tuned.rows) assert.ok(row.timings.some((t) => t.name === row.chosen));
-        assert.match(tuned.summary, /^\d+ conv shapes tuned on this device in [\d.]+ s: .+ \(conv kernels [\d.]+ -> [\d.]+ ms a step, single-kernel timings\)$/);
-        assert.equal(runner.mode, 'planned', 'the tuned kernels are recorded and replayed');
-      } finally {
-        runner.dispose();
-        dtn.dispose();
-        f.params.dispose();
-      }
+      await runSteps(
+        {},
+        (r, step, lossG) => {
+          assert.ok(Number.isFinite(lossG), `step ${step}: loss G ${lossG}`);
+          if (step === 1) assert.equal(r.tuned, undefined, 'the first step only records');
+        },
+        (runner) => {
+          const tuned = runner.tuned!;
+          assert.ok(tuned.rows.length >= 6, `tuned ${tuned.rows.length} conv shapes`);
+          for (const row of tuned.rows) assert.ok(row.timings.some((t) => t.name === row.chosen));
+          assert.match(tuned.summary, /^\d+ conv shapes tuned on this device in [\d.]+ s: .+ \(conv kernels [\d.]+ -> [\d.]+ ms a step, single-kernel timings\)$/);
+          assert.equal(runner.mode, 'planned', 'the tuned kernels are recorded and replayed');
+        },
+      );
     });
   });
 });

@@ -12,6 +12,17 @@ export function unknownStockKernels(): string[] {
   return names.filter((n) => n !== 'all' && !(SWITCHABLE as readonly string[]).includes(n));
 }
 
+/**
+ * DTN_CONV_TUNE: 1 tunes the conv kernels on this device, 0 keeps the default layouts, unset lets
+ * the adapter decide (convTune.ts). `invalid` holds any other value.
+ */
+export function convTuneSetting(): { tune?: boolean; invalid?: string } {
+  const env = process.env.DTN_CONV_TUNE ?? '';
+  if (env === '') return {};
+  if (env === '1' || env === '0') return { tune: env === '1' };
+  return { invalid: env };
+}
+
 let parsed: { raw: string; stock: Set<string> } | undefined;
 
 export function customWebgpuKernel(name: string): boolean {
