@@ -11,7 +11,7 @@ const watch = process.argv.includes('--watch');
 
 const browser = { platform: 'browser', format: 'iife', target: 'es2022', minify: true };
 const targets = [
-  { entryPoints: ['src/trainer/cli.ts'], outfile: 'dist/trainer/cli.js', platform: 'node', format: 'cjs', external, banner: { js: '#!/usr/bin/env node' } },
+  { entryPoints: ['src/trainer/cli/main.ts'], outfile: 'dist/trainer/cli.js', platform: 'node', format: 'cjs', external, banner: { js: '#!/usr/bin/env node' } },
   // The extension host must stay light: the bundle may not pull in tfjs (checked below).
   { entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension/extension.js', platform: 'node', format: 'cjs', external: ['vscode'], minify: true },
   { entryPoints: ['src/webviews/dashboard/main.ts'], outfile: 'dist/webviews/dashboard.js', ...browser },

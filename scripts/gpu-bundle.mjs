@@ -9,7 +9,7 @@ const out = 'gpu-bundle';
 const anchor = process.argv[2] ?? '../shared/anchors/torch_dtn_bench.py';
 fs.rmSync(out, { recursive: true, force: true });
 await esbuild.build({
-  entryPoints: ['src/trainer/benchMain.ts'],
+  entryPoints: ['src/trainer/bench/benchMain.ts'],
   outfile: `${out}/bench.js`,
   bundle: true,
   platform: 'node',

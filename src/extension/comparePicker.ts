@@ -6,8 +6,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { listRunDirs, readMetricsFile, readRunInfoFile } from '../shared/runFiles';
-import { DEFAULT_ABLATION_ROOT } from '../shared/runLayout';
+import { listRunDirs, readMetricsFile, readRunInfoFile } from '../shared/node/runFiles';
+import { DEFAULT_ABLATION_ROOT } from '../shared/node/runLayout';
 import { ABLATION_FILES, expandToRuns, listAblations, type AblationFolder } from './runs/runCollections';
 import { runRoot } from './settings';
 

@@ -4,8 +4,8 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { isRunDir, listRunDirs } from '../shared/runFiles';
-import { DEFAULT_ABLATION_ROOT } from '../shared/runLayout';
+import { isRunDir, listRunDirs } from '../shared/node/runFiles';
+import { DEFAULT_ABLATION_ROOT } from '../shared/node/runLayout';
 import { pickAblation, pickRunsToCompare } from './comparePicker';
 import { ComparePanel, COMPARE_VIEW_TYPE, type CompareState } from './panels/comparePanel';
 import { DashboardPanel, DASHBOARD_VIEW_TYPE } from './panels/dashboardPanel';

@@ -2,7 +2,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { BACKENDS, type BackendChoice } from '../shared/config';
-import { DEFAULT_RUN_ROOT } from '../shared/runLayout';
+import { DEFAULT_RUN_ROOT } from '../shared/node/runLayout';
 
 export const SECTION = 'dtn';
 

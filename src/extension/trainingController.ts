@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { TrainerMessage } from '../shared/protocol';
-import { newRunId } from '../shared/runFiles';
+import { newRunId } from '../shared/node/runFiles';
 import { initialLiveRun, reduceLiveRun, type LiveRunState } from './runs/liveRunState';
 import type { RunFeeds } from './runs/runFeeds';
 import { backendSetting, openDashboardOnStart, runRoot } from './settings';

@@ -2,8 +2,8 @@
 import { strict as assert } from 'node:assert';
 import * as tf from '@tensorflow/tfjs-core';
 import { parseConfig, type DtnConfig, type DtnConfigInput } from '../../src/shared/config';
-import { Encoder } from '../../src/trainer/models/encoder';
-import { initBackend } from '../../src/trainer/backend';
+import { Encoder } from '../../src/trainer/dtn/models/encoder';
+import { initBackend } from '../../src/trainer/engine/backend';
 
 /** Narrow enough that a DTN step takes ~0.1 s on the pure-JS cpu backend. */
 export const TINY_ARCH = {

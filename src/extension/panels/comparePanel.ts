@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { FlatConfig } from '../../shared/configDiff';
 import type { MetricsRecord } from '../../shared/protocol';
-import { isRunDir } from '../../shared/runFiles';
+import { isRunDir } from '../../shared/node/runFiles';
 import { CompareOutSchema, parseMessage, type CompareIn, type CompareOut, type CompareRun, type RunSummary } from '../../shared/webviewProtocol';
 import { chartSmoothing } from '../settings';
 import { summarizeRun } from '../runs/liveRunState';

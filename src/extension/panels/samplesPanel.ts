@@ -1,8 +1,8 @@
 /** Host side of the sample preview: source -> G(source) grids of one run, newest first, rate-bounded. */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { StepFile } from '../../shared/runFiles';
-import { RUN_FILES } from '../../shared/runLayout';
+import type { StepFile } from '../../shared/node/runFiles';
+import { RUN_FILES } from '../../shared/node/runLayout';
 import { SamplesOutSchema, type SampleRef, type SamplesIn, type SamplesOut } from '../../shared/webviewProtocol';
 import type { TailEvent } from '../runs/runTailer';
 import { sampleIntervalMs } from '../settings';

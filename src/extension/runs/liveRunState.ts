@@ -1,7 +1,7 @@
 /** What the status bar and the Stop command know about the live run: a reducer over trainer messages. */
 import type { Losses, MetricsRecord, TrainerMessage } from '../../shared/protocol';
 import type { RunStatus, RunSummary } from '../../shared/webviewProtocol';
-import type { RunInfoFile } from '../../shared/runFiles';
+import type { RunInfoFile } from '../../shared/node/runFiles';
 import * as path from 'node:path';
 
 export interface LiveRunState {

@@ -6,8 +6,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { flattenConfig, type FlatConfig } from '../../shared/configDiff';
-import { childPaths, isDir, isRunDir, readRunInfoFile } from '../../shared/runFiles';
-import { RUN_FILES } from '../../shared/runLayout';
+import { childPaths, isDir, isRunDir, readRunInfoFile } from '../../shared/node/runFiles';
+import { RUN_FILES } from '../../shared/node/runLayout';
 
 export const ABLATION_FILES = { markdown: 'ablation.md', csv: 'ablation.csv' } as const;
 

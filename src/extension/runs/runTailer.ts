@@ -7,8 +7,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { MetricsRecord } from '../../shared/protocol';
-import { RUN_FILES } from '../../shared/runLayout';
-import { listSampleFiles, parseMetricsLines, readRunInfoFile, type RunInfoFile, type StepFile } from '../../shared/runFiles';
+import { RUN_FILES } from '../../shared/node/runLayout';
+import { listSampleFiles, parseMetricsLines, readRunInfoFile, type RunInfoFile, type StepFile } from '../../shared/node/runFiles';
 import { Emitter } from '../util/emitter';
 
 export type TailEvent =

@@ -1,7 +1,7 @@
 /** "Runs" view: run folders under the run root of each workspace folder -> their checkpoints; ablations -> their variants. */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { listCheckpointDirs, listRunDirs, readMetricsFile, readRunInfoFile } from '../../shared/runFiles';
+import { listCheckpointDirs, listRunDirs, readMetricsFile, readRunInfoFile } from '../../shared/node/runFiles';
 import { ablationRoots, ablationDetail } from '../comparePicker';
 import { listAblations, type AblationFolder } from '../runs/runCollections';
 import { runRoot } from '../settings';

@@ -3,8 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { PRESET_NAMES } from '../../shared/presets';
-import { childPaths } from '../../shared/runFiles';
-import { DEFAULT_ENCODER_ROOT, TENSOR_MANIFEST } from '../../shared/runLayout';
+import { childPaths } from '../../shared/node/runFiles';
+import { DEFAULT_ENCODER_ROOT, TENSOR_MANIFEST } from '../../shared/node/runLayout';
 
 export type WorkspaceNode =
   | { kind: 'group'; group: 'configs' | 'presets' | 'encoders' }

@@ -6,10 +6,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { BackendChoice, DtnConfig, LossConfig } from '../../shared/config';
 import type { TrainerMessage } from '../../shared/protocol';
-import { DEFAULT_ABLATION_ROOT } from '../../shared/runLayout';
-import { newRunId } from '../runDir';
-import { writeFileAtomic } from '../sampleGrid';
-import { train } from '../train';
+import { DEFAULT_ABLATION_ROOT } from '../../shared/node/runLayout';
+import { newRunId } from '../run/runDir';
+import { writeFileAtomic } from '../run/sampleGrid';
+import { train } from '../run/train';
 import { classifierExists, defaultClassifierDir } from './classifier';
 import { evaluateCheckpoint, writeReport } from './evalCheckpoint';
 

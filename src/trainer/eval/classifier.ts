@@ -6,11 +6,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Architecture, DtnConfig } from '../../shared/config';
-import { DEFAULT_CLASSIFIER_ROOT } from '../../shared/runLayout';
+import { DEFAULT_CLASSIFIER_ROOT } from '../../shared/node/runLayout';
 import type { ImageSet } from '../data/imageSet';
-import { Encoder, NUM_CLASSES } from '../models/encoder';
-import { predictLabels, trainLabelClassifier, type LabelClassifierTraining } from '../supervised';
-import { assignVariables, MANIFEST, readTensorFolder, writeTensorFolder } from '../tensorFile';
+import { Encoder, NUM_CLASSES } from '../dtn/models/encoder';
+import { predictLabels, trainLabelClassifier, type LabelClassifierTraining } from '../dtn/supervised';
+import { assignVariables, MANIFEST, readTensorFolder, writeTensorFolder } from '../run/tensorFile';
 
 export interface ClassifierMeta {
   kind: 'dtn-classifier';

@@ -7,8 +7,8 @@ import type { DtnConfig } from '../../shared/config';
 import type { EvalSummary } from '../../shared/protocol';
 import type { ImageSet } from '../data/imageSet';
 import { loadDataSpec } from '../data/loadDataSpec';
-import { constancyLoss } from '../losses';
-import type { Encoder } from '../models/encoder';
+import { constancyLoss } from '../dtn/losses';
+import type { Encoder } from '../dtn/models/encoder';
 import { NUM_CLASSES, predictLabels } from './classifier';
 import { scoreClassification, type ClassificationScore } from './scoring';
 

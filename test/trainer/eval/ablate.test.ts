@@ -2,12 +2,12 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { initBackend } from '../../../src/trainer/backend';
+import { initBackend } from '../../../src/trainer/engine/backend';
 import { loadDataSpec } from '../../../src/trainer/data/loadDataSpec';
-import { saveEncoder } from '../../../src/trainer/encoderStore';
+import { saveEncoder } from '../../../src/trainer/run/encoderStore';
 import { ABLATIONS, runAblation } from '../../../src/trainer/eval/ablate';
 import { classifierArchitecture, loadClassifier, predictLabels, saveClassifier, trainClassifier } from '../../../src/trainer/eval/classifier';
-import { readMetrics } from '../../../src/trainer/runDir';
+import { readMetrics } from '../../../src/trainer/run/runDir';
 import { scaledEncoder, tinyConfig } from '../helpers';
 
 describe('eval/ablate and the target classifier', function () {

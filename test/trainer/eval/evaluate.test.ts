@@ -1,9 +1,9 @@
 import { strict as assert } from 'node:assert';
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend } from '../../../src/trainer/backend';
+import { initBackend } from '../../../src/trainer/engine/backend';
 import type { ImageSet } from '../../../src/trainer/data/imageSet';
 import { evaluateTranslation } from '../../../src/trainer/eval/evaluate';
-import type { Encoder } from '../../../src/trainer/models/encoder';
+import type { Encoder } from '../../../src/trainer/dtn/models/encoder';
 import { scaledEncoder, tinyConfig } from '../helpers';
 
 /** A stand-in classifier with known outputs: it reads the label off the first pixel's value. */

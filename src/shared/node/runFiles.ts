@@ -1,0 +1,118 @@
+/**
+ * Reading a run directory without tfjs: what the extension host (and any other tool) needs to show
+ * a run, live or finished, written here or by the CLI on another machine. Everything read from
+ * disk is validated; a torn or foreign line is skipped, never fatal.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { z } from 'zod';
+import { MetricsRecordSchema, type MetricsRecord } from '../protocol';
+import { parseStepName, RUN_FILES, TENSOR_MANIFEST } from './runLayout';
+
+/** run.json as written by the trainer; lenient so that older or newer trainers still open. */
+export const RunInfoFileSchema = z
+  .object({
+    runId: z.string(),
+    status: z.enum(['running', 'completed', 'stopped', 'failed']),
+    totalSteps: z.number().int().nonnegative(),
+    lastStep: z.number().int().nonnegative(),
+    backend: z.string(),
+    device: z.string(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    error: z.string(),
+  })
+  .partial();
+export type RunInfoFile = z.infer<typeof RunInfoFileSchema>;
+
+export function readRunInfoFile(runDir: string): RunInfoFile | undefined {
+  try {
+    const r = RunInfoFileSchema.safeParse(JSON.parse(fs.readFileSync(path.join(runDir, RUN_FILES.run), 'utf8')));
+    return r.success ? r.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Parses metrics.jsonl text; malformed lines are skipped. */
+export function parseMetricsLines(text: string): MetricsRecord[] {
+  const out: MetricsRecord[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      const r = MetricsRecordSchema.safeParse(JSON.parse(line));
+      if (r.success) out.push(r.data);
+    } catch {
+      // torn line (the writer died mid-line)
+    }
+  }
+  return out;
+}
+
+export function readMetricsFile(runDir: string): MetricsRecord[] {
+  try {
+    return parseMetricsLines(fs.readFileSync(path.join(runDir, RUN_FILES.metrics), 'utf8'));
+  } catch {
+    return [];
+  }
+}
+
+export interface StepFile {
+  step: number;
+  path: string;
+}
+
+/** Paths of the entries of `dir`; none when it does not exist or cannot be read. */
+export function childPaths(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir).map((n) => path.join(dir, n));
+  } catch {
+    return [];
+  }
+}
+
+export function isDir(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Entries named step-XXXXXXXX[.png] in `dir` that pass `keep`, oldest first. */
+function stepEntries(dir: string, keep: (p: string) => boolean): StepFile[] {
+  return childPaths(dir)
+    .map((p) => ({ step: parseStepName(path.basename(p)), path: p }))
+    .filter((e): e is StepFile => e.step !== undefined && keep(e.path))
+    .sort((a, b) => a.step - b.step);
+}
+
+/** Saved sample grids, oldest first. */
+export function listSampleFiles(runDir: string): StepFile[] {
+  return stepEntries(path.join(runDir, RUN_FILES.samples), (p) => p.endsWith('.png'));
+}
+
+/** Complete checkpoints (those with a manifest: an interrupted write has none), oldest first. */
+export function listCheckpointDirs(runDir: string): StepFile[] {
+  return stepEntries(path.join(runDir, RUN_FILES.checkpoints), (p) => fs.existsSync(path.join(p, TENSOR_MANIFEST)));
+}
+
+/** A folder is a run when the trainer has written its run.json or metrics. */
+export function isRunDir(dir: string): boolean {
+  return fs.existsSync(path.join(dir, RUN_FILES.run)) || fs.existsSync(path.join(dir, RUN_FILES.metrics));
+}
+
+/** Run folders directly under `root`, newest first (names start with a timestamp; mtime breaks ties). */
+export function listRunDirs(root: string): string[] {
+  return childPaths(root)
+    .filter((d) => isDir(d) && isRunDir(d))
+    .map((d) => ({ d, t: fs.statSync(d).mtimeMs }))
+    .sort((a, b) => b.t - a.t || b.d.localeCompare(a.d))
+    .map((x) => x.d);
+}
+
+/** Same id format as the trainer's default run folders: 20250101-120000-<name>. */
+export function newRunId(name: string, now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, '').replace('T', '-');
+  return `${stamp}-${name.replace(/[^A-Za-z0-9_-]+/g, '_')}`;
+}

@@ -1,0 +1,8 @@
+/**
+ * A stand-alone `dtn bench` (no data loaders, fonts or canvas), bundled for machines that get a
+ * copy of a few files rather than node_modules: see scripts/gpu-bundle.mjs.
+ */
+import { Command } from 'commander';
+import { defineBench } from '../cli/commands/benchCommand';
+
+defineBench(new Command('dtn-bench')).parseAsync(process.argv);

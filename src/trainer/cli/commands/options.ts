@@ -1,0 +1,61 @@
+/** What the `dtn` subcommands share: option parsing and resolving --preset / --config / --resume. */
+import * as path from 'node:path';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { BACKENDS, ConfigError, type BackendChoice } from '../../../shared/config';
+import { PRESET_NAMES } from '../../../shared/presets';
+import { RUN_FILES } from '../../../shared/node/runLayout';
+import { presetConfig, readConfigFile, type ResolvedConfig } from '../../run/configFile';
+import { readRunInfo } from '../../run/runDir';
+import { resolveResume } from '../../run/resumeTarget';
+
+export interface CommonOpts {
+  preset?: string;
+  config?: string;
+  backend?: BackendChoice;
+  json?: boolean;
+  seed?: number;
+}
+
+export function nonNegativeInt(name: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a non-negative integer`);
+    return n;
+  };
+}
+
+export function positiveInt(name: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a positive integer`);
+    return n;
+  };
+}
+
+export const backendOption = () => new Option('--backend <name>', 'compute backend').choices(BACKENDS);
+
+/** --preset | --config, --seed, --backend and --json, as every training-like command takes them. */
+export function withConfigOptions(cmd: Command, presetHelp = 'built-in configuration'): Command {
+  return cmd
+    .addOption(new Option('--preset <name>', presetHelp).choices(PRESET_NAMES))
+    .option('--config <file>', 'a *.dtn.json configuration file')
+    .option('--seed <n>', 'override the config seed', nonNegativeInt('--seed'))
+    .addOption(backendOption())
+    .option('--json', 'one protocol message per stdout line (for tools)');
+}
+
+export function resolveConfig(opts: CommonOpts, fallbackPreset?: string): ResolvedConfig {
+  if (opts.preset && opts.config) throw new ConfigError('pass either --preset or --config, not both', undefined, []);
+  const preset = opts.preset ?? fallbackPreset;
+  const resolved = opts.config ? readConfigFile(opts.config) : preset ? presetConfig(preset) : undefined;
+  if (!resolved) throw new ConfigError(`choose a configuration: --preset ${PRESET_NAMES.join('|')} or --config <file.dtn.json>`, undefined, []);
+  if (opts.seed !== undefined) resolved.config.seed = opts.seed;
+  return resolved;
+}
+
+/** `--resume` alone: train on with the config the run was started with. */
+export function configOfRun(resume: string): ResolvedConfig {
+  const { runDir } = resolveResume(resume);
+  const resolved = readConfigFile(path.join(runDir, RUN_FILES.config));
+  return { ...resolved, baseDir: readRunInfo(runDir)?.baseDir ?? process.cwd() };
+}

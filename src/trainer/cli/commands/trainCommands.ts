@@ -1,0 +1,97 @@
+/** `dtn train`, `dtn pretrain-f`, `dtn train-classifier` and `dtn demo`. */
+import * as path from 'node:path';
+import type { BackendChoice } from '../../../shared/config';
+import { RUN_FILES } from '../../../shared/node/runLayout';
+import { initBackend } from '../../engine/backend';
+import { presetConfig } from '../../run/configFile';
+import { loadDataSpec } from '../../data/loadDataSpec';
+import { encoderExists } from '../../run/encoderStore';
+import { classifierArchitecture, classifierExists, defaultClassifierDir, saveClassifier, trainClassifier } from '../../eval/classifier';
+import { pretrainEncoder } from '../../dtn/pretrain';
+import { createReporter } from '../reporter';
+import { readMetrics } from '../../run/runDir';
+import { defaultEncoderDir, train, type TrainResult } from '../../run/train';
+import { configOfRun, resolveConfig, type CommonOpts } from './options';
+import { stopControls } from '../stopControls';
+
+export async function trainCommand(opts: CommonOpts & { runDir?: string; steps?: number; resume?: string; sampleEvery?: number }): Promise<TrainResult> {
+  const reporter = createReporter(Boolean(opts.json));
+  const resolved = !opts.preset && !opts.config && opts.resume ? configOfRun(opts.resume) : resolveConfig(opts);
+  if (opts.steps !== undefined) resolved.config.train.steps = opts.steps;
+  if (opts.sampleEvery !== undefined) resolved.config.train.sampleEvery = opts.sampleEvery;
+  const controls = stopControls(reporter, Boolean(opts.json) && !process.stdin.isTTY);
+  const result = await train({ ...resolved, runDir: opts.runDir, resume: opts.resume, backend: opts.backend, emit: reporter.emit, ...controls });
+  reporter.finish();
+  if (!opts.json) {
+    process.stderr.write(
+      `\nRun ${result.reason} at step ${result.step}.\n  run folder: ${result.runDir}\n  samples:    ${path.join(result.runDir, RUN_FILES.samples)}\n  checkpoint: ${result.checkpoint}\n`,
+    );
+  }
+  return result;
+}
+
+export async function pretrainCommand(opts: CommonOpts & { out?: string; steps?: number }): Promise<void> {
+  const reporter = createReporter(Boolean(opts.json));
+  const resolved = resolveConfig(opts);
+  const result = await pretrainEncoder({
+    ...resolved,
+    out: opts.out && path.resolve(opts.out),
+    steps: opts.steps,
+    backend: opts.backend,
+    emit: reporter.emit,
+    onProgress: (step, total, loss) => reporter.progress('pretrain f', step, total, `loss ${loss.toFixed(3)}`),
+  });
+  reporter.finish();
+  reporter.emit({ type: 'status', phase: 'pretrain-f', message: `encoder saved to ${result.dir} (held-out accuracy ${(result.heldOutAccuracy * 100).toFixed(1)}%)` });
+}
+
+export async function trainClassifierCommand(opts: CommonOpts & { out?: string; steps?: number }): Promise<void> {
+  const reporter = createReporter(Boolean(opts.json));
+  const { config, baseDir } = resolveConfig(opts);
+  const backend = await initBackend(opts.backend ?? config.backend);
+  reporter.emit({ type: 'status', phase: 'backend', message: `${backend.name} on ${backend.device}` });
+  const arch = classifierArchitecture(config);
+  reporter.emit({ type: 'status', phase: 'data', message: 'loading labelled target images' });
+  const data = loadDataSpec(config.target, { baseDir, size: arch.imageSize, channels: arch.sourceChannels, seed: config.seed });
+  const steps = opts.steps ?? config.eval.classifier.steps;
+  const trained = await trainClassifier(data, arch, {
+    steps,
+    seed: config.seed,
+    onProgress: (step, total, loss) => reporter.progress('train classifier', step, total, `loss ${loss.toFixed(3)}`),
+  });
+  reporter.finish();
+  const dir = opts.out ? path.resolve(opts.out) : defaultClassifierDir(config, baseDir);
+  await saveClassifier(dir, trained.model, { trainedOn: data.origin, steps, testAccuracy: trained.testAccuracy, testCount: trained.testCount });
+  reporter.emit({
+    type: 'status',
+    phase: 'train-classifier',
+    message: `classifier saved to ${dir} (accuracy on ${trained.testCount} held-out target images: ${(trained.testAccuracy * 100).toFixed(2)}%)`,
+  });
+}
+
+/** pretrain-f and train-classifier once (skipped when their folders exist), then train digits-quick. */
+export async function demoCommand(opts: { backend?: BackendChoice; steps?: number; runDir?: string }): Promise<void> {
+  const reporter = createReporter(false);
+  const started = Date.now();
+  const { config, baseDir } = presetConfig('digits-quick');
+  const encoderDir = defaultEncoderDir(config, baseDir);
+  if (!encoderExists(encoderDir)) {
+    reporter.note('step 1/3: pretraining f, the digit encoder, on synthetic street digits');
+    await pretrainCommand({ preset: 'digits-quick', backend: opts.backend });
+  } else reporter.note(`step 1/3: using the encoder in ${encoderDir}`);
+  const classifierDir = defaultClassifierDir(config, baseDir);
+  if (!classifierExists(classifierDir)) {
+    reporter.note('step 2/3: training the MNIST classifier that scores translations');
+    await trainClassifierCommand({ preset: 'digits-quick', backend: opts.backend });
+  } else reporter.note(`step 2/3: using the classifier in ${classifierDir}`);
+  reporter.note('step 3/3: training the DTN (synthetic street digits -> MNIST)');
+  const result = await trainCommand({ preset: 'digits-quick', backend: opts.backend, steps: opts.steps, runDir: opts.runDir });
+  const last = readMetrics(result.runDir)
+    .filter((r) => r.eval)
+    .at(-1);
+  const minutes = ((Date.now() - started) / 60000).toFixed(1);
+  const accuracy = last?.eval
+    ? ` Translation accuracy at step ${last.step}: ${(last.eval.accuracy * 100).toFixed(1)}% of ${last.eval.count} held-out street digits are read as their own digit by the MNIST classifier.`
+    : '';
+  process.stderr.write(`\nDemo finished in ${minutes} min.${accuracy}\nOpen the sample grids (source row above its translation): ${path.join(result.runDir, RUN_FILES.samples)}\n`);
+}

@@ -1,0 +1,144 @@
+/**
+ * The Domain Transfer Network: G = g∘f with f frozen, a ternary D, and one training step
+ * (a D update on L_D, then a g update on L_G = L_GANG + α L_CONST + β L_TID + γ L_TV).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { DtnConfig, LossConfig } from '../../shared/config';
+import type { LossKey } from '../../shared/protocol';
+import { FusedAdamOptimizer } from '../engine/webgpu/fusedAdam';
+import * as L from './losses';
+import { Discriminator } from './models/discriminator';
+import { Encoder } from './models/encoder';
+import { Generator } from './models/generator';
+import type { ForwardMode, StateUpdates } from './models/layers';
+
+export type StepLosses = Record<LossKey, tf.Scalar | null>;
+
+/** Which terms take part, from the config's switches and weights. */
+export function activeTerms(losses: LossConfig) {
+  return {
+    gan: losses.gan,
+    const: losses.const && losses.alpha > 0,
+    tid: losses.tid && losses.beta > 0,
+    tv: losses.tv && losses.gamma > 0,
+  };
+}
+
+export class Dtn {
+  readonly g: Generator;
+  readonly D: Discriminator;
+  readonly optG: tf.AdamOptimizer;
+  readonly optD: tf.AdamOptimizer;
+  private readonly terms: ReturnType<typeof activeTerms>;
+
+  constructor(
+    readonly config: DtnConfig,
+    readonly f: Encoder,
+  ) {
+    f.params.freeze();
+    // Distinct seeds per network so g and D never start from correlated weights.
+    this.g = new Generator(config.architecture, config.seed * 2 + 1);
+    this.D = new Discriminator(config.architecture, config.seed * 2 + 2);
+    const t = config.train;
+    this.optG = new FusedAdamOptimizer(t.learningRate, t.adamBeta1, t.adamBeta2);
+    this.optD = new FusedAdamOptimizer(t.learningRate, t.adamBeta1, t.adamBeta2);
+    this.terms = activeTerms(config.losses);
+    if (!this.terms.gan && !this.terms.const && !this.terms.tid && !this.terms.tv) {
+      throw new Error('every generator loss is switched off: enable at least one of losses.gan/const/tid/tv');
+    }
+  }
+
+  /** Sets both optimisers' learning rate for the step about to run (1-based), per the schedule. */
+  scheduleLearningRate(step: number): void {
+    const { learningRate, learningRateDecay, steps } = this.config.train;
+    const half = steps / 2;
+    const rate = learningRateDecay === 'linear' && step > half ? (learningRate * (steps - step + 1)) / (steps - half + 1) : learningRate;
+    // Adam reads its learningRate field on every update.
+    (this.optG as unknown as { learningRate: number }).learningRate = rate;
+    (this.optD as unknown as { learningRate: number }).learningRate = rate;
+  }
+
+  /** G(x) = g(f(x)); f always runs on its frozen running statistics. */
+  generate(x: tf.Tensor4D, mode: ForwardMode = { training: false }): tf.Tensor4D {
+    return tf.tidy(() => this.g.apply(this.f.embed(x), mode));
+  }
+
+  /**
+   * One DTN step on a source batch xs [B,H,W,Cs] and a target batch xt [B,H,W,Ct]. Returns the
+   * loss scalars (kept; the caller disposes them), null for terms that are switched off.
+   */
+  step(xs: tf.Tensor4D, xt: tf.Tensor4D): StepLosses {
+    const { alpha, beta, gamma, constDistance } = this.config.losses;
+    const out: StepLosses = { D: null, GANG: null, CONST: null, TID: null, TV: null, G: null };
+    // f is frozen and runs on running statistics, so f(xs) and f(xt) are the same constants in both
+    // updates: embed once per step (only f(G(xs)) needs f inside a gradient).
+    const [es, et] = tf.tidy(() => [this.f.embed(xs), this.f.embed(xt)]);
+
+    if (this.terms.gan) {
+      const updates: StateUpdates = [];
+      out.D = this.optD.minimize(
+        () => {
+          // g's batch statistics, but no gradient reaches g here (varList is D's).
+          const gs = this.g.apply(es, { training: true });
+          const gt = this.g.apply(et, { training: true });
+          const mode = { training: true, updates };
+          return L.discriminatorLoss(this.D.apply(gs, mode), this.D.apply(gt, mode), this.D.apply(xt, mode));
+        },
+        true,
+        this.D.params.trainableList(),
+      ) as tf.Scalar;
+      for (const u of updates) u();
+    }
+
+    const updates: StateUpdates = [];
+    out.G = this.optG.minimize(
+      () => {
+        const mode = { training: true, updates };
+        const gs = this.g.apply(es, mode);
+        const gt = this.g.apply(et, mode);
+        const parts: tf.Scalar[] = [];
+        const keep = (key: LossKey, value: tf.Scalar, weight: number) => {
+          out[key] = tf.keep(value);
+          parts.push(weight === 1 ? value : tf.mul(value, weight));
+        };
+        if (this.terms.gan) {
+          const dMode = { training: true };
+          keep('GANG', L.generatorAdversarialLoss(this.D.apply(gs, dMode), this.D.apply(gt, dMode)), 1);
+        }
+        if (this.terms.const) keep('CONST', L.constancyLoss(es, this.f.embed(gs), constDistance), alpha);
+        if (this.terms.tid) keep('TID', L.identityLoss(xt, gt), beta);
+        if (this.terms.tv) keep('TV', L.totalVariationLoss(gs), gamma);
+        return tf.addN(parts);
+      },
+      true,
+      this.g.params.trainableList(),
+    ) as tf.Scalar;
+    for (const u of updates) u();
+    tf.dispose([es, et]);
+    return out;
+  }
+
+  dispose(): void {
+    this.g.params.dispose();
+    this.D.params.dispose();
+    this.optG.dispose();
+    this.optD.dispose();
+  }
+}
+
+/** Reads the step's losses to numbers and frees them. */
+export async function readLosses(losses: StepLosses): Promise<Record<LossKey, number | null>> {
+  const entries = await Promise.all(
+    Object.entries(losses).map(async ([k, t]) => {
+      if (!t) return [k, null] as const;
+      const v = (await t.data())[0];
+      t.dispose();
+      return [k, v] as const;
+    }),
+  );
+  return Object.fromEntries(entries) as Record<LossKey, number | null>;
+}
+
+export function disposeLosses(losses: StepLosses): void {
+  for (const t of Object.values(losses)) t?.dispose();
+}

@@ -1,0 +1,50 @@
+/**
+ * `dtn pretrain-f`: trains the digit classifier whose penultimate layer is f, on labelled source
+ * images, and saves it as the encoder `dtn train` loads.
+ */
+import type { BackendChoice, DtnConfig } from '../../shared/config';
+import type { TrainerMessage } from '../../shared/protocol';
+import { initBackend } from '../engine/backend';
+import { loadDataSpec } from '../data/loadDataSpec';
+import { saveEncoder } from '../run/encoderStore';
+import { trainLabelClassifier } from './supervised';
+import { defaultEncoderDir } from '../run/train';
+
+export interface PretrainOptions {
+  config: DtnConfig;
+  baseDir: string;
+  out?: string;
+  steps?: number;
+  backend?: BackendChoice;
+  emit: (msg: TrainerMessage) => void;
+  onProgress?: (step: number, total: number, loss: number) => void;
+}
+
+export interface PretrainResult {
+  dir: string;
+  heldOutAccuracy: number;
+  steps: number;
+}
+
+export async function pretrainEncoder(opts: PretrainOptions): Promise<PretrainResult> {
+  const { config, emit } = opts;
+  const arch = config.architecture;
+  const steps = opts.steps ?? config.encoder.pretrainSteps;
+  const backend = await initBackend(opts.backend ?? config.backend);
+  emit({ type: 'status', phase: 'backend', message: `${backend.name} on ${backend.device} (${backend.reason})` });
+  emit({ type: 'status', phase: 'data', message: 'loading labelled source images' });
+  const data = await loadDataSpec(config.source, { baseDir: opts.baseDir, size: arch.imageSize, channels: arch.sourceChannels, seed: config.seed });
+  if (!data.labels) {
+    throw new Error(`source domain (${data.origin}) has no labels: f is pretrained as a digit classifier. Use labelled source data (synthetic-digits, svhn-mat, mnist-idx with labels, or image-folder with labelsFromFolders)`);
+  }
+  const { model: f, testAccuracy: heldOutAccuracy } = await trainLabelClassifier(data, arch, {
+    steps,
+    seed: config.seed,
+    jitter: false,
+    onProgress: opts.onProgress,
+  });
+  const dir = opts.out ?? defaultEncoderDir(config, opts.baseDir);
+  await saveEncoder(dir, f, { trainedOn: data.origin, steps, heldOutAccuracy });
+  f.params.dispose();
+  return { dir, heldOutAccuracy, steps };
+}

@@ -1,0 +1,89 @@
+/**
+ * Supervised training of a digit classifier (the digits encoder's conv stack plus its linear
+ * head) on labelled images: how `pretrain-f` trains f on the source domain and `train-classifier`
+ * trains the target classifier that scores translations.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { Architecture } from '../../shared/config';
+import { Batcher, gather } from '../data/batcher';
+import type { ImageSet } from '../data/imageSet';
+import { Rng } from '../data/rng';
+import { crossEntropyToClassIndices } from './losses';
+import { Encoder } from './models/encoder';
+import type { StateUpdates } from './models/layers';
+
+type Images = Pick<ImageSet, 'images' | 'count' | 'height' | 'width' | 'channels'>;
+
+/** Labels (argmax of the logits) for a set of images, on running statistics. */
+export async function predictLabels(model: Encoder, images: Images): Promise<Int32Array> {
+  const per = images.height * images.width * images.channels;
+  const out = new Int32Array(images.count);
+  for (let i = 0; i < images.count; i += 256) {
+    const n = Math.min(256, images.count - i);
+    const x = tf.tensor4d(images.images.subarray(i * per, (i + n) * per), [n, images.height, images.width, images.channels]);
+    const pred = tf.tidy(() => tf.argMax(model.classify(x, { training: false }), 1));
+    out.set(await pred.data(), i);
+    x.dispose();
+    pred.dispose();
+  }
+  return out;
+}
+
+/**
+ * Random contrast and brightness per training image. Without it, an MNIST classifier reads any
+ * image whose background is not exactly black (as G's outputs are early in training) as one class,
+ * and translation accuracy measures the background instead of the digit.
+ */
+function jitterIntensity(images: Float32Array, count: number, rng: Rng): Float32Array {
+  const per = images.length / count;
+  for (let n = 0; n < count; n++) {
+    const contrast = rng.range(0.5, 1);
+    const shift = rng.range(-0.3, 0.3) + (1 - contrast) * rng.range(-0.5, 0.5);
+    for (let i = n * per; i < (n + 1) * per; i++) images[i] = Math.max(-1, Math.min(1, images[i] * contrast + shift));
+  }
+  return images;
+}
+
+export interface LabelClassifierTraining {
+  model: Encoder;
+  /** Accuracy on the held-out tail of the data, which training never sees. */
+  testAccuracy: number;
+  testCount: number;
+}
+
+/** Trains on all but the last `testFraction` of `data` (labelled); scores that held-out tail. */
+export async function trainLabelClassifier(
+  data: ImageSet,
+  arch: Architecture,
+  opts: { steps: number; seed: number; jitter: boolean; batchSize?: number; testFraction?: number; onProgress?: (step: number, total: number, loss: number) => void },
+): Promise<LabelClassifierTraining> {
+  const labels = data.labels;
+  if (!labels) throw new Error(`${data.origin} has no labels`);
+  const batch = opts.batchSize ?? 64;
+  const testCount = Math.max(1, Math.floor(data.count * (opts.testFraction ?? 0.1)));
+  const trainCount = data.count - testCount;
+  if (trainCount < batch) throw new Error(`${data.origin}: ${data.count} labelled images are too few to train a classifier (need at least ${batch + testCount})`);
+  const model = new Encoder(arch, opts.seed);
+  const optimizer = tf.train.adam(1e-3);
+  const batcher = new Batcher(trainCount, batch, opts.seed * 15485863 + 5);
+  const rng = new Rng(opts.seed * 32452843 + 7);
+  for (let step = 1; step <= opts.steps; step++) {
+    const idx = batcher.next();
+    const pixels = gather(data, idx);
+    const x = tf.tensor4d(opts.jitter ? jitterIntensity(pixels, batch, rng) : pixels, [batch, data.height, data.width, data.channels]);
+    const y = tf.tensor1d(Int32Array.from(idx, (i) => labels[i]), 'int32');
+    const updates: StateUpdates = [];
+    const loss = optimizer.minimize(() => crossEntropyToClassIndices(model.classify(x, { training: true, updates }), y), true, model.params.trainableList());
+    for (const u of updates) u();
+    tf.dispose([x, y]);
+    if (step % 10 === 0 || step === opts.steps) opts.onProgress?.(step, opts.steps, (await loss!.data())[0]);
+    loss?.dispose();
+  }
+  optimizer.dispose();
+  const per = data.height * data.width * data.channels;
+  const test = { images: data.images.subarray(trainCount * per), count: testCount, height: data.height, width: data.width, channels: data.channels };
+  const predicted = await predictLabels(model, test);
+  let correct = 0;
+  for (let i = 0; i < testCount; i++) if (predicted[i] === labels[trainCount + i]) correct++;
+  return { model, testAccuracy: correct / testCount, testCount };
+}

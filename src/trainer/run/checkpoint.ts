@@ -1,0 +1,108 @@
+/**
+ * Checkpoints: g, D (weights and running statistics), both Adam optimisers, the step and the data
+ * samplers' RNG state, in `checkpoints/step-XXXXXXXX/`. Written atomically (see tensorFile), so a
+ * crash leaves either the previous complete checkpoint or the new one, never a partial one that
+ * looks complete.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { listCheckpointDirs } from '../../shared/node/runFiles';
+import { RUN_FILES, checkpointPath } from '../../shared/node/runLayout';
+import type { Dtn } from '../dtn/dtn';
+import { assignVariables, readTensorFolder, writeTensorFolder } from './tensorFile';
+
+export interface CheckpointMeta {
+  kind: 'dtn-checkpoint';
+  step: number;
+  configHash: string;
+  createdAt: string;
+  /** Opaque, JSON-serialisable sampler states (restored by the training loop). */
+  samplers: Record<string, unknown>;
+}
+
+async function optimizerTensors(prefix: string, opt: tf.Optimizer, vars: Map<string, tf.Variable>): Promise<Map<string, tf.Tensor>> {
+  const weights = await opt.getWeights();
+  const out = new Map<string, tf.Tensor>();
+  const names = [...vars.keys()];
+  const moments = weights.slice(1);
+  // Adam lists first moments for every variable, then second moments, in var-list order.
+  if (moments.length !== 0 && moments.length !== 2 * names.length) {
+    throw new Error(`${prefix}: optimiser holds ${moments.length} slots for ${names.length} variables`);
+  }
+  out.set(`${prefix}/iterations`, weights[0].tensor);
+  moments.forEach((w, i) => {
+    const slot = i < names.length ? 'm' : 'v';
+    out.set(`${prefix}/${slot}/${names[i % names.length]}`, w.tensor);
+  });
+  return out;
+}
+
+async function restoreOptimizer(
+  prefix: string,
+  opt: tf.Optimizer,
+  vars: Map<string, tf.Variable>,
+  stored: Map<string, { shape: number[]; values: Float32Array }>,
+  source: string,
+): Promise<void> {
+  const iter = stored.get(`${prefix}/iterations`);
+  if (!iter) throw new Error(`${source}: missing ${prefix}/iterations`);
+  const names = [...vars.keys()];
+  const slots: { name: string; tensor: tf.Tensor }[] = [];
+  for (const slot of ['m', 'v']) {
+    for (const n of names) {
+      const s = stored.get(`${prefix}/${slot}/${n}`);
+      if (s) slots.push({ name: `${n}/${slot}`, tensor: tf.tensor(s.values, s.shape) });
+    }
+  }
+  if (slots.length !== 0 && slots.length !== 2 * names.length) {
+    throw new Error(`${source}: ${prefix} optimiser state is incomplete`);
+  }
+  // An optimiser that never stepped (e.g. D with the GAN terms off) has no slots to restore.
+  if (slots.length === 0) return;
+  await opt.setWeights([{ name: 'iter', tensor: tf.scalar(iter.values[0], 'int32') }, ...slots]);
+}
+
+export async function saveCheckpoint(
+  runDir: string,
+  dtn: Dtn,
+  meta: Omit<CheckpointMeta, 'kind' | 'createdAt'>,
+): Promise<string> {
+  const dir = checkpointPath(runDir, meta.step);
+  const gVars = dtn.g.params.trainable;
+  const dVars = dtn.D.params.trainable;
+  const tensors = new Map<string, tf.Tensor>([
+    ...dtn.g.params.all(),
+    ...dtn.D.params.all(),
+    ...(await optimizerTensors('optG', dtn.optG, gVars)),
+    ...(await optimizerTensors('optD', dtn.optD, dVars)),
+  ]);
+  const full: CheckpointMeta = { kind: 'dtn-checkpoint', createdAt: new Date().toISOString(), ...meta };
+  await writeTensorFolder(dir, tensors, full);
+  return dir;
+}
+
+/** Restores g, D and both optimisers in place; returns the checkpoint's metadata. */
+export async function loadCheckpoint(dir: string, dtn: Dtn): Promise<CheckpointMeta> {
+  const { meta, tensors } = readTensorFolder<CheckpointMeta>(dir);
+  if (meta?.kind !== 'dtn-checkpoint') throw new Error(`${dir} is not a DTN checkpoint (it may be an encoder folder)`);
+  assignVariables(dtn.g.params.all(), tensors, dir);
+  assignVariables(dtn.D.params.all(), tensors, dir);
+  await restoreOptimizer('optG', dtn.optG, dtn.g.params.trainable, tensors, dir);
+  await restoreOptimizer('optD', dtn.optD, dtn.D.params.trainable, tensors, dir);
+  return meta;
+}
+
+/** Complete checkpoints of a run (those with a manifest), oldest first. */
+export const listCheckpoints = listCheckpointDirs;
+
+/** Keeps the newest `keep` checkpoints; also removes leftovers of interrupted writes. */
+export function pruneCheckpoints(runDir: string, keep: number): void {
+  const root = path.join(runDir, RUN_FILES.checkpoints);
+  if (!fs.existsSync(root)) return;
+  for (const name of fs.readdirSync(root)) {
+    if (name.startsWith('.') && name.includes('.tmp-')) fs.rmSync(path.join(root, name), { recursive: true, force: true });
+  }
+  const all = listCheckpoints(runDir);
+  for (const c of all.slice(0, Math.max(0, all.length - keep))) fs.rmSync(c.path, { recursive: true, force: true });
+}

@@ -1,0 +1,66 @@
+/** Resolves `--preset` / `--config` into a validated config (presets merged under `extends`). */
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ConfigError, parseConfig, type DtnConfig } from '../../shared/config';
+import { PRESETS, PRESET_NAMES, isPresetName } from '../../shared/presets';
+
+export interface ResolvedConfig {
+  config: DtnConfig;
+  /** Folder that relative data and encoder paths are resolved against. */
+  baseDir: string;
+  origin: string;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Objects merge key by key; arrays and scalars from `over` replace. */
+export function deepMerge(base: unknown, over: unknown): unknown {
+  if (!isObject(base) || !isObject(over)) return over === undefined ? base : over;
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) out[k] = deepMerge(base[k], v);
+  return out;
+}
+
+export function presetConfig(name: string): ResolvedConfig {
+  if (!isPresetName(name)) {
+    throw new ConfigError(`unknown preset "${name}"; choose one of: ${PRESET_NAMES.join(', ')}`, undefined, [{ path: 'preset', message: 'unknown' }]);
+  }
+  return { config: parseConfig(PRESETS[name]), baseDir: process.cwd(), origin: `preset ${name}` };
+}
+
+export function readConfigFile(file: string): ResolvedConfig {
+  const abs = path.resolve(file);
+  if (!fs.existsSync(abs)) {
+    throw new ConfigError(`${abs}: config file not found. Pass an existing *.dtn.json file or use --preset ${PRESET_NAMES.join('|')}`, abs, []);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(abs, 'utf8'));
+  } catch (err) {
+    throw new ConfigError(`${abs}: not valid JSON (${(err as Error).message}). Fix the syntax and run again`, abs, []);
+  }
+  if (isObject(raw) && typeof raw.extends === 'string') {
+    if (!isPresetName(raw.extends)) {
+      throw new ConfigError(`${abs}: invalid DTN config\n  extends: unknown preset "${raw.extends}" (choose ${PRESET_NAMES.join(', ')})`, abs, [
+        { path: 'extends', message: 'unknown preset' },
+      ]);
+    }
+    raw = deepMerge(PRESETS[raw.extends], raw);
+  }
+  return { config: parseConfig(raw, abs), baseDir: path.dirname(abs), origin: abs };
+}
+
+/**
+ * Stable hash of the effective config (keys sorted), recorded in run.json and checkpoints.
+ * train.steps is left out: training the same recipe for longer is the same run.
+ */
+export function configHash(config: DtnConfig): string {
+  const { steps: _steps, ...trainRest } = config.train;
+  const hashed = { ...config, train: trainRest };
+  const canonical = (v: unknown): unknown =>
+    isObject(v) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical(v[k])])) : Array.isArray(v) ? v.map(canonical) : v;
+  return crypto.createHash('sha256').update(JSON.stringify(canonical(hashed))).digest('hex').slice(0, 16);
+}

@@ -1,0 +1,56 @@
+/** Saves and loads the pretrained encoder f (written by `dtn pretrain-f`, read by `dtn train`). */
+import * as fs from 'node:fs';
+import type { Architecture } from '../../shared/config';
+import { Encoder } from '../dtn/models/encoder';
+import { assignVariables, readTensorFolder, writeTensorFolder, MANIFEST } from './tensorFile';
+import * as path from 'node:path';
+
+export interface EncoderMeta {
+  kind: 'dtn-encoder';
+  architecture: Pick<Architecture, 'imageSize' | 'sourceChannels' | 'encoderWidths' | 'embeddingSize'>;
+  trainedOn: string;
+  steps: number;
+  /** Accuracy of f + its linear head on held-out labelled source images. */
+  heldOutAccuracy: number;
+  createdAt: string;
+}
+
+export class EncoderNotFoundError extends Error {
+  constructor(readonly dir: string, readonly fix: string) {
+    super(`No encoder at ${dir}. ${fix}`);
+    this.name = 'EncoderNotFoundError';
+  }
+}
+
+export async function saveEncoder(dir: string, f: Encoder, meta: Omit<EncoderMeta, 'kind' | 'architecture' | 'createdAt'>): Promise<void> {
+  const { imageSize, sourceChannels, encoderWidths, embeddingSize } = f.arch;
+  const full: EncoderMeta = {
+    kind: 'dtn-encoder',
+    architecture: { imageSize, sourceChannels, encoderWidths, embeddingSize },
+    createdAt: new Date().toISOString(),
+    ...meta,
+  };
+  await writeTensorFolder(dir, f.params.all(), full);
+}
+
+export function encoderExists(dir: string): boolean {
+  return fs.existsSync(path.join(dir, MANIFEST));
+}
+
+/** Loads f for `arch`; refuses an encoder trained for another architecture, naming the difference. */
+export function loadEncoder(dir: string, arch: Architecture, fix: string): { f: Encoder; meta: EncoderMeta } {
+  if (!encoderExists(dir)) throw new EncoderNotFoundError(dir, fix);
+  const { meta, tensors } = readTensorFolder<EncoderMeta>(dir);
+  if (meta?.kind !== 'dtn-encoder') throw new Error(`${dir} is not an encoder folder (kind: ${String(meta?.kind)})`);
+  for (const key of ['imageSize', 'sourceChannels', 'encoderWidths', 'embeddingSize'] as const) {
+    if (JSON.stringify(meta.architecture[key]) !== JSON.stringify(arch[key])) {
+      throw new Error(
+        `${dir}: encoder was trained with architecture.${key} = ${JSON.stringify(meta.architecture[key])}, the config asks for ${JSON.stringify(arch[key])}. ${fix}`,
+      );
+    }
+  }
+  const f = new Encoder(arch, 0);
+  assignVariables(f.params.all(), tensors, dir);
+  f.params.freeze();
+  return { f, meta };
+}

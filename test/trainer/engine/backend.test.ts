@@ -1,0 +1,77 @@
+/**
+ * A GPU error must stop training with a message instead of letting a failed dispatch's zeros
+ * train the model. Runs where a WebGPU adapter exists (CI: Mesa's lavapipe).
+ */
+import { strict as assert } from 'node:assert';
+import * as tf from '@tensorflow/tfjs-core';
+import { assertDeviceHealthy, BackendError, describeTensorflow, initBackend } from '../../../src/trainer/engine/backend';
+import { onWebgpu } from '../helpers';
+
+/** A program whose WGSL does not compile: WebGPU reports that asynchronously, never as a throw. */
+const broken = {
+  variableNames: ['x'],
+  outputShape: [4],
+  workgroupSize: [4, 1, 1] as [number, number, number],
+  dispatchLayout: { x: [0] },
+  dispatch: [1, 1, 1] as [number, number, number],
+  shaderKey: 'dtnTestBrokenShader',
+  getUserCode: () => 'fn main(index: i32) { result[index] = notDeclaredAnywhere; }',
+};
+
+describe('WebGPU device errors', function () {
+  onWebgpu();
+
+  it('a rejected dispatch makes assertDeviceHealthy throw with the cause and the fix', async () => {
+    assertDeviceHealthy();
+    const x = tf.ones([4]);
+    const backend = tf.backend() as unknown as { runWebGPUProgram(p: unknown, i: tf.TensorInfo[], d: string): tf.TensorInfo };
+    const out = tf.engine().makeTensorFromTensorInfo(backend.runWebGPUProgram(broken, [x], 'float32'));
+    await out.data();
+    await new Promise((r) => setTimeout(r, 50));
+    assert.throws(assertDeviceHealthy, (err: unknown) => err instanceof BackendError && /GPU rejected work/.test(err.message) && /DTN_STOCK_KERNELS/.test(err.message));
+    tf.dispose([x, out]);
+    await initBackend('webgpu');
+    assertDeviceHealthy();
+  });
+});
+
+describe('libtensorflow detection', () => {
+  it('the CUDA build counts as a GPU only when it found one', () => {
+    assert.equal(describeTensorflow('@tensorflow/tfjs-node-gpu', true).device, 'libtensorflow (CUDA)');
+    const noGpu = describeTensorflow('@tensorflow/tfjs-node-gpu', false);
+    assert.equal(noGpu.device, 'libtensorflow (CPU)');
+    assert.match(noGpu.reason, /found no CUDA GPU.*CUDA 11\.2 and cuDNN 8\.1/);
+    assert.equal(describeTensorflow('@tensorflow/tfjs-node', undefined).device, 'libtensorflow (CPU)');
+  });
+});
+
+describe('DTN_STOCK_KERNELS', () => {
+  afterEach(() => {
+    delete process.env.DTN_STOCK_KERNELS;
+  });
+
+  it('a name that is not a switch stops the webgpu backend with the valid names', async () => {
+    process.env.DTN_STOCK_KERNELS = 'Conv2D,batchnorm';
+    await assert.rejects(initBackend('webgpu'), (err: unknown) => {
+      assert.ok(err instanceof BackendError);
+      assert.match(err.message, /DTN_STOCK_KERNELS names batchnorm, which is not a switch/);
+      assert.match(err.message, /all, or a comma-separated list of Conv2D, .*BatchNorm.*Plan/);
+      return true;
+    });
+  });
+});
+
+describe('DTN_CONV_TUNE', () => {
+  afterEach(() => {
+    delete process.env.DTN_CONV_TUNE;
+  });
+
+  it('a value other than 1 or 0 stops the webgpu backend before any training, with the valid values', async () => {
+    process.env.DTN_CONV_TUNE = 'yes';
+    await assert.rejects(initBackend('webgpu'), (err: unknown) => {
+      assert.ok(err instanceof BackendError);
+      assert.match(err.message, /DTN_CONV_TUNE is "yes"\. Set it to 1 \(tune the conv kernels on this device\), 0 \(default layouts\) or leave it unset/);
+      return true;
+    });
+  });
+});
