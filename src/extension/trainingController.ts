@@ -175,7 +175,7 @@ export class TrainingController implements vscode.Disposable {
   }
 
   private async reportCrash(job: Job, exit: TrainerExit): Promise<void> {
-    const missingEncoder = /No encoder at/i.test(exit.error?.message ?? '') && job.target.kind !== 'resume';
+    const missingEncoder = exit.error?.code === 'ENCODER_MISSING' && job.target.kind !== 'resume';
     const actions = missingEncoder ? ['Pretrain Encoder', SHOW_LOG] : [SHOW_LOG];
     const pick = await vscode.window.showErrorMessage(`DTN: ${job.label} failed: ${exit.cause}`, ...actions);
     if (pick === SHOW_LOG) this.log.show();

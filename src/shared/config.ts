@@ -3,6 +3,7 @@
  * validator used by the trainer and the extension, and the JSON Schema the editor uses.
  */
 import { z } from 'zod';
+import { DtnError } from './errors';
 
 export const BACKENDS = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
 export type BackendChoice = (typeof BACKENDS)[number];
@@ -135,13 +136,13 @@ export type DtnConfig = z.infer<typeof DtnConfigSchema>;
 /** What a user writes: everything with a default may be left out. */
 export type DtnConfigInput = z.input<typeof DtnConfigSchema>;
 
-export class ConfigError extends Error {
+export class ConfigError extends DtnError {
   constructor(
     message: string,
-    readonly file: string | undefined,
+    file: string | undefined,
     readonly issues: { path: string; message: string }[],
   ) {
-    super(message);
+    super('CONFIG_INVALID', message, { file, fix: issues.length ? 'Fix the fields named above.' : undefined });
     this.name = 'ConfigError';
   }
 }

@@ -3,6 +3,7 @@
  * line; the extension reads them and forwards a subset to webviews). Validated on arrival.
  */
 import { z } from 'zod';
+import { ErrorCodeSchema } from './errors';
 
 export const LOSS_KEYS = ['D', 'GANG', 'CONST', 'TID', 'TV', 'G'] as const;
 export type LossKey = (typeof LOSS_KEYS)[number];
@@ -60,6 +61,8 @@ export const TrainerMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('warning'), message: z.string() }),
   z.object({
     type: z.literal('error'),
+    /** What kind of failure (ERROR_CODES): hosts branch on this, never on the message. */
+    code: ErrorCodeSchema,
     message: z.string(),
     file: z.string().optional(),
     fix: z.string().optional(),

@@ -101,6 +101,7 @@ describe('TrainerProcess (real trainer, tiny config)', function () {
     const exit = await proc.exited;
     assert.equal(exit.crashed, true);
     assert.equal(exit.code, 1);
+    assert.equal(exit.error?.code, 'ENCODER_MISSING', 'the host branches on the code, not the text');
     assert.match(exit.error?.message ?? '', /No encoder at/);
     assert.match(exit.cause, /pretrain-f/);
   });

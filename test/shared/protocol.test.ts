@@ -11,8 +11,8 @@ const VALID: TrainerMessage[] = [
   { type: 'sample', step: 0, path: '/runs/r1/samples/step-00000000.png' },
   { type: 'checkpoint', step: 50, path: '/runs/r1/checkpoints/step-00000050' },
   { type: 'warning', message: 'careful' },
-  { type: 'error', message: 'boom' },
-  { type: 'error', message: 'boom', file: '/x.dtn.json', fix: 'fix it' },
+  { type: 'error', code: 'INTERNAL', message: 'boom' },
+  { type: 'error', code: 'CONFIG_INVALID', message: 'boom', file: '/x.dtn.json', fix: 'fix it' },
   { type: 'done', reason: 'completed', step: 100, runDir: '/runs/r1', checkpoint: '/runs/r1/checkpoints/step-00000100' },
   { type: 'done', reason: 'stopped', step: 3, runDir: '/runs/r1' },
 ];
@@ -49,6 +49,13 @@ describe('trainer protocol', () => {
       assert.equal(parseTrainerLine(line), undefined);
     });
   }
+
+  it('an error code this version does not know, or none (an older trainer), reads as INTERNAL', () => {
+    for (const extra of [{ code: 'DISK_ON_FIRE' }, {}]) {
+      const msg = parseTrainerLine(JSON.stringify({ type: 'error', message: 'boom', ...extra }));
+      assert.deepEqual(msg, { type: 'error', code: 'INTERNAL', message: 'boom' });
+    }
+  });
 
   it('host commands: stop, pause, resume and nothing else', () => {
     for (const type of ['stop', 'pause', 'resume'] as const) assert.deepEqual(parseHostLine(JSON.stringify({ type })), { type });

@@ -5,6 +5,7 @@
  */
 import { ImageSet } from './imageSet';
 import { Rng } from './rng';
+import { DtnError } from '../../shared/errors';
 
 export interface BatcherState {
   count: number;
@@ -61,7 +62,7 @@ export class Batcher {
 
   static restore(s: BatcherState): Batcher {
     const b = new Batcher(s.count, s.batchSize, s.epochRngState);
-    if (!(Number.isInteger(s.position) && s.position >= 0 && s.position <= s.count)) throw new Error(`invalid batcher position ${s.position}`);
+    if (!(Number.isInteger(s.position) && s.position >= 0 && s.position <= s.count)) throw new DtnError('CHECKPOINT_CORRUPT', `invalid batcher position ${s.position}`);
     b.position = s.position;
     b.epoch = s.epoch;
     return b;
@@ -82,6 +83,6 @@ export function gather(set: ImageSet, indices: ArrayLike<number>): Float32Array 
 
 export function gatherLabels(set: ImageSet, indices: ArrayLike<number>): Int32Array {
   const labels = set.labels;
-  if (!labels) throw new Error(`${set.origin} has no labels`);
+  if (!labels) throw new DtnError('DATA_INVALID', `${set.origin} has no labels`);
   return Int32Array.from(indices, (k) => labels[k]);
 }

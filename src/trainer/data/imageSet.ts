@@ -1,3 +1,5 @@
+import { DtnError } from '../../shared/errors';
+
 /** The in-memory form every dataset loader returns. */
 export interface ImageSet {
   /** NHWC, row-major, values in [-1, 1]. */
@@ -13,13 +15,12 @@ export interface ImageSet {
 }
 
 /** A bad or missing input file: names it, says what was expected and how to fix it. */
-export class DataError extends Error {
-  constructor(
-    message: string,
-    readonly file: string,
-    readonly fix: string,
-  ) {
-    super(`${file}: ${message}. ${fix}`);
+export class DataError extends DtnError {
+  declare readonly file: string;
+  declare readonly fix: string;
+
+  constructor(message: string, file: string, fix: string) {
+    super('DATA_INVALID', `${file}: ${message}. ${fix}`, { file, fix });
     this.name = 'DataError';
   }
 }

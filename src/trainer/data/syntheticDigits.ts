@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { createCanvas, GlobalFonts, SKRSContext2D } from '@napi-rs/canvas';
 import { ImageSet } from './imageSet';
 import { Rng } from './rng';
+import { DtnError } from '../../shared/errors';
 
 export interface SyntheticDigitOptions {
   count: number;
@@ -56,7 +57,7 @@ function loadFonts(): LoadedFont[] {
     const m = probe.measureText('0123456789');
     out.push({ family: f.family, digitHeight: (m.actualBoundingBoxAscent + m.actualBoundingBoxDescent) / 100 });
   }
-  if (out.length === 0) throw new Error('no digit fonts could be loaded: reinstall dejavu-fonts-ttf and the @fontsource packages');
+  if (out.length === 0) throw new DtnError('DATA_INVALID', 'no digit fonts could be loaded: reinstall dejavu-fonts-ttf and the @fontsource packages');
   loaded = out;
   return out;
 }

@@ -11,6 +11,7 @@ import { Discriminator } from './models/discriminator';
 import { Encoder } from './models/encoder';
 import { Generator } from './models/generator';
 import type { ForwardMode, StateUpdates } from './models/layers';
+import { DtnError } from '../../shared/errors';
 
 export type StepLosses = Record<LossKey, tf.Scalar | null>;
 
@@ -44,7 +45,7 @@ export class Dtn {
     this.optD = new FusedAdamOptimizer(t.learningRate, t.adamBeta1, t.adamBeta2);
     this.terms = activeTerms(config.losses);
     if (!this.terms.gan && !this.terms.const && !this.terms.tid && !this.terms.tv) {
-      throw new Error('every generator loss is switched off: enable at least one of losses.gan/const/tid/tv');
+      throw new DtnError('CONFIG_INVALID', 'every generator loss is switched off: enable at least one of losses.gan/const/tid/tv');
     }
   }
 

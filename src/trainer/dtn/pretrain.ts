@@ -9,6 +9,7 @@ import { loadDataSpec } from '../data/loadDataSpec';
 import { saveEncoder } from '../run/encoderStore';
 import { trainLabelClassifier } from './supervised';
 import { defaultEncoderDir } from '../run/train';
+import { DtnError } from '../../shared/errors';
 
 export interface PretrainOptions {
   config: DtnConfig;
@@ -35,7 +36,7 @@ export async function pretrainEncoder(opts: PretrainOptions): Promise<PretrainRe
   emit({ type: 'status', phase: 'data', message: 'loading labelled source images' });
   const data = await loadDataSpec(config.source, { baseDir: opts.baseDir, size: arch.imageSize, channels: arch.sourceChannels, seed: config.seed });
   if (!data.labels) {
-    throw new Error(`source domain (${data.origin}) has no labels: f is pretrained as a digit classifier. Use labelled source data (synthetic-digits, svhn-mat, mnist-idx with labels, or image-folder with labelsFromFolders)`);
+    throw new DtnError('DATA_INVALID', `source domain (${data.origin}) has no labels: f is pretrained as a digit classifier. Use labelled source data (synthetic-digits, svhn-mat, mnist-idx with labels, or image-folder with labelsFromFolders)`);
   }
   const { model: f, testAccuracy: heldOutAccuracy } = await trainLabelClassifier(data, arch, {
     steps,

@@ -11,6 +11,7 @@ import { Rng } from '../data/rng';
 import { crossEntropyToClassIndices } from './losses';
 import { Encoder } from './models/encoder';
 import type { StateUpdates } from './models/layers';
+import { DtnError } from '../../shared/errors';
 
 type Images = Pick<ImageSet, 'images' | 'count' | 'height' | 'width' | 'channels'>;
 
@@ -58,11 +59,11 @@ export async function trainLabelClassifier(
   opts: { steps: number; seed: number; jitter: boolean; batchSize?: number; testFraction?: number; onProgress?: (step: number, total: number, loss: number) => void },
 ): Promise<LabelClassifierTraining> {
   const labels = data.labels;
-  if (!labels) throw new Error(`${data.origin} has no labels`);
+  if (!labels) throw new DtnError('DATA_INVALID', `${data.origin} has no labels`);
   const batch = opts.batchSize ?? 64;
   const testCount = Math.max(1, Math.floor(data.count * (opts.testFraction ?? 0.1)));
   const trainCount = data.count - testCount;
-  if (trainCount < batch) throw new Error(`${data.origin}: ${data.count} labelled images are too few to train a classifier (need at least ${batch + testCount})`);
+  if (trainCount < batch) throw new DtnError('DATA_INVALID', `${data.origin}: ${data.count} labelled images are too few to train a classifier (need at least ${batch + testCount})`);
   const model = new Encoder(arch, opts.seed);
   const optimizer = tf.train.adam(1e-3);
   const batcher = new Batcher(trainCount, batch, opts.seed * 15485863 + 5);

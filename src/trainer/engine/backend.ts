@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-backend-cpu';
 import type { BackendChoice } from '../../shared/config';
+import { DtnError, type ErrorCode } from '../../shared/errors';
 import { installCpuChannelOps } from './cpu/cpuChannelOps';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -28,12 +29,15 @@ export interface BackendInfo {
   software?: boolean;
 }
 
-export class BackendError extends Error {
+export class BackendError extends DtnError {
+  declare readonly fix: string;
+
   constructor(
     readonly short: string,
-    readonly fix: string,
+    fix: string,
+    code: Extract<ErrorCode, 'BACKEND_UNAVAILABLE' | 'DEVICE_FAILED'> = 'BACKEND_UNAVAILABLE',
   ) {
-    super(`${short}. ${fix}`);
+    super(code, `${short}. ${fix}`, { fix });
     this.name = 'BackendError';
   }
 }
@@ -125,6 +129,7 @@ export function assertDeviceHealthy(): void {
   throw new BackendError(
     `the GPU rejected work (${deviceError})`,
     'Results since then are invalid. Rerun with DTN_STOCK_KERNELS=all to use only the stock WebGPU kernels, or with --backend wasm, and report the message',
+    'DEVICE_FAILED',
   );
 }
 

@@ -12,6 +12,7 @@ import { writeFileAtomic } from '../run/sampleGrid';
 import { train } from '../run/train';
 import { classifierExists, defaultClassifierDir } from './classifier';
 import { evaluateCheckpoint, writeReport } from './evalCheckpoint';
+import { DtnError } from '../../shared/errors';
 
 export interface AblationVariant {
   id: string;
@@ -45,7 +46,7 @@ export async function runAblation(opts: {
 }): Promise<{ dir: string; rows: AblationRow[]; markdown: string; csv: string }> {
   const classifierDir = defaultClassifierDir(opts.config, opts.baseDir);
   if (!classifierExists(classifierDir)) {
-    throw new Error(`No target classifier at ${classifierDir}: the ablation scores translations with it. Run dtn train-classifier first`);
+    throw new DtnError('CLASSIFIER_MISSING', `No target classifier at ${classifierDir}: the ablation scores translations with it. Run dtn train-classifier first`);
   }
   const dir = path.resolve(opts.out ?? path.join(DEFAULT_ABLATION_ROOT, newRunId(opts.config.name)));
   fs.mkdirSync(dir, { recursive: true });

@@ -11,6 +11,7 @@ import type { ImageSet } from '../data/imageSet';
 import { Encoder, NUM_CLASSES } from '../dtn/models/encoder';
 import { predictLabels, trainLabelClassifier, type LabelClassifierTraining } from '../dtn/supervised';
 import { assignVariables, MANIFEST, readTensorFolder, writeTensorFolder } from '../run/tensorFile';
+import { DtnError } from '../../shared/errors';
 
 export interface ClassifierMeta {
   kind: 'dtn-classifier';
@@ -48,7 +49,7 @@ export function trainClassifier(
   arch: Architecture,
   opts: { steps: number; seed: number; onProgress?: (step: number, total: number, loss: number) => void },
 ): Promise<LabelClassifierTraining> {
-  if (!data.labels) throw new Error(`${data.origin} has no labels: the classifier needs labelled target images`);
+  if (!data.labels) throw new DtnError('DATA_INVALID', `${data.origin} has no labels: the classifier needs labelled target images`);
   return trainLabelClassifier(data, arch, { ...opts, jitter: true });
 }
 
@@ -58,13 +59,13 @@ export async function saveClassifier(dir: string, model: Encoder, meta: Omit<Cla
 
 export function loadClassifier(dir: string): { model: Encoder; meta: ClassifierMeta } {
   if (!classifierExists(dir)) {
-    throw Object.assign(new Error(`No target-domain classifier at ${dir}. Train it once: dtn train-classifier --preset <name> (or --config <file>)`), {
+    throw new DtnError('CLASSIFIER_MISSING', `No target-domain classifier at ${dir}. Train it once: dtn train-classifier --preset <name> (or --config <file>)`, {
       fix: 'Run dtn train-classifier',
       file: dir,
     });
   }
   const { meta, tensors } = readTensorFolder<ClassifierMeta>(dir);
-  if (meta?.kind !== 'dtn-classifier') throw new Error(`${dir} is not a classifier folder (kind: ${String(meta?.kind)})`);
+  if (meta?.kind !== 'dtn-classifier') throw new DtnError('CHECKPOINT_CORRUPT', `${dir} is not a classifier folder (kind: ${String(meta?.kind)})`);
   const model = new Encoder(meta.architecture, 0);
   assignVariables(model.params.all(), tensors, dir);
   model.params.freeze();

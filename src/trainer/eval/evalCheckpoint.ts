@@ -15,6 +15,7 @@ import { defaultEncoderDir } from '../run/train';
 import { defaultClassifierDir, loadClassifier } from './classifier';
 import { classifierAccuracy, evaluateTranslation, loadHeldOutSource, type TranslationEval } from './evaluate';
 import { confusionMarkdown } from './scoring';
+import { DtnError } from '../../shared/errors';
 
 export interface EvalReport {
   runDir: string;
@@ -40,7 +41,7 @@ export async function evaluateCheckpoint(checkpoint: string, backendChoice?: Bac
   const { f } = loadEncoder(defaultEncoderDir(config, baseDir), config.architecture, 'The encoder this run was trained with must be present');
   const { model: classifier, meta } = loadClassifier(defaultClassifierDir(config, baseDir));
   const heldOut = loadHeldOutSource(config, baseDir);
-  if (!heldOut) throw new Error(`${configFile}: no labelled held-out source images. Set eval.source (e.g. an SVHN test_32x32.mat) and run again`);
+  if (!heldOut) throw new DtnError('DATA_INVALID', `${configFile}: no labelled held-out source images. Set eval.source (e.g. an SVHN test_32x32.mat) and run again`);
   const dtn = new Dtn(config, f);
   try {
     const ckpt = await loadCheckpoint(dir, dtn);

@@ -11,6 +11,7 @@ import { constancyLoss } from '../dtn/losses';
 import type { Encoder } from '../dtn/models/encoder';
 import { NUM_CLASSES, predictLabels } from './classifier';
 import { scoreClassification, type ClassificationScore } from './scoring';
+import { DtnError } from '../../shared/errors';
 
 export interface TranslationEval extends EvalSummary {
   confusion: number[][];
@@ -30,7 +31,7 @@ export async function evaluateTranslation(opts: {
   distance: 'mse' | 'cosine';
 }): Promise<TranslationEval> {
   const { heldOut } = opts;
-  if (!heldOut.labels) throw new Error(`${heldOut.origin} has no labels: translation accuracy needs labelled source images`);
+  if (!heldOut.labels) throw new DtnError('DATA_INVALID', `${heldOut.origin} has no labels: translation accuracy needs labelled source images`);
   const per = heldOut.height * heldOut.width * heldOut.channels;
   const predicted = new Int32Array(heldOut.count);
   let distanceSum = 0;
@@ -54,7 +55,7 @@ export async function evaluateTranslation(opts: {
 
 /** The classifier on raw labelled images (a reference point: how well it reads a domain as is). */
 export async function classifierAccuracy(classifier: Encoder, data: ImageSet): Promise<ClassificationScore> {
-  if (!data.labels) throw new Error(`${data.origin} has no labels`);
+  if (!data.labels) throw new DtnError('DATA_INVALID', `${data.origin} has no labels`);
   return scoreClassification(await predictLabels(classifier, data), data.labels, NUM_CLASSES);
 }
 

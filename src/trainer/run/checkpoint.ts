@@ -11,6 +11,7 @@ import { listCheckpointDirs } from '../../shared/node/runFiles';
 import { RUN_FILES, checkpointPath } from '../../shared/node/runLayout';
 import type { Dtn } from '../dtn/dtn';
 import { assignVariables, readTensorFolder, writeTensorFolder } from './tensorFile';
+import { DtnError } from '../../shared/errors';
 
 export interface CheckpointMeta {
   kind: 'dtn-checkpoint';
@@ -28,7 +29,7 @@ async function optimizerTensors(prefix: string, opt: tf.Optimizer, vars: Map<str
   const moments = weights.slice(1);
   // Adam lists first moments for every variable, then second moments, in var-list order.
   if (moments.length !== 0 && moments.length !== 2 * names.length) {
-    throw new Error(`${prefix}: optimiser holds ${moments.length} slots for ${names.length} variables`);
+    throw new DtnError('CHECKPOINT_CORRUPT', `${prefix}: optimiser holds ${moments.length} slots for ${names.length} variables`);
   }
   out.set(`${prefix}/iterations`, weights[0].tensor);
   moments.forEach((w, i) => {
@@ -46,7 +47,7 @@ async function restoreOptimizer(
   source: string,
 ): Promise<void> {
   const iter = stored.get(`${prefix}/iterations`);
-  if (!iter) throw new Error(`${source}: missing ${prefix}/iterations`);
+  if (!iter) throw new DtnError('CHECKPOINT_CORRUPT', `${source}: missing ${prefix}/iterations`);
   const names = [...vars.keys()];
   const slots: { name: string; tensor: tf.Tensor }[] = [];
   for (const slot of ['m', 'v']) {
@@ -56,7 +57,7 @@ async function restoreOptimizer(
     }
   }
   if (slots.length !== 0 && slots.length !== 2 * names.length) {
-    throw new Error(`${source}: ${prefix} optimiser state is incomplete`);
+    throw new DtnError('CHECKPOINT_CORRUPT', `${source}: ${prefix} optimiser state is incomplete`);
   }
   // An optimiser that never stepped (e.g. D with the GAN terms off) has no slots to restore.
   if (slots.length === 0) return;
@@ -85,7 +86,7 @@ export async function saveCheckpoint(
 /** Restores g, D and both optimisers in place; returns the checkpoint's metadata. */
 export async function loadCheckpoint(dir: string, dtn: Dtn): Promise<CheckpointMeta> {
   const { meta, tensors } = readTensorFolder<CheckpointMeta>(dir);
-  if (meta?.kind !== 'dtn-checkpoint') throw new Error(`${dir} is not a DTN checkpoint (it may be an encoder folder)`);
+  if (meta?.kind !== 'dtn-checkpoint') throw new DtnError('CHECKPOINT_CORRUPT', `${dir} is not a DTN checkpoint (it may be an encoder folder)`);
   assignVariables(dtn.g.params.all(), tensors, dir);
   assignVariables(dtn.D.params.all(), tensors, dir);
   await restoreOptimizer('optG', dtn.optG, dtn.g.params.trainable, tensors, dir);

@@ -1,6 +1,7 @@
 /** Saves and loads the pretrained encoder f (written by `dtn pretrain-f`, read by `dtn train`). */
 import * as fs from 'node:fs';
 import type { Architecture } from '../../shared/config';
+import { DtnError } from '../../shared/errors';
 import { Encoder } from '../dtn/models/encoder';
 import { assignVariables, readTensorFolder, writeTensorFolder, MANIFEST } from './tensorFile';
 import * as path from 'node:path';
@@ -15,9 +16,12 @@ export interface EncoderMeta {
   createdAt: string;
 }
 
-export class EncoderNotFoundError extends Error {
-  constructor(readonly dir: string, readonly fix: string) {
-    super(`No encoder at ${dir}. ${fix}`);
+export class EncoderNotFoundError extends DtnError {
+  constructor(
+    readonly dir: string,
+    fix: string,
+  ) {
+    super('ENCODER_MISSING', `No encoder at ${dir}. ${fix}`, { file: dir, fix });
     this.name = 'EncoderNotFoundError';
   }
 }
@@ -41,11 +45,13 @@ export function encoderExists(dir: string): boolean {
 export function loadEncoder(dir: string, arch: Architecture, fix: string): { f: Encoder; meta: EncoderMeta } {
   if (!encoderExists(dir)) throw new EncoderNotFoundError(dir, fix);
   const { meta, tensors } = readTensorFolder<EncoderMeta>(dir);
-  if (meta?.kind !== 'dtn-encoder') throw new Error(`${dir} is not an encoder folder (kind: ${String(meta?.kind)})`);
+  if (meta?.kind !== 'dtn-encoder') throw new DtnError('ENCODER_INVALID', `${dir} is not an encoder folder (kind: ${String(meta?.kind)})`, { file: dir });
   for (const key of ['imageSize', 'sourceChannels', 'encoderWidths', 'embeddingSize'] as const) {
     if (JSON.stringify(meta.architecture[key]) !== JSON.stringify(arch[key])) {
-      throw new Error(
+      throw new DtnError(
+        'ENCODER_INVALID',
         `${dir}: encoder was trained with architecture.${key} = ${JSON.stringify(meta.architecture[key])}, the config asks for ${JSON.stringify(arch[key])}. ${fix}`,
+        { file: dir, fix },
       );
     }
   }

@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { TENSOR_MANIFEST } from '../../shared/node/runLayout';
+import { DtnError } from '../../shared/errors';
 
 export const MANIFEST = TENSOR_MANIFEST;
 export const TENSORS = 'tensors.bin';
@@ -65,9 +66,11 @@ function writeFileSynced(file: string, data: Buffer): void {
   }
 }
 
-export class TensorFolderError extends Error {
-  constructor(message: string, readonly file: string) {
-    super(message);
+export class TensorFolderError extends DtnError {
+  declare readonly file: string;
+
+  constructor(message: string, file: string) {
+    super('CHECKPOINT_CORRUPT', message, { file });
     this.name = 'TensorFolderError';
   }
 }

@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendChoice, DtnConfig } from '../../shared/config';
+import { DtnError } from '../../shared/errors';
 import type { MetricsRecord, TrainerMessage } from '../../shared/protocol';
 import { DEFAULT_ENCODER_ROOT, DEFAULT_RUN_ROOT, RUN_FILES, samplePath, type RunInfo } from '../../shared/node/runLayout';
 import { assertDeviceHealthy, initBackend, type BackendInfo } from '../engine/backend';
@@ -81,7 +82,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const source = await loadDataSpec(config.source, { baseDir: opts.baseDir, size, channels: arch.sourceChannels, seed: config.seed });
   const target = await loadDataSpec(config.target, { baseDir: opts.baseDir, size, channels: arch.targetChannels, seed: config.seed + 1 });
   if (source.count < t.batchSize || target.count < t.batchSize) {
-    throw new Error(`train.batchSize ${t.batchSize} exceeds the data (${source.count} source, ${target.count} target images): lower it or add data`);
+    throw new DtnError('DATA_INVALID', `train.batchSize ${t.batchSize} exceeds the data (${source.count} source, ${target.count} target images): lower it or add data`);
   }
 
   const dtn = new Dtn(config, f);
@@ -215,7 +216,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
         assertDeviceHealthy();
         const seconds = (Date.now() - intervalStart) / 1000;
         for (const [k, v] of Object.entries(loss)) {
-          if (v !== null && !Number.isFinite(v)) throw new Error(`loss ${k} became ${v} at step ${step}: lower train.learningRate or check the data`);
+          if (v !== null && !Number.isFinite(v)) throw new DtnError('TRAINING_DIVERGED', `loss ${k} became ${v} at step ${step}: lower train.learningRate or check the data`);
         }
         const record: MetricsRecord = {
           step,

@@ -375,11 +375,20 @@ describe('dtn CLI', function () {
       assert.ok(last?.type === 'error', r.stdout);
       assert.match(last.message, /train\.batchSize/);
       assert.equal(last.file, file);
+      assert.equal(last.code, 'CONFIG_INVALID');
 
       const missing = await dtn(['train', '--config', writeConfig({ target: { kind: 'svhn-mat', path: 'nope.mat' } }), '--run-dir', 'r6', '--json'], cwd);
       const err = missing.messages.at(-1);
       assert.ok(err?.type === 'error' && err.file === path.join(dir, 'nope.mat') && err.fix, missing.stdout);
+      assert.equal(err.code, 'DATA_INVALID');
       assert.ok(missing.messages.every((m) => m.type !== 'done'));
+
+      const noEncoder = await dtn(['train', '--config', writeConfig({ encoder: { path: 'no-encoder-here' } }), '--run-dir', 'r8', '--json'], cwd);
+      const last2 = noEncoder.messages.at(-1);
+      assert.ok(last2?.type === 'error' && last2.code === 'ENCODER_MISSING' && last2.file === path.join(dir, 'no-encoder-here'), noEncoder.stdout);
+      const tooBig = await dtn(['train', '--config', writeConfig({ target: { kind: 'mnist-package', count: 3 } }), '--run-dir', 'r9', '--json'], cwd);
+      const last3 = tooBig.messages.at(-1);
+      assert.ok(last3?.type === 'error' && last3.code === 'DATA_INVALID', tooBig.stdout);
     });
 
     it('a diverging run stops with an error naming train.learningRate and is recorded as failed', async () => {
@@ -388,6 +397,7 @@ describe('dtn CLI', function () {
       assertFails(r, 'train.learningRate');
       const last = r.messages.at(-1);
       assert.ok(last?.type === 'error' && /became (NaN|Infinity|-Infinity)/.test(last.message), r.stdout);
+      assert.equal(last.code, 'TRAINING_DIVERGED');
       const info = readRunInfo(runDir)!;
       assert.equal(info.status, 'failed');
       assert.match(info.error ?? '', /train\.learningRate/);

@@ -1,13 +1,12 @@
 /** Runs a subcommand: exit 0 on success; on failure a clear message (and a protocol `error` with --json), exit 1. */
-import { ConfigError } from '../../../shared/config';
-import type { TrainerMessage } from '../../../shared/protocol';
-import { DataError } from '../../data/imageSet';
+import { DtnError } from '../../../shared/errors';
+import type { TrainerMessageOf } from '../../../shared/protocol';
 
-export function describeError(err: unknown): TrainerMessage & { type: 'error' } {
-  if (err instanceof ConfigError) return { type: 'error', message: err.message, file: err.file, fix: 'Fix the fields named above.' };
-  if (err instanceof DataError) return { type: 'error', message: err.message, file: err.file, fix: err.fix };
-  const e = err as { message?: string; fix?: string; file?: string; dir?: string };
-  return { type: 'error', message: e?.message ?? String(err), fix: e?.fix, file: e?.file ?? e?.dir };
+/** The protocol's `error` message for a failure: its code, the message, and the file and fix when known. */
+export function describeError(err: unknown): TrainerMessageOf<'error'> {
+  if (err instanceof DtnError) return { type: 'error', code: err.code, message: err.message, file: err.file, fix: err.fix };
+  const message = err instanceof Error ? err.message : String(err);
+  return { type: 'error', code: 'INTERNAL', message };
 }
 
 export function action<T>(fn: (opts: T) => Promise<unknown>) {
