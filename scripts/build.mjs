@@ -6,12 +6,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-const external = ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-backend-wasm', 'webgpu', '@napi-rs/canvas', 'dejavu-fonts-ttf', '@fontsource/*', 'mnist'];
+const external = ['sharp', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-backend-wasm', 'webgpu', '@napi-rs/canvas', 'dejavu-fonts-ttf', '@fontsource/*', 'mnist'];
 const watch = process.argv.includes('--watch');
 
 const browser = { platform: 'browser', format: 'iife', target: 'es2022', minify: true };
 const targets = [
   { entryPoints: ['src/trainer/cli/main.ts'], outfile: 'dist/trainer/cli.js', platform: 'node', format: 'cjs', external, banner: { js: '#!/usr/bin/env node' } },
+  // Next to cli.js: the worker thread that lets synchronous data loaders decode images with sharp.
+  { entryPoints: ['src/trainer/data/imageDecodeWorker.ts'], outfile: 'dist/trainer/imageDecodeWorker.js', platform: 'node', format: 'cjs', external },
   // The extension host must stay light: the bundle may not pull in tfjs (checked below).
   { entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension/extension.js', platform: 'node', format: 'cjs', external: ['vscode'], minify: true },
   { entryPoints: ['src/webviews/dashboard/main.ts'], outfile: 'dist/webviews/dashboard.js', ...browser },

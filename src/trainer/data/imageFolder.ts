@@ -1,10 +1,9 @@
-/** A folder of PNG/JPEG images, optionally labelled by sub-folder name (class folders). */
+/** A folder of images (PNG, JPEG, WebP, GIF, BMP, TIFF; see imageDecode), optionally labelled by sub-folder name (class folders). */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { PNG } from 'pngjs';
-import * as jpeg from 'jpeg-js';
 import { DataError, ImageSet } from './imageSet';
-import { convertChannels, resizeImages } from './conform';
+import { IMAGE_EXTENSIONS } from './imageDecode';
+import { decodeImagesSync } from './imageDecodeSync';
 
 export interface ImageFolderOptions {
   labelsFromFolders: boolean;
@@ -19,7 +18,7 @@ export interface ImageFolderSet extends ImageSet {
   classNames?: string[];
 }
 
-const EXTENSIONS = new Set(['.png', '.jpg', '.jpeg']);
+const EXTENSIONS = new Set(IMAGE_EXTENSIONS);
 
 /** Plain code-unit order, not locale order, so every machine lists files the same way. */
 const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -44,38 +43,6 @@ function imagesUnder(dir: string): string[] {
     else if (e.isFile() && isImage(e.name)) out.push(p);
   }
   return out;
-}
-
-/** Decodes by content (magic bytes), so a mislabelled extension still works. Returns RGB bytes. */
-function decodeRgb(file: string): { rgb: Uint8Array; width: number; height: number } {
-  const buf = fs.readFileSync(file);
-  let rgba: Uint8Array, width: number, height: number;
-  try {
-    if (buf.length >= 8 && buf.readUInt32BE(0) === 0x89504e47) {
-      const png = PNG.sync.read(buf);
-      ({ width, height } = png);
-      rgba = png.data;
-    } else if (buf.length >= 2 && buf[0] === 0xff && buf[1] === 0xd8) {
-      // Strict decoding: a tolerant decoder turns corrupt files into silent garbage.
-      const img = jpeg.decode(buf, { useTArray: true, formatAsRGBA: true, tolerantDecoding: false, maxMemoryUsageInMB: 1024 });
-      ({ width, height } = img);
-      rgba = img.data;
-    } else {
-      throw new Error('unrecognised file signature');
-    }
-    if (!(width > 0 && height > 0) || rgba.length < width * height * 4) throw new Error('no pixel data');
-  } catch (e) {
-    throw new DataError(`not a valid PNG/JPEG image (${(e as Error).message})`, file, 'Re-export it as PNG or JPEG, or remove it from the folder');
-  }
-  // Transparent pixels are composited over black (dark backgrounds, as in MNIST).
-  const rgb = new Uint8Array(width * height * 3);
-  for (let p = 0; p < width * height; p++) {
-    const a = rgba[4 * p + 3] / 255;
-    rgb[3 * p] = rgba[4 * p] * a;
-    rgb[3 * p + 1] = rgba[4 * p + 1] * a;
-    rgb[3 * p + 2] = rgba[4 * p + 2] * a;
-  }
-  return { rgb, width, height };
 }
 
 /** Round-robin over classes so any prefix (`count`) is balanced, as with the MNIST package. */
@@ -105,7 +72,7 @@ export function readImageFolder(dir: string, opts: ImageFolderOptions): ImageFol
   }
   if (entries.length === 0) {
     const where = opts.labelsFromFolders ? 'in its class sub-folders' : 'directly inside it (sub-folders are only read with "labelsFromFolders": true)';
-    throw new DataError(`no .png/.jpg/.jpeg images ${where}`, dir, 'Put PNG or JPEG images there, or point "path" at the folder that holds them');
+    throw new DataError(`no images (${IMAGE_EXTENSIONS.join(' ')}) ${where}`, dir, 'Put images there, or point "path" at the folder that holds them');
   }
 
   const n = Math.min(opts.count ?? entries.length, entries.length);
@@ -113,14 +80,12 @@ export function readImageFolder(dir: string, opts: ImageFolderOptions): ImageFol
   const perImage = size * size * channels;
   const images = new Float32Array(n * perImage);
   const labels = opts.labelsFromFolders ? new Int32Array(n) : undefined;
-  for (let i = 0; i < n; i++) {
-    const { rgb, width, height } = decodeRgb(entries[i].file);
-    let px: Float32Array = new Float32Array(rgb.length);
-    for (let k = 0; k < rgb.length; k++) px[k] = rgb[k] / 127.5 - 1;
-    px = convertChannels(px, width * height, 3, channels);
-    if (width !== size || height !== size) px = resizeImages(px, 1, height, width, channels, size);
-    images.set(px, i * perImage);
+  const decoded = decodeImagesSync(entries.slice(0, n).map((e) => e.file), { size, channels });
+  decoded.forEach((d, i) => {
+    // The first bad file stops loading: training on a silently shorter set would hide it.
+    if (!d.ok) throw new DataError(d.reason, entries[i].file, d.fix);
+    images.set(d.pixels, i * perImage);
     if (labels) labels[i] = entries[i].label!;
-  }
+  });
   return { images, labels, count: n, height: size, width: size, channels, origin: dir, classNames };
 }

@@ -19,8 +19,13 @@ export class DataError extends DtnError {
   declare readonly file: string;
   declare readonly fix: string;
 
-  constructor(message: string, file: string, fix: string) {
-    super('DATA_INVALID', `${file}: ${message}. ${fix}`, { file, fix });
+  constructor(
+    /** What is wrong, without the file and the fix. */
+    readonly reason: string,
+    file: string,
+    fix: string,
+  ) {
+    super('DATA_INVALID', `${file}: ${reason}. ${fix}`, { file, fix });
     this.name = 'DataError';
   }
 }
