@@ -17,6 +17,8 @@ export const ERROR_CODES = {
   BACKEND_UNAVAILABLE: 'the requested compute backend cannot start on this machine',
   DEVICE_FAILED: 'the GPU rejected work during training; results since then are invalid',
   TRAINING_DIVERGED: 'a loss became NaN or infinite',
+  OUTPUT_INVALID: 'an output file cannot be written, or would replace an input file',
+  REQUEST_INVALID: 'a `dtn serve` request is not valid JSON or not a known request',
   INTERNAL: 'anything else: a bug or an unexpected failure',
 } as const;
 

@@ -42,6 +42,16 @@ export const MetricsRecordSchema = z.object({
 });
 export type MetricsRecord = z.infer<typeof MetricsRecordSchema>;
 
+/** A command failed; also the last line of any `dtn … --json` command that fails. */
+export const ErrorMessageSchema = z.object({
+  type: z.literal('error'),
+  /** What kind of failure (ERROR_CODES): hosts branch on this, never on the message. */
+  code: ErrorCodeSchema,
+  message: z.string(),
+  file: z.string().optional(),
+  fix: z.string().optional(),
+});
+
 export const TrainerMessageSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('started'),
@@ -59,14 +69,7 @@ export const TrainerMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('sample'), step: z.number().int().nonnegative(), path: z.string() }),
   z.object({ type: z.literal('checkpoint'), step: z.number().int().nonnegative(), path: z.string() }),
   z.object({ type: z.literal('warning'), message: z.string() }),
-  z.object({
-    type: z.literal('error'),
-    /** What kind of failure (ERROR_CODES): hosts branch on this, never on the message. */
-    code: ErrorCodeSchema,
-    message: z.string(),
-    file: z.string().optional(),
-    fix: z.string().optional(),
-  }),
+  ErrorMessageSchema,
   z.object({
     type: z.literal('done'),
     reason: z.enum(['completed', 'stopped']),

@@ -6,8 +6,9 @@ import { Command } from 'commander';
 import { action } from './commands/action';
 import { defineBench } from './commands/benchCommand';
 import { ablateCommand, evalCommand } from './commands/evalCommands';
-import { backendOption, positiveInt, withConfigOptions } from './commands/options';
+import { backendOption, intInRange, positiveInt, withConfigOptions } from './commands/options';
 import { demoCommand, pretrainCommand, trainClassifierCommand, trainCommand } from './commands/trainCommands';
+import { serveCommand, translateCommand, type TranslateOpts } from './commands/translateCommands';
 
 const program = new Command('dtn').description('Domain Transfer Network trainer (Taigman, Polyak & Wolf, ICLR 2017)').showHelpAfterError();
 
@@ -40,6 +41,25 @@ withConfigOptions(program.command('ablate').description("the paper's ablation: t
   .option('--steps <n>', 'steps per variant', positiveInt('--steps'))
   .option('--out <dir>', 'ablation folder (default .dtn/ablations/<id>)')
   .action(action(ablateCommand));
+
+program
+  .command('translate')
+  .description('translate images with a trained G = g∘f: each input (an image, or a folder of them) -> a PNG of the target domain')
+  .argument('<inputs...>', 'image files and folders (folders: every image under them)')
+  .requiredOption('--checkpoint <dir>', 'a checkpoint folder, or a run folder (its newest checkpoint)')
+  .requiredOption('--out <path>', 'output folder (<out>/<name>.dtn.png), or a .png file for a single input image')
+  .option('--scale <n>', 'also write <name>.x<n>.png, enlarged n times (nearest neighbour)', intInRange('--scale', 2, 64))
+  .addOption(backendOption())
+  .option('--json', 'one protocol message per stdout line: a result per file, then the summary')
+  .action((inputs: string[], opts: TranslateOpts) => action((o: TranslateOpts) => translateCommand(inputs, o))(opts));
+
+program
+  .command('serve')
+  .description('a warm translator: loads the checkpoint once, then answers NDJSON translate requests on stdin (see src/shared/translateProtocol.ts)')
+  .requiredOption('--checkpoint <dir>', 'a checkpoint folder, or a run folder (its newest checkpoint)')
+  .addOption(backendOption())
+  .option('--json', 'NDJSON on stdin and stdout (always on)')
+  .action((opts: { checkpoint: string }) => action(serveCommand)({ ...opts, json: true }));
 
 defineBench(program.command('bench'));
 

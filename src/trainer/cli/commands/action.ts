@@ -9,12 +9,13 @@ export function describeError(err: unknown): TrainerMessageOf<'error'> {
   return { type: 'error', code: 'INTERNAL', message };
 }
 
+/** `fn` may return an exit code (a partly failed batch); anything else exits 0. */
 export function action<T>(fn: (opts: T) => Promise<unknown>) {
   return async (opts: T & { json?: boolean }) => {
     try {
-      await fn(opts);
+      const result = await fn(opts);
       // Backends may hold handles (a GPU device, wasm threads) that keep Node alive.
-      process.exit(0);
+      process.exit(typeof result === 'number' ? result : 0);
     } catch (err) {
       const msg = describeError(err);
       if (opts.json) process.stdout.write(`${JSON.stringify(msg)}\n`);

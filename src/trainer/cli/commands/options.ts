@@ -32,6 +32,14 @@ export function positiveInt(name: string) {
   };
 }
 
+export function intInRange(name: string, min: number, max: number) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be an integer from ${min} to ${max}`);
+    return n;
+  };
+}
+
 export const backendOption = () => new Option('--backend <name>', 'compute backend').choices(BACKENDS);
 
 /** --preset | --config, --seed, --backend and --json, as every training-like command takes them. */

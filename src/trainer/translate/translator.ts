@@ -1,0 +1,90 @@
+/**
+ * A trained G = g∘f, ready to translate: the checkpoint's g, the encoder f its config names, on a
+ * backend. The only place translation touches the run folder, the backend and the model loaders.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import type { BackendChoice, DtnConfig } from '../../shared/config';
+import { DtnError } from '../../shared/errors';
+import { RUN_FILES } from '../../shared/node/runLayout';
+import type { ImageShape } from '../data/imageDecode';
+import { Dtn } from '../dtn/dtn';
+import { initBackend } from '../engine/backend';
+import { loadCheckpoint } from '../run/checkpoint';
+import { readConfigFile } from '../run/configFile';
+import { loadEncoder } from '../run/encoderStore';
+import { resolveResume } from '../run/resumeTarget';
+import { readRunInfo } from '../run/runDir';
+import { defaultEncoderDir } from '../run/train';
+
+export interface Translator {
+  /** What f reads: the source domain as training prepared it. */
+  readonly source: ImageShape;
+  /** What g writes. */
+  readonly target: ImageShape;
+  /** G(x) for each image (source-shaped, values in [-1, 1]); one model call for the lot. */
+  translate(images: Float32Array[]): Promise<Float32Array[]>;
+  dispose(): void;
+}
+
+export interface LoadedTranslator extends Translator {
+  checkpoint: string;
+  step: number;
+  backend: { name: string; device: string };
+}
+
+/** A translator over a DTN already in memory (its g and f). */
+export function translatorFor(dtn: Dtn, config: DtnConfig): Translator {
+  const arch = config.architecture;
+  const source: ImageShape = { size: arch.imageSize, channels: arch.sourceChannels };
+  const target: ImageShape = { size: arch.imageSize, channels: arch.targetChannels };
+  const inSize = source.size * source.size * source.channels;
+  const outSize = target.size * target.size * target.channels;
+  return {
+    source,
+    target,
+    async translate(images) {
+      if (images.length === 0) return [];
+      const flat = new Float32Array(images.length * inSize);
+      images.forEach((im, i) => flat.set(im, i * inSize));
+      const out = tf.tidy(() => dtn.generate(tf.tensor4d(flat, [images.length, source.size, source.size, source.channels])));
+      try {
+        const data = (await out.data()) as Float32Array;
+        return images.map((_, i) => data.slice(i * outSize, (i + 1) * outSize));
+      } finally {
+        out.dispose();
+      }
+    },
+    dispose() {
+      dtn.dispose();
+      dtn.f.params.dispose();
+    },
+  };
+}
+
+/** Loads a checkpoint folder, or a run folder's newest checkpoint, with the run's config and encoder. */
+export async function loadTranslator(checkpointOrRun: string, backendChoice?: BackendChoice): Promise<LoadedTranslator> {
+  const { checkpoint, runDir } = resolveResume(checkpointOrRun);
+  const configFile = path.join(runDir, RUN_FILES.config);
+  if (!fs.existsSync(configFile)) {
+    throw new DtnError('RUN_INVALID', `${runDir}: no ${RUN_FILES.config}, so the architecture of ${checkpoint} is unknown`, {
+      file: runDir,
+      fix: 'Pass a checkpoint that lies in its run folder (<run>/checkpoints/step-XXXXXXXX), or the run folder',
+    });
+  }
+  const { config } = readConfigFile(configFile);
+  // Relative encoder paths resolve as they did for training: against the run's recorded baseDir.
+  const baseDir = readRunInfo(runDir)?.baseDir ?? process.cwd();
+  const backend = await initBackend(backendChoice ?? config.backend);
+  const { f } = loadEncoder(defaultEncoderDir(config, baseDir), config.architecture, 'Translation needs the encoder f this run was trained with');
+  const dtn = new Dtn(config, f);
+  try {
+    const meta = await loadCheckpoint(checkpoint, dtn);
+    return { ...translatorFor(dtn, config), checkpoint, step: meta.step, backend: { name: backend.name, device: backend.device } };
+  } catch (e) {
+    dtn.dispose();
+    f.params.dispose();
+    throw e;
+  }
+}
