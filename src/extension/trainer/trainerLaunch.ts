@@ -66,3 +66,10 @@ export function pretrainLaunch(
   if (opts.steps !== undefined) args.push('--steps', String(opts.steps));
   return launch(ctx, args);
 }
+
+/** `dtn serve`: the warm translator for one checkpoint (or a run folder's newest). */
+export function serveLaunch(ctx: LaunchContext, opts: { checkpoint: string; backend?: BackendChoice }): TrainerLaunch {
+  const args = ['serve', '--checkpoint', path.resolve(ctx.cwd, opts.checkpoint), '--json'];
+  if (opts.backend) args.push('--backend', opts.backend);
+  return launch(ctx, args);
+}
