@@ -36,14 +36,17 @@ describe('decodeImage', function () {
       assert.ok(px.every((x) => x >= -1 && x <= 1), name);
       const grey = name.startsWith('grey');
       // Top-left: red + green; bottom-right: neither. CMYK goes through colour profiles both ways: looser.
-      const tol = name.startsWith('cmyk') ? 0.5 : 0.05;
       const tl = at(px, 8, 1, 1);
+      const tr = at(px, 8, 6, 1);
       const br = at(px, 8, 6, 6);
       if (grey) assert.ok(tl[0] > br[0] + 0.5 && tl[0] === tl[1] && tl[1] === tl[2], `${name}: ${tl} vs ${br}`);
-      else {
-        assert.ok(near(tl, [1, 1, v(60)], tol), `${name} top-left ${tl}`);
-        assert.ok(near(br, [-1, -1, v(60)], tol), `${name} bottom-right ${br}`);
-        assert.ok(near(at(px, 8, 6, 1), [-1, 1, v(60)], tol), `${name} top-right`);
+      else if (name.startsWith('cmyk')) {
+        // Pure sRGB green lies outside the CMYK gamut, so colours shift: check the quadrants only.
+        assert.ok(tl[0] > tr[0] + 0.3 && tr[1] > br[1] + 0.3, `${name}: ${tl} ${tr} ${br}`);
+      } else {
+        assert.ok(near(tl, [1, 1, v(60)], 0.05), `${name} top-left ${tl}`);
+        assert.ok(near(tr, [-1, 1, v(60)], 0.05), `${name} top-right ${tr}`);
+        assert.ok(near(br, [-1, -1, v(60)], 0.05), `${name} bottom-right ${br}`);
       }
     }
   });
