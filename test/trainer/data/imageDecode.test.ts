@@ -35,7 +35,7 @@ describe('decodeImage', function () {
       assert.equal(px.length, 8 * 8 * 3, name);
       assert.ok(px.every((x) => x >= -1 && x <= 1), name);
       const grey = name.startsWith('grey');
-      // Top-left: red + green; bottom-right: neither. CMYK goes through colour profiles both ways: looser.
+      // Top-left: red + green; top-right: green; bottom-right: neither.
       const tl = at(px, 8, 1, 1);
       const tr = at(px, 8, 6, 1);
       const br = at(px, 8, 6, 6);
