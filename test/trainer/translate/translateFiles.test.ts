@@ -50,8 +50,8 @@ describe('translateFiles (tiny DTN, cpu)', function () {
     assert.deepEqual([summary.translated, summary.failed], [n, 1]);
     assert.equal(summary.failures[0].input, path.join(dir, 'img-050-bad.png'));
     assert.equal(summary.failures[0].code, 'DATA_INVALID');
-    // In input order: the bad file sits between img-050 and img-051.
-    assert.equal(path.basename(results[51].input), 'img-050-bad.png');
+    // In input (name) order: img-050-bad.png sorts before img-050.png.
+    assert.equal(path.basename(results[50].input), 'img-050-bad.png');
     const first = results[0];
     assert.ok(first.type === 'translated' && first.scaled);
     const meta = await sharp(first.output).metadata();
