@@ -15,6 +15,8 @@ export async function encodePng(pixels: Float32Array, shape: ImageShape, scale =
   let img = sharp(toBytes(pixels), { raw: { width: size, height: size, channels } });
   // Nearest neighbour: an enlargement that shows the model's pixels, not a smoothed guess.
   if (scale > 1) img = img.resize(size * scale, size * scale, { kernel: 'nearest' });
+  // Without this, sharp writes one-channel input as RGB.
+  if (channels === 1) img = img.toColourspace('b-w');
   return img.png().toBuffer();
 }
 
