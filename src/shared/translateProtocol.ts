@@ -55,7 +55,13 @@ export type ServeRequest = z.infer<typeof ServeRequestSchema>;
 
 /** `dtn serve` -> host. `ready` (no id) once the checkpoint is loaded; every other line answers a request. */
 export const ServeResponseSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('ready'), checkpoint: z.string(), step: z.number().int().nonnegative(), backend: z.string(), device: z.string() }),
+  z.object({
+    type: z.literal('ready'),
+    checkpoint: z.string(),
+    step: z.number().int().nonnegative(),
+    backend: z.string(),
+    device: z.string(),
+  }),
   z.object({ id: RequestId, type: z.literal('pong') }),
   z.object({ id: RequestId, type: z.literal('translate-done'), results: z.array(TranslateResultSchema), summary: TranslateSummarySchema }),
   /** A request that could not be served; the id is null when the line was not even JSON with an id. */

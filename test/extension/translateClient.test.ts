@@ -17,7 +17,8 @@ describe('TranslateClient (real dtn serve, tiny run)', function () {
     ws = tinyWorkspace();
     ctx = { cliPath: CLI, nodePath: process.execPath, cwd: ws.dir };
     run = path.join(ws.dir, 'run');
-    const t = spawnSync(process.execPath, [CLI, 'train', '--config', ws.config, '--run-dir', run, '--steps', '3'], { cwd: ws.dir, encoding: 'utf8' });
+    const args = [CLI, 'train', '--config', ws.config, '--run-dir', run, '--steps', '3'];
+    const t = spawnSync(process.execPath, args, { cwd: ws.dir, encoding: 'utf8' });
     assert.equal(t.status, 0, t.stderr);
     // The synthetic sample grid is a PNG the model can translate.
     fs.copyFileSync(path.join(run, 'samples', fs.readdirSync(path.join(run, 'samples'))[0]), path.join(ws.dir, 'grid.png'));

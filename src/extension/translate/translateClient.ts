@@ -17,7 +17,8 @@ import {
 import type { TrainerLaunch } from '../trainer/trainerLaunch';
 
 type Ready = Extract<ServeResponse, { type: 'ready' }>;
-type Answer<T extends ServeRequest['type']> = Extract<ServeResponse, { type: { ping: 'pong'; shutdown: 'bye'; translate: 'translate-done' }[T] }>;
+type AnswerType = { ping: 'pong'; shutdown: 'bye'; translate: 'translate-done' };
+type Answer<T extends ServeRequest['type']> = Extract<ServeResponse, { type: AnswerType[T] }>;
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 /** A request the server refused, or the server gone before it answered. */
@@ -40,7 +41,8 @@ export class TranslateClient {
   readonly exited: Promise<number | null>;
 
   constructor(launch: TrainerLaunch) {
-    this.child = spawn(launch.command, launch.args, { cwd: launch.cwd, env: launch.env, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
+    const { command, args, cwd, env } = launch;
+    this.child = spawn(command, args, { cwd, env, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
     this.child.stdin?.on('error', () => undefined);
     let onReady!: (r: Ready) => void;
     let onFail!: (e: Error) => void;
@@ -63,7 +65,8 @@ export class TranslateClient {
       this.child.on('error', (err) => (startError ??= new TranslateRequestError('INTERNAL', `could not start dtn serve: ${err.message}`)));
       this.child.on('close', (code) => {
         const last = this.stderrTail.filter((l) => l.trim()).at(-1);
-        this.exitError = startError ?? new TranslateRequestError('INTERNAL', `dtn serve exited (code ${code})${last ? `: ${last.trim()}` : ''}`);
+        const why = `dtn serve exited (code ${code})${last ? `: ${last.trim()}` : ''}`;
+        this.exitError = startError ?? new TranslateRequestError('INTERNAL', why);
         onFail(this.exitError);
         for (const p of this.pending.values()) p.reject(this.exitError);
         this.pending.clear();
@@ -84,7 +87,8 @@ export class TranslateClient {
 
   /** Translates files and folders (paths resolved here: the server's working folder may differ). */
   translate(inputs: string[], out: string, scale?: number) {
-    return this.request({ type: 'translate', inputs: inputs.map((p) => path.resolve(p)), out: path.resolve(out), ...(scale ? { scale } : {}) });
+    const abs = inputs.map((p) => path.resolve(p));
+    return this.request({ type: 'translate', inputs: abs, out: path.resolve(out), ...(scale ? { scale } : {}) });
   }
 
   ping() {

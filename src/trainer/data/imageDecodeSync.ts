@@ -34,7 +34,8 @@ export function decodeImagesSync(files: string[], shape: ImageShape): DecodeOutc
   const { entry, execArgv } = workerEntry();
   const { port1, port2 } = new MessageChannel();
   const signal = new SharedArrayBuffer(4);
-  const worker = new Worker(BOOT, { eval: true, execArgv, workerData: { entry, files, shape, port: port2, signal }, transferList: [port2] });
+  const workerData = { entry, files, shape, port: port2, signal };
+  const worker = new Worker(BOOT, { eval: true, execArgv, workerData, transferList: [port2] });
   try {
     Atomics.wait(new Int32Array(signal), 0, 0);
     const reply = receiveMessageOnPort(port1)?.message as { outcomes?: DecodeOutcome[]; failure?: string } | undefined;

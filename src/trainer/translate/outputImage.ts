@@ -28,7 +28,12 @@ async function writeAtomic(file: string, bytes: Buffer): Promise<void> {
   await fs.rename(tmp, file);
 }
 
-export async function writeTranslation(pixels: Float32Array, shape: ImageShape, output: string, scaled?: { file: string; scale: number }): Promise<void> {
+export async function writeTranslation(
+  pixels: Float32Array,
+  shape: ImageShape,
+  output: string,
+  scaled?: { file: string; scale: number },
+): Promise<void> {
   await writeAtomic(output, await encodePng(pixels, shape));
   if (scaled) await writeAtomic(scaled.file, await encodePng(pixels, shape, scaled.scale));
 }

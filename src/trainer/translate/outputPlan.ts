@@ -69,16 +69,17 @@ export function planOutputs(inputs: string[], out: string, scale?: number): Plan
   const inputPaths = new Set(sources.map((s) => realPath(s.input)));
   const taken = new Set<string>();
   return sources.map((s): PlanEntry => {
-    if (s.message !== undefined || s.rel === undefined) return { ok: false, input: s.input, code: 'DATA_INVALID', message: s.message ?? `${s.input}: unreadable` };
+    const fail = (code: ErrorCode, message: string): PlanEntry => ({ ok: false, input: s.input, code, message });
+    if (s.message !== undefined || s.rel === undefined) return fail('DATA_INVALID', s.message ?? `${s.input}: unreadable`);
     const stem = path.join(path.dirname(s.rel), path.parse(s.rel).name);
     // a.png and a.jpg side by side: the second keeps its extension in the name.
     const candidates = toFile ? [outAbs] : [path.join(outAbs, `${stem}.dtn.png`), path.join(outAbs, `${s.rel}.dtn.png`)];
     const output = candidates.find((c) => !taken.has(c));
-    if (!output) return { ok: false, input: s.input, code: 'OUTPUT_INVALID', message: `${s.input}: another input already writes ${candidates.at(-1)}` };
+    if (!output) return fail('OUTPUT_INVALID', `${s.input}: another input already writes ${candidates.at(-1)}`);
     const scaled = scaledName(output, scale);
     for (const target of [output, scaled]) {
       if (target && inputPaths.has(realPath(target))) {
-        return { ok: false, input: s.input, code: 'OUTPUT_INVALID', message: `${s.input}: the output ${target} is an input file; choose another --out` };
+        return fail('OUTPUT_INVALID', `${s.input}: the output ${target} is an input file; choose another --out`);
       }
     }
     taken.add(output);

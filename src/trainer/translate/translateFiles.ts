@@ -81,7 +81,9 @@ export async function translateFiles(
     next = k + 1 < chunks.length ? decodeChunk(chunks[k + 1]) : undefined;
     const translated = await translateBatch(translator, decoded, opts.scale);
     let j = 0;
-    for (const e of chunks[k]) report(e.ok ? translated[j++] : { type: 'translate-failed', input: e.input, code: e.code, message: e.message });
+    for (const e of chunks[k]) {
+      report(e.ok ? translated[j++] : { type: 'translate-failed', input: e.input, code: e.code, message: e.message });
+    }
   }
   return { results, summary: summarise(results, started) };
 }
@@ -103,5 +105,6 @@ function chunksOf(plan: PlanEntry[]): PlanEntry[][] {
 
 function summarise(results: TranslateResult[], started: number): TranslateSummary {
   const failures = results.flatMap((r) => (r.type === 'translate-failed' ? [{ input: r.input, code: r.code, message: r.message }] : []));
-  return { type: 'translate-summary', translated: results.length - failures.length, failed: failures.length, failures, seconds: (Date.now() - started) / 1000 };
+  const seconds = (Date.now() - started) / 1000;
+  return { type: 'translate-summary', translated: results.length - failures.length, failed: failures.length, failures, seconds };
 }

@@ -77,7 +77,8 @@ export async function loadTranslator(checkpointOrRun: string, backendChoice?: Ba
   // Relative encoder paths resolve as they did for training: against the run's recorded baseDir.
   const baseDir = readRunInfo(runDir)?.baseDir ?? process.cwd();
   const backend = await initBackend(backendChoice ?? config.backend);
-  const { f } = loadEncoder(defaultEncoderDir(config, baseDir), config.architecture, 'Translation needs the encoder f this run was trained with');
+  const fix = 'Translation needs the encoder f this run was trained with';
+  const { f } = loadEncoder(defaultEncoderDir(config, baseDir), config.architecture, fix);
   const dtn = new Dtn(config, f);
   try {
     const meta = await loadCheckpoint(checkpoint, dtn);

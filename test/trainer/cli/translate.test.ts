@@ -28,7 +28,8 @@ describe('dtn translate / dtn serve', function () {
   before(() => {
     if (!fs.existsSync(CLI)) assert.equal(spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT }).status, 0);
     dir = tempDir('dtn-translate-');
-    fs.writeFileSync(path.join(dir, 'tiny.dtn.json'), JSON.stringify(tinyRunConfig({ train: { steps: 3, batchSize: 4, checkpointEvery: 3, sampleEvery: 3 } })));
+    const train = { steps: 3, batchSize: 4, checkpointEvery: 3, sampleEvery: 3 };
+    fs.writeFileSync(path.join(dir, 'tiny.dtn.json'), JSON.stringify(tinyRunConfig({ train })));
     assert.equal(dtnSync(['pretrain-f', '--config', 'tiny.dtn.json', '--steps', '5'], dir).status, 0);
     const t = dtnSync(['train', '--config', 'tiny.dtn.json', '--run-dir', 'run'], dir);
     assert.equal(t.status, 0, t.stderr);
@@ -47,7 +48,8 @@ describe('dtn translate / dtn serve', function () {
     const summary = r.lines.at(-1);
     assert.ok(summary?.type === 'translate-summary', r.stdout);
     assert.equal(summary.translated, good.length);
-    assert.deepEqual(summary.failures.map((f) => [path.basename(f.input), f.code]), [['broken.png', 'DATA_INVALID'], ['text.jpg', 'DATA_INVALID']]);
+    const failures = summary.failures.map((f) => [path.basename(f.input), f.code]);
+    assert.deepEqual(failures, [['broken.png', 'DATA_INVALID'], ['text.jpg', 'DATA_INVALID']]);
     assert.ok(summary.failures.every((f) => f.message.startsWith(f.input) && /not a readable image/.test(f.message)));
     for (const file of good) {
       const out = path.join(dir, 'out', 'sub', `${path.parse(file).name}.dtn.png`);
@@ -115,7 +117,8 @@ describe('dtn translate / dtn serve', function () {
     assert.equal(code, 0);
 
     // End of input ends the server too.
-    const eof = spawnSync(process.execPath, [CLI, 'serve', '--checkpoint', run], { cwd: dir, input: `${JSON.stringify({ id: 1, type: 'ping' })}\n`, encoding: 'utf8', timeout: 60_000 });
+    const input = `${JSON.stringify({ id: 1, type: 'ping' })}\n`;
+    const eof = spawnSync(process.execPath, [CLI, 'serve', '--checkpoint', run], { cwd: dir, input, encoding: 'utf8', timeout: 60_000 });
     assert.equal(eof.status, 0);
     assert.deepEqual(eof.stdout.split('\n').filter(Boolean).map((l) => parseServeResponse(l)?.type), ['ready', 'pong']);
   });

@@ -11,18 +11,20 @@ describe('planOutputs', () => {
 
   function tree(): string {
     const dir = tempDir();
-    for (const f of ['a.png', 'a.jpg', 'b.webp', 'notes.txt', '.hidden.png', 'old.dtn.png', 'old.dtn.x4.png', 'sub/c.gif', 'sub/deeper/d.bmp']) {
+    const files = ['a.png', 'a.jpg', 'b.webp', 'notes.txt', '.hidden.png', 'old.dtn.png', 'old.dtn.x4.png', 'sub/c.gif', 'sub/deeper/d.bmp'];
+    for (const f of files) {
       fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
       fs.writeFileSync(path.join(dir, f), 'x');
     }
     return dir;
   }
 
-  it('a folder: every image under it in name order, sub-folders mirrored, own outputs and non-images skipped; a clash keeps the extension', () => {
+  it('a folder: its images in name order, sub-folders mirrored, own outputs skipped; a name clash keeps the extension', () => {
     const dir = tree();
     const out = path.join(dir, 'out');
     const plan = planOutputs([dir], out, 4);
-    assert.deepEqual(outputs(plan), ['a.dtn.png', 'a.png.dtn.png', 'b.dtn.png', 'sub/c.dtn.png', 'sub/deeper/d.dtn.png'].map((f) => path.join(out, f)));
+    const expected = ['a.dtn.png', 'a.png.dtn.png', 'b.dtn.png', 'sub/c.dtn.png', 'sub/deeper/d.dtn.png'];
+    assert.deepEqual(outputs(plan), expected.map((f) => path.join(out, f)));
     assert.ok(plan[0].ok && plan[0].file.scaled === path.join(out, 'a.dtn.x4.png'));
   });
 

@@ -36,13 +36,15 @@ describe('translateFiles (tiny DTN, cpu)', function () {
     const n = BATCH + 6;
     for (let i = 0; i < n; i++) {
       const raw = quadrants(20 + i, 20);
-      await sharp(raw, { raw: { width: 20 + i, height: 20, channels: 3 } }).png().toFile(path.join(dir, `img-${String(i).padStart(3, '0')}.png`));
+      const file = path.join(dir, `img-${String(i).padStart(3, '0')}.png`);
+      await sharp(raw, { raw: { width: 20 + i, height: 20, channels: 3 } }).png().toFile(file);
     }
     fs.writeFileSync(path.join(dir, 'img-050-bad.png'), 'not a png');
     const out = path.join(dir, 'out');
     const before = tf.memory().numTensors;
     const seen: string[] = [];
-    const { results, summary } = await translateFiles(translator, planOutputs([dir], out, 3), { scale: 3, onResult: (r) => seen.push(r.input) });
+    const onResult = (r: { input: string }) => seen.push(r.input);
+    const { results, summary } = await translateFiles(translator, planOutputs([dir], out, 3), { scale: 3, onResult });
     assert.equal(tf.memory().numTensors, before, 'tensors leaked');
     // 71 files in batches of 64 decoded files; the bad one drops out of the first model call.
     assert.deepEqual(calls, [BATCH - 1, 7]);
@@ -60,7 +62,9 @@ describe('translateFiles (tiny DTN, cpu)', function () {
     assert.deepEqual([big.info.width, big.info.height], [96, 96]);
     const small = await sharp(first.output).extractChannel(0).raw().toBuffer();
     // Nearest neighbour: every 3x3 block repeats one output pixel.
-    for (let y = 0; y < 96; y++) for (let x = 0; x < 96; x++) assert.equal(big.data[y * 96 + x], small[Math.floor(y / 3) * 32 + Math.floor(x / 3)]);
+    for (let y = 0; y < 96; y++) {
+      for (let x = 0; x < 96; x++) assert.equal(big.data[y * 96 + x], small[Math.floor(y / 3) * 32 + Math.floor(x / 3)]);
+    }
   });
 
   it('the same image twice gives identical bytes, and values span the byte range G produces', async () => {

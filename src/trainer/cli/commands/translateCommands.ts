@@ -34,7 +34,8 @@ export async function translateCommand(inputs: string[], opts: TranslateOpts): P
     if (opts.json) writeLine(summary);
     else {
       const reasons = summary.failures.map((f) => `\n  ${f.message}`).join('');
-      process.stderr.write(`Translated ${summary.translated} file(s), ${summary.failed} failed, in ${summary.seconds.toFixed(2)} s.${reasons}\n`);
+      const counts = `${summary.translated} file(s), ${summary.failed} failed, in ${summary.seconds.toFixed(2)} s`;
+      process.stderr.write(`Translated ${counts}.${reasons}\n`);
     }
     return summary.failed > 0 ? 1 : 0;
   } finally {
@@ -46,7 +47,8 @@ export async function translateCommand(inputs: string[], opts: TranslateOpts): P
 export async function serveCommand(opts: { checkpoint: string; backend?: BackendChoice }): Promise<void> {
   process.stdout.on('error', () => undefined);
   const translator = await loadTranslator(opts.checkpoint, opts.backend);
-  writeLine({ type: 'ready', checkpoint: translator.checkpoint, step: translator.step, backend: translator.backend.name, device: translator.backend.device });
+  const { checkpoint, step, backend } = translator;
+  writeLine({ type: 'ready', checkpoint, step, backend: backend.name, device: backend.device });
   try {
     await serve(translator, process.stdin, writeLine);
   } finally {
