@@ -25,10 +25,14 @@ const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 function listDir(dir: string): fs.Dirent[] {
   try {
-    return fs.readdirSync(dir, { withFileTypes: true }).filter((e) => !e.name.startsWith('.')).sort((a, b) => byName(a.name, b.name));
+    return fs
+      .readdirSync(dir, { withFileTypes: true })
+      .filter((e) => !e.name.startsWith('.'))
+      .sort((a, b) => byName(a.name, b.name));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'folder not found' : code === 'ENOTDIR' ? 'is a file, expected a folder of images' : (e as Error).message;
+    const why =
+      code === 'ENOENT' ? 'folder not found' : code === 'ENOTDIR' ? 'is a file, expected a folder of images' : (e as Error).message;
     throw new DataError(why, dir, 'Check the "path" of the image-folder data spec (it is relative to the config file)');
   }
 }
@@ -60,7 +64,11 @@ export function readImageFolder(dir: string, opts: ImageFolderOptions): ImageFol
     const all = listDir(dir);
     const loose = all.filter((e) => e.isFile() && isImage(e.name));
     if (loose.length > 0) {
-      throw new DataError(`has images directly inside it (e.g. ${loose[0].name}) but labelsFromFolders needs every image in a class sub-folder`, dir, 'Move them into a sub-folder named after their class, or set "labelsFromFolders": false');
+      throw new DataError(
+        `has images directly inside it (e.g. ${loose[0].name}) but labelsFromFolders needs every image in a class sub-folder`,
+        dir,
+        'Move them into a sub-folder named after their class, or set "labelsFromFolders": false',
+      );
     }
     const classes = all.filter((e) => e.isDirectory());
     classNames = classes.map((e) => e.name);
@@ -71,8 +79,14 @@ export function readImageFolder(dir: string, opts: ImageFolderOptions): ImageFol
       .map((e) => ({ file: path.join(dir, e.name) }));
   }
   if (entries.length === 0) {
-    const where = opts.labelsFromFolders ? 'in its class sub-folders' : 'directly inside it (sub-folders are only read with "labelsFromFolders": true)';
-    throw new DataError(`no images (${IMAGE_EXTENSIONS.join(' ')}) ${where}`, dir, 'Put images there, or point "path" at the folder that holds them');
+    const where = opts.labelsFromFolders
+      ? 'in its class sub-folders'
+      : 'directly inside it (sub-folders are only read with "labelsFromFolders": true)';
+    throw new DataError(
+      `no images (${IMAGE_EXTENSIONS.join(' ')}) ${where}`,
+      dir,
+      'Put images there, or point "path" at the folder that holds them',
+    );
   }
 
   const n = Math.min(opts.count ?? entries.length, entries.length);
@@ -80,7 +94,10 @@ export function readImageFolder(dir: string, opts: ImageFolderOptions): ImageFol
   const perImage = size * size * channels;
   const images = new Float32Array(n * perImage);
   const labels = opts.labelsFromFolders ? new Int32Array(n) : undefined;
-  const decoded = decodeImagesSync(entries.slice(0, n).map((e) => e.file), { size, channels });
+  const decoded = decodeImagesSync(
+    entries.slice(0, n).map((e) => e.file),
+    { size, channels },
+  );
   decoded.forEach((d, i) => {
     // The first bad file stops loading: training on a silently shorter set would hide it.
     if (!d.ok) throw new DataError(d.reason, entries[i].file, d.fix);

@@ -48,7 +48,8 @@ export class BackendError extends DtnError {
  * that case as libtensorflow on CPU and goes on looking for a GPU.
  */
 export function describeTensorflow(pkg: string, usingGpu: boolean | undefined): BackendInfo {
-  if (pkg.endsWith('-gpu') && usingGpu) return { name: 'tensorflow', device: 'libtensorflow (CUDA)', reason: `${pkg} loaded and found a CUDA GPU` };
+  if (pkg.endsWith('-gpu') && usingGpu)
+    return { name: 'tensorflow', device: 'libtensorflow (CUDA)', reason: `${pkg} loaded and found a CUDA GPU` };
   const why = pkg.endsWith('-gpu') ? `${pkg} loaded but found no CUDA GPU (it needs CUDA 11.2 and cuDNN 8.1)` : `${pkg} loaded`;
   return { name: 'tensorflow', device: 'libtensorflow (CPU)', reason: why };
 }
@@ -66,17 +67,26 @@ async function tryTensorflow(): Promise<BackendInfo> {
       tried.push(msg.startsWith('Cannot find module') ? `${pkg} not installed` : `${pkg}: ${msg}`);
     }
   }
-  throw new BackendError(`libtensorflow is not available (${tried.join('; ')})`, 'Install @tensorflow/tfjs-node-gpu (CUDA 11.2 + cuDNN 8.1) or @tensorflow/tfjs-node, or choose --backend webgpu|cpu');
+  throw new BackendError(
+    `libtensorflow is not available (${tried.join('; ')})`,
+    'Install @tensorflow/tfjs-node-gpu (CUDA 11.2 + cuDNN 8.1) or @tensorflow/tfjs-node, or choose --backend webgpu|cpu',
+  );
 }
 
 async function tryWebgpu(): Promise<BackendInfo & { software: boolean }> {
   const unknown = unknownStockKernels();
   if (unknown.length) {
-    throw new BackendError(`DTN_STOCK_KERNELS names ${unknown.join(', ')}, which is not a switch`, `Use all, or a comma-separated list of ${SWITCHABLE.join(', ')}`);
+    throw new BackendError(
+      `DTN_STOCK_KERNELS names ${unknown.join(', ')}, which is not a switch`,
+      `Use all, or a comma-separated list of ${SWITCHABLE.join(', ')}`,
+    );
   }
   const { invalid } = convTuneSetting();
   if (invalid !== undefined) {
-    throw new BackendError(`DTN_CONV_TUNE is "${invalid}"`, 'Set it to 1 (tune the conv kernels on this device), 0 (default layouts) or leave it unset');
+    throw new BackendError(
+      `DTN_CONV_TUNE is "${invalid}"`,
+      'Set it to 1 (tune the conv kernels on this device), 0 (default layouts) or leave it unset',
+    );
   }
   try {
     const g = globalThis as { navigator?: { gpu?: unknown } };
@@ -103,7 +113,10 @@ async function tryWebgpu(): Promise<BackendInfo & { software: boolean }> {
     const software = /llvmpipe|lavapipe|swiftshader|cpu/i.test(device);
     return { name: 'webgpu', device, reason: 'WebGPU adapter found', software };
   } catch (err) {
-    throw new BackendError(`WebGPU is not available (${firstLine(err)})`, 'Install a Vulkan driver (NVIDIA driver, or mesa-vulkan-drivers >= 25 for CPU), or choose --backend cpu');
+    throw new BackendError(
+      `WebGPU is not available (${firstLine(err)})`,
+      'Install a Vulkan driver (NVIDIA driver, or mesa-vulkan-drivers >= 25 for CPU), or choose --backend cpu',
+    );
   }
 }
 
@@ -115,7 +128,8 @@ let deviceError: string | undefined;
  * on garbage.
  */
 function watchDeviceErrors(): void {
-  const device = (tf.backend() as unknown as { device?: { onuncapturederror: ((e: { error: { message: string } }) => void) | null } }).device;
+  const device = (tf.backend() as unknown as { device?: { onuncapturederror: ((e: { error: { message: string } }) => void) | null } })
+    .device;
   if (!device) return;
   deviceError = undefined;
   device.onuncapturederror = (e) => {
@@ -161,7 +175,10 @@ async function tryWasm(): Promise<BackendInfo> {
     const cpu = os.cpus()[0]?.model?.trim() ?? 'CPU';
     return { name: 'wasm', device: `${cpu} (WebAssembly${simd ? ' SIMD' : ''})`, reason: 'WebAssembly backend initialised' };
   } catch (err) {
-    throw new BackendError(`the WebAssembly backend is not available (${firstLine(err)})`, 'Reinstall dependencies (npm install) or choose --backend cpu');
+    throw new BackendError(
+      `the WebAssembly backend is not available (${firstLine(err)})`,
+      'Reinstall dependencies (npm install) or choose --backend cpu',
+    );
   }
 }
 

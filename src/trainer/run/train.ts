@@ -54,7 +54,6 @@ export function defaultEncoderDir(config: DtnConfig, baseDir: string): string {
   return path.resolve(baseDir, config.encoder.path ?? path.join(DEFAULT_ENCODER_ROOT, config.name));
 }
 
-
 export async function train(opts: TrainOptions): Promise<TrainResult> {
   const { config, emit } = opts;
   const t = config.train;
@@ -82,7 +81,10 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const source = await loadDataSpec(config.source, { baseDir: opts.baseDir, size, channels: arch.sourceChannels, seed: config.seed });
   const target = await loadDataSpec(config.target, { baseDir: opts.baseDir, size, channels: arch.targetChannels, seed: config.seed + 1 });
   if (source.count < t.batchSize || target.count < t.batchSize) {
-    throw new DtnError('DATA_INVALID', `train.batchSize ${t.batchSize} exceeds the data (${source.count} source, ${target.count} target images): lower it or add data`);
+    throw new DtnError(
+      'DATA_INVALID',
+      `train.batchSize ${t.batchSize} exceeds the data (${source.count} source, ${target.count} target images): lower it or add data`,
+    );
   }
 
   const dtn = new Dtn(config, f);
@@ -125,7 +127,17 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   fs.mkdirSync(path.join(runDir, RUN_FILES.checkpoints), { recursive: true });
   writeJson(runDir, RUN_FILES.config, config);
   writeJson(runDir, RUN_FILES.run, info);
-  emit({ type: 'started', runId, runDir, backend: backend.name, backendReason: backend.reason, device: backend.device, configHash: hash, startStep: step, totalSteps: t.steps });
+  emit({
+    type: 'started',
+    runId,
+    runDir,
+    backend: backend.name,
+    backendReason: backend.reason,
+    device: backend.device,
+    configHash: hash,
+    startStep: step,
+    totalSteps: t.steps,
+  });
 
   const evaluator = prepareEvaluation(config, opts.baseDir, emit);
   const evalEvery = config.eval.every || t.checkpointEvery;
@@ -207,7 +219,8 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
           else emit({ type: 'warning', message: runner.tuned.summary });
         }
         if (runner.mode === 'planned') info.backendReason += `; steps replay a recorded step (${runner.dispatches} dispatches)`;
-        else if (backend.name === 'webgpu') emit({ type: 'warning', message: `each step runs through tfjs instead of a replayed plan (slower): ${runner.reason}` });
+        else if (backend.name === 'webgpu')
+          emit({ type: 'warning', message: `each step runs through tfjs instead of a replayed plan (slower): ${runner.reason}` });
       }
       step = next;
       intervalSteps++;
@@ -216,7 +229,8 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
         assertDeviceHealthy();
         const seconds = (Date.now() - intervalStart) / 1000;
         for (const [k, v] of Object.entries(loss)) {
-          if (v !== null && !Number.isFinite(v)) throw new DtnError('TRAINING_DIVERGED', `loss ${k} became ${v} at step ${step}: lower train.learningRate or check the data`);
+          if (v !== null && !Number.isFinite(v))
+            throw new DtnError('TRAINING_DIVERGED', `loss ${k} became ${v} at step ${step}: lower train.learningRate or check the data`);
         }
         const record: MetricsRecord = {
           step,
@@ -270,10 +284,17 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
  * Periodic evaluation needs a target classifier and labelled held-out source images; without
  * either, training goes on and says what to do to get the metric.
  */
-function prepareEvaluation(config: DtnConfig, baseDir: string, emit: TrainOptions['emit']): { classifier: Encoder; heldOut: ImageSet } | undefined {
+function prepareEvaluation(
+  config: DtnConfig,
+  baseDir: string,
+  emit: TrainOptions['emit'],
+): { classifier: Encoder; heldOut: ImageSet } | undefined {
   const dir = defaultClassifierDir(config, baseDir);
   if (!classifierExists(dir)) {
-    emit({ type: 'warning', message: `no target classifier at ${dir}: translation accuracy is not tracked. Run dtn train-classifier first to track it` });
+    emit({
+      type: 'warning',
+      message: `no target classifier at ${dir}: translation accuracy is not tracked. Run dtn train-classifier first to track it`,
+    });
     return undefined;
   }
   const heldOut = loadHeldOutSource(config, baseDir);

@@ -73,7 +73,11 @@ export async function translateFiles(
     opts.onResult?.(r);
   };
   const chunks = chunksOf(plan);
-  const decodeChunk = (chunk: PlanEntry[]) => decodeBatch(translator, chunk.flatMap((e) => (e.ok ? [e.file] : [])));
+  const decodeChunk = (chunk: PlanEntry[]) =>
+    decodeBatch(
+      translator,
+      chunk.flatMap((e) => (e.ok ? [e.file] : [])),
+    );
   let next = chunks.length > 0 ? decodeChunk(chunks[0]) : undefined;
   for (let k = 0; k < chunks.length; k++) {
     const decoded = await next!;

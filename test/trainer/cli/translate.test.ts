@@ -15,7 +15,12 @@ const CLI = path.join(ROOT, 'dist', 'trainer', 'cli.js');
 
 function dtnSync(args: string[], cwd: string) {
   const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 120_000 });
-  const lines: TranslateLine[] = args.includes('--json') ? r.stdout.split('\n').filter(Boolean).map((l) => parseTranslateLine(l)!) : [];
+  const lines: TranslateLine[] = args.includes('--json')
+    ? r.stdout
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => parseTranslateLine(l)!)
+    : [];
   assert.ok(lines.every(Boolean), `stdout line is not a translate message:\n${r.stdout}`);
   return { ...r, lines };
 }
@@ -49,7 +54,10 @@ describe('dtn translate / dtn serve', function () {
     assert.ok(summary?.type === 'translate-summary', r.stdout);
     assert.equal(summary.translated, good.length);
     const failures = summary.failures.map((f) => [path.basename(f.input), f.code]);
-    assert.deepEqual(failures, [['broken.png', 'DATA_INVALID'], ['text.jpg', 'DATA_INVALID']]);
+    assert.deepEqual(failures, [
+      ['broken.png', 'DATA_INVALID'],
+      ['text.jpg', 'DATA_INVALID'],
+    ]);
     assert.ok(summary.failures.every((f) => f.message.startsWith(f.input) && /not a readable image/.test(f.message)));
     for (const file of good) {
       const out = path.join(dir, 'out', 'sub', `${path.parse(file).name}.dtn.png`);
@@ -62,7 +70,9 @@ describe('dtn translate / dtn serve', function () {
 
   it('one image to one file; the same image again gives identical bytes; a 4000x3000 photo works', async () => {
     const big = path.join(dir, 'big.jpg');
-    await sharp(quadrants(4000, 3000), { raw: { width: 4000, height: 3000, channels: 3 } }).jpeg().toFile(big);
+    await sharp(quadrants(4000, 3000), { raw: { width: 4000, height: 3000, channels: 3 } })
+      .jpeg()
+      .toFile(big);
     const a = dtnSync(['translate', '--checkpoint', path.join(run, 'checkpoints', 'step-00000003'), big, '--out', 'one.png'], dir);
     assert.equal(a.status, 0, a.stderr);
     assert.match(a.stderr, /Translated 1 file\(s\), 0 failed/);
@@ -83,7 +93,9 @@ describe('dtn translate / dtn serve', function () {
 
   it('serve: ready, answers by id, survives bad requests, ends on shutdown and on end of input', async () => {
     const img = path.join(dir, 'serve.png');
-    await sharp(quadrants(32, 32), { raw: { width: 32, height: 32, channels: 3 } }).png().toFile(img);
+    await sharp(quadrants(32, 32), { raw: { width: 32, height: 32, channels: 3 } })
+      .png()
+      .toFile(img);
     const child = spawn(process.execPath, [CLI, 'serve', '--json', '--checkpoint', run], { cwd: dir, stdio: ['pipe', 'pipe', 'inherit'] });
     const lines = readline.createInterface({ input: child.stdout })[Symbol.asyncIterator]();
     const next = async (): Promise<ServeResponse> => {
@@ -120,6 +132,12 @@ describe('dtn translate / dtn serve', function () {
     const input = `${JSON.stringify({ id: 1, type: 'ping' })}\n`;
     const eof = spawnSync(process.execPath, [CLI, 'serve', '--checkpoint', run], { cwd: dir, input, encoding: 'utf8', timeout: 60_000 });
     assert.equal(eof.status, 0);
-    assert.deepEqual(eof.stdout.split('\n').filter(Boolean).map((l) => parseServeResponse(l)?.type), ['ready', 'pong']);
+    assert.deepEqual(
+      eof.stdout
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => parseServeResponse(l)?.type),
+      ['ready', 'pong'],
+    );
   });
 });

@@ -33,7 +33,10 @@ describe('decodeImage', function () {
       fs.writeFileSync(file, bytes);
       const px = await decodeImage(file, { size: 8, channels: 3 });
       assert.equal(px.length, 8 * 8 * 3, name);
-      assert.ok(px.every((x) => x >= -1 && x <= 1), name);
+      assert.ok(
+        px.every((x) => x >= -1 && x <= 1),
+        name,
+      );
       const grey = name.startsWith('grey');
       // Top-left: red + green; top-right: green; bottom-right: neither.
       const tl = at(px, 8, 1, 1);
@@ -82,10 +85,12 @@ describe('decodeImage', function () {
     assert.ok(near(at(px, 8, 1, 6), [1, -1, v(60)], 0.1), String(at(px, 8, 1, 6)));
   });
 
-  it('composites transparency over black and takes a GIF\'s first frame', async () => {
+  it("composites transparency over black and takes a GIF's first frame", async () => {
     const dir = tempDir();
     const half = path.join(dir, 'half.png');
-    await sharp({ create: { width: 4, height: 4, channels: 4, background: { r: 255, g: 255, b: 255, alpha: 0.5 } } }).png().toFile(half);
+    await sharp({ create: { width: 4, height: 4, channels: 4, background: { r: 255, g: 255, b: 255, alpha: 0.5 } } })
+      .png()
+      .toFile(half);
     for (const x of await decodeImage(half, { size: 4, channels: 3 })) assert.ok(Math.abs(x) < 0.01, String(x));
     const gif = path.join(dir, 'a.gif');
     fs.writeFileSync(gif, (await formatSamples(8, 8))['animated.gif']);
@@ -98,17 +103,23 @@ describe('decodeImage', function () {
     const raw = Buffer.alloc(w * w);
     for (let i = 0; i < raw.length; i++) raw[i] = ((i % w) + Math.floor(i / w)) % 2 ? 255 : 0;
     const file = path.join(dir, 'checker.png');
-    await sharp(raw, { raw: { width: w, height: w, channels: 1 } }).png().toFile(file);
+    await sharp(raw, { raw: { width: w, height: w, channels: 1 } })
+      .png()
+      .toFile(file);
     for (const x of await decodeImage(file, { size: 32, channels: 1 })) assert.ok(Math.abs(x) < 0.05, String(x));
   });
 
   it('reads a 1x1 image and a 4000x3000 photo (without decoding it to floats at full size)', async () => {
     const dir = tempDir();
     const one = path.join(dir, 'one.png');
-    await sharp({ create: { width: 1, height: 1, channels: 3, background: '#ff0000' } }).png().toFile(one);
+    await sharp({ create: { width: 1, height: 1, channels: 3, background: '#ff0000' } })
+      .png()
+      .toFile(one);
     assert.deepEqual(at(await decodeImage(one, { size: 4, channels: 3 }), 4, 3, 3), [1, -1, -1]);
     const big = path.join(dir, 'big.jpg');
-    await sharp(quadrants(4000, 3000), { raw: { width: 4000, height: 3000, channels: 3 } }).jpeg().toFile(big);
+    await sharp(quadrants(4000, 3000), { raw: { width: 4000, height: 3000, channels: 3 } })
+      .jpeg()
+      .toFile(big);
     global.gc?.();
     const before = process.memoryUsage().rss;
     const px = await decodeImage(big, { size: 32, channels: 3 });

@@ -28,7 +28,10 @@ describe('WebGPU device errors', function () {
     const out = tf.engine().makeTensorFromTensorInfo(backend.runWebGPUProgram(broken, [x], 'float32'));
     await out.data();
     await new Promise((r) => setTimeout(r, 50));
-    assert.throws(assertDeviceHealthy, (err: unknown) => err instanceof BackendError && /GPU rejected work/.test(err.message) && /DTN_STOCK_KERNELS/.test(err.message));
+    assert.throws(
+      assertDeviceHealthy,
+      (err: unknown) => err instanceof BackendError && /GPU rejected work/.test(err.message) && /DTN_STOCK_KERNELS/.test(err.message),
+    );
     tf.dispose([x, out]);
     await initBackend('webgpu');
     assertDeviceHealthy();
@@ -70,7 +73,10 @@ describe('DTN_CONV_TUNE', () => {
     process.env.DTN_CONV_TUNE = 'yes';
     await assert.rejects(initBackend('webgpu'), (err: unknown) => {
       assert.ok(err instanceof BackendError);
-      assert.match(err.message, /DTN_CONV_TUNE is "yes"\. Set it to 1 \(tune the conv kernels on this device\), 0 \(default layouts\) or leave it unset/);
+      assert.match(
+        err.message,
+        /DTN_CONV_TUNE is "yes"\. Set it to 1 \(tune the conv kernels on this device\), 0 \(default layouts\) or leave it unset/,
+      );
       return true;
     });
   });

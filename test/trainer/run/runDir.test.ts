@@ -42,7 +42,10 @@ describe('run directory', () => {
     fs.appendFileSync(path.join(dir, RUN_FILES.metrics), '{"step": 2, "loss": {"D": 1}}\nnot json\n\n');
     appendMetrics(dir, record(3));
     fs.appendFileSync(path.join(dir, RUN_FILES.metrics), JSON.stringify(record(4)).slice(0, 30));
-    assert.deepEqual(readMetrics(dir).map((r) => r.step), [1, 3]);
+    assert.deepEqual(
+      readMetrics(dir).map((r) => r.step),
+      [1, 3],
+    );
   });
 
   it('truncateMetricsAfter drops the records a resume will train again (and torn lines)', () => {
@@ -52,7 +55,11 @@ describe('run directory', () => {
     truncateMetricsAfter(dir, 3);
     assert.deepEqual(readMetrics(dir), [record(1), record(2), record(3)]);
     appendMetrics(dir, record(4));
-    assert.deepEqual(readMetrics(dir).map((r) => r.step), [1, 2, 3, 4], 'appends start on a fresh line');
+    assert.deepEqual(
+      readMetrics(dir).map((r) => r.step),
+      [1, 2, 3, 4],
+      'appends start on a fresh line',
+    );
     truncateMetricsAfter(tempDir('dtn-run-'), 3); // no file: nothing to do, no error
   });
 

@@ -44,7 +44,9 @@ export function bmp(raw: Buffer, w: number, h: number): Buffer {
 export async function formatSamples(w = 40, h = 20): Promise<Record<string, Buffer>> {
   const raw = quadrants(w, h);
   const base = () => fromRaw(raw, w, h);
-  const blue = await sharp({ create: { width: w, height: h, channels: 3, background: '#0000ff' } }).png().toBuffer();
+  const blue = await sharp({ create: { width: w, height: h, channels: 3, background: '#0000ff' } })
+    .png()
+    .toBuffer();
   return {
     'rgb8.png': await base().png().toBuffer(),
     'rgb16.png': await base().toColourspace('rgb16').png().toBuffer(),
@@ -55,7 +57,9 @@ export async function formatSamples(w = 40, h = 20): Promise<Record<string, Buff
     'rgb.jpg': await base().jpeg({ quality: 95 }).toBuffer(),
     'cmyk.jpg': await base().toColourspace('cmyk').jpeg({ quality: 95 }).toBuffer(),
     'image.webp': await base().webp({ lossless: true }).toBuffer(),
-    'animated.gif': await sharp([await base().png().toBuffer(), blue], { join: { animated: true } }).gif().toBuffer(),
+    'animated.gif': await sharp([await base().png().toBuffer(), blue], { join: { animated: true } })
+      .gif()
+      .toBuffer(),
     'image.bmp': bmp(raw, w, h),
   };
 }

@@ -11,7 +11,17 @@ describe('planOutputs', () => {
 
   function tree(): string {
     const dir = tempDir();
-    const files = ['a.png', 'a.jpg', 'b.webp', 'notes.txt', '.hidden.png', 'old.dtn.png', 'old.dtn.x4.png', 'sub/c.gif', 'sub/deeper/d.bmp'];
+    const files = [
+      'a.png',
+      'a.jpg',
+      'b.webp',
+      'notes.txt',
+      '.hidden.png',
+      'old.dtn.png',
+      'old.dtn.x4.png',
+      'sub/c.gif',
+      'sub/deeper/d.bmp',
+    ];
     for (const f of files) {
       fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
       fs.writeFileSync(path.join(dir, f), 'x');
@@ -24,7 +34,10 @@ describe('planOutputs', () => {
     const out = path.join(dir, 'out');
     const plan = planOutputs([dir], out, 4);
     const expected = ['a.dtn.png', 'a.png.dtn.png', 'b.dtn.png', 'sub/c.dtn.png', 'sub/deeper/d.dtn.png'];
-    assert.deepEqual(outputs(plan), expected.map((f) => path.join(out, f)));
+    assert.deepEqual(
+      outputs(plan),
+      expected.map((f) => path.join(out, f)),
+    );
     assert.ok(plan[0].ok && plan[0].file.scaled === path.join(out, 'a.dtn.x4.png'));
   });
 

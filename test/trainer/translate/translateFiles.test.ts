@@ -37,7 +37,9 @@ describe('translateFiles (tiny DTN, cpu)', function () {
     for (let i = 0; i < n; i++) {
       const raw = quadrants(20 + i, 20);
       const file = path.join(dir, `img-${String(i).padStart(3, '0')}.png`);
-      await sharp(raw, { raw: { width: 20 + i, height: 20, channels: 3 } }).png().toFile(file);
+      await sharp(raw, { raw: { width: 20 + i, height: 20, channels: 3 } })
+        .png()
+        .toFile(file);
     }
     fs.writeFileSync(path.join(dir, 'img-050-bad.png'), 'not a png');
     const out = path.join(dir, 'out');
@@ -48,7 +50,10 @@ describe('translateFiles (tiny DTN, cpu)', function () {
     assert.equal(tf.memory().numTensors, before, 'tensors leaked');
     // 71 files in batches of 64 decoded files; the bad one drops out of the first model call.
     assert.deepEqual(calls, [BATCH - 1, 7]);
-    assert.deepEqual(seen, results.map((r) => r.input));
+    assert.deepEqual(
+      seen,
+      results.map((r) => r.input),
+    );
     assert.deepEqual([summary.translated, summary.failed], [n, 1]);
     assert.equal(summary.failures[0].input, path.join(dir, 'img-050-bad.png'));
     assert.equal(summary.failures[0].code, 'DATA_INVALID');
@@ -70,7 +75,9 @@ describe('translateFiles (tiny DTN, cpu)', function () {
   it('the same image twice gives identical bytes, and values span the byte range G produces', async () => {
     const dir = tempDir();
     const file = path.join(dir, 'a.png');
-    await sharp(quadrants(32, 32), { raw: { width: 32, height: 32, channels: 3 } }).png().toFile(file);
+    await sharp(quadrants(32, 32), { raw: { width: 32, height: 32, channels: 3 } })
+      .png()
+      .toFile(file);
     fs.copyFileSync(file, path.join(dir, 'b.png'));
     const { summary } = await translateFiles(translator, planOutputs([file, path.join(dir, 'b.png')], path.join(dir, 'o')), {});
     assert.equal(summary.translated, 2);

@@ -69,7 +69,9 @@ async function guarded(measure: () => Promise<number>): Promise<{ ms: number; er
   }
   const errors = [];
   for (let i = 0; i < filters.length; i++) errors.push(await device.popErrorScope());
-  const error = errors.find((e) => e !== null)?.message ?? (thrown === undefined ? undefined : thrown instanceof Error ? thrown.message : String(thrown));
+  const error =
+    errors.find((e) => e !== null)?.message ??
+    (thrown === undefined ? undefined : thrown instanceof Error ? thrown.message : String(thrown));
   return error === undefined ? { ms } : { ms: NaN, error: error.split('\n')[0] };
 }
 
@@ -88,7 +90,10 @@ const MINOR_SHARE = 0.02;
  * only with the default layout and stock: every candidate is a shader to compile, and layouts
  * matter where the arithmetic is. Returns what was measured.
  */
-export async function tuneConvs(calls: ConvCall[], opts: { minMs?: number; time?: KernelTimer; apply?: boolean } = {}): Promise<TunedConv[]> {
+export async function tuneConvs(
+  calls: ConvCall[],
+  opts: { minMs?: number; time?: KernelTimer; apply?: boolean } = {},
+): Promise<TunedConv[]> {
   const time: KernelTimer = opts.time ?? ((fn, inputs, attrs) => timeKernel(fn, inputs, attrs, { minMs: opts.minMs }));
   const out: TunedConv[] = [];
   const total = calls.reduce((a, c) => a + convFlops(c) * c.count, 0);

@@ -31,7 +31,12 @@ interface WebgpuProgram {
 }
 
 interface WebgpuBackendLike {
-  runWebGPUProgram(program: WebgpuProgram, inputs: TensorInfo[], dtype: 'float32', uniforms: { type: 'float32'; data: number[] }[]): TensorInfo;
+  runWebGPUProgram(
+    program: WebgpuProgram,
+    inputs: TensorInfo[],
+    dtype: 'float32',
+    uniforms: { type: 'float32'; data: number[] }[],
+  ): TensorInfo;
 }
 
 /**
@@ -83,7 +88,11 @@ const STAGES: Record<Stage, { inputs: string[]; uniforms: string[]; body: string
   // m' = m·β1 + g·(1−β1)
   m: { inputs: ['G', 'M'], uniforms: ['beta1', 'oneMinusBeta1'], body: 'M[index] * uniforms.beta1 + G[index] * uniforms.oneMinusBeta1' },
   // v' = v·β2 + g²·(1−β2)
-  v: { inputs: ['G', 'V'], uniforms: ['beta2', 'oneMinusBeta2'], body: 'V[index] * uniforms.beta2 + (G[index] * G[index]) * uniforms.oneMinusBeta2' },
+  v: {
+    inputs: ['G', 'V'],
+    uniforms: ['beta2', 'oneMinusBeta2'],
+    body: 'V[index] * uniforms.beta2 + (G[index] * G[index]) * uniforms.oneMinusBeta2',
+  },
   // w' = (m'/(1−β1ᵗ)) / (sqrt(v'/(1−β2ᵗ)) + ε) · (−lr) + w, reading the m' and v' just written.
   value: {
     inputs: ['M', 'V', 'W'],
@@ -178,8 +187,20 @@ let activeHyper: unknown;
 
 function internals(backend: unknown): WebgpuInternals | undefined {
   const b = backend as Partial<WebgpuInternals>;
-  const methods = ['makeTensorInfo', 'uploadToGPU', 'tensorToBinding', 'makeUniforms', 'ensureCommandEncoderReady', 'endComputePassEncoder', 'submitQueue'] as const;
-  const ok = b.device && b.commandQueueOwnedIds instanceof WeakSet && typeof b.dispatchCountInPass === 'number' && methods.every((k) => typeof b[k] === 'function');
+  const methods = [
+    'makeTensorInfo',
+    'uploadToGPU',
+    'tensorToBinding',
+    'makeUniforms',
+    'ensureCommandEncoderReady',
+    'endComputePassEncoder',
+    'submitQueue',
+  ] as const;
+  const ok =
+    b.device &&
+    b.commandQueueOwnedIds instanceof WeakSet &&
+    typeof b.dispatchCountInPass === 'number' &&
+    methods.every((k) => typeof b[k] === 'function');
   return ok ? (b as WebgpuInternals) : undefined;
 }
 
@@ -200,11 +221,7 @@ function singleDispatch(b: WebgpuInternals, ins: TensorInfo[], n: number, a: Ada
   const y = Math.ceil(groups / x);
   const u32 = (v: number) => ({ type: 'uint32' as const, data: [v] });
   const f32 = (v: number) => ({ type: 'float32' as const, data: [v] });
-  const uniforms = b.makeUniforms([
-    u32(n),
-    u32(x * WORKGROUP),
-    ...[a.beta1, 1 - a.beta1, a.beta2, 1 - a.beta2, a.epsilon].map(f32),
-  ]);
+  const uniforms = b.makeUniforms([u32(n), u32(x * WORKGROUP), ...[a.beta1, 1 - a.beta1, a.beta2, 1 - a.beta2, a.epsilon].map(f32)]);
   const bindGroup = b.device.createBindGroup({
     layout: pipeline.getBindGroupLayout(0),
     entries: [...ins, ...outs]
@@ -248,7 +265,15 @@ const fusedAdamWebgpu: KernelFunc = ({ inputs, backend, attrs }) => {
 };
 
 /** One tfjs program per output, through the backend's public runWebGPUProgram. */
-function threeDispatches(gpu: WebgpuBackendLike, gradient: TensorInfo, m: TensorInfo, v: TensorInfo, value: TensorInfo, n: number, a: AdamAttrs): TensorInfo[] {
+function threeDispatches(
+  gpu: WebgpuBackendLike,
+  gradient: TensorInfo,
+  m: TensorInfo,
+  v: TensorInfo,
+  value: TensorInfo,
+  n: number,
+  a: AdamAttrs,
+): TensorInfo[] {
   // One uniform entry per f32 field keeps makeUniforms' offsets equal to the struct's.
   const uniforms = (...xs: number[]) => xs.map((x) => ({ type: 'float32' as const, data: [x] }));
   // 1−β is formed in double and then rounded, as tfjs does when it turns the number into a scalar.
@@ -318,7 +343,9 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
         if (gradient == null) return;
         const m = s.accumulatedFirstMoment[i].variable;
         const v = s.accumulatedSecondMoment[i].variable;
-        const [mNew, vNew, valueNew] = tf.engine().runKernel(FUSED_ADAM_KERNEL, { gradient, m, v, value }, attrs as unknown as NamedAttrMap) as tf.Tensor[];
+        const [mNew, vNew, valueNew] = tf
+          .engine()
+          .runKernel(FUSED_ADAM_KERNEL, { gradient, m, v, value }, attrs as unknown as NamedAttrMap) as tf.Tensor[];
         m.assign(mNew);
         v.assign(vNew);
         value.assign(valueNew);

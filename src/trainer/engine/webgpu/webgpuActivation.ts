@@ -43,7 +43,9 @@ export function installWebgpuActivation(): void {
     kernelFunc: ({ inputs, attrs, backend }) => {
       const { dy, x } = inputs as { dy: TensorInfo; x: TensorInfo };
       const alpha = (attrs as { alpha: number }).alpha;
-      return (backend as unknown as WebgpuBackendLike).runWebGPUProgram(gradProgram(x.shape), [dy, x], 'float32', [{ type: 'float32', data: [alpha] }]);
+      return (backend as unknown as WebgpuBackendLike).runWebGPUProgram(gradProgram(x.shape), [dy, x], 'float32', [
+        { type: 'float32', data: [alpha] },
+      ]);
     },
   });
 }

@@ -8,7 +8,10 @@ export const SWITCHABLE = ['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilte
 
 /** Names in DTN_STOCK_KERNELS that name nothing (a typo would otherwise measure the wrong thing). */
 export function unknownStockKernels(): string[] {
-  const names = (process.env.DTN_STOCK_KERNELS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const names = (process.env.DTN_STOCK_KERNELS ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   return names.filter((n) => n !== 'all' && !(SWITCHABLE as readonly string[]).includes(n));
 }
 

@@ -53,10 +53,12 @@ export class PlannedStep {
     if (tf.getBackend() !== 'webgpu' || !isCapturable(backend)) return { losses: dtn.step(xs, xt), reason: 'not on the webgpu backend' };
     if (optimisers.length !== 2) return { losses: dtn.step(xs, xt), reason: 'the optimisers are not the fused Adam' };
     const external = new Set(optimisers.map((o) => o.hyperBuffer).filter((b): b is GPUBuffer => b instanceof GPUBuffer));
-    if (external.size === 0) return { losses: dtn.step(xs, xt), reason: 'the fused Adam update is not on its single-dispatch path (or no step has run yet)' };
+    if (external.size === 0)
+      return { losses: dtn.step(xs, xt), reason: 'the fused Adam update is not on its single-dispatch path (or no step has run yet)' };
     // Host-resident batches, so that the capture sees them uploaded: those uploads become the inputs.
     for (const t of [xs, xt]) {
-      if ((backend as CapturableBackend).tensorMap.get(t.dataId)?.resource) return { losses: dtn.step(xs, xt), reason: 'the batches are already on the GPU' };
+      if ((backend as CapturableBackend).tensorMap.get(t.dataId)?.resource)
+        return { losses: dtn.step(xs, xt), reason: 'the batches are already on the GPU' };
     }
     const variables = Object.values(tf.engine().registeredVariables).map((variable) => ({ key: variable.name, variable }));
     const before = new Map(variables.map(({ key, variable }) => [key, bufferOf(backend, variable.dataId)]));
@@ -65,7 +67,8 @@ export class PlannedStep {
     if (captured.problem) return { losses, reason: captured.problem };
     try {
       if (Object.keys(tf.engine().registeredVariables).length !== variables.length) throw new PlanError('the step created variables');
-      if (optimisers.some((o) => o.hyperBuffer && !external.has(o.hyperBuffer as GPUBuffer))) throw new PlanError('an optimiser made its first update inside the step');
+      if (optimisers.some((o) => o.hyperBuffer && !external.has(o.hyperBuffer as GPUBuffer)))
+        throw new PlanError('an optimiser made its first update inside the step');
       // Variables the step neither read nor replaced (other models in the process) stay out of the
       // plan. "Read" means read before anything overwrote it: tfjs recycles released buffers.
       const writes = (p: GPUComputePipeline) => adamPipelineWrites(p) ?? [0];
