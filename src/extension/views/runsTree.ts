@@ -2,7 +2,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { listCheckpointDirs, listRunDirs, readMetricsFile, readRunInfoFile } from '../../shared/node/runFiles';
-import { ablationRoots, ablationDetail } from '../comparePicker';
+import { ablationRoots, ablationDetail } from '../runs/comparePicker';
 import { listAblations, type AblationFolder } from '../runs/runCollections';
 import { runRoot } from '../settings';
 

@@ -5,14 +5,14 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { TrainerMessage } from '../shared/protocol';
-import { newRunId } from '../shared/node/runFiles';
-import { initialLiveRun, reduceLiveRun, type LiveRunState } from './runs/liveRunState';
-import type { RunFeeds } from './runs/runFeeds';
-import { backendSetting, openDashboardOnStart, runRoot } from './settings';
-import { TrainingStatusBar } from './statusBar';
-import { pretrainLaunch, trainLaunch, type LaunchContext, type TrainerLaunch, type TrainTarget } from './trainer/trainerLaunch';
-import { TrainerProcess, type TrainerExit } from './trainer/trainerProcess';
+import type { TrainerMessage } from '../../shared/protocol';
+import { newRunId } from '../../shared/node/runFiles';
+import { initialLiveRun, reduceLiveRun, type LiveRunState } from '../runs/liveRunState';
+import type { RunFeeds } from '../runs/runFeeds';
+import { backendSetting, openDashboardOnStart, runRoot } from '../settings';
+import { TrainingStatusBar } from '../views/statusBar';
+import { pretrainLaunch, trainLaunch, type LaunchContext, type TrainerLaunch, type TrainTarget } from './trainerLaunch';
+import { TrainerProcess, type TrainerExit } from './trainerProcess';
 import type { TrainerLog } from './trainerLog';
 
 interface Job {

@@ -6,10 +6,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { listRunDirs, readMetricsFile, readRunInfoFile } from '../shared/node/runFiles';
-import { DEFAULT_ABLATION_ROOT } from '../shared/node/runLayout';
-import { ABLATION_FILES, expandToRuns, listAblations, type AblationFolder } from './runs/runCollections';
-import { runRoot } from './settings';
+import { listRunDirs, readMetricsFile, readRunInfoFile } from '../../shared/node/runFiles';
+import { DEFAULT_ABLATION_ROOT } from '../../shared/node/runLayout';
+import { ABLATION_FILES, expandToRuns, listAblations, type AblationFolder } from './runCollections';
+import { runRoot } from '../settings';
 
 /** What to compare: run folders, and the folder they came from when it was one folder of runs. */
 export interface ComparePick {

@@ -2,8 +2,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { PRESET_NAMES, PRESETS, isPresetName } from '../shared/presets';
-import type { TrainTarget } from './trainer/trainerLaunch';
+import { PRESET_NAMES, PRESETS, isPresetName } from '../../shared/presets';
+import type { TrainTarget } from './trainerLaunch';
 
 export interface ChosenTarget {
   target: Exclude<TrainTarget, { kind: 'resume' }>;

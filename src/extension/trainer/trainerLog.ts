@@ -1,8 +1,8 @@
 /** The "DTN Trainer" output channel: the trainer's stderr, its protocol messages in words, host notes. */
 import * as vscode from 'vscode';
-import type { TrainerMessage } from '../shared/protocol';
-import { formatLoss } from '../shared/trainingProgress';
-import type { LogLine } from './trainer/trainerProcess';
+import type { TrainerMessage } from '../../shared/protocol';
+import { formatLoss } from '../../shared/trainingProgress';
+import type { LogLine } from './trainerProcess';
 
 export class TrainerLog implements vscode.Disposable {
   readonly channel = vscode.window.createOutputChannel('DTN Trainer', { log: true });

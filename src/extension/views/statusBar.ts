@@ -1,7 +1,7 @@
 /** The status-bar item of a live run: step / total and the current G and D losses; click = dashboard. */
 import * as vscode from 'vscode';
-import { etaMs, formatDuration, formatLoss, recentMsPerStep } from '../shared/trainingProgress';
-import type { LiveRunState } from './runs/liveRunState';
+import { etaMs, formatDuration, formatLoss, recentMsPerStep } from '../../shared/trainingProgress';
+import type { LiveRunState } from '../runs/liveRunState';
 
 export class TrainingStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('dtn.training', vscode.StatusBarAlignment.Left, 10);
