@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { childRunDirs, expandToRuns, isAblationDir, listAblations, readFlatConfig, runLabels } from '../../src/extension/runs/runCollections';
+import { childRunDirs, expandToRuns, isAblationDir, listAblations, readFlatConfig, runLabels } from '../../../src/extension/runs/runCollections';
 
 function makeRun(dir: string, createdAt = '2025-01-01T00:00:00Z', config?: object): string {
   fs.mkdirSync(dir, { recursive: true });

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { BatchingThrottle, LatestThrottle } from '../../src/extension/util/rateLimit';
+import { BatchingThrottle, LatestThrottle } from '../../../src/extension/util/rateLimit';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

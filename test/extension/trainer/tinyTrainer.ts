@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-export const REPO = path.resolve(__dirname, '..', '..');
+export const REPO = path.resolve(__dirname, '..', '..', '..');
 export const CLI = path.join(REPO, 'dist', 'trainer', 'cli.js');
 
 export const TINY_CONFIG = {

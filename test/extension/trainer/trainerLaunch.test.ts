@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { pretrainLaunch, trainLaunch } from '../../src/extension/trainer/trainerLaunch';
+import { pretrainLaunch, trainLaunch } from '../../../src/extension/trainer/trainerLaunch';
 
 const ctx = { cliPath: '/ext/dist/trainer/cli.js', nodePath: '/vscode/code', cwd: '/ws' };
 

@@ -3,10 +3,10 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { MetricsRecord } from '../../src/shared/protocol';
-import { listRunDirs, newRunId } from '../../src/shared/node/runFiles';
-import { RunTailer, type TailEvent } from '../../src/extension/runs/runTailer';
-import { RunFeeds } from '../../src/extension/runs/runFeeds';
+import type { MetricsRecord } from '../../../src/shared/protocol';
+import { listRunDirs, newRunId } from '../../../src/shared/node/runFiles';
+import { RunTailer, type TailEvent } from '../../../src/extension/runs/runTailer';
+import { RunFeeds } from '../../../src/extension/runs/runFeeds';
 
 const rec = (step: number): MetricsRecord => ({
   step,

@@ -2,10 +2,10 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { TrainerMessage } from '../../src/shared/protocol';
-import { listCheckpointDirs, readMetricsFile } from '../../src/shared/node/runFiles';
-import { trainLaunch, type LaunchContext } from '../../src/extension/trainer/trainerLaunch';
-import { TrainerProcess, type LogLine } from '../../src/extension/trainer/trainerProcess';
+import type { TrainerMessage } from '../../../src/shared/protocol';
+import { listCheckpointDirs, readMetricsFile } from '../../../src/shared/node/runFiles';
+import { trainLaunch, type LaunchContext } from '../../../src/extension/trainer/trainerLaunch';
+import { TrainerProcess, type LogLine } from '../../../src/extension/trainer/trainerProcess';
 import { CLI, tinyWorkspace, type TinyWorkspace } from './tinyTrainer';
 
 function collect(proc: TrainerProcess): { messages: TrainerMessage[]; logs: LogLine[] } {

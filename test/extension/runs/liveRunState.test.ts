@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
-import type { TrainerMessage } from '../../src/shared/protocol';
-import { initialLiveRun, reduceLiveRun, summarizeRun } from '../../src/extension/runs/liveRunState';
-import { etaMs, formatDuration, formatLoss } from '../../src/shared/trainingProgress';
+import type { TrainerMessage } from '../../../src/shared/protocol';
+import { initialLiveRun, reduceLiveRun, summarizeRun } from '../../../src/extension/runs/liveRunState';
+import { etaMs, formatDuration, formatLoss } from '../../../src/shared/trainingProgress';
 
 const metrics = (step: number, ms = 100): TrainerMessage => ({
   type: 'metrics',
