@@ -2,6 +2,7 @@
 import { ConfigError } from '../../../shared/config';
 import type { TrainerMessage } from '../../../shared/protocol';
 import { DataError } from '../../data/imageSet';
+import { dtnFlag } from '../../engine/flags';
 
 export function describeError(err: unknown): TrainerMessage & { type: 'error' } {
   if (err instanceof ConfigError) return { type: 'error', message: err.message, file: err.file, fix: 'Fix the fields named above.' };
@@ -20,7 +21,7 @@ export function action<T>(fn: (opts: T) => Promise<unknown>) {
       const msg = describeError(err);
       if (opts.json) process.stdout.write(`${JSON.stringify(msg)}\n`);
       process.stderr.write(`\ndtn: error: ${msg.message}\n`);
-      if (process.env.DTN_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+      if (dtnFlag('DTN_DEBUG') && err instanceof Error) process.stderr.write(`${err.stack}\n`);
       process.exit(1);
     }
   };
