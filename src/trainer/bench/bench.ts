@@ -183,7 +183,8 @@ export async function runBench(opts: {
   const { backend } = engine;
   const results: BenchResult[] = [];
   for (const batch of opts.batches) {
-    const r = { backend, ...(await benchStep(engine, opts.config, batch, opts.steps, opts.warmup, { profile: opts.profile, conv: opts.conv, tune: convTuningWanted(engine) })) };
+    const options = { profile: opts.profile, conv: opts.conv, tune: convTuningWanted(engine) };
+    const r = { backend, ...(await benchStep(engine, opts.config, batch, opts.steps, opts.warmup, options)) };
     results.push(r);
     opts.print(
       `dtn bench: backend=${backend.name} device=${JSON.stringify(backend.device)} batch=${batch} ms/step=${r.msPerStep.toFixed(1)} img/s=${r.imgPerSec.toFixed(1)} ` +

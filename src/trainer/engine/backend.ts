@@ -77,7 +77,8 @@ async function tryWebgpu(settings: EngineSettings, problems: readonly { short: s
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { create, globals } = require('webgpu') as { create(flags: string[]): unknown; globals: Record<string, unknown> };
       Object.assign(globalThis, globals);
-      Object.defineProperty(globalThis, 'navigator', { value: { gpu: create([...settings.dawnFlags]) }, configurable: true, writable: true });
+      const navigator = { gpu: create([...settings.dawnFlags]) };
+      Object.defineProperty(globalThis, 'navigator', { value: navigator, configurable: true, writable: true });
     }
     const gpu = (globalThis as unknown as { navigator: { gpu: { requestAdapter(): Promise<GpuAdapterLike | null> } } }).navigator.gpu;
     const adapter = await gpu.requestAdapter();

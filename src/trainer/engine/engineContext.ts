@@ -30,7 +30,11 @@ export interface Engine {
   readonly webgpuProblem?: string;
 }
 
-export function createEngine(backend: BackendInfo, settings: EngineSettings, webgpu?: { backend?: WebgpuBackend; problem?: string }): Engine {
+export function createEngine(
+  backend: BackendInfo,
+  settings: EngineSettings,
+  webgpu?: { backend?: WebgpuBackend; problem?: string },
+): Engine {
   return {
     backend,
     settings,
@@ -60,7 +64,8 @@ export class DeviceHealth {
     if (this.error === undefined) return;
     throw new BackendError(
       `the GPU rejected work (${this.error})`,
-      'Results since then are invalid. Rerun with DTN_STOCK_KERNELS=all to use only the stock WebGPU kernels, or with --backend wasm, and report the message',
+      'Results since then are invalid. Rerun with DTN_STOCK_KERNELS=all to use only the stock WebGPU kernels, ' +
+        'or with --backend wasm, and report the message',
     );
   }
 }

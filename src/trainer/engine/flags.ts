@@ -18,7 +18,15 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 /** What DTN_STOCK_KERNELS may name: this project's WebGPU kernels and Plan (the replayed step). */
-export const STOCK_KERNEL_SWITCHES = ['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'BatchNorm', 'Activation', 'Adam', 'Plan'] as const;
+export const STOCK_KERNEL_SWITCHES = [
+  'Conv2D',
+  'Conv2DBackpropInput',
+  'Conv2DBackpropFilter',
+  'BatchNorm',
+  'Activation',
+  'Adam',
+  'Plan',
+] as const;
 export type KernelSwitch = (typeof STOCK_KERNEL_SWITCHES)[number];
 
 const FLAGS = {

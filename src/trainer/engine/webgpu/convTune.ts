@@ -40,7 +40,10 @@ export type KernelTimer = (fn: KernelFunc, inputs: Record<string, tf.Tensor>, at
  * adapter tunes, and a software one (lavapipe) does not, so that runs there (CI's WebGPU tests)
  * stay bit-reproducible: tuning picks by timings, which vary from run to run.
  */
-export function convTuningWanted(engine: { backend: { name: string; software?: boolean }; settings: Pick<EngineSettings, 'convTune'> }): boolean {
+export function convTuningWanted(engine: {
+  backend: { name: string; software?: boolean };
+  settings: Pick<EngineSettings, 'convTune'>;
+}): boolean {
   if (engine.backend.name !== 'webgpu') return false;
   return engine.settings.convTune ?? !engine.backend.software;
 }

@@ -64,7 +64,8 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
         if (gradient == null) return;
         const m = s.accumulatedFirstMoment[i].variable;
         const v = s.accumulatedSecondMoment[i].variable;
-        const [mNew, vNew, valueNew] = tf.engine().runKernel(FUSED_ADAM_KERNEL, { gradient, m, v, value }, attrs as unknown as NamedAttrMap) as tf.Tensor[];
+        const inputs = { gradient, m, v, value };
+        const [mNew, vNew, valueNew] = tf.engine().runKernel(FUSED_ADAM_KERNEL, inputs, attrs as unknown as NamedAttrMap) as tf.Tensor[];
         m.assign(mNew);
         v.assign(vNew);
         value.assign(valueNew);

@@ -51,7 +51,12 @@ export class PlannedStep {
    * The step must not be the first (Adam creates its slots then). Returns the step's losses and the
    * plan, or the reason the step cannot be replayed (then it simply was a normal step).
    */
-  static capture(engine: Engine, dtn: Dtn, xs: tf.Tensor4D, xt: tf.Tensor4D): { losses: StepLosses; planned?: PlannedStep; reason?: string } {
+  static capture(
+    engine: Engine,
+    dtn: Dtn,
+    xs: tf.Tensor4D,
+    xt: tf.Tensor4D,
+  ): { losses: StepLosses; planned?: PlannedStep; reason?: string } {
     const backend = engine.webgpu;
     const optimisers = [dtn.optD, dtn.optG].filter((o): o is FusedAdamOptimizer => o instanceof FusedAdamOptimizer);
     if (tf.getBackend() !== 'webgpu') return { losses: dtn.step(xs, xt), reason: 'not on the webgpu backend' };
@@ -70,7 +75,9 @@ export class PlannedStep {
     if (captured.problem) return { losses, reason: captured.problem };
     try {
       if (Object.keys(tf.engine().registeredVariables).length !== variables.length) throw new PlanError('the step created variables');
-      if (optimisers.some((o) => o.hyperBuffer && !external.has(o.hyperBuffer))) throw new PlanError('an optimiser made its first update inside the step');
+      if (optimisers.some((o) => o.hyperBuffer && !external.has(o.hyperBuffer))) {
+        throw new PlanError('an optimiser made its first update inside the step');
+      }
       // Variables the step neither read nor replaced (other models in the process) stay out of the
       // plan. "Read" means read before anything overwrote it: tfjs recycles released buffers.
       const writes = (p: GPUComputePipeline) => adamPipelineWrites(p) ?? [0];

@@ -37,7 +37,11 @@ export function bufferOf(backend: WebgpuBackend, dataId: object): GPUBuffer {
  * their owner before each replay) have their writes left out. `fn` always runs to the end;
  * `problem` says why its work cannot be replayed (a read-back inside it, a texture binding, ...).
  */
-export function captureGpuWork<T>(backend: WebgpuBackend, external: ReadonlySet<GPUBuffer>, fn: () => T): { result: T; ops: CapturedOp[]; problem?: string } {
+export function captureGpuWork<T>(
+  backend: WebgpuBackend,
+  external: ReadonlySet<GPUBuffer>,
+  fn: () => T,
+): { result: T; ops: CapturedOp[]; problem?: string } {
   flushBackend(backend);
   const ops: CapturedOp[] = [];
   const bindGroups = new WeakMap<GPUBindGroup, { layout: GPUBindGroupLayout; entries: BoundBuffer[] }>();
