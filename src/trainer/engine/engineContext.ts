@@ -8,9 +8,9 @@
  *    engine's kernels and flags live there (flags.ts, backend.ts).
  *  - overrideKernel.ts: the stock kernel each override replaced, per backend/kernel: the kernel
  *    registry is process-wide, so the stock function it displaced is too.
- *  - webgpu/adamProgram.ts, webgpu/webgpuGemm.ts, ...: compiled pipelines in WeakMaps/WeakSets keyed
- *    by GPU device or pipeline: caches of pure functions of their key, freed with it.
- *  - data/syntheticDigits.ts: rendered glyphs of the fonts: a cache of a pure function.
+ *  - webgpu/adamProgram.ts: the Adam pipeline per GPU device (WeakMap) and the set of those
+ *    pipelines (WeakSet, for the replayed step): caches of a pure function of the device, freed with it.
+ *  - data/syntheticDigits.ts: the fonts, loaded once: a cache of files that do not change.
  */
 import type { BackendInfo } from './backend';
 import { BackendError } from './backend';
