@@ -31,7 +31,7 @@ export async function pretrainEncoder(opts: PretrainOptions): Promise<PretrainRe
   const { config, emit } = opts;
   const arch = config.architecture;
   const steps = opts.steps ?? config.encoder.pretrainSteps;
-  const backend = await initBackend(opts.backend ?? config.backend);
+  const { backend } = await initBackend(opts.backend ?? config.backend);
   emit({ type: 'status', phase: 'backend', message: `${backend.name} on ${backend.device} (${backend.reason})` });
   emit({ type: 'status', phase: 'data', message: 'loading labelled source images' });
   const data = await loadDataSpec(config.source, { baseDir: opts.baseDir, size: arch.imageSize, channels: arch.sourceChannels, seed: config.seed });

@@ -37,7 +37,7 @@ export async function evaluateCheckpoint(checkpoint: string, backendChoice?: Bac
   const configFile = path.join(runDir, RUN_FILES.config);
   const { config } = readConfigFile(configFile);
   const baseDir = readRunInfo(runDir)?.baseDir ?? process.cwd();
-  const backend = await initBackend(backendChoice ?? config.backend);
+  const { backend } = await initBackend(backendChoice ?? config.backend);
   const { f } = loadEncoder(defaultEncoderDir(config, baseDir), config.architecture, 'The encoder this run was trained with must be present');
   const { model: classifier, meta } = loadClassifier(defaultClassifierDir(config, baseDir));
   const heldOut = loadHeldOutSource(config, baseDir);

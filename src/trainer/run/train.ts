@@ -9,7 +9,7 @@ import type { BackendChoice, DtnConfig } from '../../shared/config';
 import { DtnError } from '../../shared/errors';
 import type { MetricsRecord, TrainerMessage } from '../../shared/protocol';
 import { DEFAULT_ENCODER_ROOT, DEFAULT_RUN_ROOT, RUN_FILES, samplePath, type RunInfo } from '../../shared/node/runLayout';
-import { assertDeviceHealthy, initBackend, type BackendInfo } from '../engine/backend';
+import { initBackend, type BackendInfo } from '../engine/backend';
 import { loadCheckpoint, pruneCheckpoints, saveCheckpoint } from './checkpoint';
 import { configHash } from './configFile';
 import { Batcher, gather, type BatcherState } from '../data/batcher';
@@ -66,7 +66,8 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const runId = path.basename(runDir);
 
   emit({ type: 'status', phase: 'backend', message: `initialising backend ${opts.backend ?? config.backend}` });
-  const backend: BackendInfo = await initBackend(opts.backend ?? config.backend);
+  const engine = await initBackend(opts.backend ?? config.backend);
+  const backend: BackendInfo = engine.backend;
 
   const encoderDir = defaultEncoderDir(config, opts.baseDir);
   emit({ type: 'status', phase: 'encoder', message: `loading f from ${encoderDir}` });
@@ -134,12 +135,13 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const samplePixels = source.images.slice(0, sampleCount * size * size * arch.sourceChannels);
   const sampleInputs = tf.tensor4d(samplePixels, [sampleCount, size, size, arch.sourceChannels]);
   const runner = new StepRunner(
+    engine,
     dtn,
     {
       xs: [t.batchSize, size, size, arch.sourceChannels],
       xt: [t.batchSize, size, size, arch.targetChannels],
     },
-    { tuneConvs: convTuningWanted(backend), note: (message) => emit({ type: 'status', phase: 'backend', message }) },
+    { tuneConvs: convTuningWanted(engine), note: (message) => emit({ type: 'status', phase: 'backend', message }) },
   );
   const writeSample = async (): Promise<void> => {
     runner.sync();
@@ -213,7 +215,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
       intervalSteps++;
       if (logNow) {
         const loss = (await pending)!;
-        assertDeviceHealthy();
+        engine.deviceHealth.assertHealthy();
         const seconds = (Date.now() - intervalStart) / 1000;
         for (const [k, v] of Object.entries(loss)) {
           if (v !== null && !Number.isFinite(v)) throw new DtnError('TRAINING_DIVERGED', `loss ${k} became ${v} at step ${step}: lower train.learningRate or check the data`);

@@ -13,7 +13,7 @@ import { resolveResume } from '../../../src/trainer/run/resumeTarget';
 import { train, type TrainOptions } from '../../../src/trainer/run/train';
 import { initBackend } from '../../../src/trainer/engine/backend';
 import { cleanTempDirs, tempDir } from '../data/tmp';
-import { clearConvChoices } from '../../../src/trainer/engine/webgpu/convChoice';
+import { withFlags } from '../../../src/trainer/engine/flags';
 import { bitwiseEqual, tinyRunConfig } from '../helpers';
 
 describe('train(): resume', () => {
@@ -143,19 +143,17 @@ describe('train() on WebGPU: replayed steps', function () {
     await pretrainEncoder({ ...resolved, steps: 5, backend: 'cpu', emit: () => undefined });
   });
   after(async () => {
-    delete process.env.DTN_STOCK_KERNELS;
     await initBackend('cpu');
     cleanTempDirs();
   });
 
   async function run(name: string, plan: boolean, gan = true) {
-    if (plan) delete process.env.DTN_STOCK_KERNELS;
-    else process.env.DTN_STOCK_KERNELS = 'Plan';
     const messages: TrainerMessage[] = [];
     const config = structuredClone(resolved.config);
     config.losses.gan = gan;
     const runDir = path.join(dir, name);
-    await train({ config, baseDir: resolved.baseDir, backend: 'webgpu', runDir, emit: (m) => messages.push(m) });
+    const training = () => train({ config, baseDir: resolved.baseDir, backend: 'webgpu', runDir, emit: (m) => messages.push(m) });
+    await withFlags({ DTN_STOCK_KERNELS: plan ? '' : 'Plan' }, training);
     return { runDir, messages };
   }
 
@@ -182,8 +180,7 @@ describe('train() on WebGPU: replayed steps', function () {
   }
 
   it('a run that tunes its convolutions says what it chose, in run.json and its log, and still replays', async () => {
-    process.env.DTN_CONV_TUNE = '1';
-    try {
+    await withFlags({ DTN_CONV_TUNE: '1' }, async () => {
       const tuned = await run('tuned', true);
       const reason = readRunInfo(tuned.runDir)!.backendReason;
       assert.match(reason, /; \d+ conv shapes tuned on this device in [\d.]+ s: .+; steps replay a recorded step/);
@@ -191,9 +188,6 @@ describe('train() on WebGPU: replayed steps', function () {
       assert.equal(notes.length, 2, 'one status line when tuning starts, one with the result');
       assert.match((notes[0] as { message: string }).message, /^tuning \d+ convolution shapes on this device$/);
       assert.ok(readMetrics(tuned.runDir).every((r) => Object.values(r.loss).every((v) => v === null || Number.isFinite(v))));
-    } finally {
-      delete process.env.DTN_CONV_TUNE;
-      clearConvChoices();
-    }
+    });
   });
 });

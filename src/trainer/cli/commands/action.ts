@@ -1,6 +1,7 @@
 /** Runs a subcommand: exit 0 on success; on failure a clear message (and a protocol `error` with --json), exit 1. */
 import { DtnError } from '../../../shared/errors';
 import type { TrainerMessageOf } from '../../../shared/protocol';
+import { dtnFlag } from '../../engine/flags';
 
 /** The protocol's `error` message for a failure: its code, the message, and the file and fix when known. */
 export function describeError(err: unknown): TrainerMessageOf<'error'> {
@@ -19,7 +20,7 @@ export function action<T>(fn: (opts: T) => Promise<unknown>) {
       const msg = describeError(err);
       if (opts.json) process.stdout.write(`${JSON.stringify(msg)}\n`);
       process.stderr.write(`\ndtn: error: ${msg.message}\n`);
-      if (process.env.DTN_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+      if (dtnFlag('DTN_DEBUG') && err instanceof Error) process.stderr.write(`${err.stack}\n`);
       process.exit(1);
     }
   };

@@ -48,7 +48,7 @@ export async function pretrainCommand(opts: CommonOpts & { out?: string; steps?:
 export async function trainClassifierCommand(opts: CommonOpts & { out?: string; steps?: number }): Promise<void> {
   const reporter = createReporter(Boolean(opts.json));
   const { config, baseDir } = resolveConfig(opts);
-  const backend = await initBackend(opts.backend ?? config.backend);
+  const { backend } = await initBackend(opts.backend ?? config.backend);
   reporter.emit({ type: 'status', phase: 'backend', message: `${backend.name} on ${backend.device}` });
   const arch = classifierArchitecture(config);
   reporter.emit({ type: 'status', phase: 'data', message: 'loading labelled target images' });

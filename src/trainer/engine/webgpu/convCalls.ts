@@ -5,7 +5,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { getKernel, registerKernel, unregisterKernel, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
-import { convCallKey, WEBGPU_CONV_KERNELS, type WebgpuConvKernel } from './webgpuConv';
+import { convCallKey, WEBGPU_CONV_KERNEL_NAMES } from './webgpuConv';
+import type { WebgpuConvKernel } from './webgpuConv';
 
 export interface ConvCall {
   kernel: WebgpuConvKernel;
@@ -20,7 +21,7 @@ export interface ConvCall {
 /** Runs `work` (synchronous tfjs code) and returns its result with the distinct conv calls it made. */
 export function recordConvCalls<T>(work: () => T): { result: T; calls: ConvCall[] } {
   const calls = new Map<string, ConvCall>();
-  const names = Object.keys(WEBGPU_CONV_KERNELS) as WebgpuConvKernel[];
+  const names = WEBGPU_CONV_KERNEL_NAMES;
   const saved = names.map((name) => getKernel(name, 'webgpu')!);
   names.forEach((name, i) => {
     const inner = saved[i].kernelFunc;

@@ -6,6 +6,7 @@
  * each operand row's index arithmetic is done once, outside the K loop.
  */
 import { DEFAULT_GEMM, type GemmOptions } from './convChoice';
+import type { WebgpuProgram } from './tfjsInternals';
 
 const THREADS = 256; // per workgroup
 export const BK = 16; // depth of a staged slice (large tiles use half: same workgroup memory)
@@ -155,7 +156,7 @@ function stagingSlots(
   };
 }
 
-export class GemmProgram {
+export class GemmProgram implements WebgpuProgram {
   readonly variableNames: string[];
   readonly outputShape: number[];
   readonly workgroupSize: [number, number, number];
@@ -289,7 +290,7 @@ export class GemmProgram {
 }
 
 /** Sums [parts, size] over parts: the second pass of a split-K filter gradient. */
-export class SumProgram {
+export class SumProgram implements WebgpuProgram {
   readonly variableNames = ['partial'];
   readonly workgroupSize: [number, number, number] = [256, 1, 1];
   readonly dispatchLayout: { x: number[] };

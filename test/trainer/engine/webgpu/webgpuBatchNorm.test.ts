@@ -6,7 +6,8 @@
  */
 import { strict as assert } from 'node:assert';
 import * as tf from '@tensorflow/tfjs-core';
-import { onWebgpu } from '../../helpers';
+import { onWebgpu, withStockKernels } from '../../helpers';
+import { webgpuBackend, type WebgpuBackend } from '../../../../src/trainer/engine/webgpu/tfjsInternals';
 import { installWebgpuBatchNorm, reducePlan, webgpuBatchNormTraining } from '../../../../src/trainer/engine/webgpu/webgpuBatchNorm';
 import { webgpuLeakyRelu } from '../../../../src/trainer/engine/webgpu/webgpuActivation';
 import { BatchNorm, batchNormTraining, type StateUpdates } from '../../../../src/trainer/dtn/models/layers';
@@ -90,13 +91,13 @@ type GpuEncoder = { prototype: { dispatchWorkgroups(...a: unknown[]): void } };
  * GPU sees, as `bench --profile` counts them) and tfjs kernels (tf.profile) while `f` runs.
  */
 async function countDispatches(f: () => tf.Tensor[]): Promise<{ dispatches: number; workgroupDispatches: number; kernels: number }> {
-  const backend = tf.backend() as unknown as { runWebGPUProgram: (...a: unknown[]) => unknown };
+  const backend = webgpuBackend();
   const original = backend.runWebGPUProgram;
   const encoder = (globalThis as { GPUComputePassEncoder?: GpuEncoder }).GPUComputePassEncoder!.prototype;
   const dispatch = encoder.dispatchWorkgroups;
   let dispatches = 0;
   let workgroupDispatches = 0;
-  backend.runWebGPUProgram = function (this: unknown, ...a: unknown[]) {
+  backend.runWebGPUProgram = function (this: WebgpuBackend, ...a: Parameters<WebgpuBackend['runWebGPUProgram']>) {
     dispatches++;
     return original.apply(this, a);
   };
@@ -116,18 +117,6 @@ async function countDispatches(f: () => tf.Tensor[]): Promise<{ dispatches: numb
   } finally {
     backend.runWebGPUProgram = original;
     encoder.dispatchWorkgroups = dispatch;
-  }
-}
-
-/** Runs `f` with DTN_STOCK_KERNELS set to `value`, restoring it afterwards. */
-async function withStockKernels<T>(value: string, f: () => Promise<T>): Promise<T> {
-  const saved = process.env.DTN_STOCK_KERNELS;
-  process.env.DTN_STOCK_KERNELS = value;
-  try {
-    return await f();
-  } finally {
-    if (saved === undefined) delete process.env.DTN_STOCK_KERNELS;
-    else process.env.DTN_STOCK_KERNELS = saved;
   }
 }
 
@@ -267,7 +256,7 @@ describe('fused batch norm on webgpu', function () {
     const fusedNames = await kernelNames();
     assert.ok(fusedNames.includes('DtnBnNormalize'), `fused path ran ${fusedNames.join(', ')}`);
     assert.ok(!fusedNames.some((n) => /Relu|DtnActivationGrad/.test(n)), `fused path ran ${fusedNames.join(', ')}`);
-    const stockNames = await withStockKernels('BatchNorm', kernelNames);
+    const stockNames = await withStockKernels('BatchNorm', () => kernelNames());
     assert.ok(!stockNames.some((n) => n.startsWith('DtnBn')), `stock path ran ${stockNames.join(', ')}`);
     tf.dispose([x, dy]);
     store.dispose();

@@ -1,15 +1,16 @@
 /**
  * FusedAdamOptimizer against tfjs's stock Adam: the same variables and optimizer state after every
  * step (with learning-rate changes between steps), checkpoints that move between the two, and on
- * webgpu one dispatch per variable for an update (at most three on the fallback path). webgpu runs
- * where an adapter exists (CI: Mesa lavapipe).
+ * webgpu one dispatch per variable for an update (adamProgram.ts); with the program kept stock
+ * (DTN_STOCK_KERNELS=Adam) the stock update. webgpu runs where an adapter exists (CI: Mesa lavapipe).
  */
 import { strict as assert } from 'node:assert';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../../../src/trainer/engine/backend';
 import { Dtn } from '../../../../src/trainer/dtn/dtn';
-import { FUSED_ADAM_KERNEL, FusedAdamOptimizer, fusedAdamOptions, installWebgpuAdam } from '../../../../src/trainer/engine/webgpu/fusedAdam';
-import { onWebgpu, scaledEncoder, tinyConfig } from '../../helpers';
+import { FUSED_ADAM_KERNEL, installAdamProgram } from '../../../../src/trainer/engine/webgpu/adamProgram';
+import { FusedAdamOptimizer } from '../../../../src/trainer/engine/webgpu/fusedAdamOptimizer';
+import { onWebgpu, scaledEncoder, tinyConfig, withStockKernels } from '../../helpers';
 
 const SHAPES = [[3, 3, 2, 5], [5], [7, 3], [1]];
 /** Gradient scales per variable: 1e-5 makes where ε sits matter (g² ≪ ε, |g| ≫ ε). */
@@ -179,8 +180,8 @@ describe('FusedAdamOptimizer', function () {
   describe('on webgpu (fused kernels)', () => {
     onWebgpu(() => {
       // Installing twice must be harmless.
-      installWebgpuAdam();
-      installWebgpuAdam();
+      installAdamProgram();
+      installAdamProgram();
     });
 
     // Both run the same f32 operations in WGSL; only the shader compiler's freedom to contract
@@ -259,16 +260,18 @@ describe('FusedAdamOptimizer', function () {
 
     it('updates a variable too large for one row of workgroups', largeVariableCheck);
 
-    describe('three-dispatch fallback (one tfjs program per output)', () => {
-      before(() => {
-        fusedAdamOptions.singleDispatch = false;
-      });
-      after(() => {
-        fusedAdamOptions.singleDispatch = true;
-      });
-      parityTests('webgpu', 2e-6);
-      it('updates the DTN generator in at most 3 dispatches per variable', () => dispatchCheck(3));
-      it('updates a variable too large for one row of workgroups', largeVariableCheck);
+    it('uses the stock update where the engine keeps Adam stock', async () => {
+      const [stock, fused] = [trainee('stock'), trainee('fused')];
+      try {
+        await withStockKernels('Adam', async () => {
+          stepAll([stock, fused], 0);
+          for (let i = 0; i < SHAPES.length; i++) assertNear(await fused.vars[i].data(), await stock.vars[i].data(), 0, `v${i}`);
+          const profile = await tf.profile(() => stepAll([fused], 1));
+          assert.ok(!profile.kernels.some((k) => k.name === FUSED_ADAM_KERNEL), 'the fused kernel stays out');
+        });
+      } finally {
+        disposeAll([stock, fused]);
+      }
     });
   });
 });
