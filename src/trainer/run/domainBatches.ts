@@ -12,7 +12,8 @@ export class DomainBatches {
 
   /** Samplers at the start of a run. */
   static fresh(source: ImageSet, target: ImageSet, batchSize: number, seed: number): DomainBatches {
-    return new DomainBatches(source, target, new Batcher(source.count, batchSize, seed * 7919 + 1), new Batcher(target.count, batchSize, seed * 7919 + 2));
+    const batcher = (set: ImageSet, offset: number) => new Batcher(set.count, batchSize, seed * 7919 + offset);
+    return new DomainBatches(source, target, batcher(source, 1), batcher(target, 2));
   }
 
   /** Samplers where a checkpoint's `state()` left them. */

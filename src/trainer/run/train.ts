@@ -97,7 +97,8 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
 function newStepRunner(run: TrainSetup, opts: TrainOptions): StepRunner {
   const { imageSize: size, sourceChannels, targetChannels } = opts.config.architecture;
   const { batchSize } = opts.config.train;
-  const shapes = { xs: [batchSize, size, size, sourceChannels], xt: [batchSize, size, size, targetChannels] } satisfies Record<string, Shape>;
+  const xs: Shape = [batchSize, size, size, sourceChannels];
+  const xt: Shape = [batchSize, size, size, targetChannels];
   const note = (message: string) => opts.emit({ type: 'status', phase: 'backend', message });
-  return new StepRunner(run.dtn, shapes, { tuneConvs: convTuningWanted(run.backend), note });
+  return new StepRunner(run.dtn, { xs, xt }, { tuneConvs: convTuningWanted(run.backend), note });
 }

@@ -97,8 +97,9 @@ export async function setUpTraining(opts: TrainOptions): Promise<TrainSetup> {
   // Only now, with backend, encoder, data and checkpoint loaded: a run that cannot start leaves no
   // empty folder behind for the Runs view to list.
   folder.create(config, info);
-  const { name, reason, device } = backend;
-  emit({ type: 'started', runId: folder.id, runDir: folder.dir, backend: name, backendReason: reason, device, configHash: hash, startStep: step, totalSteps: config.train.steps });
+  const { runId, totalSteps } = info;
+  const { name, reason: backendReason, device } = backend;
+  emit({ type: 'started', runId, runDir: folder.dir, backend: name, backendReason, device, configHash: hash, startStep: step, totalSteps });
   return { folder, info, backend, dtn, f, source, data, startStep: step, configHash: hash };
 }
 
@@ -122,7 +123,8 @@ async function loadDomains(config: DtnConfig, baseDir: string): Promise<{ source
   const source = await loadDataSpec(config.source, { baseDir, size, channels: arch.sourceChannels, seed: config.seed });
   const target = await loadDataSpec(config.target, { baseDir, size, channels: arch.targetChannels, seed: config.seed + 1 });
   if (source.count < batchSize || target.count < batchSize) {
-    throw new Error(`train.batchSize ${batchSize} exceeds the data (${source.count} source, ${target.count} target images): lower it or add data`);
+    const counts = `${source.count} source, ${target.count} target images`;
+    throw new Error(`train.batchSize ${batchSize} exceeds the data (${counts}): lower it or add data`);
   }
   return { source, target };
 }

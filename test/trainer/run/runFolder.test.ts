@@ -73,9 +73,10 @@ describe('RunFolder', () => {
     assert.equal(folder.readInfo(), undefined);
     const file = path.join(folder.dir, RUN_FILES.run);
     fs.writeFileSync(file, '{"runId": "r", "stat');
-    assert.throws(() => folder.readInfo(), (e: Error) => e.message.includes(file) && /not valid JSON/.test(e.message) && /new run/.test(e.message));
+    const names = (...re: RegExp[]) => (e: Error) => e.message.includes(file) && re.every((r) => r.test(e.message));
+    assert.throws(() => folder.readInfo(), names(/not valid JSON/, /new run/));
     fs.writeFileSync(file, JSON.stringify({ ...runInfo(), lastStep: 'three', status: 'paused' }));
-    assert.throws(() => folder.readInfo(), (e: Error) => e.message.includes(file) && /lastStep/.test(e.message) && /status/.test(e.message));
+    assert.throws(() => folder.readInfo(), names(/lastStep/, /status/));
     fs.writeFileSync(file, JSON.stringify({ kind: 'dtn-encoder' }));
     assert.throws(() => folder.readInfo(), /not a run\.json written by dtn train/);
   });

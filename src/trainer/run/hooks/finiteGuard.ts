@@ -4,6 +4,7 @@ import type { MetricsRecord } from '../../../shared/protocol';
 /** Throws, naming the loss and the step, when a read loss is NaN or infinite (null = term off). */
 export function assertFiniteLosses(loss: MetricsRecord['loss'], step: number): void {
   for (const [k, v] of Object.entries(loss)) {
-    if (v !== null && !Number.isFinite(v)) throw new Error(`loss ${k} became ${v} at step ${step}: lower train.learningRate or check the data`);
+    if (v === null || Number.isFinite(v)) continue;
+    throw new Error(`loss ${k} became ${v} at step ${step}: lower train.learningRate or check the data`);
   }
 }

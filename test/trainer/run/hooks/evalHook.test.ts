@@ -16,8 +16,9 @@ describe('eval hook', () => {
     const f = scaledEncoder(config);
     const classifier = new Encoder(classifierArchitecture(config), 5);
     const count = 6;
-    const images = tf.tidy(() => tf.randomUniform([count * size * size * sourceChannels], -1, 1, 'float32', 9).dataSync() as Float32Array);
-    const heldOut = { images, labels: Int32Array.from([0, 1, 2, 3, 4, 5]), count, height: size, width: size, channels: sourceChannels, origin: 'held' };
+    const images = tf.tidy(() => tf.randomUniform([count * size * size * sourceChannels], -1, 1, 'float32', 9).dataSync());
+    const labels = Int32Array.from([0, 1, 2, 3, 4, 5]);
+    const heldOut = { images: images as Float32Array, labels, count, height: size, width: size, channels: sourceChannels, origin: 'held' };
     // The identity stands in for G: grey source images are what the classifier sees.
     const dtn = { generate: (x: tf.Tensor4D) => x.clone() };
     return { f, h: new EvalHook({ set: { classifier, heldOut }, dtn, f, distance: 'mse', every, totalSteps: 10, sync }) };
@@ -49,7 +50,8 @@ describe('eval hook', () => {
   it('is absent, with a warning saying how to get the metric, when there is no classifier', () => {
     const messages: TrainerMessage[] = [];
     const f = scaledEncoder(config);
-    const made = createEvalHook(config, tempDir('dtn-eval-'), { dtn: { generate: (x) => x }, f, sync: () => undefined }, (m) => messages.push(m));
+    const deps = { dtn: { generate: (x: tf.Tensor4D) => x }, f, sync: () => undefined };
+    const made = createEvalHook(config, tempDir('dtn-eval-'), deps, (m) => messages.push(m));
     f.params.dispose();
     assert.equal(made, undefined);
     assert.equal(messages.length, 1);

@@ -18,7 +18,8 @@ describe('sample hook', () => {
     const folder = new RunFolder(tempDir('dtn-sample-'));
     const events: string[] = [];
     const messages: TrainerMessage[] = [];
-    const source = { images: new Float32Array(3 * size * size * sourceChannels), count: 3, height: size, width: size, channels: sourceChannels, origin: 't' };
+    const images = new Float32Array(3 * size * size * sourceChannels);
+    const source = { images, count: 3, height: size, width: size, channels: sourceChannels, origin: 't' };
     const sync = () => events.push('sync');
     const hook = new SampleHook({ folder, dtn, arch: config.architecture, source, count: 5, sync, emit: (m) => messages.push(m) });
     try {
