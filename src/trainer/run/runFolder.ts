@@ -54,7 +54,9 @@ export class RunFolder {
     }
     const r = RunInfoSchema.safeParse(raw);
     if (!r.success) {
-      const issues = r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+      // The first few issues say enough: a foreign file fails on every field.
+      const all = r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+      const issues = all.length > 3 ? `${all.slice(0, 3).join('; ')}; and ${all.length - 3} more` : all.join('; ');
       throw new Error(`${file} is not a run.json written by dtn train (${issues}). ${FIX}`);
     }
     return r.data;
