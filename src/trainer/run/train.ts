@@ -42,10 +42,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   try {
     if (step === 0) await samples.write(step);
     while (step < t.steps) {
-      // Let the event loop run: on the cpu backend every await in a step resolves as a microtask,
-      // so without this, stdin commands (stop/pause from the extension) and SIGINT/SIGTERM were
-      // only handled after the last step, i.e. Stop and Ctrl-C did nothing during training.
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      await yieldToEventLoop();
       if (opts.shouldStop?.()) {
         reason = 'stopped';
         break;
@@ -101,4 +98,13 @@ function newStepRunner(run: TrainSetup, opts: TrainOptions): StepRunner {
   const xt: Shape = [batchSize, size, size, targetChannels];
   const note = (message: string) => opts.emit({ type: 'status', phase: 'backend', message });
   return new StepRunner(run.dtn, { xs, xt }, { tuneConvs: convTuningWanted(run.backend), note });
+}
+
+/**
+ * On the cpu backend every await in a step resolves as a microtask, so without this, stdin commands
+ * (stop/pause from the extension) and SIGINT/SIGTERM were only handled after the last step, i.e.
+ * Stop and Ctrl-C did nothing during training.
+ */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise<void>((resolve) => setImmediate(resolve));
 }
