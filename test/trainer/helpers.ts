@@ -2,6 +2,7 @@
 import { strict as assert } from 'node:assert';
 import * as tf from '@tensorflow/tfjs-core';
 import { parseConfig, type DtnConfig, type DtnConfigInput } from '../../src/shared/config';
+import type { RunInfo } from '../../src/shared/runInfo';
 import { Encoder } from '../../src/trainer/dtn/models/encoder';
 import { initBackend } from '../../src/trainer/engine/backend';
 import type { Engine } from '../../src/trainer/engine/engineContext';
@@ -120,4 +121,25 @@ export async function withStockKernels<T>(value: string, fn: (engine: Engine) =>
   } finally {
     await initBackend('webgpu');
   }
+}
+
+/** A valid run.json. */
+export function runInfo(over: Partial<RunInfo> = {}): RunInfo {
+  return {
+    runId: 'r',
+    createdAt: '2024-01-01T00:00:00.000Z',
+    updatedAt: '2024-01-01T00:00:00.000Z',
+    status: 'running',
+    seed: 3,
+    configHash: 'abc',
+    backend: 'cpu',
+    backendReason: 'requested',
+    device: 'js',
+    versions: { node: 'v20' },
+    totalSteps: 6,
+    lastStep: 0,
+    resumedFrom: [],
+    baseDir: '/work',
+    ...over,
+  };
 }

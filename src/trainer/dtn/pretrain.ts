@@ -6,9 +6,8 @@ import type { BackendChoice, DtnConfig } from '../../shared/config';
 import type { TrainerMessage } from '../../shared/protocol';
 import { initBackend } from '../engine/backend';
 import { loadDataSpec } from '../data/loadDataSpec';
-import { saveEncoder } from '../run/encoderStore';
+import { defaultEncoderDir, saveEncoder } from '../run/encoderStore';
 import { trainLabelClassifier } from './supervised';
-import { defaultEncoderDir } from '../run/train';
 import { DtnError } from '../../shared/errors';
 
 export interface PretrainOptions {

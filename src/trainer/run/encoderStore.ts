@@ -1,7 +1,8 @@
 /** Saves and loads the pretrained encoder f (written by `dtn pretrain-f`, read by `dtn train`). */
 import * as fs from 'node:fs';
-import type { Architecture } from '../../shared/config';
+import type { Architecture, DtnConfig } from '../../shared/config';
 import { DtnError } from '../../shared/errors';
+import { DEFAULT_ENCODER_ROOT } from '../../shared/node/runLayout';
 import { Encoder } from '../dtn/models/encoder';
 import { assignVariables, readTensorFolder, writeTensorFolder, MANIFEST } from './tensorFile';
 import * as path from 'node:path';
@@ -35,6 +36,11 @@ export async function saveEncoder(dir: string, f: Encoder, meta: Omit<EncoderMet
     ...meta,
   };
   await writeTensorFolder(dir, f.params.all(), full);
+}
+
+/** Where a config's f lives: encoder.path, else .dtn/encoders/<name>, against `baseDir`. */
+export function defaultEncoderDir(config: DtnConfig, baseDir: string): string {
+  return path.resolve(baseDir, config.encoder.path ?? path.join(DEFAULT_ENCODER_ROOT, config.name));
 }
 
 export function encoderExists(dir: string): boolean {

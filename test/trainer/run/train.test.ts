@@ -7,7 +7,7 @@ import { listCheckpoints } from '../../../src/trainer/run/checkpoint';
 import { readConfigFile, type ResolvedConfig } from '../../../src/trainer/run/configFile';
 import { encoderExists } from '../../../src/trainer/run/encoderStore';
 import { pretrainEncoder } from '../../../src/trainer/dtn/pretrain';
-import { readMetrics, readRunInfo } from '../../../src/trainer/run/runDir';
+import { RunFolder } from '../../../src/trainer/run/runFolder';
 import { readTensorFolder } from '../../../src/trainer/run/tensorFile';
 import { resolveResume } from '../../../src/trainer/run/resumeTarget';
 import { train, type TrainOptions } from '../../../src/trainer/run/train';
@@ -59,9 +59,9 @@ describe('train(): resume', () => {
     });
     assert.equal(stopped.result.reason, 'stopped');
     assert.equal(stopped.result.step, 5);
-    assert.equal(readRunInfo(cut)?.status, 'stopped');
+    assert.equal(new RunFolder(cut).readInfo()?.status, 'stopped');
     assert.deepEqual(listCheckpoints(cut).map((c) => c.step), [3, 5], 'a stop writes a checkpoint');
-    assert.deepEqual(readMetrics(cut).map((r) => r.step), [1, 2, 3, 4, 5]);
+    assert.deepEqual(new RunFolder(cut).readMetrics().map((r) => r.step), [1, 2, 3, 4, 5]);
 
     // Resume from step 3: steps 4 and 5 are trained again, their old records must go.
     const resumed = await run({ resume: checkpointPath(cut, 3) });
@@ -70,9 +70,9 @@ describe('train(): resume', () => {
     const started = resumed.messages.find((m) => m.type === 'started');
     assert.ok(started?.type === 'started' && started.startStep === 3 && started.totalSteps === 6);
 
-    const metrics = readMetrics(cut);
+    const metrics = new RunFolder(cut).readMetrics();
     assert.deepEqual(metrics.map((r) => r.step), [1, 2, 3, 4, 5, 6], 'one record per step, ascending, no duplicates');
-    assert.deepEqual(losses(metrics), losses(readMetrics(full.result.runDir)), 'same loss values as the uninterrupted run');
+    assert.deepEqual(losses(metrics), losses(new RunFolder(full.result.runDir).readMetrics()), 'same loss values as the uninterrupted run');
 
     // Everything in the final checkpoint, g first, bitwise: weights, running statistics, both optimisers.
     const a = tensorsOf(checkpointPath(full.result.runDir, 6));
@@ -85,7 +85,7 @@ describe('train(): resume', () => {
     }
     assert.equal(b.meta.step, 6);
 
-    const info = readRunInfo(cut)!;
+    const info = new RunFolder(cut).readInfo()!;
     assert.equal(info.status, 'completed');
     assert.equal(info.lastStep, 6);
     assert.deepEqual(info.resumedFrom, [checkpointPath(cut, 3)]);
@@ -105,7 +105,7 @@ describe('train(): resume', () => {
     config.train.steps = 2;
     const runDir = path.join(dir, 'nogan');
     await train({ config, baseDir: resolved.baseDir, backend: 'cpu', runDir, emit: () => undefined });
-    const metrics = readMetrics(runDir);
+    const metrics = new RunFolder(runDir).readMetrics();
     assert.deepEqual(metrics.map((r) => r.step), [1, 2]);
     for (const r of metrics) {
       assert.equal(r.loss.D, null);
@@ -163,10 +163,10 @@ describe('train() on WebGPU: replayed steps', function () {
       const plain = await run(`plain-${gan}`, false, gan);
       const warnings = planned.messages.filter((m) => m.type === 'warning' && /replayed plan/.test(m.message));
       assert.deepEqual(warnings, [], 'the planned run replays its steps');
-      assert.match(readRunInfo(planned.runDir)!.backendReason, /steps replay a recorded step \(\d+ dispatches\)/);
+      assert.match(new RunFolder(planned.runDir).readInfo()!.backendReason, /steps replay a recorded step \(\d+ dispatches\)/);
       assert.ok(plain.messages.some((m) => m.type === 'warning' && /instead of a replayed plan/.test(m.message)), 'the plain run says why it does not replay');
       const strip = (rs: MetricsRecord[]) => rs.map((r) => ({ step: r.step, loss: r.loss }));
-      assert.deepEqual(strip(readMetrics(planned.runDir)), strip(readMetrics(plain.runDir)));
+      assert.deepEqual(strip(new RunFolder(planned.runDir).readMetrics()), strip(new RunFolder(plain.runDir).readMetrics()));
       const a = readTensorFolder<{ step: number }>(checkpointPath(planned.runDir, 6));
       const b = readTensorFolder<{ step: number }>(checkpointPath(plain.runDir, 6));
       assert.deepEqual([...a.tensors.keys()], [...b.tensors.keys()]);
@@ -182,12 +182,12 @@ describe('train() on WebGPU: replayed steps', function () {
   it('a run that tunes its convolutions says what it chose, in run.json and its log, and still replays', async () => {
     await withFlags({ DTN_CONV_TUNE: '1' }, async () => {
       const tuned = await run('tuned', true);
-      const reason = readRunInfo(tuned.runDir)!.backendReason;
+      const reason = new RunFolder(tuned.runDir).readInfo()!.backendReason;
       assert.match(reason, /; \d+ conv shapes tuned on this device in [\d.]+ s: .+; steps replay a recorded step/);
       const notes = tuned.messages.filter((m) => m.type === 'status' && /convolution shapes on this device|conv shapes tuned/.test(m.message));
       assert.equal(notes.length, 2, 'one status line when tuning starts, one with the result');
       assert.match((notes[0] as { message: string }).message, /^tuning \d+ convolution shapes on this device$/);
-      assert.ok(readMetrics(tuned.runDir).every((r) => Object.values(r.loss).every((v) => v === null || Number.isFinite(v))));
+      assert.ok(new RunFolder(tuned.runDir).readMetrics().every((r) => Object.values(r.loss).every((v) => v === null || Number.isFinite(v))));
     });
   });
 });

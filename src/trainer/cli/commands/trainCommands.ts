@@ -5,12 +5,12 @@ import { RUN_FILES } from '../../../shared/node/runLayout';
 import { initBackend } from '../../engine/backend';
 import { presetConfig } from '../../run/configFile';
 import { loadDataSpec } from '../../data/loadDataSpec';
-import { encoderExists } from '../../run/encoderStore';
+import { defaultEncoderDir, encoderExists } from '../../run/encoderStore';
 import { classifierArchitecture, classifierExists, defaultClassifierDir, saveClassifier, trainClassifier } from '../../eval/classifier';
 import { pretrainEncoder } from '../../dtn/pretrain';
 import { createReporter } from '../reporter';
-import { readMetrics } from '../../run/runDir';
-import { defaultEncoderDir, train, type TrainResult } from '../../run/train';
+import { RunFolder } from '../../run/runFolder';
+import { train, type TrainResult } from '../../run/train';
 import { configOfRun, resolveConfig, type CommonOpts } from './options';
 import { stopControls } from '../stopControls';
 
@@ -86,7 +86,7 @@ export async function demoCommand(opts: { backend?: BackendChoice; steps?: numbe
   } else reporter.note(`step 2/3: using the classifier in ${classifierDir}`);
   reporter.note('step 3/3: training the DTN (synthetic street digits -> MNIST)');
   const result = await trainCommand({ preset: 'digits-quick', backend: opts.backend, steps: opts.steps, runDir: opts.runDir });
-  const last = readMetrics(result.runDir)
+  const last = new RunFolder(result.runDir).readMetrics()
     .filter((r) => r.eval)
     .at(-1);
   const minutes = ((Date.now() - started) / 60000).toFixed(1);
