@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { DtnError } from '../../../../src/shared/errors';
 import { assertFiniteLosses } from '../../../../src/trainer/run/hooks/finiteGuard';
 
 describe('finite guard', () => {
@@ -9,7 +10,11 @@ describe('finite guard', () => {
   });
 
   it('stops on NaN or an infinite loss, naming the loss, the value and the step', () => {
-    assert.throws(() => assertFiniteLosses({ ...loss, TID: NaN }, 12), /^Error: loss TID became NaN at step 12: lower train\.learningRate/);
+    assert.throws(
+      () => assertFiniteLosses({ ...loss, TID: NaN }, 12),
+      (err: unknown) =>
+        err instanceof DtnError && err.code === 'TRAINING_DIVERGED' && /^loss TID became NaN at step 12: lower train\.learningRate/.test(err.message),
+    );
     assert.throws(() => assertFiniteLosses({ ...loss, G: -Infinity }, 3), /loss G became -Infinity at step 3/);
   });
 });
