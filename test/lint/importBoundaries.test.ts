@@ -44,7 +44,13 @@ describe('import boundaries (eslint.config.mjs)', function () {
   }
 
   it('the rule is configured for every part of src', async () => {
-    for (const file of ['src/shared/a.ts', 'src/shared/node/a.ts', 'src/webviews/dashboard/a.ts', 'src/extension/a.ts', 'src/trainer/a.ts']) {
+    for (const file of [
+      'src/shared/a.ts',
+      'src/shared/node/a.ts',
+      'src/webviews/dashboard/a.ts',
+      'src/extension/a.ts',
+      'src/trainer/a.ts',
+    ]) {
       const config = await eslint.calculateConfigForFile(path.join(root, file));
       const setting = config.rules?.[RULE];
       assert.ok(Array.isArray(setting) && setting[0] === 2, `${file}: ${JSON.stringify(setting)}`);
