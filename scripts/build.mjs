@@ -6,14 +6,37 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-const external = ['@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-backend-wasm', 'webgpu', '@napi-rs/canvas', 'dejavu-fonts-ttf', '@fontsource/*', 'mnist'];
+const external = [
+  '@tensorflow/tfjs-node',
+  '@tensorflow/tfjs-node-gpu',
+  '@tensorflow/tfjs-backend-wasm',
+  'webgpu',
+  '@napi-rs/canvas',
+  'dejavu-fonts-ttf',
+  '@fontsource/*',
+  'mnist',
+];
 const watch = process.argv.includes('--watch');
 
 const browser = { platform: 'browser', format: 'iife', target: 'es2022', minify: true };
 const targets = [
-  { entryPoints: ['src/trainer/cli/main.ts'], outfile: 'dist/trainer/cli.js', platform: 'node', format: 'cjs', external, banner: { js: '#!/usr/bin/env node' } },
+  {
+    entryPoints: ['src/trainer/cli/main.ts'],
+    outfile: 'dist/trainer/cli.js',
+    platform: 'node',
+    format: 'cjs',
+    external,
+    banner: { js: '#!/usr/bin/env node' },
+  },
   // The extension host must stay light: the bundle may not pull in tfjs (checked below).
-  { entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension/extension.js', platform: 'node', format: 'cjs', external: ['vscode'], minify: true },
+  {
+    entryPoints: ['src/extension/extension.ts'],
+    outfile: 'dist/extension/extension.js',
+    platform: 'node',
+    format: 'cjs',
+    external: ['vscode'],
+    minify: true,
+  },
   { entryPoints: ['src/webviews/dashboard/main.ts'], outfile: 'dist/webviews/dashboard.js', ...browser },
   { entryPoints: ['src/webviews/samples/main.ts'], outfile: 'dist/webviews/samples.js', ...browser },
   { entryPoints: ['src/webviews/compare/main.ts'], outfile: 'dist/webviews/compare.js', ...browser },
@@ -35,7 +58,14 @@ for (const t of targets) {
 
 // *.dtn.json JSON Schema from the zod config schema (the single source of truth).
 const tmp = 'dist/.build/configJsonSchema.mjs';
-await esbuild.build({ entryPoints: ['src/shared/configJsonSchema.ts'], outfile: tmp, bundle: true, platform: 'node', format: 'esm', logLevel: 'warning' });
+await esbuild.build({
+  entryPoints: ['src/shared/configJsonSchema.ts'],
+  outfile: tmp,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  logLevel: 'warning',
+});
 const { dtnConfigJsonSchema } = await import(`${pathToFileURL(path.resolve(tmp)).href}?t=${Date.now()}`);
 fs.mkdirSync('dist/schemas', { recursive: true });
 fs.writeFileSync('dist/schemas/dtn-config.schema.json', `${JSON.stringify(dtnConfigJsonSchema(), null, 2)}\n`);

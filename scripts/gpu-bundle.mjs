@@ -28,7 +28,10 @@ for (const file of ['package.json', 'index.js', 'dist/linux-x64/dawn.node']) {
 }
 if (fs.existsSync(anchor)) fs.copyFileSync(anchor, path.join(out, 'torch_dtn_bench.py'));
 else console.warn(`anchor ${anchor} not found: the bundle will benchmark without the PyTorch ratio`);
-const size = (dir) => fs.readdirSync(dir, { withFileTypes: true }).reduce((n, e) => n + (e.isDirectory() ? size(path.join(dir, e.name)) : fs.statSync(path.join(dir, e.name)).size), 0);
+const size = (dir) =>
+  fs
+    .readdirSync(dir, { withFileTypes: true })
+    .reduce((n, e) => n + (e.isDirectory() ? size(path.join(dir, e.name)) : fs.statSync(path.join(dir, e.name)).size), 0);
 console.log(`${out}/: ${(size(out) / 2 ** 20).toFixed(1)} MiB`);
 
 function fileURLToPathSafe(spec) {

@@ -70,7 +70,10 @@ export function activate(context: vscode.ExtensionContext): void {
   /** Opens the comparison of these folders: run folders, or one folder of runs (an ablation). */
   const compare = (dirs: string[], source?: string): void => {
     const runDirs = expandToRuns(dirs);
-    if (runDirs.length === 0) return void vscode.window.showErrorMessage(`DTN: no run folders in ${dirs.join(', ')} (a run folder holds run.json or metrics.jsonl).`);
+    if (runDirs.length === 0)
+      return void vscode.window.showErrorMessage(
+        `DTN: no run folders in ${dirs.join(', ')} (a run folder holds run.json or metrics.jsonl).`,
+      );
     const folder = source ?? (dirs.length === 1 && !isRunDir(dirs[0]) ? dirs[0] : undefined);
     ComparePanel.show(host, runDirs, folder);
   };
@@ -88,7 +91,12 @@ export function activate(context: vscode.ExtensionContext): void {
       const node = arg as RunsNode | undefined;
       const from = node?.kind === 'checkpoint' ? node.path : runDirFromArg(arg);
       if (!from) return void vscode.window.showErrorMessage('DTN: pick a run or a checkpoint in the Runs view to resume.');
-      await c.startTraining({ kind: 'resume', from }, `resume of ${path.basename(node?.kind === 'checkpoint' ? node.runDir : from)}`, workspaceDirFor(from)!, '');
+      await c.startTraining(
+        { kind: 'resume', from },
+        `resume of ${path.basename(node?.kind === 'checkpoint' ? node.runDir : from)}`,
+        workspaceDirFor(from)!,
+        '',
+      );
     },
     'dtn.stopTraining': () => c.stop(),
     'dtn.openDashboard': (arg) => void DashboardPanel.show(host, runDirFromArg(arg)),
@@ -113,7 +121,9 @@ export function activate(context: vscode.ExtensionContext): void {
       }
       // Several runs, or a folder of runs (`dtn ablate` output, a run root): compare them.
       if (dirs.length > 1 || childRunDirs(dir).length > 0) return compare(dirs);
-      return void vscode.window.showErrorMessage(`DTN: ${dir} is not a run folder (no run.json or metrics.jsonl). Pick a folder the trainer wrote, e.g. .dtn/runs/<run-id>, or an ablation folder .dtn/ablations/<id>.`);
+      return void vscode.window.showErrorMessage(
+        `DTN: ${dir} is not a run folder (no run.json or metrics.jsonl). Pick a folder the trainer wrote, e.g. .dtn/runs/<run-id>, or an ablation folder .dtn/ablations/<id>.`,
+      );
     },
     'dtn.compareRuns': async (arg, selection) => {
       const dirs = dirsFromArgs(arg, selection);
@@ -150,8 +160,14 @@ export function activate(context: vscode.ExtensionContext): void {
     c,
     runsTree,
     workspaceTree,
-    vscode.window.registerWebviewPanelSerializer(DASHBOARD_VIEW_TYPE, revive((p, d) => DashboardPanel.revive(p, host, d))),
-    vscode.window.registerWebviewPanelSerializer(SAMPLES_VIEW_TYPE, revive((p, d) => SamplesPanel.revive(p, host, d))),
+    vscode.window.registerWebviewPanelSerializer(
+      DASHBOARD_VIEW_TYPE,
+      revive((p, d) => DashboardPanel.revive(p, host, d)),
+    ),
+    vscode.window.registerWebviewPanelSerializer(
+      SAMPLES_VIEW_TYPE,
+      revive((p, d) => SamplesPanel.revive(p, host, d)),
+    ),
     vscode.window.registerWebviewPanelSerializer(COMPARE_VIEW_TYPE, {
       async deserializeWebviewPanel(panel, state: unknown) {
         ComparePanel.revive(panel, host, state as CompareState | undefined);
@@ -164,8 +180,12 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration(`${SECTION}.runRoot`) && refreshRuns()),
     ...watch('**/*.dtn.json', refreshWorkspace),
     ...watch('**/.dtn/encoders/*/manifest.json', refreshWorkspace),
-    ...(vscode.workspace.workspaceFolders ?? []).flatMap((f) => watch(new vscode.RelativePattern(runRoot(f.uri.fsPath), '*/run.json'), refreshRuns)),
-    ...(vscode.workspace.workspaceFolders ?? []).flatMap((f) => watch(new vscode.RelativePattern(path.resolve(f.uri.fsPath, DEFAULT_ABLATION_ROOT), '**/{run.json,ablation.md}'), refreshRuns)),
+    ...(vscode.workspace.workspaceFolders ?? []).flatMap((f) =>
+      watch(new vscode.RelativePattern(runRoot(f.uri.fsPath), '*/run.json'), refreshRuns),
+    ),
+    ...(vscode.workspace.workspaceFolders ?? []).flatMap((f) =>
+      watch(new vscode.RelativePattern(path.resolve(f.uri.fsPath, DEFAULT_ABLATION_ROOT), '**/{run.json,ablation.md}'), refreshRuns),
+    ),
   );
 }
 

@@ -60,10 +60,10 @@ export const ArchitectureSchema = z
     imageSize: z.literal(32).default(32).describe('Side of the square images (digits architecture: 32).'),
     sourceChannels: z.union([z.literal(1), z.literal(3)]).default(3),
     targetChannels: z.union([z.literal(1), z.literal(3)]).default(1),
-    encoderWidths: z.array(positiveInt).length(3).describe('Channels of f\'s three 3x3 stride-2 convolutions.'),
+    encoderWidths: z.array(positiveInt).length(3).describe("Channels of f's three 3x3 stride-2 convolutions."),
     embeddingSize: positiveInt.describe('Size of f(x).'),
-    generatorWidths: z.array(positiveInt).length(3).describe('Channels of g\'s first three transposed convolutions.'),
-    discriminatorWidths: z.array(positiveInt).length(3).describe('Channels of D\'s three 4x4 stride-2 convolutions.'),
+    generatorWidths: z.array(positiveInt).length(3).describe("Channels of g's first three transposed convolutions."),
+    discriminatorWidths: z.array(positiveInt).length(3).describe("Channels of D's three 4x4 stride-2 convolutions."),
   })
   .strict();
 export type Architecture = z.infer<typeof ArchitectureSchema>;
@@ -111,7 +111,7 @@ export const EvalSchema = z
       })
       .strict()
       .default({ widths: [16, 32, 64], embeddingSize: 64, steps: 800 })
-      .describe('The target-domain classifier that labels G(x) (the paper\'s translation accuracy).'),
+      .describe("The target-domain classifier that labels G(x) (the paper's translation accuracy)."),
   })
   .strict();
 export type EvalConfig = z.infer<typeof EvalSchema>;

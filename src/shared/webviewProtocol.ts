@@ -28,7 +28,12 @@ export type RunSummary = z.infer<typeof RunSummarySchema>;
 
 export const DashboardInSchema = z.discriminatedUnion('type', [
   /** Replaces everything the panel shows (first load, another run, a resumed run's rewritten history). */
-  z.object({ type: z.literal('init'), run: RunSummarySchema, records: z.array(MetricsRecordSchema), smoothing: z.number().min(0).max(0.999) }),
+  z.object({
+    type: z.literal('init'),
+    run: RunSummarySchema,
+    records: z.array(MetricsRecordSchema),
+    smoothing: z.number().min(0).max(0.999),
+  }),
   /** New metrics records of the shown run, batched by the host. */
   z.object({ type: z.literal('records'), runId: z.string(), records: z.array(MetricsRecordSchema) }),
   z.object({ type: z.literal('run'), run: RunSummarySchema }),

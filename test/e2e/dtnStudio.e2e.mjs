@@ -13,7 +13,11 @@ const tools = process.env.DTN_E2E_TOOLS ?? '/work/tools';
 const codeServer = path.join(tools, 'node_modules', '.bin', 'code-server');
 const screens = process.env.DTN_E2E_SCREENS ?? '/tmp/screens';
 const argVsix = process.argv.indexOf('--vsix');
-const vsix = path.resolve(argVsix > 0 ? process.argv[argVsix + 1] : path.join(repo, `dtn-studio-${JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf8')).version}.vsix`));
+const vsix = path.resolve(
+  argVsix > 0
+    ? process.argv[argVsix + 1]
+    : path.join(repo, `dtn-studio-${JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf8')).version}.vsix`),
+);
 const port = 8740 + Math.floor(Math.random() * 200);
 const cli = path.join(repo, 'dist', 'trainer', 'cli.js');
 
@@ -37,24 +41,60 @@ const config = {
   train: { steps: 400, batchSize: 16, logEvery: 1, sampleEvery: 5, checkpointEvery: 100 },
 };
 fs.writeFileSync(path.join(ws, 'e2e.dtn.json'), JSON.stringify(config, null, 2));
-fs.writeFileSync(path.join(ws, 'broken.dtn.json'), JSON.stringify({ ...config, name: 'broken', encoder: { path: 'no-such-encoder' } }, null, 2));
+fs.writeFileSync(
+  path.join(ws, 'broken.dtn.json'),
+  JSON.stringify({ ...config, name: 'broken', encoder: { path: 'no-such-encoder' } }, null, 2),
+);
 const pre = spawnSync(process.execPath, [cli, 'pretrain-f', '--config', 'e2e.dtn.json', '--steps', '60'], { cwd: ws, encoding: 'utf8' });
 if (pre.status !== 0) throw new Error(pre.stderr);
 
 const userData = path.join(root, 'user');
 const extDir = path.join(root, 'ext');
 fs.mkdirSync(path.join(userData, 'User'), { recursive: true });
-fs.writeFileSync(path.join(userData, 'User', 'settings.json'), JSON.stringify({ 'workbench.startupEditor': 'none', 'security.workspace.trust.enabled': false, 'workbench.colorTheme': 'Default Dark Modern' }));
+fs.writeFileSync(
+  path.join(userData, 'User', 'settings.json'),
+  JSON.stringify({
+    'workbench.startupEditor': 'none',
+    'security.workspace.trust.enabled': false,
+    'workbench.colorTheme': 'Default Dark Modern',
+  }),
+);
 const inst = spawnSync(codeServer, ['--extensions-dir', extDir, '--install-extension', vsix], { encoding: 'utf8' });
 if (inst.status !== 0) throw new Error(inst.stderr);
 
-const server = spawn(codeServer, ['--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', '--user-data-dir', userData, '--extensions-dir', extDir, ws], { stdio: 'ignore' });
+const server = spawn(
+  codeServer,
+  [
+    '--auth',
+    'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--user-data-dir',
+    userData,
+    '--extensions-dir',
+    extDir,
+    ws,
+  ],
+  { stdio: 'ignore' },
+);
 let browser;
 let page;
 fs.mkdirSync(screens, { recursive: true });
 try {
   await new Promise((r) => setTimeout(r, 4000));
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
   const cspErrors = [];
   /** Opens the workbench in a fresh tab (a reload, as far as VS Code can tell). */
   const open = async () => {
@@ -118,7 +158,10 @@ try {
   const runDir = path.join(ws, '.dtn', 'runs', fs.readdirSync(path.join(ws, '.dtn', 'runs'))[0]);
   const info = JSON.parse(fs.readFileSync(path.join(runDir, 'run.json'), 'utf8'));
   check(info.status === 'stopped', 'run.json says stopped');
-  check(fs.existsSync(path.join(runDir, 'checkpoints', `step-${String(info.lastStep).padStart(8, '0')}`, 'manifest.json')), `checkpoint of the last step (${info.lastStep})`);
+  check(
+    fs.existsSync(path.join(runDir, 'checkpoints', `step-${String(info.lastStep).padStart(8, '0')}`, 'manifest.json')),
+    `checkpoint of the last step (${info.lastStep})`,
+  );
   const records = fs.readFileSync(path.join(runDir, 'metrics.jsonl'), 'utf8').trim().split('\n').length;
 
   console.log('reload: the panels come back with the full history');
@@ -126,7 +169,9 @@ try {
   const restored = await frameWith('#charts', 45_000).catch(() => undefined);
   // Seen restored in screenshots, but Playwright does not always list a restored webview's frames:
   // reported, not failed; the command below reveals the same panel.
-  console.log(`  ${restored ? 'ok ' : 'note'} restored dashboard frame ${restored ? 'found' : 'not visible to Playwright; revealing it by command'}`);
+  console.log(
+    `  ${restored ? 'ok ' : 'note'} restored dashboard frame ${restored ? 'found' : 'not visible to Playwright; revealing it by command'}`,
+  );
   if (!restored) await palette('DTN: Open Dashboard');
   const dash2 = restored ?? (await frameWith('#charts'));
   await waitText(dash2, '#stats', new RegExp(`${records} records`));
@@ -143,14 +188,23 @@ try {
   check(/step 5 /.test(await samples2.textContent('#sample-caption')), 'slider scrubs to an older grid');
 
   // VS Code applies a changed settings.json at once (the theme picker would search the marketplace here).
-  for (const [theme, name] of [['Default Light Modern', 'light'], ['Default High Contrast', 'hc']]) {
-    fs.writeFileSync(path.join(userData, 'User', 'settings.json'), JSON.stringify({ 'workbench.startupEditor': 'none', 'security.workspace.trust.enabled': false, 'workbench.colorTheme': theme }));
+  for (const [theme, name] of [
+    ['Default Light Modern', 'light'],
+    ['Default High Contrast', 'hc'],
+  ]) {
+    fs.writeFileSync(
+      path.join(userData, 'User', 'settings.json'),
+      JSON.stringify({ 'workbench.startupEditor': 'none', 'security.workspace.trust.enabled': false, 'workbench.colorTheme': theme }),
+    );
     await page.waitForTimeout(3500);
     await page.screenshot({ path: path.join(screens, `e2e-reopened-${name}.png`) });
   }
 
   console.log('compare two runs');
-  const second = spawnSync(process.execPath, [cli, 'train', '--config', 'e2e.dtn.json', '--steps', '10', '--seed', '2'], { cwd: ws, encoding: 'utf8' });
+  const second = spawnSync(process.execPath, [cli, 'train', '--config', 'e2e.dtn.json', '--steps', '10', '--seed', '2'], {
+    cwd: ws,
+    encoding: 'utf8',
+  });
   check(second.status === 0, `a second run from the CLI${second.status ? `: ${second.stderr.slice(-300)}` : ''}`);
   await palette('DTN: Compare Runs');
   // Tick every run with the picker's "toggle all" checkbox.
@@ -167,7 +221,14 @@ try {
   console.log('a failing start is reported with the cause');
   await palette('DTN: Start Training', 'broken.dtn.json');
   await notification('failed: No encoder', 60_000);
-  check(Boolean(await page.$('.notification-toast a.monaco-button:text("Pretrain Encoder"), .notification-toast .monaco-button:text("Pretrain Encoder")')), 'notification offers Pretrain Encoder');
+  check(
+    Boolean(
+      await page.$(
+        '.notification-toast a.monaco-button:text("Pretrain Encoder"), .notification-toast .monaco-button:text("Pretrain Encoder")',
+      ),
+    ),
+    'notification offers Pretrain Encoder',
+  );
   await page.screenshot({ path: path.join(screens, 'e2e-crash.png') });
   check(cspErrors.length === 0, `no CSP violations (${cspErrors.slice(0, 2).join(' | ')})`);
   if (failures.length) throw new Error(`e2e failed: ${failures.join('; ')}`);

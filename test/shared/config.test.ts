@@ -24,10 +24,7 @@ describe('parseConfig', () => {
     assert.equal(c.name, 'dtn');
     assert.equal(c.seed, 1);
     assert.equal(c.backend, 'auto');
-    assert.deepEqual(
-      { ...c.losses },
-      { alpha: 15, beta: 15, gamma: 0, gan: true, const: true, tid: true, tv: true, constDistance: 'mse' },
-    );
+    assert.deepEqual({ ...c.losses }, { alpha: 15, beta: 15, gamma: 0, gan: true, const: true, tid: true, tv: true, constDistance: 'mse' });
     assert.equal(c.train.batchSize, 64);
     assert.equal(c.train.learningRate, 2e-4);
     assert.equal(c.architecture.imageSize, 32);

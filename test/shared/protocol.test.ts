@@ -5,7 +5,17 @@ const loss = { D: 1.5, GANG: 0.7, CONST: null, TID: 0.01, TV: null, G: 2.25 };
 const record = { step: 10, loss, msPerStep: 120.5, imgPerSec: 260, time: '2024-01-01T00:00:00.000Z' };
 
 const VALID: TrainerMessage[] = [
-  { type: 'started', runId: 'r1', runDir: '/runs/r1', backend: 'cpu', backendReason: 'requested', device: 'x86', configHash: 'abcd', startStep: 0, totalSteps: 100 },
+  {
+    type: 'started',
+    runId: 'r1',
+    runDir: '/runs/r1',
+    backend: 'cpu',
+    backendReason: 'requested',
+    device: 'x86',
+    configHash: 'abcd',
+    startStep: 0,
+    totalSteps: 100,
+  },
   { type: 'status', phase: 'data', message: 'loading' },
   { type: 'metrics', record, totalSteps: 100 },
   { type: 'sample', step: 0, path: '/runs/r1/samples/step-00000000.png' },
@@ -19,7 +29,7 @@ const VALID: TrainerMessage[] = [
 
 describe('trainer protocol', () => {
   for (const msg of VALID) {
-    it(`accepts a valid ${msg.type} message (${Object.keys(msg).slice(1).join(", ")}) and returns it unchanged`, () => {
+    it(`accepts a valid ${msg.type} message (${Object.keys(msg).slice(1).join(', ')}) and returns it unchanged`, () => {
       assert.deepEqual(parseTrainerLine(JSON.stringify(msg)), msg);
     });
   }

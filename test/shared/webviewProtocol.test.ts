@@ -1,7 +1,15 @@
 /** The validators at each boundary reject malformed messages instead of passing them on. */
 import * as assert from 'node:assert/strict';
 import { parseHostLine, parseTrainerLine } from '../../src/shared/protocol';
-import { CompareInSchema, CompareOutSchema, DashboardInSchema, DashboardOutSchema, parseMessage, SamplesInSchema, SamplesOutSchema } from '../../src/shared/webviewProtocol';
+import {
+  CompareInSchema,
+  CompareOutSchema,
+  DashboardInSchema,
+  DashboardOutSchema,
+  parseMessage,
+  SamplesInSchema,
+  SamplesOutSchema,
+} from '../../src/shared/webviewProtocol';
 
 const loss = { D: 1, GANG: 2, CONST: 0.1, TID: 0.2, TV: null, G: 5 };
 const record = { step: 3, loss, msPerStep: 100, imgPerSec: 80, time: '2025-01-01T00:00:00Z' };
@@ -22,7 +30,10 @@ describe('trainer protocol validation', () => {
     ['missing fields', JSON.stringify({ type: 'started', runId: 'r' })],
     ['negative step', JSON.stringify({ type: 'sample', step: -1, path: '/x.png' })],
     ['fractional step', JSON.stringify({ type: 'checkpoint', step: 1.5, path: '/c' })],
-    ['an infinite loss (1e999 parses to Infinity)', `{"type":"metrics","record":{"step":1,"loss":{"D":1e999,"GANG":1,"CONST":1,"TID":1,"TV":null,"G":1},"msPerStep":1,"imgPerSec":1,"time":"t"},"totalSteps":2}`],
+    [
+      'an infinite loss (1e999 parses to Infinity)',
+      `{"type":"metrics","record":{"step":1,"loss":{"D":1e999,"GANG":1,"CONST":1,"TID":1,"TV":null,"G":1},"msPerStep":1,"imgPerSec":1,"time":"t"},"totalSteps":2}`,
+    ],
     ['a loss as a string', JSON.stringify({ type: 'metrics', record: { ...record, loss: { ...loss, D: '1.0' } }, totalSteps: 10 })],
     ['a loss term missing', JSON.stringify({ type: 'metrics', record: { ...record, loss: { D: 1 } }, totalSteps: 10 })],
     ['zero total steps', JSON.stringify({ type: 'metrics', record, totalSteps: 0 })],
@@ -41,7 +52,9 @@ describe('webview protocol validation', () => {
   it('accepts the messages the host sends', () => {
     assert.ok(parseMessage(DashboardInSchema, { type: 'init', run, records: [record], smoothing: 0.6 }));
     assert.ok(parseMessage(DashboardInSchema, { type: 'records', runId: 'r', records: [record] }));
-    assert.ok(parseMessage(SamplesInSchema, { type: 'samples', runId: 'r', samples: [{ step: 2, uri: 'https://file+.vscode-resource/x.png' }] }));
+    assert.ok(
+      parseMessage(SamplesInSchema, { type: 'samples', runId: 'r', samples: [{ step: 2, uri: 'https://file+.vscode-resource/x.png' }] }),
+    );
     assert.ok(parseMessage(SamplesInSchema, { type: 'empty' }));
   });
 
@@ -58,7 +71,11 @@ describe('webview protocol validation', () => {
       { type: 'script', code: 'alert(1)' },
     ];
     for (const c of cases) assert.equal(parseMessage(DashboardInSchema, c), undefined, JSON.stringify(c));
-    for (const c of [{ type: 'samples', runId: 'r', samples: [{ step: 1 }] }, { type: 'samples', runId: 'r', samples: [{ step: 1, uri: '' }] }, { type: 'init', run, samples: 'all' }]) {
+    for (const c of [
+      { type: 'samples', runId: 'r', samples: [{ step: 1 }] },
+      { type: 'samples', runId: 'r', samples: [{ step: 1, uri: '' }] },
+      { type: 'init', run, samples: 'all' },
+    ]) {
       assert.equal(parseMessage(SamplesInSchema, c), undefined, JSON.stringify(c));
     }
   });
@@ -75,8 +92,18 @@ describe('webview protocol validation', () => {
 describe('compare panel protocol validation', () => {
   const crun = { label: 'r', run, records: [record], config: { seed: 1, 'losses.tid': false, name: 'x', 'a.b': null } };
   it('accepts the messages host and webview send', () => {
-    assert.ok(parseMessage(CompareInSchema, { type: 'init', title: '2 runs', runs: [crun, { ...crun, config: undefined }], smoothing: 0.6 }));
-    assert.ok(parseMessage(CompareInSchema, { type: 'init', title: 'Ablation a', runs: [crun], smoothing: 0, source: { dir: '/a', ablation: true, report: false } }));
+    assert.ok(
+      parseMessage(CompareInSchema, { type: 'init', title: '2 runs', runs: [crun, { ...crun, config: undefined }], smoothing: 0.6 }),
+    );
+    assert.ok(
+      parseMessage(CompareInSchema, {
+        type: 'init',
+        title: 'Ablation a',
+        runs: [crun],
+        smoothing: 0,
+        source: { dir: '/a', ablation: true, report: false },
+      }),
+    );
     assert.ok(parseMessage(CompareInSchema, { type: 'records', batches: [{ runDir: '/tmp/r', records: [record] }] }));
     assert.ok(parseMessage(CompareOutSchema, { type: 'openDashboard', runDir: '/tmp/r' }));
     assert.ok(parseMessage(CompareOutSchema, { type: 'remove', runDir: '/tmp/r' }));

@@ -48,12 +48,22 @@ const noTid: CompareRun = {
   records: [rec(10, null), rec(20, null, 0.1), rec(30, null), rec(40, null, 0.35)],
   config: { name: 'd-no-tid', seed: 1, 'losses.tid': false, 'train.learningRate': 0.001 },
 };
-const init = (runs: CompareRun[]): Extract<CompareIn, { type: 'init' }> => ({ type: 'init', title: 'Ablation x', runs, smoothing: 0.6, source: { dir: '/abl', ablation: true, report: true } });
+const init = (runs: CompareRun[]): Extract<CompareIn, { type: 'init' }> => ({
+  type: 'init',
+  title: 'Ablation x',
+  runs,
+  smoothing: 0.6,
+  source: { dir: '/abl', ablation: true, report: true },
+});
 
 describe('compare model', () => {
   it('init holds every run; batched records go to their own run; unknown runs are ignored', () => {
     let m = reduceCompare(initialCompareModel, init([full, { ...noTid, records: [rec(20, null), rec(10, null)] }]));
-    assert.deepEqual(m.runs[1].records.map((r) => r.step), [10, 20], 'sorted');
+    assert.deepEqual(
+      m.runs[1].records.map((r) => r.step),
+      [10, 20],
+      'sorted',
+    );
     m = reduceCompare(m, {
       type: 'records',
       batches: [
@@ -61,8 +71,14 @@ describe('compare model', () => {
         { runDir: '/abl/full', records: [rec(50, 0.1)] },
       ],
     });
-    assert.deepEqual(m.runs[0].records.map((r) => r.step), [10, 20, 30, 40, 50]);
-    assert.deepEqual(m.runs[1].records.map((r) => r.step), [10, 20, 30]);
+    assert.deepEqual(
+      m.runs[0].records.map((r) => r.step),
+      [10, 20, 30, 40, 50],
+    );
+    assert.deepEqual(
+      m.runs[1].records.map((r) => r.step),
+      [10, 20, 30],
+    );
     const same = reduceCompare(m, { type: 'records', batches: [{ runDir: '/elsewhere', records: [rec(1, 1)] }] });
     assert.equal(same, m);
     m = reduceCompare(m, { type: 'run', run: summary('full', { status: 'running', lastStep: 50 }) });
@@ -93,14 +109,24 @@ describe('compare model', () => {
     const m = reduceCompare(initialCompareModel, init([full, noTid]));
     const ui = applyCompareInit(restoreCompareUi(undefined), init([full, noTid]));
     const lines = lossLines(m.runs, ui, 'TID');
-    assert.deepEqual(lines.map((l) => [l.label, l.off, l.color]), [
-      ['full', false, 0],
-      ['no-tid', true, 1],
-    ]);
-    assert.ok(lines[1].raw.every((p) => p.y === null), 'the off run draws only gaps');
+    assert.deepEqual(
+      lines.map((l) => [l.label, l.off, l.color]),
+      [
+        ['full', false, 0],
+        ['no-tid', true, 1],
+      ],
+    );
+    assert.ok(
+      lines[1].raw.every((p) => p.y === null),
+      'the off run draws only gaps',
+    );
     assert.deepEqual(offLabels(lines), ['no-tid']);
     assert.equal(lines[0].latest, 0.2);
-    assert.deepEqual(lossLines(m.runs, { ...ui, hidden: ['/abl/full'] }, 'TID').map((l) => l.label), ['no-tid'], 'hidden runs are left out');
+    assert.deepEqual(
+      lossLines(m.runs, { ...ui, hidden: ['/abl/full'] }, 'TID').map((l) => l.label),
+      ['no-tid'],
+      'hidden runs are left out',
+    );
   });
 
   it('accuracy and f-constancy come from evaluated records only', () => {
@@ -111,7 +137,11 @@ describe('compare model', () => {
     assert.equal(evalPoints(full.records, 'fConstancy').length, 2);
     const m = reduceCompare(initialCompareModel, init([full, { ...noTid, records: [rec(10, null)] }]));
     const ui = applyCompareInit(restoreCompareUi(undefined), init([full, noTid]));
-    assert.deepEqual(evalLines(m.runs, ui, 'accuracy').map((l) => l.label), ['full'], 'a run without evaluations has no accuracy line');
+    assert.deepEqual(
+      evalLines(m.runs, ui, 'accuracy').map((l) => l.label),
+      ['full'],
+      'a run without evaluations has no accuracy line',
+    );
   });
 
   it('results: final step, last and best accuracy (with its step), last f-constancy; the best is marked', () => {

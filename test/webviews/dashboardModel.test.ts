@@ -27,20 +27,38 @@ const run: RunSummary = { runId: 'r1', runDir: '/runs/r1', status: 'running', ma
 describe('dashboard model', () => {
   it('init replaces, records append, records of another run are dropped', () => {
     let m = reduceDashboard(initialModel, { type: 'init', run, records: [rec(2), rec(1)], smoothing: 0.6 });
-    assert.deepEqual(m.records.map((r) => r.step), [1, 2], 'sorted');
+    assert.deepEqual(
+      m.records.map((r) => r.step),
+      [1, 2],
+      'sorted',
+    );
     m = reduceDashboard(m, { type: 'records', runId: 'r1', records: [rec(3), rec(4)] });
-    assert.deepEqual(m.records.map((r) => r.step), [1, 2, 3, 4]);
+    assert.deepEqual(
+      m.records.map((r) => r.step),
+      [1, 2, 3, 4],
+    );
     const same = reduceDashboard(m, { type: 'records', runId: 'other', records: [rec(5)] });
     assert.equal(same, m);
     m = reduceDashboard(m, { type: 'init', run: { ...run, runId: 'r2', runDir: '/runs/r2' }, records: [rec(1)], smoothing: 0.6 });
-    assert.deepEqual(m.records.map((r) => r.step), [1]);
+    assert.deepEqual(
+      m.records.map((r) => r.step),
+      [1],
+    );
     m = reduceDashboard(m, { type: 'empty' });
     assert.deepEqual(m, { records: [], empty: true });
   });
 
   it('merges overlapping records by step, the newer winning (a resumed run)', () => {
     const merged = mergeRecords([rec(1, 10), rec(2, 20), rec(3, 30)], [rec(3, 33), rec(4, 40)]);
-    assert.deepEqual(merged.map((r) => [r.step, r.loss.G]), [[1, 10], [2, 20], [3, 33], [4, 40]]);
+    assert.deepEqual(
+      merged.map((r) => [r.step, r.loss.G]),
+      [
+        [1, 10],
+        [2, 20],
+        [3, 33],
+        [4, 40],
+      ],
+    );
   });
 
   it('run updates apply only to the run shown', () => {
@@ -61,8 +79,14 @@ describe('dashboard model', () => {
 
   it('loss series: log scale hides non-positive values; a switched-off loss is "off"', () => {
     const records = [rec(1, 0), rec(2, 4)];
-    assert.deepEqual(lossSeries(records, 'G', 0, true).raw, [{ x: 1, y: null }, { x: 2, y: 4 }]);
-    assert.deepEqual(lossSeries(records, 'G', 0, false).raw, [{ x: 1, y: 0 }, { x: 2, y: 4 }]);
+    assert.deepEqual(lossSeries(records, 'G', 0, true).raw, [
+      { x: 1, y: null },
+      { x: 2, y: 4 },
+    ]);
+    assert.deepEqual(lossSeries(records, 'G', 0, false).raw, [
+      { x: 1, y: 0 },
+      { x: 2, y: 4 },
+    ]);
     assert.equal(lossSeries(records, 'TV', 0.5, false).off, true);
     assert.equal(lossSeries(records, 'G', 0.5, false).latest, 4);
   });
@@ -88,7 +112,7 @@ describe('dashboard model', () => {
     const saved = restoreUiState({ runDir: '/runs/r1', smoothing: 0.3, logScale: true });
     assert.deepEqual(saved, { runDir: '/runs/r1', smoothing: 0.3, logScale: true });
     const init = { type: 'init' as const, run, records: [], smoothing: 0.8 };
-    assert.equal(applyInit(saved, init).smoothing, 0.3, 'the user\'s choice stays');
+    assert.equal(applyInit(saved, init).smoothing, 0.3, "the user's choice stays");
     assert.equal(applyInit(restoreUiState(undefined), init).smoothing, 0.8);
   });
 });

@@ -1,7 +1,15 @@
 /** The sample panel's state logic: following the newest grid, the slider, persisted selection. */
 import * as assert from 'node:assert/strict';
 import type { RunSummary, SampleRef } from '../../src/shared/webviewProtocol';
-import { initialSamplesModel, reduceSamples, restoreSamplesUi, selected, selectIndex, setFollow, toUiState } from '../../src/webviews/samples/samplesModel';
+import {
+  initialSamplesModel,
+  reduceSamples,
+  restoreSamplesUi,
+  selected,
+  selectIndex,
+  setFollow,
+  toUiState,
+} from '../../src/webviews/samples/samplesModel';
 
 const run: RunSummary = { runId: 'r1', runDir: '/runs/r1', status: 'running', managed: true, totalSteps: 100, lastStep: 0 };
 const s = (step: number): SampleRef => ({ step, uri: `https://res/${step}.png` });
@@ -9,7 +17,10 @@ const s = (step: number): SampleRef => ({ step, uri: `https://res/${step}.png` }
 describe('samples model', () => {
   it('follows the newest grid as samples arrive', () => {
     let m = reduceSamples(initialSamplesModel, { type: 'init', run, samples: [s(50), s(0)] });
-    assert.deepEqual(m.samples.map((x) => x.step), [0, 50]);
+    assert.deepEqual(
+      m.samples.map((x) => x.step),
+      [0, 50],
+    );
     assert.equal(m.selectedStep, 50);
     assert.equal(m.follow, true);
     m = reduceSamples(m, { type: 'samples', runId: 'r1', samples: [s(100)] });

@@ -11,7 +11,14 @@ import * as vscode from 'vscode';
 import type { FlatConfig } from '../../shared/configDiff';
 import type { MetricsRecord } from '../../shared/protocol';
 import { isRunDir } from '../../shared/node/runFiles';
-import { CompareOutSchema, parseMessage, type CompareIn, type CompareOut, type CompareRun, type RunSummary } from '../../shared/webviewProtocol';
+import {
+  CompareOutSchema,
+  parseMessage,
+  type CompareIn,
+  type CompareOut,
+  type CompareRun,
+  type RunSummary,
+} from '../../shared/webviewProtocol';
 import { chartSmoothing } from '../settings';
 import { summarizeRun } from '../runs/liveRunState';
 import { ABLATION_FILES, childRunDirs, isAblationDir, readFlatConfig, runLabels } from '../runs/runCollections';
@@ -140,7 +147,10 @@ export class ComparePanel implements vscode.Disposable {
 
   private updateTitle(): void {
     const n = this.runs.length;
-    this.panel.title = this.source && isAblationDir(this.source) ? `DTN Ablation: ${path.basename(this.source)}` : `DTN Compare: ${n} run${n === 1 ? '' : 's'}`;
+    this.panel.title =
+      this.source && isAblationDir(this.source)
+        ? `DTN Ablation: ${path.basename(this.source)}`
+        : `DTN Compare: ${n} run${n === 1 ? '' : 's'}`;
   }
 
   private summary(f: Followed): RunSummary {
@@ -173,10 +183,14 @@ export class ComparePanel implements vscode.Disposable {
     const ablation = this.source !== undefined && isAblationDir(this.source);
     this.send({
       type: 'init',
-      title: this.source ? `${ablation ? 'Ablation' : 'Runs in'} ${path.basename(this.source)}` : `${runs.length} run${runs.length === 1 ? '' : 's'}`,
+      title: this.source
+        ? `${ablation ? 'Ablation' : 'Runs in'} ${path.basename(this.source)}`
+        : `${runs.length} run${runs.length === 1 ? '' : 's'}`,
       runs,
       smoothing: chartSmoothing(),
-      source: this.source ? { dir: this.source, ablation, report: fs.existsSync(path.join(this.source, ABLATION_FILES.markdown)) } : undefined,
+      source: this.source
+        ? { dir: this.source, ablation, report: fs.existsSync(path.join(this.source, ABLATION_FILES.markdown)) }
+        : undefined,
     });
   }
 

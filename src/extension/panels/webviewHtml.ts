@@ -3,7 +3,10 @@ import * as crypto from 'node:crypto';
 import * as vscode from 'vscode';
 
 export function nonce(): string {
-  return crypto.randomBytes(18).toString('base64').replace(/[^A-Za-z0-9]/g, '');
+  return crypto
+    .randomBytes(18)
+    .toString('base64')
+    .replace(/[^A-Za-z0-9]/g, '');
 }
 
 /** Only the bundled scripts, the css and (for the samples panel) the run's samples folder are loadable. */
@@ -11,7 +14,11 @@ export function webviewRoots(extensionUri: vscode.Uri, extra: vscode.Uri[] = [])
   return [vscode.Uri.joinPath(extensionUri, 'dist', 'webviews'), vscode.Uri.joinPath(extensionUri, 'media'), ...extra];
 }
 
-export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, opts: { title: string; bundle: string; css: string }): string {
+export function webviewHtml(
+  webview: vscode.Webview,
+  extensionUri: vscode.Uri,
+  opts: { title: string; bundle: string; css: string },
+): string {
   const n = nonce();
   const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webviews', `${opts.bundle}.js`));
   const css = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', opts.css));

@@ -59,7 +59,10 @@ async function browse(title: string): Promise<string[] | undefined> {
   return picked?.map((u) => u.fsPath);
 }
 
-const browseButton: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('folder-opened'), tooltip: 'Browse for run folders (or an ablation folder)…' };
+const browseButton: vscode.QuickInputButton = {
+  iconPath: new vscode.ThemeIcon('folder-opened'),
+  tooltip: 'Browse for run folders (or an ablation folder)…',
+};
 
 /** A multi-select pick of runs; `preselected` run folders start ticked. */
 export async function pickRunsToCompare(preselected: readonly string[]): Promise<ComparePick | undefined> {
@@ -75,7 +78,13 @@ export async function pickRunsToCompare(preselected: readonly string[]): Promise
   for (const a of ablationRoots().flatMap((r) => listAblations(r))) {
     items.push(
       { label: `Ablation ${a.id}`, kind: vscode.QuickPickItemKind.Separator },
-      { label: `$(beaker) all ${a.variants.length} variants`, description: a.finished ? 'ablation' : 'ablation in progress', detail: ablationDetail(a), runDirs: a.variants, ablation: a.dir },
+      {
+        label: `$(beaker) all ${a.variants.length} variants`,
+        description: a.finished ? 'ablation' : 'ablation in progress',
+        detail: ablationDetail(a),
+        runDirs: a.variants,
+        ablation: a.dir,
+      },
       ...a.variants.map((v) => ({ ...runItem(v), label: `$(blank) ${path.basename(v)}` })),
     );
   }
@@ -126,14 +135,22 @@ export async function pickRunsToCompare(preselected: readonly string[]): Promise
 export async function pickAblation(): Promise<string | undefined> {
   const ablations = ablationRoots().flatMap((r) => listAblations(r));
   if (ablations.length === 0) {
-    const choice = await vscode.window.showInformationMessage('DTN: no ablations in .dtn/ablations yet. Run `dtn ablate --preset digits` (the paper\'s ablation table), or pick a folder.', 'Browse…');
+    const choice = await vscode.window.showInformationMessage(
+      "DTN: no ablations in .dtn/ablations yet. Run `dtn ablate --preset digits` (the paper's ablation table), or pick a folder.",
+      'Browse…',
+    );
     if (choice !== 'Browse…') return undefined;
     return (await browse('DTN: Open Ablation… (a folder written by dtn ablate)'))?.[0];
   }
   const qp = vscode.window.createQuickPick<vscode.QuickPickItem & { dir: string }>();
   qp.title = 'DTN: Open Ablation';
   qp.placeholder = 'Pick an ablation to compare its variants';
-  qp.items = ablations.map((a) => ({ label: `$(beaker) ${a.id}`, description: `${a.variants.length} variants${a.finished ? '' : ' · in progress'}`, detail: ablationDetail(a), dir: a.dir }));
+  qp.items = ablations.map((a) => ({
+    label: `$(beaker) ${a.id}`,
+    description: `${a.variants.length} variants${a.finished ? '' : ' · in progress'}`,
+    detail: ablationDetail(a),
+    dir: a.dir,
+  }));
   qp.buttons = [{ ...browseButton, tooltip: 'Browse for an ablation folder…' }];
   return new Promise((resolve) => {
     let done = false;

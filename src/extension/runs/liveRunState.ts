@@ -41,7 +41,13 @@ export function reduceLiveRun(s: LiveRunState, msg: TrainerMessage): LiveRunStat
         device: msg.device,
       };
     case 'metrics':
-      return { ...s, step: msg.record.step, totalSteps: msg.totalSteps, loss: msg.record.loss, recent: [...s.recent.slice(-19), msg.record] };
+      return {
+        ...s,
+        step: msg.record.step,
+        totalSteps: msg.totalSteps,
+        loss: msg.record.loss,
+        recent: [...s.recent.slice(-19), msg.record],
+      };
     case 'checkpoint':
       return { ...s, lastCheckpoint: msg.path };
     case 'warning':
@@ -55,7 +61,12 @@ export function reduceLiveRun(s: LiveRunState, msg: TrainerMessage): LiveRunStat
 }
 
 /** The panels' view of a run: run.json on disk, overridden by the live trainer when this window runs it. */
-export function summarizeRun(runDir: string, info: RunInfoFile | undefined, lastRecordStep: number | undefined, live?: LiveRunState): RunSummary {
+export function summarizeRun(
+  runDir: string,
+  info: RunInfoFile | undefined,
+  lastRecordStep: number | undefined,
+  live?: LiveRunState,
+): RunSummary {
   const status: RunStatus = live && live.phase !== 'finished' ? 'running' : (info?.status ?? 'unknown');
   return {
     runId: info?.runId ?? path.basename(runDir),

@@ -60,7 +60,12 @@ export interface AblationFolder {
 export function listAblations(root: string): AblationFolder[] {
   return childPaths(root)
     .filter((d) => isAblationDir(d))
-    .map((dir) => ({ dir, id: path.basename(dir), variants: childRunDirs(dir), finished: fs.existsSync(path.join(dir, ABLATION_FILES.markdown)) }))
+    .map((dir) => ({
+      dir,
+      id: path.basename(dir),
+      variants: childRunDirs(dir),
+      finished: fs.existsSync(path.join(dir, ABLATION_FILES.markdown)),
+    }))
     .filter((a) => a.variants.length > 0)
     .sort((a, b) => b.id.localeCompare(a.id));
 }

@@ -31,7 +31,10 @@ export class RunTailer {
   private timer: ReturnType<typeof setInterval> | undefined;
   private polling = false;
 
-  constructor(readonly runDir: string, private readonly pollMs = 1000) {
+  constructor(
+    readonly runDir: string,
+    private readonly pollMs = 1000,
+  ) {
     this.readAll();
   }
 

@@ -18,7 +18,9 @@ export class TrainerLog implements vscode.Disposable {
       case 'status':
         return this.channel.info(`${m.phase}: ${m.message}`);
       case 'started':
-        return this.channel.info(`started run ${m.runId} in ${m.runDir}; backend ${m.backend} on ${m.device} (${m.backendReason}); steps ${m.startStep} -> ${m.totalSteps}`);
+        return this.channel.info(
+          `started run ${m.runId} in ${m.runDir}; backend ${m.backend} on ${m.device} (${m.backendReason}); steps ${m.startStep} -> ${m.totalSteps}`,
+        );
       case 'metrics': {
         const l = m.record.loss;
         const losses = (Object.keys(l) as (keyof typeof l)[]).map((k) => `${k} ${formatLoss(l[k])}`).join('  ');

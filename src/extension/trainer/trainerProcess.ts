@@ -47,7 +47,12 @@ export class TrainerProcess {
   readonly exited: Promise<TrainerExit>;
 
   constructor(readonly launch: TrainerLaunch) {
-    this.child = spawn(launch.command, launch.args, { cwd: launch.cwd, env: launch.env, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
+    this.child = spawn(launch.command, launch.args, {
+      cwd: launch.cwd,
+      env: launch.env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      windowsHide: true,
+    });
     // A trainer that dies before reading stdin must not crash the host with EPIPE.
     this.child.stdin?.on('error', () => undefined);
 

@@ -76,7 +76,13 @@ export class TrainingController implements vscode.Disposable {
 
   async pretrain(target: Exclude<TrainTarget, { kind: 'resume' }>, label: string, cwd: string): Promise<TrainerExit | undefined> {
     if (await this.refuseIfBusy()) return undefined;
-    const job = this.spawn('pretrain', `pretraining f for ${label}`, target, pretrainLaunch(this.launchContext(cwd), { target, backend: backendSetting() }), cwd);
+    const job = this.spawn(
+      'pretrain',
+      `pretraining f for ${label}`,
+      target,
+      pretrainLaunch(this.launchContext(cwd), { target, backend: backendSetting() }),
+      cwd,
+    );
     await this.startupProgress(job, `DTN: pretraining the encoder f for ${label}`, true);
     return job.proc.exited;
   }
@@ -119,7 +125,8 @@ export class TrainingController implements vscode.Disposable {
   private onMessage(job: Job, m: TrainerMessage): void {
     this.log.message(m);
     const next = reduceLiveRun(job.state, m);
-    if (m.type === 'metrics' || m.type === 'sample' || m.type === 'checkpoint' || m.type === 'started' || m.type === 'done') this.feeds.poke(next.runDir);
+    if (m.type === 'metrics' || m.type === 'sample' || m.type === 'checkpoint' || m.type === 'started' || m.type === 'done')
+      this.feeds.poke(next.runDir);
     if (next !== job.state) this.update(job, next);
     if (m.type === 'checkpoint' || m.type === 'started') void vscode.commands.executeCommand('dtn.refreshRuns');
   }
@@ -132,20 +139,22 @@ export class TrainingController implements vscode.Disposable {
 
   /** Shows start-up in a cancellable notification until the run has started (or failed). */
   private startupProgress(job: Job, title: string, untilExit = false): Thenable<void> {
-    return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) =>
-      new Promise<void>((resolve) => {
-        const sub = job.proc.onMessage((m) => {
-          if (m.type === 'status') progress.report({ message: m.message });
-          if (m.type === 'started' && !untilExit) finish();
-        });
-        const cancel = token.onCancellationRequested(() => void job.proc.stop());
-        const finish = () => {
-          sub.dispose();
-          cancel.dispose();
-          resolve();
-        };
-        void job.proc.exited.then(finish);
-      }),
+    return vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title, cancellable: true },
+      (progress, token) =>
+        new Promise<void>((resolve) => {
+          const sub = job.proc.onMessage((m) => {
+            if (m.type === 'status') progress.report({ message: m.message });
+            if (m.type === 'started' && !untilExit) finish();
+          });
+          const cancel = token.onCancellationRequested(() => void job.proc.stop());
+          const finish = () => {
+            sub.dispose();
+            cancel.dispose();
+            resolve();
+          };
+          void job.proc.exited.then(finish);
+        }),
     );
   }
 

@@ -56,7 +56,11 @@ export async function pickTarget(title: string): Promise<ChosenTarget | undefine
   const items: Pickable[] = [];
   if (files.length) items.push({ label: 'Configs in this workspace', kind: vscode.QuickPickItemKind.Separator });
   for (const f of files.sort((a, b) => a.fsPath.localeCompare(b.fsPath))) {
-    items.push({ label: `$(settings) ${path.basename(f.fsPath)}`, description: vscode.workspace.asRelativePath(path.dirname(f.fsPath)), chosen: configTarget(f.fsPath) });
+    items.push({
+      label: `$(settings) ${path.basename(f.fsPath)}`,
+      description: vscode.workspace.asRelativePath(path.dirname(f.fsPath)),
+      chosen: configTarget(f.fsPath),
+    });
   }
   items.push({ label: 'Built-in presets', kind: vscode.QuickPickItemKind.Separator });
   for (const p of PRESET_NAMES) {
@@ -64,7 +68,11 @@ export async function pickTarget(title: string): Promise<ChosenTarget | undefine
     const detail = p === 'digits' ? "The paper's architecture (a GPU makes it practical)" : 'Narrow networks that train on a CPU';
     items.push({ label: `$(package) ${p}`, description: `${t.steps} steps, batch ${t.batchSize}`, detail, preset: p });
   }
-  const pick = await vscode.window.showQuickPick(items, { title, placeHolder: 'A *.dtn.json config or a built-in preset', matchOnDescription: true });
+  const pick = await vscode.window.showQuickPick(items, {
+    title,
+    placeHolder: 'A *.dtn.json config or a built-in preset',
+    matchOnDescription: true,
+  });
   if (!pick) return undefined;
   return pick.chosen ?? (pick.preset ? presetTarget(pick.preset) : undefined);
 }

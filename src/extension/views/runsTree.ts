@@ -12,7 +12,13 @@ export type RunsNode =
   /** A folder written by `dtn ablate`: one run folder per variant. */
   | { kind: 'ablation'; dir: string; ablation: AblationFolder };
 
-const STATUS_ICON: Record<string, string> = { running: 'sync~spin', completed: 'pass', stopped: 'debug-pause', failed: 'error', unknown: 'circle-outline' };
+const STATUS_ICON: Record<string, string> = {
+  running: 'sync~spin',
+  completed: 'pass',
+  stopped: 'debug-pause',
+  failed: 'error',
+  unknown: 'circle-outline',
+};
 
 export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<RunsNode | undefined>();
@@ -28,7 +34,9 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
     if (!node) {
       const roots = (vscode.workspace.workspaceFolders ?? []).map((f) => runRoot(f.uri.fsPath));
       const runs: RunsNode[] = [...new Set(roots)].flatMap((r) => listRunDirs(r)).map((runDir) => ({ kind: 'run', runDir }));
-      const ablations: RunsNode[] = [...new Set(ablationRoots())].flatMap((r) => listAblations(r)).map((a) => ({ kind: 'ablation', dir: a.dir, ablation: a }));
+      const ablations: RunsNode[] = [...new Set(ablationRoots())]
+        .flatMap((r) => listAblations(r))
+        .map((a) => ({ kind: 'ablation', dir: a.dir, ablation: a }));
       return [...runs, ...ablations];
     }
     if (node.kind === 'ablation') return node.ablation.variants.map((runDir) => ({ kind: 'run', runDir }));

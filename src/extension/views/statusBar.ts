@@ -25,7 +25,8 @@ export class TrainingStatusBar implements vscode.Disposable {
     tip.appendMarkdown(`**DTN ${s.phase}** ${label ? `— ${label}` : ''}\n\n`);
     if (s.runId) tip.appendMarkdown(`run \`${s.runId}\`\n\n`);
     if (s.backend) tip.appendMarkdown(`backend ${s.backend} on ${s.device ?? '?'}\n\n`);
-    if (ms !== undefined) tip.appendMarkdown(`${(1000 / ms).toFixed(2)} steps/s · ETA ${formatDuration(etaMs(s.recent, s.totalSteps))}\n\n`);
+    if (ms !== undefined)
+      tip.appendMarkdown(`${(1000 / ms).toFixed(2)} steps/s · ETA ${formatDuration(etaMs(s.recent, s.totalSteps))}\n\n`);
     tip.appendMarkdown('Click to open the dashboard');
     this.item.tooltip = tip;
     this.item.show();

@@ -30,7 +30,9 @@ export class WorkspaceTreeProvider implements vscode.TreeDataProvider<WorkspaceN
       const files = await vscode.workspace.findFiles('**/*.dtn.json', '**/{node_modules,.git,.dtn}/**', 500);
       return files.sort((a, b) => a.fsPath.localeCompare(b.fsPath)).map((uri) => ({ kind: 'config', uri }));
     }
-    return (vscode.workspace.workspaceFolders ?? []).flatMap((f) => listEncoders(path.join(f.uri.fsPath, DEFAULT_ENCODER_ROOT))).map((dir) => ({ kind: 'encoder', dir }));
+    return (vscode.workspace.workspaceFolders ?? [])
+      .flatMap((f) => listEncoders(path.join(f.uri.fsPath, DEFAULT_ENCODER_ROOT)))
+      .map((dir) => ({ kind: 'encoder', dir }));
   }
 
   getTreeItem(node: WorkspaceNode): vscode.TreeItem {
@@ -60,7 +62,8 @@ export class WorkspaceTreeProvider implements vscode.TreeDataProvider<WorkspaceN
         const item = new vscode.TreeItem(path.basename(node.dir), vscode.TreeItemCollapsibleState.None);
         item.iconPath = new vscode.ThemeIcon('symbol-namespace');
         const meta = readEncoderMeta(node.dir);
-        if (meta?.heldOutAccuracy !== undefined) item.description = `f accuracy ${(meta.heldOutAccuracy * 100).toFixed(1)}% · ${meta.steps ?? '?'} steps`;
+        if (meta?.heldOutAccuracy !== undefined)
+          item.description = `f accuracy ${(meta.heldOutAccuracy * 100).toFixed(1)}% · ${meta.steps ?? '?'} steps`;
         item.tooltip = node.dir;
         item.contextValue = 'dtnEncoder';
         return item;
@@ -79,7 +82,9 @@ function listEncoders(root: string): string[] {
 
 function readEncoderMeta(dir: string): { heldOutAccuracy?: number; steps?: number } | undefined {
   try {
-    const m = JSON.parse(fs.readFileSync(path.join(dir, TENSOR_MANIFEST), 'utf8')) as { meta?: { heldOutAccuracy?: unknown; steps?: unknown } };
+    const m = JSON.parse(fs.readFileSync(path.join(dir, TENSOR_MANIFEST), 'utf8')) as {
+      meta?: { heldOutAccuracy?: unknown; steps?: unknown };
+    };
     const meta = m.meta ?? (m as Record<string, unknown>);
     return {
       heldOutAccuracy: typeof meta.heldOutAccuracy === 'number' ? meta.heldOutAccuracy : undefined,

@@ -100,6 +100,10 @@ export function listRunDirs(root: string): string[] {
 
 /** Same id format as the trainer's default run folders: 20250101-120000-<name>. */
 export function newRunId(name: string, now = new Date()): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, '').replace('T', '-');
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, '')
+    .replace('T', '-');
   return `${stamp}-${name.replace(/[^A-Za-z0-9_-]+/g, '_')}`;
 }

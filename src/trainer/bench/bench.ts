@@ -63,7 +63,8 @@ export interface StepProfile {
 export async function profileStep(dtn: Dtn, xs: tf.Tensor4D, xt: tf.Tensor4D): Promise<StepProfile> {
   // Kernels like Reshape or Identity dispatch nothing, fused ones may dispatch once for several
   // outputs: on WebGPU count what reaches the GPU.
-  const encoder = (globalThis as { GPUComputePassEncoder?: { prototype: { dispatchWorkgroups(...a: unknown[]): void } } }).GPUComputePassEncoder?.prototype;
+  const encoder = (globalThis as { GPUComputePassEncoder?: { prototype: { dispatchWorkgroups(...a: unknown[]): void } } })
+    .GPUComputePassEncoder?.prototype;
   const dispatch = tf.getBackend() === 'webgpu' ? encoder?.dispatchWorkgroups : undefined;
   let dispatches = 0;
   if (encoder && dispatch) {
@@ -87,7 +88,11 @@ export async function profileStep(dtn: Dtn, xs: tf.Tensor4D, xt: tf.Tensor4D): P
     share.ms += typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
     byName.set(k.name, share);
   }
-  return { kernels: info.kernels.length, ...(dispatch ? { dispatches } : {}), byKernel: [...byName.values()].sort((a, b) => b.ms - a.ms || b.count - a.count) };
+  return {
+    kernels: info.kernels.length,
+    ...(dispatch ? { dispatches } : {}),
+    byKernel: [...byName.values()].sort((a, b) => b.ms - a.ms || b.count - a.count),
+  };
 }
 
 type GpuMemoryInfo = tf.MemoryInfo & { numBytesInGPU?: number; numBytesAllocatedInGPU?: number };
@@ -203,7 +208,12 @@ export async function runBench(opts: {
 }
 
 /** The PyTorch anchor on this machine, when python3 has torch; undefined otherwise. */
-export function runTorchAnchor(script: string, device: 'cpu' | 'cuda', batch: number, threads?: number): { msPerStep: number; line: string } | undefined {
+export function runTorchAnchor(
+  script: string,
+  device: 'cpu' | 'cuda',
+  batch: number,
+  threads?: number,
+): { msPerStep: number; line: string } | undefined {
   const python = ['/usr/bin/python3', 'python3'].find((p) => spawnSync(p, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0);
   if (!python || !fs.existsSync(script)) return undefined;
   const args = [script, '--device', device, '--batch', String(batch), ...(threads ? ['--threads', String(threads)] : [])];

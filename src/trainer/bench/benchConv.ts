@@ -30,8 +30,14 @@ export function printConvTimings(rows: TunedConv[], print: (line: string) => voi
   );
   for (const r of rows) {
     const cells = r.timings
-      .map((t) => (t.error !== undefined ? `${t.name} failed (${t.error})` : `${t.name} ${t.ms.toFixed(3)} ms ${(r.gflop / t.ms).toPrecision(3)} TFLOP/s`))
+      .map((t) =>
+        t.error !== undefined
+          ? `${t.name} failed (${t.error})`
+          : `${t.name} ${t.ms.toFixed(3)} ms ${(r.gflop / t.ms).toPrecision(3)} TFLOP/s`,
+      )
       .join('  ');
-    print(`  ${r.kernel.padEnd(21)} ${r.shapes.padEnd(56)} ${String(r.perStep).padStart(2)}x ${r.gflop.toPrecision(3).padStart(7)} GFLOP  ${cells}  -> ${r.chosen}`);
+    print(
+      `  ${r.kernel.padEnd(21)} ${r.shapes.padEnd(56)} ${String(r.perStep).padStart(2)}x ${r.gflop.toPrecision(3).padStart(7)} GFLOP  ${cells}  -> ${r.chosen}`,
+    );
   }
 }

@@ -11,7 +11,9 @@ import { demoCommand, pretrainCommand, trainClassifierCommand, trainCommand } fr
 
 const program = new Command('dtn').description('Domain Transfer Network trainer (Taigman, Polyak & Wolf, ICLR 2017)').showHelpAfterError();
 
-withConfigOptions(program.command('train').description('train a DTN and write a run folder (config.json, run.json, metrics.jsonl, samples/, checkpoints/)'))
+withConfigOptions(
+  program.command('train').description('train a DTN and write a run folder (config.json, run.json, metrics.jsonl, samples/, checkpoints/)'),
+)
   .option('--run-dir <dir>', 'run folder (default .dtn/runs/<id>)')
   .option('--steps <n>', 'total steps to train to', positiveInt('--steps'))
   .option('--sample-every <n>', 'steps between sample grids (overrides train.sampleEvery)', positiveInt('--sample-every'))
@@ -23,7 +25,11 @@ withConfigOptions(program.command('pretrain-f').description('pretrain the encode
   .option('--steps <n>', 'training steps', positiveInt('--steps'))
   .action(action(pretrainCommand));
 
-withConfigOptions(program.command('train-classifier').description('train the target-domain classifier that scores translations (once; reused by eval and training)'))
+withConfigOptions(
+  program
+    .command('train-classifier')
+    .description('train the target-domain classifier that scores translations (once; reused by eval and training)'),
+)
   .option('--out <dir>', 'classifier folder (default .dtn/classifiers/<config name>)')
   .option('--steps <n>', 'training steps', positiveInt('--steps'))
   .action(action(trainClassifierCommand));
@@ -36,7 +42,9 @@ program
   .option('--json', 'print the report as JSON')
   .action(action(evalCommand));
 
-withConfigOptions(program.command('ablate').description("the paper's ablation: the same seed and steps without L_TID, L_CONST, L_GANG+L_D, L_CONST+L_TID"))
+withConfigOptions(
+  program.command('ablate').description("the paper's ablation: the same seed and steps without L_TID, L_CONST, L_GANG+L_D, L_CONST+L_TID"),
+)
   .option('--steps <n>', 'steps per variant', positiveInt('--steps'))
   .option('--out <dir>', 'ablation folder (default .dtn/ablations/<id>)')
   .action(action(ablateCommand));

@@ -67,11 +67,18 @@ function humanReporter(): Reporter {
       switch (msg.type) {
         case 'metrics': {
           const l = msg.record.loss;
-          progress('train', msg.record.step, msg.totalSteps, `D ${fmt(l.D)} G ${fmt(l.G)} CONST ${fmt(l.CONST)} TID ${fmt(l.TID)} | ${msg.record.imgPerSec.toFixed(0)} img/s`);
+          progress(
+            'train',
+            msg.record.step,
+            msg.totalSteps,
+            `D ${fmt(l.D)} G ${fmt(l.G)} CONST ${fmt(l.CONST)} TID ${fmt(l.TID)} | ${msg.record.imgPerSec.toFixed(0)} img/s`,
+          );
           break;
         }
         case 'started':
-          say(`run ${msg.runId} in ${msg.runDir}\n  backend: ${msg.backend} on ${msg.device} (${msg.backendReason})\n  steps ${msg.startStep} -> ${msg.totalSteps}`);
+          say(
+            `run ${msg.runId} in ${msg.runDir}\n  backend: ${msg.backend} on ${msg.device} (${msg.backendReason})\n  steps ${msg.startStep} -> ${msg.totalSteps}`,
+          );
           break;
         case 'status':
           say(msg.message);

@@ -62,7 +62,8 @@ export class Batcher {
 
   static restore(s: BatcherState): Batcher {
     const b = new Batcher(s.count, s.batchSize, s.epochRngState);
-    if (!(Number.isInteger(s.position) && s.position >= 0 && s.position <= s.count)) throw new DtnError('CHECKPOINT_CORRUPT', `invalid batcher position ${s.position}`);
+    if (!(Number.isInteger(s.position) && s.position >= 0 && s.position <= s.count))
+      throw new DtnError('CHECKPOINT_CORRUPT', `invalid batcher position ${s.position}`);
     b.position = s.position;
     b.epoch = s.epoch;
     return b;

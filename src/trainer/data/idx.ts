@@ -24,7 +24,12 @@ function parseImages(file: string): { pixels: Buffer; n: number; rows: number; c
   const rows = buf.readUInt32BE(8);
   const cols = buf.readUInt32BE(12);
   const need = 16 + total * rows * cols;
-  if (buf.length < need) throw new DataError(`truncated: header says ${total} images of ${rows}x${cols} (${need} bytes) but the file has ${buf.length} bytes`, file, `Download the file again; ${FIX}`);
+  if (buf.length < need)
+    throw new DataError(
+      `truncated: header says ${total} images of ${rows}x${cols} (${need} bytes) but the file has ${buf.length} bytes`,
+      file,
+      `Download the file again; ${FIX}`,
+    );
   return { pixels: buf.subarray(16, need), n: total, rows, cols };
 }
 
@@ -37,7 +42,12 @@ function parseLabels(file: string): Buffer {
   }
   if (buf.length < 8) throw new DataError(`truncated: ${buf.length} bytes, expected at least an 8-byte IDX labels header`, file, FIX);
   const total = buf.readUInt32BE(4);
-  if (buf.length < 8 + total) throw new DataError(`truncated: header says ${total} labels but the file has ${buf.length - 8} label bytes`, file, `Download the file again; ${FIX}`);
+  if (buf.length < 8 + total)
+    throw new DataError(
+      `truncated: header says ${total} labels but the file has ${buf.length - 8} label bytes`,
+      file,
+      `Download the file again; ${FIX}`,
+    );
   return buf.subarray(8, 8 + total);
 }
 
@@ -48,7 +58,11 @@ export function readIdx(imagesPath: string, labelsPath?: string, count?: number)
   if (labelsPath !== undefined) {
     const raw = parseLabels(labelsPath);
     if (raw.length !== img.n) {
-      throw new DataError(`has ${raw.length} labels but ${imagesPath} has ${img.n} images`, labelsPath, 'Pair the images file with its own labels file (train with train, t10k with t10k)');
+      throw new DataError(
+        `has ${raw.length} labels but ${imagesPath} has ${img.n} images`,
+        labelsPath,
+        'Pair the images file with its own labels file (train with train, t10k with t10k)',
+      );
     }
     labels = Int32Array.from(raw);
   }

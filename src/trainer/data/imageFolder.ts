@@ -26,10 +26,14 @@ const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 function listDir(dir: string): fs.Dirent[] {
   try {
-    return fs.readdirSync(dir, { withFileTypes: true }).filter((e) => !e.name.startsWith('.')).sort((a, b) => byName(a.name, b.name));
+    return fs
+      .readdirSync(dir, { withFileTypes: true })
+      .filter((e) => !e.name.startsWith('.'))
+      .sort((a, b) => byName(a.name, b.name));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'folder not found' : code === 'ENOTDIR' ? 'is a file, expected a folder of images' : (e as Error).message;
+    const why =
+      code === 'ENOENT' ? 'folder not found' : code === 'ENOTDIR' ? 'is a file, expected a folder of images' : (e as Error).message;
     throw new DataError(why, dir, 'Check the "path" of the image-folder data spec (it is relative to the config file)');
   }
 }
@@ -65,7 +69,11 @@ function decodeRgb(file: string): { rgb: Uint8Array; width: number; height: numb
     }
     if (!(width > 0 && height > 0) || rgba.length < width * height * 4) throw new Error('no pixel data');
   } catch (e) {
-    throw new DataError(`not a valid PNG/JPEG image (${(e as Error).message})`, file, 'Re-export it as PNG or JPEG, or remove it from the folder');
+    throw new DataError(
+      `not a valid PNG/JPEG image (${(e as Error).message})`,
+      file,
+      'Re-export it as PNG or JPEG, or remove it from the folder',
+    );
   }
   // Transparent pixels are composited over black (dark backgrounds, as in MNIST).
   const rgb = new Uint8Array(width * height * 3);
@@ -93,7 +101,11 @@ export function readImageFolder(dir: string, opts: ImageFolderOptions): ImageFol
     const all = listDir(dir);
     const loose = all.filter((e) => e.isFile() && isImage(e.name));
     if (loose.length > 0) {
-      throw new DataError(`has images directly inside it (e.g. ${loose[0].name}) but labelsFromFolders needs every image in a class sub-folder`, dir, 'Move them into a sub-folder named after their class, or set "labelsFromFolders": false');
+      throw new DataError(
+        `has images directly inside it (e.g. ${loose[0].name}) but labelsFromFolders needs every image in a class sub-folder`,
+        dir,
+        'Move them into a sub-folder named after their class, or set "labelsFromFolders": false',
+      );
     }
     const classes = all.filter((e) => e.isDirectory());
     classNames = classes.map((e) => e.name);
@@ -104,8 +116,14 @@ export function readImageFolder(dir: string, opts: ImageFolderOptions): ImageFol
       .map((e) => ({ file: path.join(dir, e.name) }));
   }
   if (entries.length === 0) {
-    const where = opts.labelsFromFolders ? 'in its class sub-folders' : 'directly inside it (sub-folders are only read with "labelsFromFolders": true)';
-    throw new DataError(`no .png/.jpg/.jpeg images ${where}`, dir, 'Put PNG or JPEG images there, or point "path" at the folder that holds them');
+    const where = opts.labelsFromFolders
+      ? 'in its class sub-folders'
+      : 'directly inside it (sub-folders are only read with "labelsFromFolders": true)';
+    throw new DataError(
+      `no .png/.jpg/.jpeg images ${where}`,
+      dir,
+      'Put PNG or JPEG images there, or point "path" at the folder that holds them',
+    );
   }
 
   const n = Math.min(opts.count ?? entries.length, entries.length);

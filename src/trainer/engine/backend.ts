@@ -50,7 +50,8 @@ export class BackendError extends DtnError {
  * that case as libtensorflow on CPU and goes on looking for a GPU.
  */
 export function describeTensorflow(pkg: string, usingGpu: boolean | undefined): BackendInfo {
-  if (pkg.endsWith('-gpu') && usingGpu) return { name: 'tensorflow', device: 'libtensorflow (CUDA)', reason: `${pkg} loaded and found a CUDA GPU` };
+  if (pkg.endsWith('-gpu') && usingGpu)
+    return { name: 'tensorflow', device: 'libtensorflow (CUDA)', reason: `${pkg} loaded and found a CUDA GPU` };
   const why = pkg.endsWith('-gpu') ? `${pkg} loaded but found no CUDA GPU (it needs CUDA 11.2 and cuDNN 8.1)` : `${pkg} loaded`;
   return { name: 'tensorflow', device: 'libtensorflow (CPU)', reason: why };
 }
@@ -68,7 +69,10 @@ async function tryTensorflow(): Promise<BackendInfo> {
       tried.push(msg.startsWith('Cannot find module') ? `${pkg} not installed` : `${pkg}: ${msg}`);
     }
   }
-  throw new BackendError(`libtensorflow is not available (${tried.join('; ')})`, 'Install @tensorflow/tfjs-node-gpu (CUDA 11.2 + cuDNN 8.1) or @tensorflow/tfjs-node, or choose --backend webgpu|cpu');
+  throw new BackendError(
+    `libtensorflow is not available (${tried.join('; ')})`,
+    'Install @tensorflow/tfjs-node-gpu (CUDA 11.2 + cuDNN 8.1) or @tensorflow/tfjs-node, or choose --backend webgpu|cpu',
+  );
 }
 
 async function tryWebgpu(settings: EngineSettings, problems: readonly { short: string; fix: string }[]): Promise<Engine> {
@@ -101,7 +105,10 @@ async function tryWebgpu(settings: EngineSettings, problems: readonly { short: s
     engine.deviceHealth.watch(webgpuBackend().device);
     return engine;
   } catch (err) {
-    throw new BackendError(`WebGPU is not available (${firstLine(err)})`, 'Install a Vulkan driver (NVIDIA driver, or mesa-vulkan-drivers >= 25 for CPU), or choose --backend cpu');
+    throw new BackendError(
+      `WebGPU is not available (${firstLine(err)})`,
+      'Install a Vulkan driver (NVIDIA driver, or mesa-vulkan-drivers >= 25 for CPU), or choose --backend cpu',
+    );
   }
 }
 
@@ -141,7 +148,10 @@ async function tryWasm(): Promise<BackendInfo> {
     const cpu = os.cpus()[0]?.model?.trim() ?? 'CPU';
     return { name: 'wasm', device: `${cpu} (WebAssembly${simd ? ' SIMD' : ''})`, reason: 'WebAssembly backend initialised' };
   } catch (err) {
-    throw new BackendError(`the WebAssembly backend is not available (${firstLine(err)})`, 'Reinstall dependencies (npm install) or choose --backend cpu');
+    throw new BackendError(
+      `the WebAssembly backend is not available (${firstLine(err)})`,
+      'Reinstall dependencies (npm install) or choose --backend cpu',
+    );
   }
 }
 

@@ -82,7 +82,10 @@ export interface FlagProblem {
 /** Parses the engine's flags; values that name nothing are left out of the settings and reported. */
 export function readEngineSettings(): { settings: EngineSettings; problems: FlagProblem[] } {
   const problems: FlagProblem[] = [];
-  const names = dtnFlag('DTN_STOCK_KERNELS').split(',').map((s) => s.trim()).filter(Boolean);
+  const names = dtnFlag('DTN_STOCK_KERNELS')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   // A typo would otherwise measure the wrong thing.
   const unknown = names.filter((n) => n !== 'all' && !(STOCK_KERNEL_SWITCHES as readonly string[]).includes(n));
   if (unknown.length) {

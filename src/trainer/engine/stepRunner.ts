@@ -96,7 +96,8 @@ export class StepRunner {
       ({ result: losses, calls: this.convCalls } = recordConvCalls(() => this.dtn.step(a, b)));
     } else {
       losses = this.dtn.step(a, b);
-      if (this.taken === 2) this.reason = tf.getBackend() === 'webgpu' ? 'DTN_STOCK_KERNELS turns the replayed step off' : `${tf.getBackend()} backend`;
+      if (this.taken === 2)
+        this.reason = tf.getBackend() === 'webgpu' ? 'DTN_STOCK_KERNELS turns the replayed step off' : `${tf.getBackend()} backend`;
     }
     a.dispose();
     b.dispose();

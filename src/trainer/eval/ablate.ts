@@ -46,7 +46,10 @@ export async function runAblation(opts: {
 }): Promise<{ dir: string; rows: AblationRow[]; markdown: string; csv: string }> {
   const classifierDir = defaultClassifierDir(opts.config, opts.baseDir);
   if (!classifierExists(classifierDir)) {
-    throw new DtnError('CLASSIFIER_MISSING', `No target classifier at ${classifierDir}: the ablation scores translations with it. Run dtn train-classifier first`);
+    throw new DtnError(
+      'CLASSIFIER_MISSING',
+      `No target classifier at ${classifierDir}: the ablation scores translations with it. Run dtn train-classifier first`,
+    );
   }
   const dir = path.resolve(opts.out ?? path.join(DEFAULT_ABLATION_ROOT, newRunId(opts.config.name)));
   fs.mkdirSync(dir, { recursive: true });
@@ -59,10 +62,22 @@ export async function runAblation(opts: {
     // Same encoder and classifier for every variant: only the losses differ.
     config.encoder.path = config.encoder.path ?? path.join('.dtn', 'encoders', opts.config.name);
     config.eval.classifier.path = classifierDir;
-    const result = await train({ config, baseDir: opts.baseDir, runDir: path.join(dir, variant.id), backend: opts.backend, emit: opts.emit });
+    const result = await train({
+      config,
+      baseDir: opts.baseDir,
+      runDir: path.join(dir, variant.id),
+      backend: opts.backend,
+      emit: opts.emit,
+    });
     const report = await evaluateCheckpoint(result.checkpoint!, opts.backend);
     writeReport(report);
-    rows.push({ variant, runDir: result.runDir, step: report.step, accuracy: report.translation.accuracy, fConstancy: report.translation.fConstancy });
+    rows.push({
+      variant,
+      runDir: result.runDir,
+      step: report.step,
+      accuracy: report.translation.accuracy,
+      fConstancy: report.translation.fConstancy,
+    });
   }
   const markdown = ablationMarkdown(opts.config, rows);
   const csv = ablationCsv(rows);
@@ -84,5 +99,10 @@ export function ablationMarkdown(config: DtnConfig, rows: AblationRow[]): string
 }
 
 export function ablationCsv(rows: AblationRow[]): string {
-  return ['variant,label,steps,accuracy,f_constancy', ...rows.map((r) => `${r.variant.id},"${r.variant.label}",${r.step},${r.accuracy},${r.fConstancy}`)].join('\n') + '\n';
+  return (
+    [
+      'variant,label,steps,accuracy,f_constancy',
+      ...rows.map((r) => `${r.variant.id},"${r.variant.label}",${r.step},${r.accuracy},${r.fConstancy}`),
+    ].join('\n') + '\n'
+  );
 }

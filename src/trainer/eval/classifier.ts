@@ -53,19 +53,33 @@ export function trainClassifier(
   return trainLabelClassifier(data, arch, { ...opts, jitter: true });
 }
 
-export async function saveClassifier(dir: string, model: Encoder, meta: Omit<ClassifierMeta, 'kind' | 'createdAt' | 'architecture'>): Promise<void> {
-  await writeTensorFolder(dir, model.params.all(), { kind: 'dtn-classifier', architecture: model.arch, createdAt: new Date().toISOString(), ...meta } satisfies ClassifierMeta);
+export async function saveClassifier(
+  dir: string,
+  model: Encoder,
+  meta: Omit<ClassifierMeta, 'kind' | 'createdAt' | 'architecture'>,
+): Promise<void> {
+  await writeTensorFolder(dir, model.params.all(), {
+    kind: 'dtn-classifier',
+    architecture: model.arch,
+    createdAt: new Date().toISOString(),
+    ...meta,
+  } satisfies ClassifierMeta);
 }
 
 export function loadClassifier(dir: string): { model: Encoder; meta: ClassifierMeta } {
   if (!classifierExists(dir)) {
-    throw new DtnError('CLASSIFIER_MISSING', `No target-domain classifier at ${dir}. Train it once: dtn train-classifier --preset <name> (or --config <file>)`, {
-      fix: 'Run dtn train-classifier',
-      file: dir,
-    });
+    throw new DtnError(
+      'CLASSIFIER_MISSING',
+      `No target-domain classifier at ${dir}. Train it once: dtn train-classifier --preset <name> (or --config <file>)`,
+      {
+        fix: 'Run dtn train-classifier',
+        file: dir,
+      },
+    );
   }
   const { meta, tensors } = readTensorFolder<ClassifierMeta>(dir);
-  if (meta?.kind !== 'dtn-classifier') throw new DtnError('CHECKPOINT_CORRUPT', `${dir} is not a classifier folder (kind: ${String(meta?.kind)})`);
+  if (meta?.kind !== 'dtn-classifier')
+    throw new DtnError('CHECKPOINT_CORRUPT', `${dir} is not a classifier folder (kind: ${String(meta?.kind)})`);
   const model = new Encoder(meta.architecture, 0);
   assignVariables(model.params.all(), tensors, dir);
   model.params.freeze();

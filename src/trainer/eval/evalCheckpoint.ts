@@ -32,14 +32,28 @@ export async function evaluateCheckpoint(checkpoint: string, backendChoice?: Bac
   const { config, baseDir } = folder.readConfig();
   const configFile = folder.configPath;
   const { backend } = await initBackend(backendChoice ?? config.backend);
-  const { f } = loadEncoder(defaultEncoderDir(config, baseDir), config.architecture, 'The encoder this run was trained with must be present');
+  const { f } = loadEncoder(
+    defaultEncoderDir(config, baseDir),
+    config.architecture,
+    'The encoder this run was trained with must be present',
+  );
   const { model: classifier, meta } = loadClassifier(defaultClassifierDir(config, baseDir));
   const heldOut = loadHeldOutSource(config, baseDir);
-  if (!heldOut) throw new DtnError('DATA_INVALID', `${configFile}: no labelled held-out source images. Set eval.source (e.g. an SVHN test_32x32.mat) and run again`);
+  if (!heldOut)
+    throw new DtnError(
+      'DATA_INVALID',
+      `${configFile}: no labelled held-out source images. Set eval.source (e.g. an SVHN test_32x32.mat) and run again`,
+    );
   const dtn = new Dtn(config, f);
   try {
     const ckpt = await folder.loadCheckpoint(dir, dtn);
-    const translation = await evaluateTranslation({ generate: (x) => dtn.generate(x), f, classifier, heldOut, distance: config.losses.constDistance });
+    const translation = await evaluateTranslation({
+      generate: (x) => dtn.generate(x),
+      f,
+      classifier,
+      heldOut,
+      distance: config.losses.constDistance,
+    });
     const raw = await classifierAccuracy(classifier, heldOut);
     return {
       runDir,

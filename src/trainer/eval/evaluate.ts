@@ -31,7 +31,8 @@ export async function evaluateTranslation(opts: {
   distance: 'mse' | 'cosine';
 }): Promise<TranslationEval> {
   const { heldOut } = opts;
-  if (!heldOut.labels) throw new DtnError('DATA_INVALID', `${heldOut.origin} has no labels: translation accuracy needs labelled source images`);
+  if (!heldOut.labels)
+    throw new DtnError('DATA_INVALID', `${heldOut.origin} has no labels: translation accuracy needs labelled source images`);
   const per = heldOut.height * heldOut.width * heldOut.channels;
   const predicted = new Int32Array(heldOut.count);
   let distanceSum = 0;

@@ -64,11 +64,7 @@ async function restoreOptimizer(
   await opt.setWeights([{ name: 'iter', tensor: tf.scalar(iter.values[0], 'int32') }, ...slots]);
 }
 
-export async function saveCheckpoint(
-  runDir: string,
-  dtn: Dtn,
-  meta: Omit<CheckpointMeta, 'kind' | 'createdAt'>,
-): Promise<string> {
+export async function saveCheckpoint(runDir: string, dtn: Dtn, meta: Omit<CheckpointMeta, 'kind' | 'createdAt'>): Promise<string> {
   const dir = checkpointPath(runDir, meta.step);
   const gVars = dtn.g.params.trainable;
   const dVars = dtn.D.params.trainable;
@@ -86,7 +82,8 @@ export async function saveCheckpoint(
 /** Restores g, D and both optimisers in place; returns the checkpoint's metadata. */
 export async function loadCheckpoint(dir: string, dtn: Dtn): Promise<CheckpointMeta> {
   const { meta, tensors } = readTensorFolder<CheckpointMeta>(dir);
-  if (meta?.kind !== 'dtn-checkpoint') throw new DtnError('CHECKPOINT_CORRUPT', `${dir} is not a DTN checkpoint (it may be an encoder folder)`);
+  if (meta?.kind !== 'dtn-checkpoint')
+    throw new DtnError('CHECKPOINT_CORRUPT', `${dir} is not a DTN checkpoint (it may be an encoder folder)`);
   assignVariables(dtn.g.params.all(), tensors, dir);
   assignVariables(dtn.D.params.all(), tensors, dir);
   await restoreOptimizer('optG', dtn.optG, dtn.g.params.trainable, tensors, dir);

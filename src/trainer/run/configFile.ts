@@ -26,7 +26,9 @@ export function deepMerge(base: unknown, over: unknown): unknown {
 
 export function presetConfig(name: string): ResolvedConfig {
   if (!isPresetName(name)) {
-    throw new ConfigError(`unknown preset "${name}"; choose one of: ${PRESET_NAMES.join(', ')}`, undefined, [{ path: 'preset', message: 'unknown' }]);
+    throw new ConfigError(`unknown preset "${name}"; choose one of: ${PRESET_NAMES.join(', ')}`, undefined, [
+      { path: 'preset', message: 'unknown' },
+    ]);
   }
   return { config: parseConfig(PRESETS[name]), baseDir: process.cwd(), origin: `preset ${name}` };
 }
@@ -34,7 +36,11 @@ export function presetConfig(name: string): ResolvedConfig {
 export function readConfigFile(file: string): ResolvedConfig {
   const abs = path.resolve(file);
   if (!fs.existsSync(abs)) {
-    throw new ConfigError(`${abs}: config file not found. Pass an existing *.dtn.json file or use --preset ${PRESET_NAMES.join('|')}`, abs, []);
+    throw new ConfigError(
+      `${abs}: config file not found. Pass an existing *.dtn.json file or use --preset ${PRESET_NAMES.join('|')}`,
+      abs,
+      [],
+    );
   }
   let raw: unknown;
   try {
@@ -44,9 +50,11 @@ export function readConfigFile(file: string): ResolvedConfig {
   }
   if (isObject(raw) && typeof raw.extends === 'string') {
     if (!isPresetName(raw.extends)) {
-      throw new ConfigError(`${abs}: invalid DTN config\n  extends: unknown preset "${raw.extends}" (choose ${PRESET_NAMES.join(', ')})`, abs, [
-        { path: 'extends', message: 'unknown preset' },
-      ]);
+      throw new ConfigError(
+        `${abs}: invalid DTN config\n  extends: unknown preset "${raw.extends}" (choose ${PRESET_NAMES.join(', ')})`,
+        abs,
+        [{ path: 'extends', message: 'unknown preset' }],
+      );
     }
     raw = deepMerge(PRESETS[raw.extends], raw);
   }
@@ -61,6 +69,18 @@ export function configHash(config: DtnConfig): string {
   const { steps: _steps, ...trainRest } = config.train;
   const hashed = { ...config, train: trainRest };
   const canonical = (v: unknown): unknown =>
-    isObject(v) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical(v[k])])) : Array.isArray(v) ? v.map(canonical) : v;
-  return crypto.createHash('sha256').update(JSON.stringify(canonical(hashed))).digest('hex').slice(0, 16);
+    isObject(v)
+      ? Object.fromEntries(
+          Object.keys(v)
+            .sort()
+            .map((k) => [k, canonical(v[k])]),
+        )
+      : Array.isArray(v)
+        ? v.map(canonical)
+        : v;
+  return crypto
+    .createHash('sha256')
+    .update(JSON.stringify(canonical(hashed)))
+    .digest('hex')
+    .slice(0, 16);
 }

@@ -51,7 +51,8 @@ export function encoderExists(dir: string): boolean {
 export function loadEncoder(dir: string, arch: Architecture, fix: string): { f: Encoder; meta: EncoderMeta } {
   if (!encoderExists(dir)) throw new EncoderNotFoundError(dir, fix);
   const { meta, tensors } = readTensorFolder<EncoderMeta>(dir);
-  if (meta?.kind !== 'dtn-encoder') throw new DtnError('ENCODER_INVALID', `${dir} is not an encoder folder (kind: ${String(meta?.kind)})`, { file: dir });
+  if (meta?.kind !== 'dtn-encoder')
+    throw new DtnError('ENCODER_INVALID', `${dir} is not an encoder folder (kind: ${String(meta?.kind)})`, { file: dir });
   for (const key of ['imageSize', 'sourceChannels', 'encoderWidths', 'embeddingSize'] as const) {
     if (JSON.stringify(meta.architecture[key]) !== JSON.stringify(arch[key])) {
       throw new DtnError(

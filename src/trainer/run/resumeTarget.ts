@@ -11,5 +11,8 @@ export function resolveResume(resume: string): { checkpoint: string; runDir: str
   const ofRun = listCheckpointDirs(abs);
   if (ofRun.length > 0) return { checkpoint: ofRun[ofRun.length - 1].path, runDir: abs };
   if (fs.existsSync(path.join(abs, TENSOR_MANIFEST))) return { checkpoint: abs, runDir: path.resolve(abs, '..', '..') };
-  throw new DtnError('CHECKPOINT_MISSING', `${abs}: not a checkpoint folder and not a run folder with checkpoints. Pass .dtn/runs/<id>/checkpoints/step-XXXXXXXX or the run folder`);
+  throw new DtnError(
+    'CHECKPOINT_MISSING',
+    `${abs}: not a checkpoint folder and not a run folder with checkpoints. Pass .dtn/runs/<id>/checkpoints/step-XXXXXXXX or the run folder`,
+  );
 }

@@ -87,12 +87,16 @@ export function readTensorFolder<M>(dir: string): { meta: M; tensors: Map<string
   } catch (err) {
     throw new TensorFolderError(`${manifestPath} is not valid JSON: ${(err as Error).message}`, manifestPath);
   }
-  if (manifest.format !== 'dtn-tensors/1') throw new TensorFolderError(`${manifestPath}: unknown format ${String(manifest.format)}`, manifestPath);
+  if (manifest.format !== 'dtn-tensors/1')
+    throw new TensorFolderError(`${manifestPath}: unknown format ${String(manifest.format)}`, manifestPath);
   const binPath = path.join(dir, TENSORS);
   const bin = fs.readFileSync(binPath);
   const expected = manifest.tensors.reduce((n, e) => n + e.length * 4, 0);
   if (bin.length !== expected) {
-    throw new TensorFolderError(`${binPath} has ${bin.length} bytes, the manifest expects ${expected}: the file is truncated or corrupt`, binPath);
+    throw new TensorFolderError(
+      `${binPath} has ${bin.length} bytes, the manifest expects ${expected}: the file is truncated or corrupt`,
+      binPath,
+    );
   }
   const aligned = new Float32Array(bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.length));
   const tensors = new Map<string, { shape: number[]; values: Float32Array }>();
@@ -112,7 +116,10 @@ export function assignVariables(
     const s = stored.get(name);
     if (!s) throw new TensorFolderError(`${source} has no tensor ${name}: it was written for a different architecture`, source);
     if (s.shape.join('x') !== v.shape.join('x')) {
-      throw new TensorFolderError(`${source}: ${name} has shape [${s.shape}] but the model expects [${v.shape}]: the architecture differs`, source);
+      throw new TensorFolderError(
+        `${source}: ${name} has shape [${s.shape}] but the model expects [${v.shape}]: the architecture differs`,
+        source,
+      );
     }
     tf.tidy(() => v.assign(tf.tensor(s.values, s.shape)));
   }

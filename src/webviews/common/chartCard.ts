@@ -60,7 +60,9 @@ export function createChartCard(container: HTMLElement, spec: ChartCardSpec): { 
 /** Theme-coloured axes: steps on x; y linear, logarithmic, or a 0-100% accuracy scale. */
 export function styleAxes(chart: LineChart, y: YAxis): void {
   const fg = cssVar('--vscode-descriptionForeground', '#999');
-  const grid = isHighContrast() ? cssVar('--vscode-contrastBorder', '#6fc3df') : withAlpha(cssVar('--vscode-editorWidget-border', '#454545'), 0.6);
+  const grid = isHighContrast()
+    ? cssVar('--vscode-contrastBorder', '#6fc3df')
+    : withAlpha(cssVar('--vscode-editorWidget-border', '#454545'), 0.6);
   const font = { family: cssVar('--vscode-font-family', 'sans-serif'), size: 11 };
   const axis = { ticks: { color: fg, font, maxTicksLimit: 6 }, grid: { color: grid }, border: { color: grid } };
   chart.options.scales = {

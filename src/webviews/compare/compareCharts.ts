@@ -64,7 +64,10 @@ export class CompareCharts {
       interaction: { mode: 'x', intersect: false },
       tooltip: {
         filter: (item) => !String(item.dataset.label).endsWith(' (raw)'),
-        callbacks: { title: (items) => (items[0] ? `step ${items[0].parsed.x}` : ''), label: (c) => `${c.dataset.label}: ${format(c.parsed.y ?? NaN)}` },
+        callbacks: {
+          title: (items) => (items[0] ? `step ${items[0].parsed.x}` : ''),
+          label: (c) => `${c.dataset.label}: ${format(c.parsed.y ?? NaN)}`,
+        },
       },
     });
     card = { root, note, chart };
@@ -89,7 +92,15 @@ export class CompareCharts {
       const color = runColor(l.color);
       const dash = runDash(l.color);
       if (smoothing > 0 && !points) {
-        sets.push({ label: `${l.label} (raw)`, data: l.raw, borderColor: withAlpha(color, hc ? 0.5 : 0.22), borderWidth: 1, borderDash: dash, pointRadius: 0, spanGaps: false });
+        sets.push({
+          label: `${l.label} (raw)`,
+          data: l.raw,
+          borderColor: withAlpha(color, hc ? 0.5 : 0.22),
+          borderWidth: 1,
+          borderDash: dash,
+          pointRadius: 0,
+          spanGaps: false,
+        });
       }
       sets.push({
         label: l.label,

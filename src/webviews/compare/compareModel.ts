@@ -136,7 +136,15 @@ export function lossLines(runs: readonly ComparedRun[], ui: CompareUiState, key:
     .filter((r) => !ui.hidden.includes(r.run.runDir))
     .map((r) => {
       const s = lossSeries(r.records, key, smoothing, ui.logScale);
-      return { runDir: r.run.runDir, label: r.label, color: ui.colors[r.run.runDir] ?? 0, raw: s.raw, smoothed: s.smoothed, latest: s.latest, off: s.off };
+      return {
+        runDir: r.run.runDir,
+        label: r.label,
+        color: ui.colors[r.run.runDir] ?? 0,
+        raw: s.raw,
+        smoothed: s.smoothed,
+        latest: s.latest,
+        off: s.off,
+      };
     });
 }
 
@@ -155,7 +163,15 @@ export function evalLines(runs: readonly ComparedRun[], ui: CompareUiState, metr
     .filter((r) => !ui.hidden.includes(r.run.runDir))
     .map((r) => {
       const pts = evalPoints(r.records, metric, ui.logScale);
-      return { runDir: r.run.runDir, label: r.label, color: ui.colors[r.run.runDir] ?? 0, raw: pts, smoothed: pts, latest: pts.at(-1)?.y ?? null, off: false };
+      return {
+        runDir: r.run.runDir,
+        label: r.label,
+        color: ui.colors[r.run.runDir] ?? 0,
+        raw: pts,
+        smoothed: pts,
+        latest: pts.at(-1)?.y ?? null,
+        off: false,
+      };
     })
     .filter((l) => l.raw.length > 0);
 }
@@ -217,19 +233,28 @@ export function resultRows(runs: readonly ComparedRun[]): TableRow[] {
       key: 'last accuracy',
       title: 'translation accuracy of the newest evaluation (a classifier of T labels G(x) for held-out x in S)',
       cells: res.map((x) => (x.lastAccuracy ? `${pct(x.lastAccuracy.value)} @ ${x.lastAccuracy.step}` : '—')),
-      best: bestOf(res.map((x) => x.lastAccuracy?.value), 'high'),
+      best: bestOf(
+        res.map((x) => x.lastAccuracy?.value),
+        'high',
+      ),
     },
     {
       key: 'best accuracy',
-      title: 'highest translation accuracy over the run\'s evaluations, and its step',
+      title: "highest translation accuracy over the run's evaluations, and its step",
       cells: res.map((x) => (x.bestAccuracy ? `${pct(x.bestAccuracy.value)} @ ${x.bestAccuracy.step}` : '—')),
-      best: bestOf(res.map((x) => x.bestAccuracy?.value), 'high'),
+      best: bestOf(
+        res.map((x) => x.bestAccuracy?.value),
+        'high',
+      ),
     },
     {
       key: 'last f-constancy',
       title: 'mean d(f(x), f(G(x))) on held-out S at the newest evaluation (lower is better)',
       cells: res.map((x) => (x.lastFConstancy ? formatLoss(x.lastFConstancy.value) : '—')),
-      best: bestOf(res.map((x) => x.lastFConstancy?.value), 'low'),
+      best: bestOf(
+        res.map((x) => x.lastFConstancy?.value),
+        'low',
+      ),
     },
     { key: 'evaluations', cells: res.map((x) => String(x.evaluations)), best: [] },
     { key: 'ms / step', cells: res.map((x) => (x.msPerStep !== undefined ? String(Math.round(x.msPerStep)) : '—')), best: [] },

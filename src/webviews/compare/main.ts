@@ -54,7 +54,10 @@ tableWrap.append(table);
 tableSection.append(tableHead, tableWrap);
 
 const empty = el('section', { class: 'empty', id: 'empty' });
-empty.append(el('p', {}, 'Nothing to compare yet. Pick runs (or an ablation folder written by `dtn ablate`).'), el('vscode-button', { id: 'btn-pick-empty' }, 'Pick Runs…'));
+empty.append(
+  el('p', {}, 'Nothing to compare yet. Pick runs (or an ablation folder written by `dtn ablate`).'),
+  el('vscode-button', { id: 'btn-pick-empty' }, 'Pick Runs…'),
+);
 app.append(header, legend, controls, charts, tableSection, empty);
 
 const compareCharts = new CompareCharts(charts);
@@ -107,12 +110,39 @@ function renderLegend(): void {
     ...model.runs.map((r) => {
       const hidden = ui.hidden.includes(r.run.runDir);
       const chip = el('div', { class: `chip${hidden ? ' hidden-run' : ''}`, role: 'listitem' });
-      const toggle = el('button', { class: 'chip-toggle', type: 'button', 'aria-pressed': String(!hidden), title: `${hidden ? 'Show' : 'Hide'} ${r.label} on the charts\n${r.run.runDir}` });
-      toggle.append(swatch(r.run.runDir), el('span', { class: 'chip-label' }, r.label), el('span', { class: 'chip-status' }, r.run.status === 'running' ? '● live' : ''));
+      const toggle = el('button', {
+        class: 'chip-toggle',
+        type: 'button',
+        'aria-pressed': String(!hidden),
+        title: `${hidden ? 'Show' : 'Hide'} ${r.label} on the charts\n${r.run.runDir}`,
+      });
+      toggle.append(
+        swatch(r.run.runDir),
+        el('span', { class: 'chip-label' }, r.label),
+        el('span', { class: 'chip-status' }, r.run.status === 'running' ? '● live' : ''),
+      );
       toggle.addEventListener('click', () => toggleHidden(r.run.runDir));
-      const dash = el('button', { class: 'chip-action', type: 'button', title: `Open the dashboard of ${r.label}`, 'aria-label': `Open the dashboard of ${r.label}` }, '↗');
+      const dash = el(
+        'button',
+        {
+          class: 'chip-action',
+          type: 'button',
+          title: `Open the dashboard of ${r.label}`,
+          'aria-label': `Open the dashboard of ${r.label}`,
+        },
+        '↗',
+      );
       dash.addEventListener('click', () => bridge.post({ type: 'openDashboard', runDir: r.run.runDir }));
-      const remove = el('button', { class: 'chip-action', type: 'button', title: `Remove ${r.label} from the comparison`, 'aria-label': `Remove ${r.label} from the comparison` }, '×');
+      const remove = el(
+        'button',
+        {
+          class: 'chip-action',
+          type: 'button',
+          title: `Remove ${r.label} from the comparison`,
+          'aria-label': `Remove ${r.label} from the comparison`,
+        },
+        '×',
+      );
       remove.addEventListener('click', () => bridge.post({ type: 'remove', runDir: r.run.runDir }));
       chip.append(toggle, dash, remove);
       return chip;
@@ -151,10 +181,18 @@ function renderTable(): void {
   results.forEach(row);
   const missing = model.runs.filter((r) => !r.config).map((r) => r.label);
   const differing = cfg.filter((r) => !r.same).length;
-  section(`Config (config.json) · ${differing} key${differing === 1 ? '' : 's'} differ${differing === 1 ? 's' : ''}${missing.length ? ` · no config.json: ${missing.join(', ')}` : ''}`);
+  section(
+    `Config (config.json) · ${differing} key${differing === 1 ? '' : 's'} differ${differing === 1 ? 's' : ''}${missing.length ? ` · no config.json: ${missing.join(', ')}` : ''}`,
+  );
   if (cfg.length === 0) {
     const tr = el('tr', { class: 'same' });
-    tr.append(el('td', { colspan: String(model.runs.length + 1) }, model.runs.length > 1 ? 'The configs are identical.' : 'Add another run to see differences.'));
+    tr.append(
+      el(
+        'td',
+        { colspan: String(model.runs.length + 1) },
+        model.runs.length > 1 ? 'The configs are identical.' : 'Add another run to see differences.',
+      ),
+    );
     body.append(tr);
   }
   cfg.forEach(row);
@@ -176,7 +214,9 @@ function render(): void {
   renderLegend();
   const accuracy = evalLines(model.runs, ui, 'accuracy');
   evalHint.textContent =
-    accuracy.length === 0 ? 'No evaluations recorded: runs record translation accuracy at checkpoints once a classifier exists (dtn train-classifier).' : '';
+    accuracy.length === 0
+      ? 'No evaluations recorded: runs record translation accuracy at checkpoints once a classifier exists (dtn train-classifier).'
+      : '';
   compareCharts.update({
     losses: LOSS_KEYS.map((k) => [k, lossLines(model.runs, ui, k)]),
     accuracy,

@@ -52,9 +52,17 @@ export class LossCharts {
     const color = cssVar(...COLOR_VARS[key]);
     const hc = isHighContrast();
     const sets: ChartDataset<'line', Point[]>[] = [
-      { label: smoothed ? 'raw' : 'value', data: raw, borderColor: smoothed ? withAlpha(color, hc ? 0.6 : 0.3) : color, borderWidth: smoothed ? 1 : 2, pointRadius: smoothed ? 0 : 2, spanGaps: false },
+      {
+        label: smoothed ? 'raw' : 'value',
+        data: raw,
+        borderColor: smoothed ? withAlpha(color, hc ? 0.6 : 0.3) : color,
+        borderWidth: smoothed ? 1 : 2,
+        pointRadius: smoothed ? 0 : 2,
+        spanGaps: false,
+      },
     ];
-    if (smoothed) sets.push({ label: 'smoothed', data: smoothed, borderColor: color, borderWidth: hc ? 3 : 2, pointRadius: 0, spanGaps: false });
+    if (smoothed)
+      sets.push({ label: 'smoothed', data: smoothed, borderColor: color, borderWidth: hc ? 3 : 2, pointRadius: 0, spanGaps: false });
     return sets;
   }
 

@@ -9,7 +9,17 @@ import { DashboardInSchema, type DashboardIn, type DashboardOut } from '../../sh
 import { statusText } from '../common/runStatus';
 import { onThemeChange } from '../common/theme';
 import { connect, el } from '../common/vscodeApi';
-import { accuracySeries, allLossSeries, applyInit, headline, initialModel, reduceDashboard, restoreUiState, type DashboardModel, type DashboardUiState } from './dashboardModel';
+import {
+  accuracySeries,
+  allLossSeries,
+  applyInit,
+  headline,
+  initialModel,
+  reduceDashboard,
+  restoreUiState,
+  type DashboardModel,
+  type DashboardUiState,
+} from './dashboardModel';
 import { LossCharts } from './lossCharts';
 
 let model: DashboardModel = initialModel;
@@ -42,7 +52,10 @@ controls.append(smoothLabel, smoothInput, smoothValue, logBox, device);
 
 const charts = el('section', { class: 'grid', id: 'charts' });
 const empty = el('section', { class: 'empty', id: 'empty' });
-empty.append(el('p', {}, 'No run to show yet. Start one with “DTN: Start Training”, or open a run folder.'), el('vscode-button', { id: 'btn-open-empty' }, 'Open Run…'));
+empty.append(
+  el('p', {}, 'No run to show yet. Start one with “DTN: Start Training”, or open a run folder.'),
+  el('vscode-button', { id: 'btn-open-empty' }, 'Open Run…'),
+);
 const errorBox = el('section', { class: 'error', id: 'run-error' });
 app.append(header, progressRow, errorBox, controls, charts, empty);
 

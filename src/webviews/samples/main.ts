@@ -5,7 +5,17 @@ import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import { SamplesInSchema, type SamplesIn, type SamplesOut } from '../../shared/webviewProtocol';
 import { statusText } from '../common/runStatus';
 import { connect, el } from '../common/vscodeApi';
-import { initialSamplesModel, reduceSamples, restoreSamplesUi, selected, selectIndex, setFollow, toUiState, type SamplesModel, type SamplesUiState } from './samplesModel';
+import {
+  initialSamplesModel,
+  reduceSamples,
+  restoreSamplesUi,
+  selected,
+  selectIndex,
+  setFollow,
+  toUiState,
+  type SamplesModel,
+  type SamplesUiState,
+} from './samplesModel';
 
 let model: SamplesModel = initialSamplesModel;
 const bridge = connect<SamplesIn, SamplesOut, SamplesUiState>(SamplesInSchema, onMessage);
@@ -58,7 +68,9 @@ function update(next: SamplesModel): void {
 function render(): void {
   const run = model.run;
   empty.hidden = !model.empty && !(run && model.samples.length === 0);
-  emptyText.textContent = run ? 'This run has no sample grids yet: the first appears when training starts.' : 'No run to show yet. Start one with “DTN: Start Training”, or open a run folder.';
+  emptyText.textContent = run
+    ? 'This run has no sample grids yet: the first appears when training starts.'
+    : 'No run to show yet. Start one with “DTN: Start Training”, or open a run folder.';
   title.textContent = run ? run.runId : 'DTN Samples';
   badge.hidden = !run;
   badge.textContent = run ? statusText(run) : '';

@@ -15,7 +15,17 @@ describe('live run state (status bar, Stop)', () => {
     s = reduceLiveRun(s, { type: 'status', phase: 'backend', message: 'initialising' });
     assert.equal(s.phase, 'starting');
     assert.equal(s.statusText, 'initialising');
-    s = reduceLiveRun(s, { type: 'started', runId: 'x', runDir: '/ws/.dtn/runs/x', backend: 'cpu', backendReason: '', device: 'cpu', configHash: 'h', startStep: 0, totalSteps: 100 });
+    s = reduceLiveRun(s, {
+      type: 'started',
+      runId: 'x',
+      runDir: '/ws/.dtn/runs/x',
+      backend: 'cpu',
+      backendReason: '',
+      device: 'cpu',
+      configHash: 'h',
+      startStep: 0,
+      totalSteps: 100,
+    });
     assert.equal(s.phase, 'training');
     for (let i = 1; i <= 30; i++) s = reduceLiveRun(s, metrics(i));
     assert.equal(s.step, 30);

@@ -3,7 +3,14 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { childRunDirs, expandToRuns, isAblationDir, listAblations, readFlatConfig, runLabels } from '../../../src/extension/runs/runCollections';
+import {
+  childRunDirs,
+  expandToRuns,
+  isAblationDir,
+  listAblations,
+  readFlatConfig,
+  runLabels,
+} from '../../../src/extension/runs/runCollections';
 
 function makeRun(dir: string, createdAt = '2025-01-01T00:00:00Z', config?: object): string {
   fs.mkdirSync(dir, { recursive: true });
@@ -26,9 +33,18 @@ describe('run collections', () => {
     fs.mkdirSync(path.join(abl, 'not-a-run'));
     // In progress: no report yet, but it lives in an ablations root.
     assert.ok(isAblationDir(abl));
-    assert.deepEqual(childRunDirs(abl).map((d) => path.basename(d)), ['full', 'no-tid', 'no-const', 'no-gan']);
-    fs.writeFileSync(path.join(abl, 'ablation.csv'), 'variant,label,steps,accuracy,f_constancy\nfull,"full DTN",4,0.5,0.1\nno-gan,"x",4,0.2,0.1\nno-tid,"y",4,0.1,0.1\n');
-    assert.deepEqual(childRunDirs(abl).map((d) => path.basename(d)), ['full', 'no-gan', 'no-tid', 'no-const']);
+    assert.deepEqual(
+      childRunDirs(abl).map((d) => path.basename(d)),
+      ['full', 'no-tid', 'no-const', 'no-gan'],
+    );
+    fs.writeFileSync(
+      path.join(abl, 'ablation.csv'),
+      'variant,label,steps,accuracy,f_constancy\nfull,"full DTN",4,0.5,0.1\nno-gan,"x",4,0.2,0.1\nno-tid,"y",4,0.1,0.1\n',
+    );
+    assert.deepEqual(
+      childRunDirs(abl).map((d) => path.basename(d)),
+      ['full', 'no-gan', 'no-tid', 'no-const'],
+    );
     const list = listAblations(path.dirname(abl));
     assert.equal(list.length, 1);
     assert.equal(list[0].id, '20250101-000000-digits');
@@ -51,7 +67,11 @@ describe('run collections', () => {
 
   it('labels are folder names, with parents where two runs share a name', () => {
     assert.deepEqual(runLabels(['/w/.dtn/runs/r1', '/w/.dtn/runs/r2']), ['r1', 'r2']);
-    assert.deepEqual(runLabels(['/w/.dtn/ablations/A/full', '/w/.dtn/ablations/B/full', '/w/.dtn/ablations/B/no-tid']), ['A/full', 'B/full', 'no-tid']);
+    assert.deepEqual(runLabels(['/w/.dtn/ablations/A/full', '/w/.dtn/ablations/B/full', '/w/.dtn/ablations/B/no-tid']), [
+      'A/full',
+      'B/full',
+      'no-tid',
+    ]);
     assert.deepEqual(runLabels([]), []);
   });
 

@@ -39,7 +39,11 @@ describe('RunTailer', () => {
     const metrics = path.join(dir, 'metrics.jsonl');
     fs.writeFileSync(metrics, line(1) + line(2) + 'garbage\n');
     tailer = new RunTailer(dir, 60_000);
-    assert.deepEqual(tailer.snapshot().records.map((r) => r.step), [1, 2], 'malformed lines skipped');
+    assert.deepEqual(
+      tailer.snapshot().records.map((r) => r.step),
+      [1, 2],
+      'malformed lines skipped',
+    );
     const got = events(tailer);
     fs.appendFileSync(metrics, line(3));
     tailer.poke();
@@ -91,7 +95,10 @@ describe('RunTailer', () => {
     tailer.start();
     fs.writeFileSync(path.join(dir, 'metrics.jsonl'), line(7));
     await new Promise((r) => setTimeout(r, 120));
-    assert.deepEqual(got.filter((e) => e.kind === 'records').flatMap((e) => (e.kind === 'records' ? e.records.map((r) => r.step) : [])), [7]);
+    assert.deepEqual(
+      got.filter((e) => e.kind === 'records').flatMap((e) => (e.kind === 'records' ? e.records.map((r) => r.step) : [])),
+      [7],
+    );
   });
 });
 
@@ -114,13 +121,20 @@ describe('RunFeeds and run folders', () => {
   it('lists run folders newest first and names new ones like the trainer', () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'dtn-runs-'));
     try {
-      for (const [name, t] of [['a', 1000], ['b', 3000], ['c', 2000]] as const) {
+      for (const [name, t] of [
+        ['a', 1000],
+        ['b', 3000],
+        ['c', 2000],
+      ] as const) {
         fs.mkdirSync(path.join(root, name));
         fs.writeFileSync(path.join(root, name, 'run.json'), '{}');
         fs.utimesSync(path.join(root, name), t, t);
       }
       fs.mkdirSync(path.join(root, 'not-a-run'));
-      assert.deepEqual(listRunDirs(root).map((d) => path.basename(d)), ['b', 'c', 'a']);
+      assert.deepEqual(
+        listRunDirs(root).map((d) => path.basename(d)),
+        ['b', 'c', 'a'],
+      );
       assert.equal(newRunId('my cfg', new Date('2025-03-04T05:06:07.890Z')), '20250304-050607-my_cfg');
     } finally {
       fs.rmSync(root, { recursive: true, force: true });

@@ -4,12 +4,22 @@ import { pretrainLaunch, trainLaunch } from '../../../src/extension/trainer/trai
 const ctx = { cliPath: '/ext/dist/trainer/cli.js', nodePath: '/vscode/code', cwd: '/ws' };
 
 describe('trainer command line', () => {
-  it('runs the bundled CLI with VS Code\'s binary as Node, in the workspace folder', () => {
+  it("runs the bundled CLI with VS Code's binary as Node, in the workspace folder", () => {
     const l = trainLaunch(ctx, { target: { kind: 'preset', preset: 'digits-quick' }, runDir: '.dtn/runs/x', backend: 'cpu' });
     assert.equal(l.command, '/vscode/code');
     assert.equal(l.cwd, '/ws');
     assert.equal(l.env.ELECTRON_RUN_AS_NODE, '1');
-    assert.deepEqual(l.args, ['/ext/dist/trainer/cli.js', 'train', '--preset', 'digits-quick', '--json', '--run-dir', '/ws/.dtn/runs/x', '--backend', 'cpu']);
+    assert.deepEqual(l.args, [
+      '/ext/dist/trainer/cli.js',
+      'train',
+      '--preset',
+      'digits-quick',
+      '--json',
+      '--run-dir',
+      '/ws/.dtn/runs/x',
+      '--backend',
+      'cpu',
+    ]);
   });
 
   it('passes a config file, and leaves the backend to the config when unset', () => {
@@ -18,7 +28,10 @@ describe('trainer command line', () => {
   });
 
   it('resumes into the run folder it came from (no --run-dir)', () => {
-    const l = trainLaunch(ctx, { target: { kind: 'resume', from: '/ws/.dtn/runs/a/checkpoints/step-00000200' }, runDir: '/ws/.dtn/runs/a' });
+    const l = trainLaunch(ctx, {
+      target: { kind: 'resume', from: '/ws/.dtn/runs/a/checkpoints/step-00000200' },
+      runDir: '/ws/.dtn/runs/a',
+    });
     assert.deepEqual(l.args.slice(1), ['train', '--resume', '/ws/.dtn/runs/a/checkpoints/step-00000200', '--json']);
   });
 

@@ -58,7 +58,10 @@ describe('TrainerProcess (real trainer, tiny config)', function () {
     const types = messages.map((m) => m.type);
     const started = types.indexOf('started');
     assert.ok(started >= 0, 'a started message');
-    assert.ok(types.slice(0, started).every((t) => t === 'status'), `only status before started: ${types.join(',')}`);
+    assert.ok(
+      types.slice(0, started).every((t) => t === 'status'),
+      `only status before started: ${types.join(',')}`,
+    );
     assert.equal(types[types.length - 1], 'done');
     const steps = messages.filter((m) => m.type === 'metrics').map((m) => (m.type === 'metrics' ? m.record.step : -1));
     assert.deepEqual(steps, [1, 2, 3, 4, 5, 6]);
@@ -71,8 +74,14 @@ describe('TrainerProcess (real trainer, tiny config)', function () {
     assert.ok(idx('sample', 4) > metricsIdx(4));
     assert.deepEqual(proc.history(), messages);
     // the run folder agrees with the messages
-    assert.deepEqual(readMetricsFile(runDir).map((r) => r.step), [1, 2, 3, 4, 5, 6]);
-    assert.deepEqual(listCheckpointDirs(runDir).map((c) => c.step), [3, 6]);
+    assert.deepEqual(
+      readMetricsFile(runDir).map((r) => r.step),
+      [1, 2, 3, 4, 5, 6],
+    );
+    assert.deepEqual(
+      listCheckpointDirs(runDir).map((c) => c.step),
+      [3, 6],
+    );
   });
 
   it('stop: finishes the step, writes a checkpoint, reports done(stopped)', async () => {
@@ -107,7 +116,9 @@ describe('TrainerProcess (real trainer, tiny config)', function () {
   });
 
   it('reports a trainer killed mid-run', async () => {
-    const proc = new TrainerProcess(trainLaunch(ctx, { target: { kind: 'config', file: ws.config }, runDir: path.join(ws.dir, 'runs', 'killed'), steps: 500 }));
+    const proc = new TrainerProcess(
+      trainLaunch(ctx, { target: { kind: 'config', file: ws.config }, runDir: path.join(ws.dir, 'runs', 'killed'), steps: 500 }),
+    );
     await nextMessage(proc, 'started');
     proc.kill();
     const exit = await proc.exited;
@@ -117,23 +128,36 @@ describe('TrainerProcess (real trainer, tiny config)', function () {
   });
 
   it('reports a crash without protocol error (exit code and last stderr line)', async () => {
-    const proc = fakeTrainer(ws, `
+    const proc = fakeTrainer(
+      ws,
+      `
       process.stdout.write(JSON.stringify({type:'status',phase:'x',message:'hello'})+'\\n');
       process.stdout.write('not json at all\\n');
       process.stdout.write(JSON.stringify({type:'metrics',record:{step:-1}})+'\\n');
       console.error('Segmentation fault in kernel');
-      process.exit(3);`);
+      process.exit(3);`,
+    );
     const { messages, logs } = collect(proc);
     const exit = await proc.exited;
     assert.equal(exit.crashed, true);
     assert.equal(exit.code, 3);
     assert.match(exit.cause, /code 3: Segmentation fault in kernel/);
-    assert.deepEqual(messages.map((m) => m.type), ['status'], 'malformed lines are not messages');
-    assert.ok(logs.some((l) => l.stream === 'stdout' && l.text === 'not json at all'), 'non-protocol stdout goes to the log');
+    assert.deepEqual(
+      messages.map((m) => m.type),
+      ['status'],
+      'malformed lines are not messages',
+    );
+    assert.ok(
+      logs.some((l) => l.stream === 'stdout' && l.text === 'not json at all'),
+      'non-protocol stdout goes to the log',
+    );
   });
 
   it('escalates to SIGTERM when a trainer ignores stop', async () => {
-    const proc = fakeTrainer(ws, `process.stdin.resume(); process.stdout.write(JSON.stringify({type:'status',phase:'x',message:'up'})+'\\n'); setInterval(() => {}, 1000);`);
+    const proc = fakeTrainer(
+      ws,
+      `process.stdin.resume(); process.stdout.write(JSON.stringify({type:'status',phase:'x',message:'up'})+'\\n'); setInterval(() => {}, 1000);`,
+    );
     await nextMessage(proc, 'status');
     const t0 = Date.now();
     const exit = await proc.stop(300);

@@ -14,7 +14,11 @@ describe('rate limits between the trainer and the webviews', () => {
     await sleep(100);
     assert.equal(flushed.length, 2);
     assert.equal(flushed[1].length, 49, 'nothing lost');
-    assert.deepEqual(flushed.flat(), Array.from({ length: 50 }, (_, i) => i + 1), 'order kept');
+    assert.deepEqual(
+      flushed.flat(),
+      Array.from({ length: 50 }, (_, i) => i + 1),
+      'order kept',
+    );
     t.dispose();
   });
 

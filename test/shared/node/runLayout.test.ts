@@ -8,7 +8,10 @@ describe('run layout names', () => {
     assert.equal(stepName(1234), 'step-00001234');
     const steps = [5, 100, 20, 3000, 1];
     const sorted = steps.map(stepName).sort();
-    assert.deepEqual(sorted.map((n) => parseStepName(n)), [1, 5, 20, 100, 3000]);
+    assert.deepEqual(
+      sorted.map((n) => parseStepName(n)),
+      [1, 5, 20, 100, 3000],
+    );
   });
 
   it('parseStepName reads folders and PNGs, and nothing else', () => {

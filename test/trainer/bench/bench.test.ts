@@ -12,7 +12,16 @@ const LINE = /^dtn bench: backend=(\w+) device=".+" batch=(\d+) ms\/step=([\d.]+
 
 async function bench(backend: 'cpu' | 'webgpu', profile: boolean, conv = false) {
   const lines: string[] = [];
-  const [result] = await runBench({ config: presetConfig('digits-quick').config, batches: [2], steps: 2, warmup: 1, backend, profile, conv, print: (l) => lines.push(l) });
+  const [result] = await runBench({
+    config: presetConfig('digits-quick').config,
+    batches: [2],
+    steps: 2,
+    warmup: 1,
+    backend,
+    profile,
+    conv,
+    print: (l) => lines.push(l),
+  });
   return { result, lines };
 }
 
@@ -40,7 +49,11 @@ describe('dtn bench', function () {
       p.byKernel.reduce((a, k) => a + k.count, 0),
       p.kernels,
     );
-    for (const conv of ['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter']) assert.ok(p.byKernel.some((k) => k.name === conv && k.count > 0), conv);
+    for (const conv of ['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter'])
+      assert.ok(
+        p.byKernel.some((k) => k.name === conv && k.count > 0),
+        conv,
+      );
     assert.match(lines[1], /^dtn bench: profile batch=2 kernels\/step=\d+ kernel-ms=[\d.]+$/);
   });
 
@@ -76,7 +89,13 @@ describe('dtn bench', function () {
     }
     const keys = conv.map((r) => `${r.kernel} ${r.shapes}`);
     assert.equal(new Set(keys).size, keys.length, 'one row per distinct call');
-    assert.ok(out.lines.some((l) => /^dtn bench: conv kernels per step \(sum of single-kernel timings\): fastest [\d.]+ ms, default gemm [\d.]+ ms, stock [\d.]+ ms$/.test(l)));
+    assert.ok(
+      out.lines.some((l) =>
+        /^dtn bench: conv kernels per step \(sum of single-kernel timings\): fastest [\d.]+ ms, default gemm [\d.]+ ms, stock [\d.]+ ms$/.test(
+          l,
+        ),
+      ),
+    );
     assert.match(out.lines[0], / gpu-bytes=\d+->\d+ gpu-pool=\d+->\d+ /);
     assert.equal(out.result.gpuBytes![0], out.result.gpuBytes![1], 'GPU bytes in use grew over the timed steps');
     assert.equal(out.result.tensors[0], out.result.tensors[1]);

@@ -30,7 +30,9 @@ function newestMtime(dir: string): number {
 }
 
 function ensureBuilt(): void {
-  const stale = !fs.existsSync(CLI) || fs.statSync(CLI).mtimeMs < Math.max(newestMtime(path.join(ROOT, 'src', 'trainer')), newestMtime(path.join(ROOT, 'src', 'shared')));
+  const stale =
+    !fs.existsSync(CLI) ||
+    fs.statSync(CLI).mtimeMs < Math.max(newestMtime(path.join(ROOT, 'src', 'trainer')), newestMtime(path.join(ROOT, 'src', 'shared')));
   if (!stale) return;
   const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'build.mjs')], { cwd: ROOT, encoding: 'utf8' });
   assert.equal(r.status, 0, `build failed:\n${r.stdout}\n${r.stderr}`);
@@ -132,7 +134,10 @@ describe('dtn CLI', function () {
       const types = r.messages.map((m) => m.type);
       const started = types.indexOf('started');
       assert.ok(started >= 0, types.join(' '));
-      assert.ok(types.slice(0, started).every((t) => t === 'status' || t === 'warning'), types.join(' '));
+      assert.ok(
+        types.slice(0, started).every((t) => t === 'status' || t === 'warning'),
+        types.join(' '),
+      );
       assert.equal(types.filter((t) => t === 'started').length, 1);
       assert.equal(types.at(-1), 'done');
       assert.equal(types.filter((t) => t === 'done').length, 1);
@@ -145,12 +150,15 @@ describe('dtn CLI', function () {
       assert.deepEqual(checkpoints, [3, 6]);
       const done = r.messages.at(-1);
       assert.ok(done?.type === 'done');
-      assert.deepEqual({ reason: done.reason, step: done.step, runDir: done.runDir, checkpoint: done.checkpoint }, {
-        reason: 'completed',
-        step: 6,
-        runDir,
-        checkpoint: checkpointPath(runDir, 6),
-      });
+      assert.deepEqual(
+        { reason: done.reason, step: done.step, runDir: done.runDir, checkpoint: done.checkpoint },
+        {
+          reason: 'completed',
+          step: 6,
+          runDir,
+          checkpoint: checkpointPath(runDir, 6),
+        },
+      );
       const s = r.messages[started];
       assert.ok(s.type === 'started' && s.backend === 'cpu' && s.startStep === 0 && s.totalSteps === 6 && s.runDir === runDir);
     });
@@ -179,7 +187,10 @@ describe('dtn CLI', function () {
       const metrics = new RunFolder(runDir).readMetrics();
       const raw = fs.readFileSync(path.join(runDir, RUN_FILES.metrics), 'utf8').trim().split('\n');
       assert.equal(raw.length, metrics.length, 'every line is a valid record');
-      assert.deepEqual(metrics.map((m) => m.step), [1, 2, 3, 4, 5, 6]);
+      assert.deepEqual(
+        metrics.map((m) => m.step),
+        [1, 2, 3, 4, 5, 6],
+      );
       for (const m of metrics) {
         assert.deepEqual(Object.keys(m.loss).sort(), [...LOSS_KEYS].sort());
         for (const k of ['D', 'GANG', 'CONST', 'TID', 'G'] as const) assert.equal(typeof m.loss[k], 'number', `${k} at ${m.step}`);
@@ -192,7 +203,11 @@ describe('dtn CLI', function () {
 
     it('writes sample grids of (2 + n*34) x (2 + 2*34) pixels, source above translation', () => {
       const n = 8; // digits-quick's sampleCount default
-      assert.deepEqual(fs.readdirSync(path.join(runDir, RUN_FILES.samples)).sort(), ['step-00000000.png', 'step-00000003.png', 'step-00000006.png']);
+      assert.deepEqual(fs.readdirSync(path.join(runDir, RUN_FILES.samples)).sort(), [
+        'step-00000000.png',
+        'step-00000003.png',
+        'step-00000006.png',
+      ]);
       for (const step of [0, 3, 6]) {
         const png = PNG.sync.read(fs.readFileSync(samplePath(runDir, step)));
         assert.equal(png.width, 2 + n * (32 + 2));
@@ -209,7 +224,10 @@ describe('dtn CLI', function () {
     });
 
     it('writes complete checkpoints at step 3 and at the end', () => {
-      assert.deepEqual(listCheckpoints(runDir).map((c) => c.step), [3, 6]);
+      assert.deepEqual(
+        listCheckpoints(runDir).map((c) => c.step),
+        [3, 6],
+      );
       for (const step of [3, 6]) {
         const manifest = JSON.parse(fs.readFileSync(path.join(checkpointPath(runDir, step), MANIFEST), 'utf8'));
         assert.equal(manifest.meta.kind, 'dtn-checkpoint');
@@ -224,15 +242,25 @@ describe('dtn CLI', function () {
     it('--resume <checkpoint> (config taken from the run) continues to the same result as the uninterrupted run', async () => {
       const cut = path.join(cwd, 'runs', 'cut');
       assertOk(await dtn(['train', '--config', configFile, '--run-dir', cut, '--steps', '4', '--json'], cwd));
-      assert.deepEqual(listCheckpoints(cut).map((c) => c.step), [3, 4]);
+      assert.deepEqual(
+        listCheckpoints(cut).map((c) => c.step),
+        [3, 4],
+      );
       const resumed = await dtn(['train', '--resume', checkpointPath(cut, 3), '--steps', '6', '--json'], cwd);
       assertOk(resumed);
       const started = resumed.messages.find((m) => m.type === 'started');
       assert.ok(started?.type === 'started' && started.startStep === 3 && started.runDir === cut, JSON.stringify(started));
 
       const metrics = new RunFolder(cut).readMetrics();
-      assert.deepEqual(metrics.map((m) => m.step), [1, 2, 3, 4, 5, 6], 'one record per step: step 4 was trained twice but recorded once');
-      assert.deepEqual(metrics.map((m) => m.loss), new RunFolder(runDir).readMetrics().map((m) => m.loss));
+      assert.deepEqual(
+        metrics.map((m) => m.step),
+        [1, 2, 3, 4, 5, 6],
+        'one record per step: step 4 was trained twice but recorded once',
+      );
+      assert.deepEqual(
+        metrics.map((m) => m.loss),
+        new RunFolder(runDir).readMetrics().map((m) => m.loss),
+      );
       const a = readTensorFolder(checkpointPath(runDir, 6)).tensors;
       const b = readTensorFolder(checkpointPath(cut, 6)).tensors;
       assert.deepEqual([...b.keys()], [...a.keys()]);
@@ -273,7 +301,10 @@ describe('dtn CLI', function () {
       const started = resumed.messages.find((m) => m.type === 'started');
       assert.ok(started?.type === 'started' && started.startStep === step, JSON.stringify(started));
       assert.deepEqual(metricSteps(resumed), [step + 1, step + 2]);
-      assert.deepEqual(new RunFolder(runDir).readMetrics().map((m) => m.step), Array.from({ length: step + 2 }, (_, i) => i + 1));
+      assert.deepEqual(
+        new RunFolder(runDir).readMetrics().map((m) => m.step),
+        Array.from({ length: step + 2 }, (_, i) => i + 1),
+      );
     });
 
     it('pause holds training until resume', async () => {
@@ -359,12 +390,18 @@ describe('dtn CLI', function () {
     });
 
     it('a missing dataset file is named', async () => {
-      const r = await dtn(['train', '--config', writeConfig({ target: { kind: 'svhn-mat', path: 'data/missing_32x32.mat' } }), '--run-dir', 'r4'], cwd);
+      const r = await dtn(
+        ['train', '--config', writeConfig({ target: { kind: 'svhn-mat', path: 'data/missing_32x32.mat' } }), '--run-dir', 'r4'],
+        cwd,
+      );
       assertFails(r, path.join(dir, 'data', 'missing_32x32.mat'));
     });
 
     it('a batch larger than the data names train.batchSize', async () => {
-      assertFails(await dtn(['train', '--config', writeConfig({ target: { kind: 'mnist-package', count: 3 } }), '--run-dir', 'r5'], cwd), 'train.batchSize');
+      assertFails(
+        await dtn(['train', '--config', writeConfig({ target: { kind: 'mnist-package', count: 3 } }), '--run-dir', 'r5'], cwd),
+        'train.batchSize',
+      );
     });
 
     it('with --json the error is a protocol error message naming the file', async () => {
@@ -377,23 +414,38 @@ describe('dtn CLI', function () {
       assert.equal(last.file, file);
       assert.equal(last.code, 'CONFIG_INVALID');
 
-      const missing = await dtn(['train', '--config', writeConfig({ target: { kind: 'svhn-mat', path: 'nope.mat' } }), '--run-dir', 'r6', '--json'], cwd);
+      const missing = await dtn(
+        ['train', '--config', writeConfig({ target: { kind: 'svhn-mat', path: 'nope.mat' } }), '--run-dir', 'r6', '--json'],
+        cwd,
+      );
       const err = missing.messages.at(-1);
       assert.ok(err?.type === 'error' && err.file === path.join(dir, 'nope.mat') && err.fix, missing.stdout);
       assert.equal(err.code, 'DATA_INVALID');
       assert.ok(missing.messages.every((m) => m.type !== 'done'));
 
-      const noEncoder = await dtn(['train', '--config', writeConfig({ encoder: { path: 'no-encoder-here' } }), '--run-dir', 'r8', '--json'], cwd);
+      const noEncoder = await dtn(
+        ['train', '--config', writeConfig({ encoder: { path: 'no-encoder-here' } }), '--run-dir', 'r8', '--json'],
+        cwd,
+      );
       const last2 = noEncoder.messages.at(-1);
-      assert.ok(last2?.type === 'error' && last2.code === 'ENCODER_MISSING' && last2.file === path.join(dir, 'no-encoder-here'), noEncoder.stdout);
-      const tooBig = await dtn(['train', '--config', writeConfig({ target: { kind: 'mnist-package', count: 3 } }), '--run-dir', 'r9', '--json'], cwd);
+      assert.ok(
+        last2?.type === 'error' && last2.code === 'ENCODER_MISSING' && last2.file === path.join(dir, 'no-encoder-here'),
+        noEncoder.stdout,
+      );
+      const tooBig = await dtn(
+        ['train', '--config', writeConfig({ target: { kind: 'mnist-package', count: 3 } }), '--run-dir', 'r9', '--json'],
+        cwd,
+      );
       const last3 = tooBig.messages.at(-1);
       assert.ok(last3?.type === 'error' && last3.code === 'DATA_INVALID', tooBig.stdout);
     });
 
     it('a diverging run stops with an error naming train.learningRate and is recorded as failed', async () => {
       const runDir = path.join(cwd, 'r7');
-      const r = await dtn(['train', '--config', writeConfig({ train: { steps: 6, batchSize: 4, learningRate: 1e30 } }), '--run-dir', runDir, '--json'], cwd);
+      const r = await dtn(
+        ['train', '--config', writeConfig({ train: { steps: 6, batchSize: 4, learningRate: 1e30 } }), '--run-dir', runDir, '--json'],
+        cwd,
+      );
       assertFails(r, 'train.learningRate');
       const last = r.messages.at(-1);
       assert.ok(last?.type === 'error' && /became (NaN|Infinity|-Infinity)/.test(last.message), r.stdout);
@@ -401,7 +453,8 @@ describe('dtn CLI', function () {
       const info = new RunFolder(runDir).readInfo()!;
       assert.equal(info.status, 'failed');
       assert.match(info.error ?? '', /train\.learningRate/);
-      for (const m of new RunFolder(runDir).readMetrics()) for (const v of Object.values(m.loss)) assert.ok(v === null || Number.isFinite(v), 'no non-finite loss is recorded');
+      for (const m of new RunFolder(runDir).readMetrics())
+        for (const v of Object.values(m.loss)) assert.ok(v === null || Number.isFinite(v), 'no non-finite loss is recorded');
     });
   });
 });

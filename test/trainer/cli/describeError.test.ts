@@ -12,7 +12,12 @@ describe('error codes', () => {
     const cases: [unknown, string, string | undefined, string | undefined][] = [
       [new DataError('not an IDX file', '/d/x.gz', 'Download it again'), 'DATA_INVALID', '/d/x.gz', 'Download it again'],
       [new EncoderNotFoundError('/w/.dtn/encoders/q', 'Train it first'), 'ENCODER_MISSING', '/w/.dtn/encoders/q', 'Train it first'],
-      [new TensorFolderError('truncated', '/r/checkpoints/step-00000003/tensors.bin'), 'CHECKPOINT_CORRUPT', '/r/checkpoints/step-00000003/tensors.bin', undefined],
+      [
+        new TensorFolderError('truncated', '/r/checkpoints/step-00000003/tensors.bin'),
+        'CHECKPOINT_CORRUPT',
+        '/r/checkpoints/step-00000003/tensors.bin',
+        undefined,
+      ],
       [new BackendError('WebGPU is not available', 'Install a Vulkan driver'), 'BACKEND_UNAVAILABLE', undefined, 'Install a Vulkan driver'],
       [new BackendError('the GPU rejected work', 'Rerun', 'DEVICE_FAILED'), 'DEVICE_FAILED', undefined, 'Rerun'],
     ];
@@ -42,7 +47,11 @@ describe('error codes', () => {
   });
 
   it('anything else is INTERNAL, with its message', () => {
-    assert.deepEqual(describeError(new RangeError('Invalid typed array length')), { type: 'error', code: 'INTERNAL', message: 'Invalid typed array length' });
+    assert.deepEqual(describeError(new RangeError('Invalid typed array length')), {
+      type: 'error',
+      code: 'INTERNAL',
+      message: 'Invalid typed array length',
+    });
     assert.equal(errorCodeOf('a string'), 'INTERNAL');
   });
 });

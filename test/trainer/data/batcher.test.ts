@@ -7,8 +7,14 @@ describe('Batcher', () => {
     const b = new Batcher(10, 5, 42);
     const e1 = [...b.next(), ...b.next()];
     const e2 = [...b.next(), ...b.next()];
-    assert.deepEqual([...e1].sort((x, y) => x - y), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
-    assert.deepEqual([...e2].sort((x, y) => x - y), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    assert.deepEqual(
+      [...e1].sort((x, y) => x - y),
+      [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+    );
+    assert.deepEqual(
+      [...e2].sort((x, y) => x - y),
+      [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+    );
     assert.notDeepEqual(e1, e2);
     assert.equal(b.state().epoch, 1);
     b.next();
@@ -51,7 +57,11 @@ describe('gather', () => {
   const set: ImageSet = {
     images: Float32Array.from({ length: 4 * 2 * 2 * 3 }, (_, i) => i),
     labels: Int32Array.from([7, 8, 9, 0]),
-    count: 4, height: 2, width: 2, channels: 3, origin: 'test',
+    count: 4,
+    height: 2,
+    width: 2,
+    channels: 3,
+    origin: 'test',
   };
 
   it('copies the chosen images contiguously, in order, repeats allowed', () => {

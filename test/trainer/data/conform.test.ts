@@ -6,7 +6,15 @@ import { ImageSet } from '../../../src/trainer/data/imageSet';
 
 function set(count: number, side: number, channels: number, value: (i: number) => number): ImageSet {
   const images = new Float32Array(count * side * side * channels).map((_, i) => value(i));
-  return { images, labels: Int32Array.from({ length: count }, (_, i) => i % 10), count, height: side, width: side, channels, origin: 'test' };
+  return {
+    images,
+    labels: Int32Array.from({ length: count }, (_, i) => i % 10),
+    count,
+    height: side,
+    width: side,
+    channels,
+    origin: 'test',
+  };
 }
 
 describe('conformImageSet', () => {
@@ -29,7 +37,10 @@ describe('conformImageSet', () => {
 
   it('converts RGB to grey by BT.601 luminance', () => {
     const out = convertChannels(Float32Array.from([1, 0, 0, 0, 1, 0, 0, 0, 1, 0.5, -0.5, 1]), 4, 3, 1);
-    assert.deepEqual(Array.from(out).map((v) => +v.toFixed(5)), [0.299, 0.587, 0.114, +(0.1495 - 0.2935 + 0.114).toFixed(5)]);
+    assert.deepEqual(
+      Array.from(out).map((v) => +v.toFixed(5)),
+      [0.299, 0.587, 0.114, +(0.1495 - 0.2935 + 0.114).toFixed(5)],
+    );
   });
 
   it('resizes constant images to constants and keeps values in range', () => {
@@ -52,7 +63,7 @@ describe('conformImageSet', () => {
 
   it('handles more images than one chunk and frees its tensors', () => {
     const before = tf.memory().numTensors;
-    const s = set(600, 8, 1, (i) => ((Math.floor(i / 64) % 7) / 3) - 1);
+    const s = set(600, 8, 1, (i) => (Math.floor(i / 64) % 7) / 3 - 1);
     const out = conformImageSet(s, { size: 16, channels: 1 });
     assert.equal(out.count, 600);
     assert.ok(Math.abs(out.images[599 * 256 + 100] - ((599 % 7) / 3 - 1)) < 1e-6);

@@ -72,7 +72,11 @@ describe('readImageFolder', () => {
 
   it('labels by sorted class folder, recursing, interleaving classes, and honours count', () => {
     const dir = tempDir();
-    for (const [cls, n] of [['zebra', 2], ['apple', 3], ['mango', 1]] as const) {
+    for (const [cls, n] of [
+      ['zebra', 2],
+      ['apple', 3],
+      ['mango', 1],
+    ] as const) {
       fs.mkdirSync(path.join(dir, cls, 'deep'), { recursive: true });
       for (let i = 0; i < n; i++) fs.writeFileSync(path.join(dir, cls, i === 0 ? 'deep' : '', `${i}.png`), png(2, 2, [i * 10, 0, 0]));
     }
@@ -81,7 +85,10 @@ describe('readImageFolder', () => {
     assert.equal(set.count, 6);
     assert.deepEqual(Array.from(set.labels!), [0, 1, 2, 0, 2, 0]);
     // Within a class, sorted path order: apple/1.png, apple/2.png, apple/deep/0.png.
-    assert.deepEqual([0, 3, 5].map((i) => set.images[i * 12]), [v(10), v(20), v(0)]);
+    assert.deepEqual(
+      [0, 3, 5].map((i) => set.images[i * 12]),
+      [v(10), v(20), v(0)],
+    );
     const few = readImageFolder(dir, { labelsFromFolders: true, size: 2, channels: 3, count: 4 });
     assert.deepEqual(Array.from(few.labels!), [0, 1, 2, 0]);
   });

@@ -28,7 +28,13 @@ describe('loadDataSpec', () => {
     fs.writeFileSync(path.join(dir, 'mnist', 'img.gz'), zlib.gzipSync(img));
     const lab = Buffer.from([0, 0, 8, 1, 0, 0, 0, 3, 4, 5, 6]);
     fs.writeFileSync(path.join(dir, 'mnist', 'lab'), lab);
-    fs.writeFileSync(path.join(dir, 'svhn.mat'), writeMat(svhnVars(4, 32, () => 0, [1, 2, 3, 10]), { compressed: true }));
+    fs.writeFileSync(
+      path.join(dir, 'svhn.mat'),
+      writeMat(
+        svhnVars(4, 32, () => 0, [1, 2, 3, 10]),
+        { compressed: true },
+      ),
+    );
     fs.mkdirSync(path.join(dir, 'imgs', 'cat'), { recursive: true });
     const p = new PNG({ width: 5, height: 5 });
     p.data.fill(255);
@@ -75,6 +81,9 @@ describe('loadDataSpec', () => {
   });
 
   it('reports a missing file by its resolved path', () => {
-    assert.throws(() => loadDataSpec(spec({ kind: 'svhn-mat', path: 'nope.mat' }), opts()), (e: unknown) => e instanceof DataError && e.file === path.join(dir, 'nope.mat'));
+    assert.throws(
+      () => loadDataSpec(spec({ kind: 'svhn-mat', path: 'nope.mat' }), opts()),
+      (e: unknown) => e instanceof DataError && e.file === path.join(dir, 'nope.mat'),
+    );
   });
 });

@@ -58,16 +58,23 @@ describe('readMat', () => {
   function rejects(name: string, buf: Buffer, pattern: RegExp): void {
     const f = path.join(dir, name);
     fs.writeFileSync(f, buf);
-    assert.throws(() => readMat(f), (e: unknown) => {
-      assert.ok(e instanceof DataError, String(e));
-      assert.equal(e.file, f);
-      assert.match(e.message, pattern);
-      return true;
-    });
+    assert.throws(
+      () => readMat(f),
+      (e: unknown) => {
+        assert.ok(e instanceof DataError, String(e));
+        assert.equal(e.file, f);
+        assert.match(e.message, pattern);
+        return true;
+      },
+    );
   }
 
   it('rejects v7.3 (HDF5) files with a re-save hint', () => {
-    rejects('h5.mat', Buffer.concat([header('MATLAB 7.3 MAT-file, Platform: GLNXA64, Created on: x HDF5 schema 1.00 .'), Buffer.alloc(512)]), /7\.3.*HDF5.*save -v7/);
+    rejects(
+      'h5.mat',
+      Buffer.concat([header('MATLAB 7.3 MAT-file, Platform: GLNXA64, Created on: x HDF5 schema 1.00 .'), Buffer.alloc(512)]),
+      /7\.3.*HDF5.*save -v7/,
+    );
   });
 
   it('rejects big-endian files', () => {
@@ -85,6 +92,9 @@ describe('readMat', () => {
 
   it('rejects a missing file', () => {
     const f = path.join(dir, 'absent.mat');
-    assert.throws(() => readMat(f), (e: unknown) => e instanceof DataError && e.file === f && /not found/.test(e.message));
+    assert.throws(
+      () => readMat(f),
+      (e: unknown) => e instanceof DataError && e.file === f && /not found/.test(e.message),
+    );
   });
 });

@@ -1,7 +1,18 @@
 /** Test-only writer for Level 5 MAT-files, to build tiny fixtures for matV5 and svhn tests. */
 import * as zlib from 'node:zlib';
 
-export const MI = { INT8: 1, UINT8: 2, INT16: 3, UINT16: 4, INT32: 5, UINT32: 6, SINGLE: 7, DOUBLE: 9, MATRIX: 14, COMPRESSED: 15 } as const;
+export const MI = {
+  INT8: 1,
+  UINT8: 2,
+  INT16: 3,
+  UINT16: 4,
+  INT32: 5,
+  UINT32: 6,
+  SINGLE: 7,
+  DOUBLE: 9,
+  MATRIX: 14,
+  COMPRESSED: 15,
+} as const;
 export const MX = { CELL: 1, CHAR: 4, DOUBLE: 6, SINGLE: 7, INT8: 8, UINT8: 9, INT16: 10, UINT16: 11, INT32: 12, UINT32: 13 } as const;
 
 export interface WriteVar {
@@ -14,8 +25,14 @@ export interface WriteVar {
 }
 
 const TYPED: Record<number, { new (a: ArrayLike<number>): ArrayBufferView }> = {
-  [MI.INT8]: Int8Array, [MI.UINT8]: Uint8Array, [MI.INT16]: Int16Array, [MI.UINT16]: Uint16Array,
-  [MI.INT32]: Int32Array, [MI.UINT32]: Uint32Array, [MI.SINGLE]: Float32Array, [MI.DOUBLE]: Float64Array,
+  [MI.INT8]: Int8Array,
+  [MI.UINT8]: Uint8Array,
+  [MI.INT16]: Int16Array,
+  [MI.UINT16]: Uint16Array,
+  [MI.INT32]: Int32Array,
+  [MI.UINT32]: Uint32Array,
+  [MI.SINGLE]: Float32Array,
+  [MI.DOUBLE]: Float64Array,
 };
 
 function element(type: number, data: Buffer, small: boolean): Buffer {
@@ -78,11 +95,19 @@ export function writeMat(vars: WriteVar[], opts: { compressed?: boolean; smallNa
 }
 
 /** SVHN-shaped variables: X(r, c, ch, n) = pixel(r, c, ch, n), y = labels (1..10). */
-export function svhnVars(n: number, side: number, pixel: (r: number, c: number, ch: number, i: number) => number, labels: number[]): WriteVar[] {
+export function svhnVars(
+  n: number,
+  side: number,
+  pixel: (r: number, c: number, ch: number, i: number) => number,
+  labels: number[],
+): WriteVar[] {
   const X = new Uint8Array(side * side * 3 * n);
-  for (let i = 0; i < n; i++) for (let ch = 0; ch < 3; ch++) for (let c = 0; c < side; c++) for (let r = 0; r < side; r++) {
-    X[r + side * (c + side * (ch + 3 * i))] = pixel(r, c, ch, i);
-  }
+  for (let i = 0; i < n; i++)
+    for (let ch = 0; ch < 3; ch++)
+      for (let c = 0; c < side; c++)
+        for (let r = 0; r < side; r++) {
+          X[r + side * (c + side * (ch + 3 * i))] = pixel(r, c, ch, i);
+        }
   return [
     { name: 'X', mxClass: MX.UINT8, dims: [side, side, 3, n], miType: MI.UINT8, values: X },
     // MATLAB stores SVHN's double y compactly as uint8.

@@ -17,7 +17,10 @@ describe('loadMnistPackage', () => {
     assert.deepEqual(Array.from(set.labels!.subarray(0, 20)), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     const hist = new Array(10).fill(0);
     for (const l of set.labels!.subarray(0, 8000)) hist[l]++;
-    assert.ok(hist.every((h) => h === 800), `hist ${hist}`);
+    assert.ok(
+      hist.every((h) => h === 800),
+      `hist ${hist}`,
+    );
   });
 
   it('maps 0..1 to -1..1 and keeps each digit intact', () => {
@@ -26,8 +29,12 @@ describe('loadMnistPackage', () => {
     // The second 3 is at index 13 (round-robin: 3, then 10 + 3).
     const second3 = set.images.subarray(13 * 784, 14 * 784);
     for (let p = 0; p < 784; p++) assert.ok(Math.abs(second3[p] - (raw[784 + p] * 2 - 1)) < 1e-6);
-    let min = Infinity, max = -Infinity;
-    for (const v of set.images) { min = Math.min(min, v); max = Math.max(max, v); }
+    let min = Infinity,
+      max = -Infinity;
+    for (const v of set.images) {
+      min = Math.min(min, v);
+      max = Math.max(max, v);
+    }
     assert.equal(min, -1);
     assert.equal(max, 1);
   });

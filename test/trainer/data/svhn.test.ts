@@ -27,9 +27,12 @@ describe('readSvhnMat', () => {
       // Pixel (row 2, col 5, channel 1) of image 3 (0-based).
       const at = (i: number, r: number, c: number, ch: number) => set.images[((i * 32 + r) * 32 + c) * 3 + ch];
       assert.equal(at(3, 2, 5, 1), Math.fround(pixel(2, 5, 1, 3) / 127.5 - 1));
-      for (let i = 0; i < N; i++) for (let r = 0; r < 32; r++) for (let c = 0; c < 32; c++) for (let ch = 0; ch < 3; ch++) {
-        assert.equal(at(i, r, c, ch), Math.fround(pixel(r, c, ch, i) / 127.5 - 1));
-      }
+      for (let i = 0; i < N; i++)
+        for (let r = 0; r < 32; r++)
+          for (let c = 0; c < 32; c++)
+            for (let ch = 0; ch < 3; ch++) {
+              assert.equal(at(i, r, c, ch), Math.fround(pixel(r, c, ch, i) / 127.5 - 1));
+            }
     });
   }
 
@@ -43,12 +46,15 @@ describe('readSvhnMat', () => {
   function rejects(name: string, buf: Buffer, pattern: RegExp): void {
     const f = path.join(dir, name);
     fs.writeFileSync(f, buf);
-    assert.throws(() => readSvhnMat(f), (e: unknown) => {
-      assert.ok(e instanceof DataError, String(e));
-      assert.equal(e.file, f);
-      assert.match(e.message, pattern);
-      return true;
-    });
+    assert.throws(
+      () => readSvhnMat(f),
+      (e: unknown) => {
+        assert.ok(e instanceof DataError, String(e));
+        assert.equal(e.file, f);
+        assert.match(e.message, pattern);
+        return true;
+      },
+    );
   }
 
   it('rejects a missing variable, listing what was found', () => {
@@ -63,6 +69,10 @@ describe('readSvhnMat', () => {
 
   it('rejects out-of-range labels', () => {
     const [X] = svhnVars(N, 32, pixel, LABELS);
-    rejects('badlab.mat', writeMat([X, { name: 'y', mxClass: MX.DOUBLE, dims: [N, 1], miType: MI.UINT8, values: [1, 2, 11, 3, 4] }]), /y\(3\) = 11/);
+    rejects(
+      'badlab.mat',
+      writeMat([X, { name: 'y', mxClass: MX.DOUBLE, dims: [N, 1], miType: MI.UINT8, values: [1, 2, 11, 3, 4] }]),
+      /y\(3\) = 11/,
+    );
   });
 });

@@ -7,8 +7,12 @@ describe('renderSyntheticDigits', () => {
   it('renders labelled 32x32 RGB images in [-1, 1]', () => {
     assert.deepEqual([a.count, a.height, a.width, a.channels], [200, 32, 32, 3]);
     assert.equal(a.images.length, 200 * 32 * 32 * 3);
-    let min = Infinity, max = -Infinity;
-    for (const v of a.images) { min = Math.min(min, v); max = Math.max(max, v); }
+    let min = Infinity,
+      max = -Infinity;
+    for (const v of a.images) {
+      min = Math.min(min, v);
+      max = Math.max(max, v);
+    }
     assert.ok(min >= -1 && max <= 1 && max - min > 1.5, `${min}..${max}`);
   });
 
@@ -38,8 +42,12 @@ describe('renderSyntheticDigits', () => {
     const plane = 32 * 32 * 3;
     for (let i = 0; i < a.count; i++) {
       const img = a.images.subarray(i * plane, (i + 1) * plane);
-      let lo = Infinity, hi = -Infinity;
-      for (const v of img) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+      let lo = Infinity,
+        hi = -Infinity;
+      for (const v of img) {
+        lo = Math.min(lo, v);
+        hi = Math.max(hi, v);
+      }
       assert.ok(hi - lo > 0.3, `image ${i} is nearly flat`);
     }
   });
@@ -47,8 +55,21 @@ describe('renderSyntheticDigits', () => {
   it('uses many distinct images and every bundled font family', () => {
     const fonts = digitFonts();
     assert.ok(fonts.length >= 15, fonts.join(', '));
-    for (const f of ['Oswald', 'Bebas Neue', 'Roboto Slab', 'Archivo Black', 'Courier Prime', 'DejaVu Sans', 'DejaVu Serif', 'DejaVu SansMono', 'DejaVu SansCondensed']) {
-      assert.ok(fonts.some((x) => x.includes(f)), `missing ${f}`);
+    for (const f of [
+      'Oswald',
+      'Bebas Neue',
+      'Roboto Slab',
+      'Archivo Black',
+      'Courier Prime',
+      'DejaVu Sans',
+      'DejaVu Serif',
+      'DejaVu SansMono',
+      'DejaVu SansCondensed',
+    ]) {
+      assert.ok(
+        fonts.some((x) => x.includes(f)),
+        `missing ${f}`,
+      );
     }
     const plane = 32 * 32 * 3;
     const seen = new Set<string>();

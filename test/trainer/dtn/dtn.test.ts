@@ -48,15 +48,23 @@ describe('Dtn (tiny architecture, cpu)', () => {
     assert.deepEqual(changedNames(f0, snapshot(f.params.all())), [], 'f must stay frozen');
     assert.deepEqual(changedNames(g0, snapshot(dtn.g.params.trainable)), [...g0.keys()]);
     assert.deepEqual(changedNames(d0, snapshot(dtn.D.params.trainable)), [...d0.keys()]);
-    assert.ok(f.params.trainableList().every((v) => !v.trainable), 'f variables are marked non-trainable');
+    assert.ok(
+      f.params.trainableList().every((v) => !v.trainable),
+      'f variables are marked non-trainable',
+    );
   });
 
   it('reports each loss computed on the right inputs and slots, and L_G = GANG + α CONST + β TID', async () => {
     const { config, f, dtn } = build();
     const train = { training: true };
     // L_D with the weights before the step: D(G(xs)) -> 0, D(G(xt)) -> 1, D(xt) -> 2.
-    const expectedD = tf.tidy(() =>
-      L.discriminatorLoss(dtn.D.apply(dtn.generate(xs, train), train), dtn.D.apply(dtn.generate(xt, train), train), dtn.D.apply(xt, train)).dataSync()[0],
+    const expectedD = tf.tidy(
+      () =>
+        L.discriminatorLoss(
+          dtn.D.apply(dtn.generate(xs, train), train),
+          dtn.D.apply(dtn.generate(xt, train), train),
+          dtn.D.apply(xt, train),
+        ).dataSync()[0],
     );
     const g0 = snapshot(dtn.g.params.trainable);
     const losses = await readLosses(dtn.step(xs, xt));
@@ -147,7 +155,7 @@ describe('Dtn (tiny architecture, cpu)', () => {
   });
 
   describe('L_CONST alone (gan and tid off)', () => {
-    it("its gradient reaches every variable of g through the frozen f, and a step changes g but not f", async () => {
+    it('its gradient reaches every variable of g through the frozen f, and a step changes g but not f', async () => {
       const { config, f, dtn } = build({ gan: false, tid: false });
       const gVars = dtn.g.params.trainableList();
       const fVars = f.params.trainableList();
@@ -169,7 +177,10 @@ describe('Dtn (tiny architecture, cpu)', () => {
       const g0 = snapshot(dtn.g.params.trainable);
       const l = await readLosses(dtn.step(xs, xt));
       assert.deepEqual(
-        Object.entries(l).filter(([, v]) => v !== null).map(([k]) => k).sort(),
+        Object.entries(l)
+          .filter(([, v]) => v !== null)
+          .map(([k]) => k)
+          .sort(),
         ['CONST', 'G'],
       );
       assertClose(l.G!, config.losses.alpha * l.CONST!, 1e-5, 'G');

@@ -80,8 +80,14 @@ describe('losses (values worked out by hand)', () => {
     });
 
     it('its gradient pushes the logits of both generated sets toward class 2', () => {
-      const onGs = t2([[0.3, -0.2, 0.1], [0, 0, 0]]);
-      const onGt = t2([[1, 2, 3], [-1, 0.5, 0]]);
+      const onGs = t2([
+        [0.3, -0.2, 0.1],
+        [0, 0, 0],
+      ]);
+      const onGt = t2([
+        [1, 2, 3],
+        [-1, 0.5, 0],
+      ]);
       const grads = tf.grads((a: tf.Tensor, b: tf.Tensor) => L.generatorAdversarialLoss(a as tf.Tensor2D, b as tf.Tensor2D))([onGs, onGt]);
       for (const g of grads) {
         const rows = g.arraySync() as number[][];
@@ -103,8 +109,14 @@ describe('losses (values worked out by hand)', () => {
 
   describe('cosineDistance (mean of 1 - cos)', () => {
     it('orthogonal rows give 1, parallel rows 0, mean over the batch', () => {
-      const a = t2([[1, 0], [1, 1]]);
-      const b = t2([[0, 1], [2, 2]]);
+      const a = t2([
+        [1, 0],
+        [1, 1],
+      ]);
+      const b = t2([
+        [0, 1],
+        [2, 2],
+      ]);
       assertClose(value(L.cosineDistance(a, b)), (1 + 0) / 2);
     });
 

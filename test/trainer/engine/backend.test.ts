@@ -32,7 +32,11 @@ describe('WebGPU device errors', function () {
     await new Promise((r) => setTimeout(r, 50));
     assert.throws(
       () => health.assertHealthy(),
-      (err: unknown) => err instanceof BackendError && err.code === 'DEVICE_FAILED' && /GPU rejected work/.test(err.message) && /DTN_STOCK_KERNELS/.test(err.message),
+      (err: unknown) =>
+        err instanceof BackendError &&
+        err.code === 'DEVICE_FAILED' &&
+        /GPU rejected work/.test(err.message) &&
+        /DTN_STOCK_KERNELS/.test(err.message),
     );
     tf.dispose([x, out]);
     // A new engine starts healthy.

@@ -9,7 +9,6 @@ import { convCaseName, type ConvCase } from './convCase';
 import { initBackend } from '../../../src/trainer/engine/backend';
 import { conv2dBackpropFilterNHWC } from '../../../src/trainer/engine/cpu/cpuConvBackpropFilter';
 
-
 function geometry(k: ConvCase) {
   const o = k.pad === 'same' ? Math.ceil(k.h / k.stride) : Math.ceil((k.h - k.f + 1) / k.stride);
   const padTotal = k.pad === 'same' ? Math.max((o - 1) * k.stride + k.f - k.h, 0) : 0;
@@ -29,7 +28,11 @@ function forEachTap(k: ConvCase, visit: (xi: number, yi: number, wi: number) => 
             if (xr < 0 || xr >= k.h || xc < 0 || xc >= k.h) continue;
             for (let d = 0; d < k.inC; d++)
               for (let q = 0; q < k.outC; q++)
-                visit(((b * k.h + xr) * k.h + xc) * k.inC + d, ((b * o + i) * o + j) * k.outC + q, ((r * k.f + c) * k.inC + d) * k.outC + q);
+                visit(
+                  ((b * k.h + xr) * k.h + xc) * k.inC + d,
+                  ((b * o + i) * o + j) * k.outC + q,
+                  ((r * k.f + c) * k.inC + d) * k.outC + q,
+                );
           }
 }
 
@@ -102,7 +105,10 @@ for (const backend of ['cpu', 'wasm'] as const) {
           const wt = tf.tensor4d(w, [k.f, k.f, k.inC, k.outC]);
           const dyt = tf.tensor4d(dy, [k.batch, ref.o, ref.o, k.outC]);
           assertClose(tf.conv2d(xt, wt, k.stride, k.pad).dataSync(), ref.y, 'y');
-          const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, k.stride, k.pad))([xt, wt], dyt);
+          const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, k.stride, k.pad))(
+            [xt, wt],
+            dyt,
+          );
           assertClose(dx.dataSync(), ref.dx, 'dx');
           assertClose(dw.dataSync(), ref.dw, 'dW');
         });

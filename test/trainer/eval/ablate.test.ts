@@ -6,7 +6,13 @@ import { initBackend } from '../../../src/trainer/engine/backend';
 import { loadDataSpec } from '../../../src/trainer/data/loadDataSpec';
 import { saveEncoder } from '../../../src/trainer/run/encoderStore';
 import { ABLATIONS, runAblation } from '../../../src/trainer/eval/ablate';
-import { classifierArchitecture, loadClassifier, predictLabels, saveClassifier, trainClassifier } from '../../../src/trainer/eval/classifier';
+import {
+  classifierArchitecture,
+  loadClassifier,
+  predictLabels,
+  saveClassifier,
+  trainClassifier,
+} from '../../../src/trainer/eval/classifier';
 import { RunFolder } from '../../../src/trainer/run/runFolder';
 import { scaledEncoder, tinyConfig } from '../helpers';
 
@@ -36,7 +42,12 @@ describe('eval/ablate and the target classifier', function () {
     const trained = await trainClassifier(data, arch, { steps: 3, seed: 1 });
     assert.equal(trained.testCount, 8);
     assert.ok(trained.testAccuracy >= 0 && trained.testAccuracy <= 1);
-    await saveClassifier(config.eval.classifier.path!, trained.model, { trainedOn: data.origin, steps: 3, testAccuracy: trained.testAccuracy, testCount: trained.testCount });
+    await saveClassifier(config.eval.classifier.path!, trained.model, {
+      trainedOn: data.origin,
+      steps: 3,
+      testAccuracy: trained.testAccuracy,
+      testCount: trained.testCount,
+    });
     const loaded = loadClassifier(config.eval.classifier.path!);
     assert.equal(loaded.meta.testAccuracy, trained.testAccuracy);
     assert.deepEqual(await predictLabels(loaded.model, data), await predictLabels(trained.model, data));
@@ -47,7 +58,10 @@ describe('eval/ablate and the target classifier', function () {
   it('refuses to start without a classifier, naming where it looked', async () => {
     const noClassifier = structuredClone(config);
     noClassifier.eval.classifier.path = path.join(dir, 'missing');
-    await assert.rejects(runAblation({ config: noClassifier, baseDir: dir, out: path.join(dir, 'x'), emit: () => undefined }), /missing.*dtn train-classifier/s);
+    await assert.rejects(
+      runAblation({ config: noClassifier, baseDir: dir, out: path.join(dir, 'x'), emit: () => undefined }),
+      /missing.*dtn train-classifier/s,
+    );
   });
 
   it('runs every variant with the same seed and steps and writes the table', async () => {

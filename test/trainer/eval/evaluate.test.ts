@@ -36,7 +36,13 @@ describe('eval/evaluate', () => {
     const labels = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 3, 3];
     // G shifts every image by one class (label 9 wraps to 0 is impossible here: it clips to 9).
     const shiftUp = (x: tf.Tensor4D) => tf.tidy(() => tf.mean(tf.minimum(tf.add(x, 1 / 4.5), 1), 3, true)) as tf.Tensor4D;
-    const result = await evaluateTranslation({ generate: shiftUp, f, classifier: firstPixelClassifier(), heldOut: labelledSet(labels, 3), distance: 'mse' });
+    const result = await evaluateTranslation({
+      generate: shiftUp,
+      f,
+      classifier: firstPixelClassifier(),
+      heldOut: labelledSet(labels, 3),
+      distance: 'mse',
+    });
     // Only the 9 stays 9; every other image is read as label + 1.
     assert.equal(result.accuracy, 1 / 12);
     assert.equal(result.count, 12);
@@ -52,7 +58,13 @@ describe('eval/evaluate', () => {
     const f = scaledEncoder(config);
     const identity = (x: tf.Tensor4D) => tf.clone(x);
     const labels = [2, 7, 7, 1, 0, 9, 4, 4, 5];
-    const result = await evaluateTranslation({ generate: identity, f, classifier: firstPixelClassifier(), heldOut: labelledSet(labels, 3), distance: 'mse' });
+    const result = await evaluateTranslation({
+      generate: identity,
+      f,
+      classifier: firstPixelClassifier(),
+      heldOut: labelledSet(labels, 3),
+      distance: 'mse',
+    });
     assert.equal(result.fConstancy, 0);
     assert.equal(result.accuracy, 1);
     f.params.dispose();

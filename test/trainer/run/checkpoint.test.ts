@@ -124,13 +124,18 @@ describe('checkpoints', () => {
     await assert.rejects(loadCheckpoint(empty, fresh()), (err: Error) => err.message.includes(empty) && /manifest/.test(err.message));
     const enc = path.join(tempDir('dtn-ckpt-'), 'enc');
     await saveEncoder(enc, f, { trainedOn: 'test', steps: 0, heldOutAccuracy: 0 });
-    await assert.rejects(loadCheckpoint(enc, fresh()), (err: Error) => err.message.includes(enc) && /not a DTN checkpoint/.test(err.message));
+    await assert.rejects(
+      loadCheckpoint(enc, fresh()),
+      (err: Error) => err.message.includes(enc) && /not a DTN checkpoint/.test(err.message),
+    );
   });
 
   it('refuses a checkpoint of another architecture, naming the tensor', async () => {
     const a = await trained(1);
     const dir = await saveCheckpoint(tempDir('dtn-ckpt-'), a, { step: 1, configHash: 'h', samplers: {} });
-    const other = tinyConfig({ architecture: { encoderWidths: [4, 4, 4], embeddingSize: 8, generatorWidths: [8, 4, 6], discriminatorWidths: [4, 4, 4] } });
+    const other = tinyConfig({
+      architecture: { encoderWidths: [4, 4, 4], embeddingSize: 8, generatorWidths: [8, 4, 6], discriminatorWidths: [4, 4, 4] },
+    });
     const b = new Dtn(other, f);
     dtns.push(b);
     await assert.rejects(loadCheckpoint(dir, b), /g\/deconv2\/kernel has shape .*architecture differs/);
@@ -151,20 +156,29 @@ describe('checkpoints', () => {
 
     it('lists only complete checkpoints, oldest first', () => {
       const list = listCheckpoints(runDir);
-      assert.deepEqual(list.map((c) => c.step), [10, 20, 30, 40]);
+      assert.deepEqual(
+        list.map((c) => c.step),
+        [10, 20, 30, 40],
+      );
       assert.equal(list[0].path, checkpointPath(runDir, 10));
       assert.deepEqual(listCheckpoints(tempDir('dtn-ckpt-')), [], 'a run without checkpoints');
     });
 
     it('prune keeps the newest N and removes temporary leftovers', () => {
       pruneCheckpoints(runDir, 2);
-      assert.deepEqual(listCheckpoints(runDir).map((c) => c.step), [30, 40]);
+      assert.deepEqual(
+        listCheckpoints(runDir).map((c) => c.step),
+        [30, 40],
+      );
       const left = fs.readdirSync(path.join(runDir, 'checkpoints'));
       assert.ok(!left.some((n) => n.includes('.tmp-')), `left: ${left}`);
       assert.ok(!left.includes('step-00000010') && !left.includes('step-00000020'));
       assert.ok(left.includes('notes'), 'unrelated folders are left alone');
       pruneCheckpoints(runDir, 5);
-      assert.deepEqual(listCheckpoints(runDir).map((c) => c.step), [30, 40]);
+      assert.deepEqual(
+        listCheckpoints(runDir).map((c) => c.step),
+        [30, 40],
+      );
     });
   });
 });

@@ -70,7 +70,10 @@ describe('config files', () => {
     const err = configError(() => readConfigFile(writeConfig({ extends: 'digitz' })));
     assert.match(err.message, /extends: unknown preset "digitz"/);
     assert.match(err.message, /digits-quick/);
-    assert.deepEqual(err.issues.map((i) => i.path), ['extends']);
+    assert.deepEqual(
+      err.issues.map((i) => i.path),
+      ['extends'],
+    );
   });
 
   it('invalid and unknown fields are named by their dotted path', () => {
@@ -82,7 +85,10 @@ describe('config files', () => {
 
   it('presetConfig: every preset is valid; an unknown name lists the choices', () => {
     for (const name of Object.keys(PRESETS)) assert.equal(presetConfig(name).config.name, name);
-    assert.throws(() => presetConfig('huge'), (err: Error) => err instanceof ConfigError && /unknown preset "huge".*digits/.test(err.message));
+    assert.throws(
+      () => presetConfig('huge'),
+      (err: Error) => err instanceof ConfigError && /unknown preset "huge".*digits/.test(err.message),
+    );
   });
 
   describe('configHash', () => {

@@ -45,7 +45,10 @@ describe('encoder store', () => {
       assert.ok(bitwiseEqual(a.dataSync(), b.dataSync()));
       tf.dispose([a, b]);
     }
-    assert.ok(g.params.trainableList().every((v) => !v.trainable), 'loaded f is frozen');
+    assert.ok(
+      g.params.trainableList().every((v) => !v.trainable),
+      'loaded f is frozen',
+    );
     g.params.dispose();
     tf.dispose([x, grey]);
   });
@@ -60,12 +63,18 @@ describe('encoder store', () => {
   });
 
   it('refuses an encoder trained for another architecture, naming the field and both values', () => {
-    const other = tinyConfig({ architecture: { encoderWidths: [4, 4, 4], embeddingSize: 16, generatorWidths: [8, 4, 4], discriminatorWidths: [4, 4, 4] } });
+    const other = tinyConfig({
+      architecture: { encoderWidths: [4, 4, 4], embeddingSize: 16, generatorWidths: [8, 4, 4], discriminatorWidths: [4, 4, 4] },
+    });
     assert.throws(() => loadEncoder(dir, other.architecture, FIX), /architecture\.embeddingSize = 8, the config asks for 16/);
-    const widths = tinyConfig({ architecture: { encoderWidths: [4, 8, 4], embeddingSize: 8, generatorWidths: [8, 4, 4], discriminatorWidths: [4, 4, 4] } });
+    const widths = tinyConfig({
+      architecture: { encoderWidths: [4, 8, 4], embeddingSize: 8, generatorWidths: [8, 4, 4], discriminatorWidths: [4, 4, 4] },
+    });
     assert.throws(() => loadEncoder(dir, widths.architecture, FIX), /architecture\.encoderWidths/);
     // g and D widths are not part of f: they may differ.
-    const gd = tinyConfig({ architecture: { encoderWidths: [4, 4, 4], embeddingSize: 8, generatorWidths: [6, 6, 6], discriminatorWidths: [2, 2, 2] } });
+    const gd = tinyConfig({
+      architecture: { encoderWidths: [4, 4, 4], embeddingSize: 8, generatorWidths: [6, 6, 6], discriminatorWidths: [2, 2, 2] },
+    });
     loadEncoder(dir, gd.architecture, FIX).f.params.dispose();
   });
 

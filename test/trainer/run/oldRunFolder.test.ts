@@ -51,16 +51,32 @@ describe('a run folder written by 0.1.0', () => {
     const info = folder.readInfo()!;
     assert.equal(info.createdAt, before.createdAt);
     assert.deepEqual(info.resumedFrom, [path.join(runDir, 'checkpoints', 'step-00000004')]);
-    assert.deepEqual(folder.readMetrics().map((r) => r.step), [1, 2, 3, 4, 5, 6]);
-    assert.deepEqual(folder.listCheckpoints().map((c) => c.step), [6], 'keepCheckpoints 1, as configured then');
+    assert.deepEqual(
+      folder.readMetrics().map((r) => r.step),
+      [1, 2, 3, 4, 5, 6],
+    );
+    assert.deepEqual(
+      folder.listCheckpoints().map((c) => c.step),
+      [6],
+      'keepCheckpoints 1, as configured then',
+    );
   });
 
   it('is listed by the extension host with its info, metrics, samples and checkpoints', () => {
     assert.deepEqual(listRunDirs(path.join(root, 'runs')), [runDir]);
     const info = readRunInfoFile(runDir);
     assert.deepEqual([info?.runId, info?.status, info?.lastStep], ['tiny', 'completed', 4]);
-    assert.deepEqual(readMetricsFile(runDir).map((r) => r.step), [1, 2, 3, 4]);
-    assert.deepEqual(listSampleFiles(runDir).map((s) => s.step), [0, 4]);
-    assert.deepEqual(listCheckpointDirs(runDir).map((c) => c.step), [4]);
+    assert.deepEqual(
+      readMetricsFile(runDir).map((r) => r.step),
+      [1, 2, 3, 4],
+    );
+    assert.deepEqual(
+      listSampleFiles(runDir).map((s) => s.step),
+      [0, 4],
+    );
+    assert.deepEqual(
+      listCheckpointDirs(runDir).map((c) => c.step),
+      [4],
+    );
   });
 });

@@ -54,7 +54,10 @@ describe('RunFolder', () => {
     fs.appendFileSync(file, '{"step": 2, "loss": {"D": 1}}\nnot json\n\n');
     folder.appendMetrics(record(3));
     fs.appendFileSync(file, JSON.stringify(record(4)).slice(0, 30));
-    assert.deepEqual(folder.readMetrics().map((r) => r.step), [1, 3]);
+    assert.deepEqual(
+      folder.readMetrics().map((r) => r.step),
+      [1, 3],
+    );
   });
 
   it('truncateMetricsAfter drops the records a resume will train again (and torn lines)', () => {
@@ -64,7 +67,11 @@ describe('RunFolder', () => {
     folder.truncateMetricsAfter(3);
     assert.deepEqual(folder.readMetrics(), [record(1), record(2), record(3)]);
     folder.appendMetrics(record(4));
-    assert.deepEqual(folder.readMetrics().map((r) => r.step), [1, 2, 3, 4], 'appends start on a fresh line');
+    assert.deepEqual(
+      folder.readMetrics().map((r) => r.step),
+      [1, 2, 3, 4],
+      'appends start on a fresh line',
+    );
     new RunFolder(tempDir('dtn-run-')).truncateMetricsAfter(3); // no file: nothing to do, no error
   });
 
@@ -73,7 +80,10 @@ describe('RunFolder', () => {
     assert.equal(folder.readInfo(), undefined);
     const file = path.join(folder.dir, RUN_FILES.run);
     fs.writeFileSync(file, '{"runId": "r", "stat');
-    const names = (...re: RegExp[]) => (e: Error) => e.message.includes(file) && re.every((r) => r.test(e.message));
+    const names =
+      (...re: RegExp[]) =>
+      (e: Error) =>
+        e.message.includes(file) && re.every((r) => r.test(e.message));
     assert.throws(() => folder.readInfo(), names(/not valid JSON/, /new run/));
     fs.writeFileSync(file, JSON.stringify({ ...runInfo(), lastStep: 'three', status: 'paused' }));
     assert.throws(() => folder.readInfo(), names(/lastStep/, /status/));
@@ -106,9 +116,15 @@ describe('RunFolder', () => {
     const dtn = new Dtn(config, scaledEncoder(config));
     try {
       for (const step of [2, 4, 6]) await folder.saveCheckpoint(dtn, { step, configHash: 'h', samplers: { s: step } });
-      assert.deepEqual(folder.listCheckpoints().map((c) => c.step), [2, 4, 6]);
+      assert.deepEqual(
+        folder.listCheckpoints().map((c) => c.step),
+        [2, 4, 6],
+      );
       folder.pruneCheckpoints(2);
-      assert.deepEqual(folder.listCheckpoints().map((c) => c.step), [4, 6]);
+      assert.deepEqual(
+        folder.listCheckpoints().map((c) => c.step),
+        [4, 6],
+      );
       const meta = await folder.loadCheckpoint(folder.listCheckpoints()[0].path, dtn);
       assert.deepEqual([meta.step, meta.samplers], [4, { s: 4 }]);
     } finally {

@@ -8,7 +8,17 @@ describe('sample grid', () => {
   const W = 3;
   const rgb = Float32Array.from({ length: 2 * H * W * 3 }, (_, i) => ((i % 5) - 2) / 2); // -1, -0.5, 0, 0.5, 1, ...
   const grey = Float32Array.from({ length: 2 * H * W }, (_, i) => (i % 2 ? 1 : -1));
-  const png = PNG.sync.read(encodeGrid([{ pixels: rgb, channels: 3 }, { pixels: grey, channels: 1 }], 2, H, W));
+  const png = PNG.sync.read(
+    encodeGrid(
+      [
+        { pixels: rgb, channels: 3 },
+        { pixels: grey, channels: 1 },
+      ],
+      2,
+      H,
+      W,
+    ),
+  );
   const PAD = 2;
   const px = (x: number, y: number) => Array.from(png.data.subarray((y * png.width + x) * 4, (y * png.width + x) * 4 + 4));
   const to255 = (v: number) => Math.round((v + 1) * 127.5);
@@ -31,7 +41,13 @@ describe('sample grid', () => {
   });
 
   it('leaves the padding opaque black', () => {
-    for (const [x, y] of [[0, 0], [1, 1], [PAD + W, PAD], [PAD, PAD + H], [png.width - 1, png.height - 1]]) {
+    for (const [x, y] of [
+      [0, 0],
+      [1, 1],
+      [PAD + W, PAD],
+      [PAD, PAD + H],
+      [png.width - 1, png.height - 1],
+    ]) {
       assert.deepEqual(px(x, y), [0, 0, 0, 255], `(${x}, ${y})`);
     }
   });

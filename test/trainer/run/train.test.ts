@@ -60,8 +60,15 @@ describe('train(): resume', () => {
     assert.equal(stopped.result.reason, 'stopped');
     assert.equal(stopped.result.step, 5);
     assert.equal(new RunFolder(cut).readInfo()?.status, 'stopped');
-    assert.deepEqual(listCheckpoints(cut).map((c) => c.step), [3, 5], 'a stop writes a checkpoint');
-    assert.deepEqual(new RunFolder(cut).readMetrics().map((r) => r.step), [1, 2, 3, 4, 5]);
+    assert.deepEqual(
+      listCheckpoints(cut).map((c) => c.step),
+      [3, 5],
+      'a stop writes a checkpoint',
+    );
+    assert.deepEqual(
+      new RunFolder(cut).readMetrics().map((r) => r.step),
+      [1, 2, 3, 4, 5],
+    );
 
     // Resume from step 3: steps 4 and 5 are trained again, their old records must go.
     const resumed = await run({ resume: checkpointPath(cut, 3) });
@@ -71,7 +78,11 @@ describe('train(): resume', () => {
     assert.ok(started?.type === 'started' && started.startStep === 3 && started.totalSteps === 6);
 
     const metrics = new RunFolder(cut).readMetrics();
-    assert.deepEqual(metrics.map((r) => r.step), [1, 2, 3, 4, 5, 6], 'one record per step, ascending, no duplicates');
+    assert.deepEqual(
+      metrics.map((r) => r.step),
+      [1, 2, 3, 4, 5, 6],
+      'one record per step, ascending, no duplicates',
+    );
     assert.deepEqual(losses(metrics), losses(new RunFolder(full.result.runDir).readMetrics()), 'same loss values as the uninterrupted run');
 
     // Everything in the final checkpoint, g first, bitwise: weights, running statistics, both optimisers.
@@ -96,7 +107,10 @@ describe('train(): resume', () => {
     assert.deepEqual(resolveResume(runDir), { checkpoint: checkpointPath(runDir, 6), runDir });
     assert.deepEqual(resolveResume(checkpointPath(runDir, 3)), { checkpoint: checkpointPath(runDir, 3), runDir });
     const empty = tempDir('dtn-train-');
-    assert.throws(() => resolveResume(empty), (err: Error) => err.message.includes(empty) && /not a checkpoint folder/.test(err.message));
+    assert.throws(
+      () => resolveResume(empty),
+      (err: Error) => err.message.includes(empty) && /not a checkpoint folder/.test(err.message),
+    );
   });
 
   it('a run with the GAN terms off records D and GANG as null', async () => {
@@ -106,7 +120,10 @@ describe('train(): resume', () => {
     const runDir = path.join(dir, 'nogan');
     await train({ config, baseDir: resolved.baseDir, backend: 'cpu', runDir, emit: () => undefined });
     const metrics = new RunFolder(runDir).readMetrics();
-    assert.deepEqual(metrics.map((r) => r.step), [1, 2]);
+    assert.deepEqual(
+      metrics.map((r) => r.step),
+      [1, 2],
+    );
     for (const r of metrics) {
       assert.equal(r.loss.D, null);
       assert.equal(r.loss.GANG, null);
@@ -119,9 +136,8 @@ describe('train(): resume', () => {
     const config = structuredClone(resolved.config);
     config.encoder = { ...config.encoder, path: 'no-such-encoder' };
     const runDir = path.join(dir, 'never-started');
-    await assert.rejects(
-      train({ config, baseDir: resolved.baseDir, backend: 'cpu', runDir, emit: () => undefined }),
-      (err: Error) => /No encoder at .*no-such-encoder\. Train it first: dtn pretrain-f/.test(err.message),
+    await assert.rejects(train({ config, baseDir: resolved.baseDir, backend: 'cpu', runDir, emit: () => undefined }), (err: Error) =>
+      /No encoder at .*no-such-encoder\. Train it first: dtn pretrain-f/.test(err.message),
     );
     assert.equal(fs.existsSync(runDir), false, 'an empty run folder would show in the Runs view');
   });
@@ -164,7 +180,10 @@ describe('train() on WebGPU: replayed steps', function () {
       const warnings = planned.messages.filter((m) => m.type === 'warning' && /replayed plan/.test(m.message));
       assert.deepEqual(warnings, [], 'the planned run replays its steps');
       assert.match(new RunFolder(planned.runDir).readInfo()!.backendReason, /steps replay a recorded step \(\d+ dispatches\)/);
-      assert.ok(plain.messages.some((m) => m.type === 'warning' && /instead of a replayed plan/.test(m.message)), 'the plain run says why it does not replay');
+      assert.ok(
+        plain.messages.some((m) => m.type === 'warning' && /instead of a replayed plan/.test(m.message)),
+        'the plain run says why it does not replay',
+      );
       const strip = (rs: MetricsRecord[]) => rs.map((r) => ({ step: r.step, loss: r.loss }));
       assert.deepEqual(strip(new RunFolder(planned.runDir).readMetrics()), strip(new RunFolder(plain.runDir).readMetrics()));
       const a = readTensorFolder<{ step: number }>(checkpointPath(planned.runDir, 6));
@@ -174,7 +193,10 @@ describe('train() on WebGPU: replayed steps', function () {
       const samples = (d: string) => fs.readdirSync(path.join(d, 'samples')).sort();
       assert.deepEqual(samples(planned.runDir), samples(plain.runDir));
       for (const s of samples(plain.runDir)) {
-        assert.ok(fs.readFileSync(path.join(planned.runDir, 'samples', s)).equals(fs.readFileSync(path.join(plain.runDir, 'samples', s))), `sample ${s} differs`);
+        assert.ok(
+          fs.readFileSync(path.join(planned.runDir, 'samples', s)).equals(fs.readFileSync(path.join(plain.runDir, 'samples', s))),
+          `sample ${s} differs`,
+        );
       }
     });
   }
@@ -184,10 +206,14 @@ describe('train() on WebGPU: replayed steps', function () {
       const tuned = await run('tuned', true);
       const reason = new RunFolder(tuned.runDir).readInfo()!.backendReason;
       assert.match(reason, /; \d+ conv shapes tuned on this device in [\d.]+ s: .+; steps replay a recorded step/);
-      const notes = tuned.messages.filter((m) => m.type === 'status' && /convolution shapes on this device|conv shapes tuned/.test(m.message));
+      const notes = tuned.messages.filter(
+        (m) => m.type === 'status' && /convolution shapes on this device|conv shapes tuned/.test(m.message),
+      );
       assert.equal(notes.length, 2, 'one status line when tuning starts, one with the result');
       assert.match((notes[0] as { message: string }).message, /^tuning \d+ convolution shapes on this device$/);
-      assert.ok(new RunFolder(tuned.runDir).readMetrics().every((r) => Object.values(r.loss).every((v) => v === null || Number.isFinite(v))));
+      assert.ok(
+        new RunFolder(tuned.runDir).readMetrics().every((r) => Object.values(r.loss).every((v) => v === null || Number.isFinite(v))),
+      );
     });
   });
 });

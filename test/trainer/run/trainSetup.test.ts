@@ -44,7 +44,10 @@ describe('training start-up', () => {
       assert.equal(run.folder.dir, runDir);
       const info = folder.readInfo()!;
       assert.deepEqual([info.status, info.createdAt, info.lastStep, info.baseDir], ['running', before.createdAt, 4, root]);
-      assert.deepEqual(messages.map((m) => m.type), ['status', 'status', 'status', 'started']);
+      assert.deepEqual(
+        messages.map((m) => m.type),
+        ['status', 'status', 'status', 'started'],
+      );
     } finally {
       run.dtn.dispose();
       run.f.params.dispose();

@@ -7,7 +7,10 @@ import { nonNegativeInt, positiveInt, resolveConfig, withConfigOptions, type Com
 
 /** Declares `bench` and its options on `cmd` (the full CLI's subcommand, or the stand-alone bundle). */
 export function defineBench(cmd: Command): Command {
-  return withConfigOptions(cmd.description("time the trainer's DTN step per batch size (after warm-up) and report tensor memory"), 'built-in configuration (default digits)')
+  return withConfigOptions(
+    cmd.description("time the trainer's DTN step per batch size (after warm-up) and report tensor memory"),
+    'built-in configuration (default digits)',
+  )
     .option('--batch <list>', 'comma-separated batch sizes', '64')
     .option('--steps <n>', 'timed steps per batch size', positiveInt('--steps'), 10)
     .option('--warmup <n>', 'untimed steps first', nonNegativeInt('--warmup'), 2)
@@ -18,11 +21,22 @@ export function defineBench(cmd: Command): Command {
     .action(action(benchCommand));
 }
 
-export async function benchCommand(opts: CommonOpts & { batch: string; steps: number; warmup: number; anchor?: string; threads?: number; profile?: boolean; conv?: boolean }): Promise<void> {
+export async function benchCommand(
+  opts: CommonOpts & { batch: string; steps: number; warmup: number; anchor?: string; threads?: number; profile?: boolean; conv?: boolean },
+): Promise<void> {
   const { config } = resolveConfig(opts, 'digits');
   const batches = opts.batch.split(',').map((b) => positiveInt('--batch')(b.trim()));
   const print = (line: string) => process.stdout.write(`${line}\n`);
-  const results = await runBench({ config, batches, steps: opts.steps, warmup: opts.warmup, backend: opts.backend, profile: opts.profile, conv: opts.conv, print });
+  const results = await runBench({
+    config,
+    batches,
+    steps: opts.steps,
+    warmup: opts.warmup,
+    backend: opts.backend,
+    profile: opts.profile,
+    conv: opts.conv,
+    print,
+  });
   if (!opts.anchor) return;
   for (const r of results) {
     const device = /nvidia|cuda/i.test(r.backend.device) ? 'cuda' : 'cpu';

@@ -46,7 +46,8 @@ export function resolveConfig(opts: CommonOpts, fallbackPreset?: string): Resolv
   if (opts.preset && opts.config) throw new ConfigError('pass either --preset or --config, not both', undefined, []);
   const preset = opts.preset ?? fallbackPreset;
   const resolved = opts.config ? readConfigFile(opts.config) : preset ? presetConfig(preset) : undefined;
-  if (!resolved) throw new ConfigError(`choose a configuration: --preset ${PRESET_NAMES.join('|')} or --config <file.dtn.json>`, undefined, []);
+  if (!resolved)
+    throw new ConfigError(`choose a configuration: --preset ${PRESET_NAMES.join('|')} or --config <file.dtn.json>`, undefined, []);
   if (opts.seed !== undefined) resolved.config.seed = opts.seed;
   return resolved;
 }

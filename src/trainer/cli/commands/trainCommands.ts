@@ -14,13 +14,22 @@ import { train, type TrainResult } from '../../run/train';
 import { configOfRun, resolveConfig, type CommonOpts } from './options';
 import { stopControls } from '../stopControls';
 
-export async function trainCommand(opts: CommonOpts & { runDir?: string; steps?: number; resume?: string; sampleEvery?: number }): Promise<TrainResult> {
+export async function trainCommand(
+  opts: CommonOpts & { runDir?: string; steps?: number; resume?: string; sampleEvery?: number },
+): Promise<TrainResult> {
   const reporter = createReporter(Boolean(opts.json));
   const resolved = !opts.preset && !opts.config && opts.resume ? configOfRun(opts.resume) : resolveConfig(opts);
   if (opts.steps !== undefined) resolved.config.train.steps = opts.steps;
   if (opts.sampleEvery !== undefined) resolved.config.train.sampleEvery = opts.sampleEvery;
   const controls = stopControls(reporter, Boolean(opts.json) && !process.stdin.isTTY);
-  const result = await train({ ...resolved, runDir: opts.runDir, resume: opts.resume, backend: opts.backend, emit: reporter.emit, ...controls });
+  const result = await train({
+    ...resolved,
+    runDir: opts.runDir,
+    resume: opts.resume,
+    backend: opts.backend,
+    emit: reporter.emit,
+    ...controls,
+  });
   reporter.finish();
   if (!opts.json) {
     process.stderr.write(
@@ -42,7 +51,11 @@ export async function pretrainCommand(opts: CommonOpts & { out?: string; steps?:
     onProgress: (step, total, loss) => reporter.progress('pretrain f', step, total, `loss ${loss.toFixed(3)}`),
   });
   reporter.finish();
-  reporter.emit({ type: 'status', phase: 'pretrain-f', message: `encoder saved to ${result.dir} (held-out accuracy ${(result.heldOutAccuracy * 100).toFixed(1)}%)` });
+  reporter.emit({
+    type: 'status',
+    phase: 'pretrain-f',
+    message: `encoder saved to ${result.dir} (held-out accuracy ${(result.heldOutAccuracy * 100).toFixed(1)}%)`,
+  });
 }
 
 export async function trainClassifierCommand(opts: CommonOpts & { out?: string; steps?: number }): Promise<void> {
@@ -61,7 +74,12 @@ export async function trainClassifierCommand(opts: CommonOpts & { out?: string; 
   });
   reporter.finish();
   const dir = opts.out ? path.resolve(opts.out) : defaultClassifierDir(config, baseDir);
-  await saveClassifier(dir, trained.model, { trainedOn: data.origin, steps, testAccuracy: trained.testAccuracy, testCount: trained.testCount });
+  await saveClassifier(dir, trained.model, {
+    trainedOn: data.origin,
+    steps,
+    testAccuracy: trained.testAccuracy,
+    testCount: trained.testCount,
+  });
   reporter.emit({
     type: 'status',
     phase: 'train-classifier',
@@ -86,12 +104,15 @@ export async function demoCommand(opts: { backend?: BackendChoice; steps?: numbe
   } else reporter.note(`step 2/3: using the classifier in ${classifierDir}`);
   reporter.note('step 3/3: training the DTN (synthetic street digits -> MNIST)');
   const result = await trainCommand({ preset: 'digits-quick', backend: opts.backend, steps: opts.steps, runDir: opts.runDir });
-  const last = new RunFolder(result.runDir).readMetrics()
+  const last = new RunFolder(result.runDir)
+    .readMetrics()
     .filter((r) => r.eval)
     .at(-1);
   const minutes = ((Date.now() - started) / 60000).toFixed(1);
   const accuracy = last?.eval
     ? ` Translation accuracy at step ${last.step}: ${(last.eval.accuracy * 100).toFixed(1)}% of ${last.eval.count} held-out street digits are read as their own digit by the MNIST classifier.`
     : '';
-  process.stderr.write(`\nDemo finished in ${minutes} min.${accuracy}\nOpen the sample grids (source row above its translation): ${path.join(result.runDir, RUN_FILES.samples)}\n`);
+  process.stderr.write(
+    `\nDemo finished in ${minutes} min.${accuracy}\nOpen the sample grids (source row above its translation): ${path.join(result.runDir, RUN_FILES.samples)}\n`,
+  );
 }

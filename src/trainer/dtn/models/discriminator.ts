@@ -17,7 +17,10 @@ export class Discriminator {
   private readonly blocks: { conv: Conv; norm: BatchNorm }[] = [];
   private readonly output: Conv;
 
-  constructor(readonly arch: Architecture, seed: number) {
+  constructor(
+    readonly arch: Architecture,
+    seed: number,
+  ) {
     this.params = new ParamStore('D', seed);
     let c: number = arch.targetChannels;
     arch.discriminatorWidths.forEach((w, i) => {

@@ -21,7 +21,10 @@ export class Encoder {
   private readonly embeddingNorm: BatchNorm;
   private readonly head: Conv;
 
-  constructor(readonly arch: Architecture, seed: number) {
+  constructor(
+    readonly arch: Architecture,
+    seed: number,
+  ) {
     this.params = new ParamStore('f', seed);
     let c: number = arch.sourceChannels;
     this.convs = [];

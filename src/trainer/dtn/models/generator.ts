@@ -15,7 +15,10 @@ export class Generator {
   private readonly blocks: { deconv: ConvTranspose; norm: BatchNorm }[] = [];
   private readonly output: ConvTranspose;
 
-  constructor(readonly arch: Architecture, seed: number) {
+  constructor(
+    readonly arch: Architecture,
+    seed: number,
+  ) {
     this.params = new ParamStore('g', seed);
     const [w0, w1, w2] = arch.generatorWidths;
     const sizes = [4, 8, 16];

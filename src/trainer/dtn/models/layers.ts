@@ -121,7 +121,11 @@ export class BatchNorm {
  * a handful of kernels. `mean` and `variance` are returned (kept: outside any tidy) for the running
  * statistics; the caller disposes them.
  */
-export function batchNormTraining(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D): { y: tf.Tensor4D; mean: tf.Tensor1D; variance: tf.Tensor1D } {
+export function batchNormTraining(
+  x: tf.Tensor4D,
+  gamma: tf.Tensor1D,
+  beta: tf.Tensor1D,
+): { y: tf.Tensor4D; mean: tf.Tensor1D; variance: tf.Tensor1D } {
   if (fusedBatchNorm()) {
     // Fused kernels (src/trainer/engine/webgpu/webgpuBatchNorm); the [C] rows cost a dispatch each here.
     const { y, stats } = webgpuBatchNormTraining(x, gamma, beta, BN_EPS);
@@ -178,8 +182,7 @@ export class Conv {
     const inChannels = this.kernel.shape[2] as number;
     // A grey image fed to an RGB filter: conv(replicate(x), W) = conv(x, sum over input channels
     // of W), exactly, without materialising (and back-propagating through) the replicated image.
-    const kernel =
-      x.shape[3] === 1 && inChannels > 1 ? tf.sum(this.kernel, 2, true) : x.shape[3] === inChannels ? this.kernel : undefined;
+    const kernel = x.shape[3] === 1 && inChannels > 1 ? tf.sum(this.kernel, 2, true) : x.shape[3] === inChannels ? this.kernel : undefined;
     if (!kernel) throw new Error(`conv expects ${inChannels} input channels, got ${x.shape[3]}`);
     const y = tf.conv2d(x, kernel as tf.Tensor4D, this.stride, this.padding);
     return this.bias ? tf.add(y, this.bias) : y;

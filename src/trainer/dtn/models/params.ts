@@ -21,7 +21,11 @@ export class ParamStore {
   /** DCGAN initialisation: N(0, 0.02), seeded per parameter so a seed reproduces a model. */
   normal(name: string, shape: number[], mean = 0, std = 0.02): tf.Variable {
     const seed = this.seed * 1000 + this.seedCounter++;
-    return this.add(this.trainable, name, tf.tidy(() => tf.randomNormal(shape, mean, std, 'float32', seed)));
+    return this.add(
+      this.trainable,
+      name,
+      tf.tidy(() => tf.randomNormal(shape, mean, std, 'float32', seed)),
+    );
   }
 
   constant(name: string, shape: number[], value: number, kind: 'trainable' | 'state' = 'trainable'): tf.Variable {

@@ -61,9 +61,29 @@ function channelBinary(op: (a: number, b: number) => number): FastPath {
 export function installCpuChannelOps(): void {
   overrideKernel(Sum, 'cpu', channelReduce(false));
   overrideKernel(Mean, 'cpu', channelReduce(true));
-  overrideKernel(Multiply, 'cpu', channelBinary((x, y) => x * y));
-  overrideKernel(Add, 'cpu', channelBinary((x, y) => x + y));
-  overrideKernel(Sub, 'cpu', channelBinary((x, y) => x - y));
-  overrideKernel(RealDiv, 'cpu', channelBinary((x, y) => x / y));
-  overrideKernel(SquaredDifference, 'cpu', channelBinary((x, y) => (x - y) * (x - y)));
+  overrideKernel(
+    Multiply,
+    'cpu',
+    channelBinary((x, y) => x * y),
+  );
+  overrideKernel(
+    Add,
+    'cpu',
+    channelBinary((x, y) => x + y),
+  );
+  overrideKernel(
+    Sub,
+    'cpu',
+    channelBinary((x, y) => x - y),
+  );
+  overrideKernel(
+    RealDiv,
+    'cpu',
+    channelBinary((x, y) => x / y),
+  );
+  overrideKernel(
+    SquaredDifference,
+    'cpu',
+    channelBinary((x, y) => (x - y) * (x - y)),
+  );
 }

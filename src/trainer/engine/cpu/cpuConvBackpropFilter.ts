@@ -48,7 +48,14 @@ export function installFastCpuConvBackpropFilter(): void {
     if (attrs.dataFormat === 'NCHW') return undefined;
     const { x, dy } = args.inputs as { x: TensorInfo; dy: TensorInfo };
     if (x.dtype !== 'float32' || dy.dtype !== 'float32') return undefined;
-    const info = backend_util.computeConv2DInfo(x.shape as [number, number, number, number], attrs.filterShape, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode);
+    const info = backend_util.computeConv2DInfo(
+      x.shape as [number, number, number, number],
+      attrs.filterShape,
+      attrs.strides,
+      1,
+      attrs.pad,
+      attrs.dimRoundingMode,
+    );
     const dw = conv2dBackpropFilterNHWC(backend.data.get(x.dataId).values, backend.data.get(dy.dataId).values, info);
     return backend.makeTensorInfo(info.filterShape, 'float32', dw);
   });

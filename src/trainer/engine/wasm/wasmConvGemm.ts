@@ -55,7 +55,8 @@ export function col2im(cols: Float32Array, info: backend_util.Conv2DInfo, dx: Fl
 type Call = (name: string, inputs: Record<string, TensorInfo>, attrs: Record<string, unknown>) => TensorInfo;
 
 function caller(backend: unknown): Call {
-  return (name, inputs, attrs) => getKernel(name, 'wasm')!.kernelFunc({ inputs, backend: backend as never, attrs: attrs as never }) as TensorInfo;
+  return (name, inputs, attrs) =>
+    getKernel(name, 'wasm')!.kernelFunc({ inputs, backend: backend as never, attrs: attrs as never }) as TensorInfo;
 }
 
 const backpropFilter: KernelFunc = ({ inputs, backend, attrs }) => {
@@ -64,7 +65,14 @@ const backpropFilter: KernelFunc = ({ inputs, backend, attrs }) => {
   if (a.dataFormat === 'NCHW') throw new Error('Conv2DBackpropFilter on the wasm backend supports NHWC only');
   const wasm = backend as unknown as WasmBackendLike;
   const call = caller(backend);
-  const info = backend_util.computeConv2DInfo(x.shape as [number, number, number, number], a.filterShape, a.strides, 1, a.pad, a.dimRoundingMode);
+  const info = backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number],
+    a.filterShape,
+    a.strides,
+    1,
+    a.pad,
+    a.dimRoundingMode,
+  );
   const m = info.batchSize * info.outHeight * info.outWidth;
   const k = info.filterHeight * info.filterWidth * info.inChannels;
   const cols = wasm.makeOutput([1, m, k], 'float32');
@@ -84,7 +92,14 @@ const backpropInput: KernelFunc = ({ inputs, backend, attrs }) => {
   if (a.dataFormat === 'NCHW') throw new Error('Conv2DBackpropInput on the wasm backend supports NHWC only');
   const wasm = backend as unknown as WasmBackendLike;
   const call = caller(backend);
-  const info = backend_util.computeConv2DInfo(a.inputShape, filter.shape as [number, number, number, number], a.strides, 1, a.pad, a.dimRoundingMode);
+  const info = backend_util.computeConv2DInfo(
+    a.inputShape,
+    filter.shape as [number, number, number, number],
+    a.strides,
+    1,
+    a.pad,
+    a.dimRoundingMode,
+  );
   const m = info.batchSize * info.outHeight * info.outWidth;
   const k = info.filterHeight * info.filterWidth * info.inChannels;
   const w2 = call(Reshape, { x: filter }, { shape: [1, k, info.outChannels] });

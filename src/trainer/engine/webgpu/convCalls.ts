@@ -57,7 +57,13 @@ export function recordConvCalls<T>(work: () => T): { result: T; calls: ConvCall[
 export function convFlops(call: ConvCall): number {
   const x = call.kernel === 'Conv2DBackpropInput' ? (call.attrs.inputShape as number[]) : call.inputs.x;
   const w = call.kernel === 'Conv2DBackpropFilter' ? (call.attrs.filterShape as number[]) : call.inputs.filter;
-  const info = tf.backend_util.computeConv2DInfo(x as [number, number, number, number], w as [number, number, number, number], call.attrs.strides as [number, number], 1, call.attrs.pad as 'same');
+  const info = tf.backend_util.computeConv2DInfo(
+    x as [number, number, number, number],
+    w as [number, number, number, number],
+    call.attrs.strides as [number, number],
+    1,
+    call.attrs.pad as 'same',
+  );
   return 2 * info.batchSize * info.outHeight * info.outWidth * info.outChannels * info.filterHeight * info.filterWidth * info.inChannels;
 }
 
@@ -81,7 +87,12 @@ export function convCallInputs(call: ConvCall): Record<string, tf.Tensor> {
  * first estimate), then runs queued back to back, enough to fill `minMs` of device time (at least
  * 3, at most `maxReps`), and one read of the last, so the fixed cost of a read-back is spread thin.
  */
-export async function timeKernel(fn: KernelFunc, inputs: Record<string, tf.Tensor>, attrs: NamedAttrMap, opts: { minMs?: number; maxReps?: number } = {}): Promise<number> {
+export async function timeKernel(
+  fn: KernelFunc,
+  inputs: Record<string, tf.Tensor>,
+  attrs: NamedAttrMap,
+  opts: { minMs?: number; maxReps?: number } = {},
+): Promise<number> {
   const run = () => tf.engine().makeTensorFromTensorInfo(fn({ inputs, backend: tf.backend(), attrs }) as TensorInfo);
   let estimate = Infinity;
   for (let i = 0; i < 2; i++) {

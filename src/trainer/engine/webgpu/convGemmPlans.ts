@@ -112,7 +112,8 @@ export function inputGradPlan(c: ConvInfo, o: GemmOptions = DEFAULT_GEMM): GemmP
   const P = d.SH * d.SW;
   const K = TH * TW * d.CO;
   const total = d.B * d.IH * d.IW * d.CI;
-  const { zCount: slices, kPerZ } = tilesPerPhase * P < o.fewTiles ? splitK(K, tilesPerPhase * P, o.targetWorkgroups) : { zCount: 1, kPerZ: K };
+  const { zCount: slices, kPerZ } =
+    tilesPerPhase * P < o.fewTiles ? splitK(K, tilesPerPhase * P, o.targetWorkgroups) : { zCount: 1, kPerZ: K };
   const phase = `${constants(c)}
       const MI = ${MI}; const MJ = ${MJ}; const TH = ${TH}; const TW = ${TW};
       let ph = (z % ${P}) / SW; let pw = (z % ${P}) % SW;
@@ -219,4 +220,3 @@ export function filterGradPlan(c: ConvInfo, o: GemmOptions = DEFAULT_GEMM): Gemm
     parts: zCount,
   };
 }
-

@@ -65,7 +65,9 @@ async function guarded(device: GPUDevice, measure: () => Promise<number>): Promi
   }
   const errors = [];
   for (let i = 0; i < filters.length; i++) errors.push(await device.popErrorScope());
-  const error = errors.find((e) => e !== null)?.message ?? (thrown === undefined ? undefined : thrown instanceof Error ? thrown.message : String(thrown));
+  const error =
+    errors.find((e) => e !== null)?.message ??
+    (thrown === undefined ? undefined : thrown instanceof Error ? thrown.message : String(thrown));
   return error === undefined ? { ms } : { ms: NaN, error: error.split('\n')[0] };
 }
 

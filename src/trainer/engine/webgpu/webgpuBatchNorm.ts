@@ -75,7 +75,7 @@ function float(v: number): string {
  */
 function treeSteps(lanes: number, tile: number, combine: (a: string, b: string) => string): string {
   const lines: string[] = [];
-  for (let n = lanes; n > 1; ) {
+  for (let n = lanes; n > 1;) {
     const h = Math.ceil(n / 2);
     lines.push(`if (lr + ${h} < ${n}) { red[li] = ${combine('red[li]', `red[li + ${h * tile}]`)}; }`, 'workgroupBarrier();');
     n = h;
@@ -93,7 +93,8 @@ interface FusedActivation {
  * `z` as the normalise kernel computes it, expression for expression, so that the backward sees the
  * same sign at every element as the forward did.
  */
-const preActivation = (x: string, mean: string, rstd: string, gamma: string, beta: string) => `(${x} - ${mean}) * (${rstd} * ${gamma}) + ${beta}`;
+const preActivation = (x: string, mean: string, rstd: string, gamma: string, beta: string) =>
+  `(${x} - ${mean}) * (${rstd} * ${gamma}) + ${beta}`;
 
 /** dL/dz from dL/dy at pre-activation z, the tfjs convention: slope 1 where z > 0, α elsewhere (z = 0 included). */
 const activationGrad = (g: string, z: string, t: string, alpha: number) => `select(${g} * ${float(alpha)}, ${g}, ${z} > ${t}(0.0))`;
@@ -371,13 +372,18 @@ const lastOf = (shape: number[]) => shape[shape.length - 1];
 
 const kernels: Record<string, Run> = {
   [STATS_PARTIAL]: (b, { x }) => b.runWebGPUProgram(partialProgram('stats', rowsOf(x.shape), lastOf(x.shape)), [x], 'float32'),
-  [STATS_FINAL]: (b, { partial }, a) => b.runWebGPUProgram(statsFinalProgram(a.rows as number, lastOf(partial.shape)), [partial], 'float32'),
+  [STATS_FINAL]: (b, { partial }, a) =>
+    b.runWebGPUProgram(statsFinalProgram(a.rows as number, lastOf(partial.shape)), [partial], 'float32'),
   [NORMALIZE]: (b, { x, stats, gamma, beta }, a) =>
     b.runWebGPUProgram(normalizeProgram(x.shape, a.eps as number, alphaOf(a)), [x, stats, gamma, beta], 'float32'),
   [GRAD_PARTIAL]: (b, { dy, x, stats, gamma, beta }, a) => {
     const alpha = alphaOf(a);
     const act = alpha === undefined ? undefined : { alpha, eps: a.eps as number };
-    return b.runWebGPUProgram(partialProgram('grad', rowsOf(x.shape), lastOf(x.shape), act), act ? [dy, x, stats, gamma, beta] : [dy, x, stats], 'float32');
+    return b.runWebGPUProgram(
+      partialProgram('grad', rowsOf(x.shape), lastOf(x.shape), act),
+      act ? [dy, x, stats, gamma, beta] : [dy, x, stats],
+      'float32',
+    );
   },
   [GRAD_FINAL]: (b, { partial, stats }, a) =>
     b.runWebGPUProgram(

@@ -187,8 +187,18 @@ export class GemmProgram implements WebgpuProgram {
     // Staging slots per thread (the last round may be partial when a tile is narrow).
     const aRounds = Math.ceil((BM * BK) / THREADS);
     const bRounds = Math.ceil((BN * BK) / THREADS);
-    const a = stagingSlots('a', plan.aContiguous === 'k', BM, BK, aRounds, { first: 'm0', size: plan.M, row: 'rowA', stride: tile.vec4 ? tile.strideM : BM });
-    const b = stagingSlots('b', plan.bContiguous === 'k', BN, BK, bRounds, { first: 'n0', size: plan.N, row: 'rowB', stride: tile.vec4 ? tile.strideN : BN });
+    const a = stagingSlots('a', plan.aContiguous === 'k', BM, BK, aRounds, {
+      first: 'm0',
+      size: plan.M,
+      row: 'rowA',
+      stride: tile.vec4 ? tile.strideM : BM,
+    });
+    const b = stagingSlots('b', plan.bContiguous === 'k', BN, BK, bRounds, {
+      first: 'n0',
+      size: plan.N,
+      row: 'rowB',
+      stride: tile.vec4 ? tile.strideN : BN,
+    });
     // Global reads of the slice starting at depth k0 into registers: issued before the current
     // slice's arithmetic, so their latency hides behind it.
     const fetch = (k0: string) => `
@@ -262,7 +272,10 @@ export class GemmProgram implements WebgpuProgram {
       const row = `m0 + ${Math.floor(i / 4) * 4 * wgM + (i % 4)} + 4 * ty`;
       return `{ let m = ${row}; if (m < ${this.plan.M}) {
           ${unroll(tn / 4, (h) =>
-            unroll(4, (c) => `{ let n = n0 + ${h * 4 * wgN + c} + 4 * tx; if (n < ${this.plan.N}) { store(m, n, z, acc${i}_${h}[${c}]); } }`),
+            unroll(
+              4,
+              (c) => `{ let n = n0 + ${h * 4 * wgN + c} + 4 * tx; if (n < ${this.plan.N}) { store(m, n, z, acc${i}_${h}[${c}]); } }`,
+            ),
           )}
         } }`;
     });
@@ -283,8 +296,11 @@ export class GemmProgram implements WebgpuProgram {
   private scalarEpilogue(): string {
     const { tm: TM, tn: TN, wgM, wgN } = this.tile;
     return unroll(TM, (i) =>
-      unroll(TN, (j) => `{ let m = m0 + ty + ${i * wgM}; let n = n0 + tx + ${j * wgN};
-        if (m < ${this.plan.M} && n < ${this.plan.N}) { store(m, n, z, acc[${i}][${j}]); } }`),
+      unroll(
+        TN,
+        (j) => `{ let m = m0 + ty + ${i * wgM}; let n = n0 + tx + ${j * wgN};
+        if (m < ${this.plan.M} && n < ${this.plan.N}) { store(m, n, z, acc[${i}][${j}]); } }`,
+      ),
     );
   }
 }
@@ -320,4 +336,3 @@ export class SumProgram implements WebgpuProgram {
       }`;
   }
 }
-

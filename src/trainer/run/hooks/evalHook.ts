@@ -68,11 +68,7 @@ export function createEvalHook(
  * Periodic evaluation needs a target classifier and labelled held-out source images; without
  * either, training goes on and says what to do to get the metric.
  */
-export function prepareEvaluation(
-  config: DtnConfig,
-  baseDir: string,
-  emit: (msg: TrainerMessage) => void,
-): EvalSet | undefined {
+export function prepareEvaluation(config: DtnConfig, baseDir: string, emit: (msg: TrainerMessage) => void): EvalSet | undefined {
   const dir = defaultClassifierDir(config, baseDir);
   if (!classifierExists(dir)) {
     const message = `no target classifier at ${dir}: translation accuracy is not tracked. Run dtn train-classifier first to track it`;

@@ -9,7 +9,10 @@ function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, wha
   let scale = 0;
   for (let i = 0; i < expected.length; i++) scale = Math.max(scale, Math.abs(expected[i]));
   for (let i = 0; i < expected.length; i++) {
-    assert.ok(Math.abs(actual[i] - expected[i]) <= rel * Math.max(Math.abs(expected[i]), scale * 1e-2, 1e-6), `${what}[${i}]: ${actual[i]} vs ${expected[i]}`);
+    assert.ok(
+      Math.abs(actual[i] - expected[i]) <= rel * Math.max(Math.abs(expected[i]), scale * 1e-2, 1e-6),
+      `${what}[${i}]: ${actual[i]} vs ${expected[i]}`,
+    );
   }
 }
 
@@ -45,7 +48,9 @@ for (const backend of ['cpu', 'wasm'] as const) {
           return r.y;
         };
         const got = tf.grads(f)([x, gamma, beta], dy);
-        const want = tf.grads((a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => composite(a as tf.Tensor4D, g as tf.Tensor1D, b as tf.Tensor1D))([x, gamma, beta], dy);
+        const want = tf.grads((a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) =>
+          composite(a as tf.Tensor4D, g as tf.Tensor1D, b as tf.Tensor1D),
+        )([x, gamma, beta], dy);
         assertClose(got[0].dataSync(), want[0].dataSync(), 'dx');
         assertClose(got[1].dataSync(), want[1].dataSync(), 'dgamma');
         assertClose(got[2].dataSync(), want[2].dataSync(), 'dbeta');

@@ -29,7 +29,11 @@ describe('conv tuning', () => {
     assert.equal(wanted('webgpu', false, false), false);
     assert.equal(wanted('cpu', undefined, true), false);
     // The flag as the engine reads it: 1, 0, unset, or a problem naming the valid values.
-    for (const [value, convTune] of [['1', true], ['0', false], ['', undefined]] as const) {
+    for (const [value, convTune] of [
+      ['1', true],
+      ['0', false],
+      ['', undefined],
+    ] as const) {
       const { settings, problems } = await withFlags({ DTN_CONV_TUNE: value }, readEngineSettings);
       assert.equal(settings.convTune, convTune);
       assert.deepEqual(problems, []);
@@ -46,7 +50,9 @@ describe('conv tuning', () => {
     const work = () => {
       const x = tf.randomUniform([8, 16, 16, 40], -1, 1, 'float32', 1) as tf.Tensor4D;
       const w = tf.randomUniform([4, 4, 40, 136], -1, 1, 'float32', 2) as tf.Tensor4D;
-      const [gx, gw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same'))))([x, w]);
+      const [gx, gw] = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+        tf.sum(tf.square(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, 2, 'same'))),
+      )([x, w]);
       tf.dispose([x, w]);
       return [gx, gw];
     };
@@ -73,13 +79,30 @@ describe('conv tuning', () => {
       for (const row of rows) {
         assert.equal(row.chosen, winner[row.kernel]);
         assert.equal(row.timings.at(-1)!.name, 'stock');
-        assert.ok(measured.includes(`${row.kernel}:gemm`) && measured.includes(`${row.kernel}:stock`), `${row.kernel}: default and stock measured`);
-        assert.deepEqual(row.timings.map((t) => t.name), measured.filter((m) => m.startsWith(`${row.kernel}:`)).map((m) => m.split(':')[1]));
+        assert.ok(
+          measured.includes(`${row.kernel}:gemm`) && measured.includes(`${row.kernel}:stock`),
+          `${row.kernel}: default and stock measured`,
+        );
+        assert.deepEqual(
+          row.timings.map((t) => t.name),
+          measured.filter((m) => m.startsWith(`${row.kernel}:`)).map((m) => m.split(':')[1]),
+        );
       }
-      assert.ok(Object.values(winner).some((w) => w !== 'gemm' && w !== 'stock'), 'some gradient has a layout besides the default');
+      assert.ok(
+        Object.values(winner).some((w) => w !== 'gemm' && w !== 'stock'),
+        'some gradient has a layout besides the default',
+      );
       for (const call of calls) {
         const inputs = Object.fromEntries(Object.entries(call.inputs).map(([k, s]) => [k, { shape: s }]));
-        const expected = winner[call.kernel] === 'stock' ? 'stock' : gemmLayout(call.kernel, inputs, call.attrs, GEMM_CANDIDATES.find((o) => o.name === winner[call.kernel])!);
+        const expected =
+          winner[call.kernel] === 'stock'
+            ? 'stock'
+            : gemmLayout(
+                call.kernel,
+                inputs,
+                call.attrs,
+                GEMM_CANDIDATES.find((o) => o.name === winner[call.kernel])!,
+              );
         assert.equal(activeConvLayout(gpu.engine.convChoices, call.kernel, inputs, call.attrs), expected, `${call.kernel} runs its winner`);
         const chosen = gpu.engine.convChoices.get(call.key)!;
         assert.equal(chosen === 'stock' ? 'stock' : chosen.name, winner[call.kernel]);
@@ -96,7 +119,8 @@ describe('conv tuning', () => {
       const conv = calls.find((c) => c.kernel === 'Conv2D')!;
       const x = tf.randomUniform(conv.inputs.x, -1, 1, 'float32', 5);
       const filter = tf.randomUniform(conv.inputs.filter, -1, 1, 'float32', 6);
-      const run = (fn: tf.KernelFunc) => tf.engine().makeTensorFromTensorInfo(fn({ inputs: { x, filter }, backend: tf.backend(), attrs: conv.attrs }) as tf.TensorInfo);
+      const run = (fn: tf.KernelFunc) =>
+        tf.engine().makeTensorFromTensorInfo(fn({ inputs: { x, filter }, backend: tf.backend(), attrs: conv.attrs }) as tf.TensorInfo);
       const [registered, stock] = [run(getKernel('Conv2D', 'webgpu')!.kernelFunc), run(stockKernel('Conv2D', 'webgpu')!)];
       assert.ok(bitwiseEqual(await registered.data(), await stock.data()));
       tf.dispose([x, filter, registered, stock]);
@@ -131,8 +155,14 @@ describe('conv tuning', () => {
       const rows = await tuneConvs(gpu.engine, calls, { time: async () => 1, apply: false });
       const tiny = rows.filter((r) => r.gflop < 1e-6);
       assert.equal(tiny.length, 1);
-      assert.deepEqual(tiny[0].timings.map((t) => t.name), ['gemm', 'stock']);
-      assert.ok(rows.filter((r) => r.gflop >= 1e-6).some((r) => r.timings.length > 2), 'the main calls try the other layouts');
+      assert.deepEqual(
+        tiny[0].timings.map((t) => t.name),
+        ['gemm', 'stock'],
+      );
+      assert.ok(
+        rows.filter((r) => r.gflop >= 1e-6).some((r) => r.timings.length > 2),
+        'the main calls try the other layouts',
+      );
     });
 
     it('every candidate layout computes the same convolution and gradients', async () => {
@@ -169,7 +199,8 @@ describe('conv tuning', () => {
       const xs: [number, number, number, number] = [4, 32, 32, 3];
       const xt: [number, number, number, number] = [4, 32, 32, 1];
       const runner = new StepRunner(gpu.engine, dtn, { xs, xt }, { tuneConvs: true, ...options });
-      const host = (shape: number[], seed: number) => tf.tidy(() => tf.randomUniform(shape, -1, 1, 'float32', seed).dataSync() as Float32Array);
+      const host = (shape: number[], seed: number) =>
+        tf.tidy(() => tf.randomUniform(shape, -1, 1, 'float32', seed).dataSync() as Float32Array);
       try {
         for (let i = 1; i <= 3; i++) check(runner, i, (await runner.step(host(xs, 10 + i), host(xt, 20 + i), true))!.G!);
         after(runner);
@@ -208,7 +239,10 @@ describe('conv tuning', () => {
           const tuned = runner.tuned!;
           assert.ok(tuned.rows.length >= 6, `tuned ${tuned.rows.length} conv shapes`);
           for (const row of tuned.rows) assert.ok(row.timings.some((t) => t.name === row.chosen));
-          assert.match(tuned.summary, /^\d+ conv shapes tuned on this device in [\d.]+ s: .+ \(conv kernels [\d.]+ -> [\d.]+ ms a step, single-kernel timings\)$/);
+          assert.match(
+            tuned.summary,
+            /^\d+ conv shapes tuned on this device in [\d.]+ s: .+ \(conv kernels [\d.]+ -> [\d.]+ ms a step, single-kernel timings\)$/,
+          );
           assert.equal(runner.mode, 'planned', 'the tuned kernels are recorded and replayed');
         },
       );

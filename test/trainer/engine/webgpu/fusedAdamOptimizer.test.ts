@@ -23,7 +23,8 @@ let nameCounter = 0;
 type Gradients = Parameters<tf.AdamOptimizer['applyGradients']>[0];
 
 /** Gradients keyed by variable name, the form minimize() passes (tfjs types it as variables). */
-const byName = (vars: tf.Variable[], grads: tf.Tensor[]) => Object.fromEntries(vars.map((v, i) => [v.name, grads[i]])) as unknown as Gradients;
+const byName = (vars: tf.Variable[], grads: tf.Tensor[]) =>
+  Object.fromEntries(vars.map((v, i) => [v.name, grads[i]])) as unknown as Gradients;
 
 interface Trainee {
   opt: tf.AdamOptimizer;
@@ -94,7 +95,9 @@ async function restoredFrom(src: Trainee, kind: 'stock' | 'fused'): Promise<Trai
   for (let i = 0; i < vars.length; i++) vars[i].assign(tf.tensor(await src.vars[i].data(), src.vars[i].shape));
   const t = trainee(kind, vars);
   const weights = await src.opt.getWeights();
-  const copies = await Promise.all(weights.map(async (w) => ({ name: w.name, tensor: tf.tensor(await w.tensor.data(), w.tensor.shape, w.tensor.dtype) })));
+  const copies = await Promise.all(
+    weights.map(async (w) => ({ name: w.name, tensor: tf.tensor(await w.tensor.data(), w.tensor.shape, w.tensor.dtype) })),
+  );
   weights[0].tensor.dispose();
   await t.opt.setWeights(copies);
   tf.dispose(copies.map((c) => c.tensor));
@@ -220,7 +223,10 @@ describe('FusedAdamOptimizer', function () {
           `      ${n} variables: stock ${stockKernels} kernels / ${stockDispatches} dispatches, ` +
             `fused ${fusedKernels.length} kernels / ${fusedDispatches} dispatches`,
         );
-        assert.ok(fusedKernels.every((k) => k === FUSED_ADAM_KERNEL), `only the fused kernel runs: ${fusedKernels}`);
+        assert.ok(
+          fusedKernels.every((k) => k === FUSED_ADAM_KERNEL),
+          `only the fused kernel runs: ${fusedKernels}`,
+        );
         assert.equal(fusedKernels.length, n, 'one kernel call per variable');
         assert.ok(fusedDispatches <= perVariable * n, `${fusedDispatches} dispatches for ${n} variables`);
         // The counter does see dispatches: the stock update issues many more.
@@ -243,7 +249,8 @@ describe('FusedAdamOptimizer', function () {
     /** One variable past 65535 workgroups of 64: the dispatch spreads over a second row. */
     async function largeVariableCheck(): Promise<void> {
       const shape = [65535 * 64 + 77];
-      const make = (tag: string) => tf.tidy(() => tf.variable(tf.randomNormal(shape, 0, 1, 'float32', 7), true, `fusedAdamTest${nameCounter++}/large${tag}`));
+      const make = (tag: string) =>
+        tf.tidy(() => tf.variable(tf.randomNormal(shape, 0, 1, 'float32', 7), true, `fusedAdamTest${nameCounter++}/large${tag}`));
       const [stock, fused] = [trainee('stock', [make('s')]), trainee('fused', [make('f')])];
       try {
         for (let step = 0; step < 2; step++) {

@@ -19,8 +19,12 @@ describe('WebGPU activation gradient', function () {
       const [y, dx] = [webgpuLeakyRelu(x, alpha), tf.grad((t: tf.Tensor) => webgpuLeakyRelu(t, alpha))(x, dy)];
       assert.deepEqual(await y.data(), await expectedY.data());
       const [a, e] = [await dx.data(), await expectedDx.data()];
-      assert.ok(e.some((v) => v !== 0), 'non-trivial reference');
-      for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i] - e[i]) <= 1e-6 * Math.abs(e[i]) + 1e-7, `element ${i}: ${a[i]} vs ${e[i]}`);
+      assert.ok(
+        e.some((v) => v !== 0),
+        'non-trivial reference',
+      );
+      for (let i = 0; i < a.length; i++)
+        assert.ok(Math.abs(a[i] - e[i]) <= 1e-6 * Math.abs(e[i]) + 1e-7, `element ${i}: ${a[i]} vs ${e[i]}`);
       const profile = await tf.profile(() => tf.grad((t: tf.Tensor) => webgpuLeakyRelu(t, alpha))(x, dy));
       // customGrad's 'forward' and the bookkeeping kernels dispatch nothing.
       const gradKernels = profile.kernels.filter((k) => !['Identity', 'Reshape', 'Cast', 'Fill', 'OnesLike', 'forward'].includes(k.name));

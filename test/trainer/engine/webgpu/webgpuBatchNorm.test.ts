@@ -195,14 +195,12 @@ describe('fused batch norm on webgpu', function () {
           out.stats.dispose();
           return out.y;
         };
-        const reference = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => compositeActivated(a as tf.Tensor4D, g as tf.Tensor1D, b as tf.Tensor1D, alpha);
+        const reference = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) =>
+          compositeActivated(a as tf.Tensor4D, g as tf.Tensor1D, b as tf.Tensor1D, alpha);
         const [y, yWant] = [fused(x, gamma, beta), reference(x, gamma, beta)];
         assertClose(await y.data(), await yWant.data(), 1e-4, 'y', 1);
         const yValues = await y.data();
-        assert.ok(
-          yValues.some((v) => v < 0) === alpha > 0 && yValues.some((v) => v > 0),
-          'both signs of the pre-activation occur',
-        );
+        assert.ok(yValues.some((v) => v < 0) === alpha > 0 && yValues.some((v) => v > 0), 'both signs of the pre-activation occur');
         const got = tf.grads(fused)([x, gamma, beta], dy);
         const want = tf.grads(reference)([x, gamma, beta], dy);
         assertClose(await got[0].data(), await want[0].data(), 1e-3, 'dx');
@@ -229,7 +227,8 @@ describe('fused batch norm on webgpu', function () {
       const run = (training: boolean, act: boolean) =>
         tf.tidy(() => {
           const mode = { training };
-          const loss = (a: tf.Tensor) => tf.sum(tf.mul(act ? bn.apply(a as tf.Tensor4D, mode, { alpha }) : stock(bn.apply(a as tf.Tensor4D, mode)), dy));
+          const loss = (a: tf.Tensor) =>
+            tf.sum(tf.mul(act ? bn.apply(a as tf.Tensor4D, mode, { alpha }) : stock(bn.apply(a as tf.Tensor4D, mode)), dy));
           const { value, grad } = tf.valueAndGrad(loss)(x);
           if (!training) return [value, grad];
           const { grads } = tf.variableGrads(() => loss(x) as tf.Scalar, vars);
@@ -316,9 +315,14 @@ describe('fused batch norm on webgpu', function () {
       })([x, gamma, beta], dy),
     );
     const stock = await countDispatches(() =>
-      tf.grads((a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => stockClosedForm(a as tf.Tensor4D, g as tf.Tensor1D, b as tf.Tensor1D))([x, gamma, beta], dy),
+      tf.grads((a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => stockClosedForm(a as tf.Tensor4D, g as tf.Tensor1D, b as tf.Tensor1D))(
+        [x, gamma, beta],
+        dy,
+      ),
     );
-    console.log(`      dispatches: stock ${stock.dispatches} -> fused ${fused.dispatches}; tf.profile kernels: ${stock.kernels} -> ${fused.kernels}`);
+    console.log(
+      `      dispatches: stock ${stock.dispatches} -> fused ${fused.dispatches}; tf.profile kernels: ${stock.kernels} -> ${fused.kernels}`,
+    );
     assert.ok(fused.dispatches <= 7, `fused forward+backward ran ${fused.dispatches} programs`);
     assert.ok(stock.dispatches >= 3 * fused.dispatches, `stock ${stock.dispatches} vs fused ${fused.dispatches}`);
     assert.ok(fused.kernels * 2 <= stock.kernels, `tf.profile: stock ${stock.kernels} vs fused ${fused.kernels} kernels`);
@@ -342,7 +346,12 @@ describe('fused batch norm on webgpu', function () {
     const { x, gamma, beta, dy } = inputs(shape);
     for (const alpha of [0, 0.2]) {
       const grads = (f: (a: tf.Tensor4D, g: tf.Tensor1D, b: tf.Tensor1D) => tf.Tensor) =>
-        countDispatches(() => tf.grads((a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => f(a as tf.Tensor4D, g as tf.Tensor1D, b as tf.Tensor1D))([x, gamma, beta], dy));
+        countDispatches(() =>
+          tf.grads((a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => f(a as tf.Tensor4D, g as tf.Tensor1D, b as tf.Tensor1D))(
+            [x, gamma, beta],
+            dy,
+          ),
+        );
       const bn = (a: tf.Tensor4D, g: tf.Tensor1D, b: tf.Tensor1D, activation?: { alpha: number }) => {
         const r = webgpuBatchNormTraining(a, g, b, 1e-5, activation);
         r.stats.dispose();

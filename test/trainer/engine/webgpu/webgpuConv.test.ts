@@ -19,7 +19,6 @@ const conv2dForward = webgpuConvKernel('Conv2D', new ConvChoices());
 const conv2dInputGrad = webgpuConvKernel('Conv2DBackpropInput', new ConvChoices());
 const conv2dFilterGrad = webgpuConvKernel('Conv2DBackpropFilter', new ConvChoices());
 
-
 const CASES: ConvCase[] = [
   { batch: 2, h: 8, inC: 3, outC: 20, f: 4, stride: 2, pad: 'same' }, // D's first block, RGB
   { batch: 2, h: 8, inC: 1, outC: 16, f: 4, stride: 2, pad: 'same' }, // grey input
@@ -88,7 +87,8 @@ describe('WebGPU GEMM convolutions', function () {
   it('the registered kernels serve the public ops, conv2dTranspose and gradients included', async () => {
     const x = tf.randomUniform([2, 4, 4, 6], -1, 1, 'float32', 21) as tf.Tensor4D;
     const w = tf.randomUniform([4, 4, 5, 6], -1, 1, 'float32', 22) as tf.Tensor4D;
-    const loss = (a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(tf.conv2dTranspose(a as tf.Tensor4D, b as tf.Tensor4D, [2, 8, 8, 5], 2, 'same')));
+    const loss = (a: tf.Tensor, b: tf.Tensor) =>
+      tf.sum(tf.square(tf.conv2dTranspose(a as tf.Tensor4D, b as tf.Tensor4D, [2, 8, 8, 5], 2, 'same')));
     const [gx, gw] = tf.grads(loss)([x, w]);
     const onGpu = await Promise.all([loss(x, w), gx, gw].map((t) => t.data()));
     const cpuInputs = await Promise.all([x.data(), w.data()]);

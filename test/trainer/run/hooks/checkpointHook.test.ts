@@ -30,9 +30,15 @@ describe('checkpoint hook', () => {
     try {
       for (const step of [2, 4, 6]) await hook.save(step);
       assert.deepEqual(events, ['sync', 'sync', 'sync']);
-      assert.deepEqual(folder.listCheckpoints().map((c) => c.step), [4, 6]);
+      assert.deepEqual(
+        folder.listCheckpoints().map((c) => c.step),
+        [4, 6],
+      );
       assert.deepEqual(hook.last, { step: 6, path: folder.listCheckpoints()[1].path });
-      assert.deepEqual(messages.map((m) => m.type === 'checkpoint' && m.step), [2, 4, 6]);
+      assert.deepEqual(
+        messages.map((m) => m.type === 'checkpoint' && m.step),
+        [2, 4, 6],
+      );
       const saved = folder.readInfo()!;
       assert.equal(saved.lastStep, 6);
       assert.notEqual(saved.updatedAt, runInfo().updatedAt);

@@ -26,7 +26,10 @@ describe('eval hook', () => {
 
   it('is due every `every` steps and at the last step', () => {
     const { f, h } = hook(4);
-    assert.deepEqual([1, 2, 3, 4, 5, 8, 9, 10].filter((s) => h.due(s)), [4, 8, 10]);
+    assert.deepEqual(
+      [1, 2, 3, 4, 5, 8, 9, 10].filter((s) => h.due(s)),
+      [4, 8, 10],
+    );
     h.dispose();
     f.params.dispose();
   });

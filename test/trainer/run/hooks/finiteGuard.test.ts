@@ -13,7 +13,9 @@ describe('finite guard', () => {
     assert.throws(
       () => assertFiniteLosses({ ...loss, TID: NaN }, 12),
       (err: unknown) =>
-        err instanceof DtnError && err.code === 'TRAINING_DIVERGED' && /^loss TID became NaN at step 12: lower train\.learningRate/.test(err.message),
+        err instanceof DtnError &&
+        err.code === 'TRAINING_DIVERGED' &&
+        /^loss TID became NaN at step 12: lower train\.learningRate/.test(err.message),
     );
     assert.throws(() => assertFiniteLosses({ ...loss, G: -Infinity }, 3), /loss G became -Infinity at step 3/);
   });

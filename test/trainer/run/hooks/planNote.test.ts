@@ -23,7 +23,10 @@ describe('plan note', () => {
   it('warns when WebGPU steps fall back to tfjs, and when tuning failed; says nothing on cpu', () => {
     const fallback: RunnerPlan = { mode: 'tfjs', reason: 'unsupported op', tuned: { rows: [], summary: 'conv tuning failed' } };
     const r = note('webgpu', [fallback]);
-    assert.deepEqual(r.messages.map((m) => m.type), ['warning', 'warning']);
+    assert.deepEqual(
+      r.messages.map((m) => m.type),
+      ['warning', 'warning'],
+    );
     assert.match(JSON.stringify(r.messages[1]), /runs through tfjs instead of a replayed plan \(slower\): unsupported op/);
     assert.deepEqual(note('cpu', [{ mode: 'tfjs', reason: 'not webgpu' }]), { reason: 'auto', messages: [] });
   });

@@ -19,7 +19,13 @@ export interface BoundBuffer {
 }
 
 export type CapturedOp =
-  | { kind: 'dispatch'; pipeline: GPUComputePipeline; layout: GPUBindGroupLayout; entries: BoundBuffer[]; workgroups: [number, number, number] }
+  | {
+      kind: 'dispatch';
+      pipeline: GPUComputePipeline;
+      layout: GPUBindGroupLayout;
+      entries: BoundBuffer[];
+      workgroups: [number, number, number];
+    }
   | { kind: 'copy'; src: GPUBuffer; srcOffset: number; dst: GPUBuffer; dstOffset: number; size: number }
   /** Host data written into a buffer: a uniform block or an uploaded tensor (`dataId` set). */
   | { kind: 'write'; buffer: GPUBuffer; offset: number; bytes: Uint8Array; dataId?: object };
@@ -82,10 +88,20 @@ export function captureGpuWork<T>(
     bindGroups.set(group, { layout: desc.layout, entries });
     return group;
   };
-  queue.writeBuffer = function (this: GPUQueue, buffer: GPUBuffer, offset: number, data: BufferSource | SharedArrayBuffer, dataOffset?: number, size?: number) {
+  queue.writeBuffer = function (
+    this: GPUQueue,
+    buffer: GPUBuffer,
+    offset: number,
+    data: BufferSource | SharedArrayBuffer,
+    dataOffset?: number,
+    size?: number,
+  ) {
     if (!uploading && !external.has(buffer)) {
-      const view = ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data as ArrayBuffer);
-      const elem = ArrayBuffer.isView(data) && 'BYTES_PER_ELEMENT' in data ? (data as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT : 1;
+      const view = ArrayBuffer.isView(data)
+        ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+        : new Uint8Array(data as ArrayBuffer);
+      const elem =
+        ArrayBuffer.isView(data) && 'BYTES_PER_ELEMENT' in data ? (data as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT : 1;
       const start = (dataOffset ?? 0) * elem;
       const length = size === undefined ? view.byteLength - start : size * elem;
       ops.push({ kind: 'write', buffer, offset, bytes: view.slice(start, start + length) });
@@ -103,7 +119,13 @@ export function captureGpuWork<T>(
     }
     if (values) {
       const typed = record!.dtype === 'int32' || record!.dtype === 'bool' ? Int32Array.from(values) : Float32Array.from(values);
-      ops.push({ kind: 'write', buffer: backend.tensorMap.get(dataId)!.resource as GPUBuffer, offset: 0, bytes: new Uint8Array(typed.buffer), dataId });
+      ops.push({
+        kind: 'write',
+        buffer: backend.tensorMap.get(dataId)!.resource as GPUBuffer,
+        offset: 0,
+        bytes: new Uint8Array(typed.buffer),
+        dataId,
+      });
     }
   };
   passProto.setPipeline = function (this: GPUComputePassEncoder, pipeline: GPUComputePipeline) {
@@ -119,10 +141,24 @@ export function captureGpuWork<T>(
     const state = passState.get(this);
     const group = state?.group && bindGroups.get(state.group);
     if (!state?.pipeline || !group) problem ??= 'a dispatch whose pipeline or bind group was set before the capture';
-    else ops.push({ kind: 'dispatch', pipeline: state.pipeline, layout: group.layout, entries: group.entries, workgroups: [x, y ?? 1, z ?? 1] });
+    else
+      ops.push({
+        kind: 'dispatch',
+        pipeline: state.pipeline,
+        layout: group.layout,
+        entries: group.entries,
+        workgroups: [x, y ?? 1, z ?? 1],
+      });
     return saved.dispatchWorkgroups.call(this, x, y, z);
   };
-  encoderProto.copyBufferToBuffer = function (this: GPUCommandEncoder, src: GPUBuffer, srcOffset: number, dst: GPUBuffer, dstOffset: number, size: number) {
+  encoderProto.copyBufferToBuffer = function (
+    this: GPUCommandEncoder,
+    src: GPUBuffer,
+    srcOffset: number,
+    dst: GPUBuffer,
+    dstOffset: number,
+    size: number,
+  ) {
     if (!uploading) {
       if (dst.usage & GPUBufferUsage.MAP_READ) problem ??= 'data is read back to the host inside the step';
       ops.push({ kind: 'copy', src, srcOffset, dst, dstOffset, size });

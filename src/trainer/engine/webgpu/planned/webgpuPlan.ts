@@ -77,7 +77,12 @@ export class WebgpuPlan {
     const work = new Map<GPUBuffer, Clone>();
     const written = new Set<GPUBuffer>();
     const clone = (kind: CloneKind, like: GPUBuffer, init?: Uint8Array | GPUBuffer): Clone => {
-      const c: Clone = { kind, size: like.size, usage: (like.usage & ~MAP_FLAGS) | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST, init };
+      const c: Clone = {
+        kind,
+        size: like.size,
+        usage: (like.usage & ~MAP_FLAGS) | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
+        init,
+      };
       if (kind === 'external') c.buffer = like;
       this.clones.push(c);
       return c;
@@ -125,7 +130,12 @@ export class WebgpuPlan {
         const writes = spec.writableBindings(op.pipeline);
         // Reads first: a kernel never binds the buffer it writes as an input too.
         const reads = op.entries.map((e) => (writes.includes(e.binding) ? undefined : read(e.buffer)));
-        const entries = op.entries.map((e, i) => ({ binding: e.binding, offset: e.offset, size: e.size, clone: reads[i] ?? write(e.buffer) }));
+        const entries = op.entries.map((e, i) => ({
+          binding: e.binding,
+          offset: e.offset,
+          size: e.size,
+          clone: reads[i] ?? write(e.buffer),
+        }));
         this.ops.push({ kind: 'dispatch', pipeline: op.pipeline, workgroups: op.workgroups, layout: op.layout, entries });
         dispatches++;
       }
@@ -136,7 +146,8 @@ export class WebgpuPlan {
       const end = current.get(s.after) ?? (s.after === s.before ? start : undefined);
       if (!end) throw new PlanError(`state ${s.key} ends in a buffer the step never wrote`);
       if (end === start) continue;
-      if (end.kind === 'state') throw new PlanError(`state ${s.key} ends holding the start value of ${[...this.stateClones].find(([, c]) => c === end)?.[0]}`);
+      if (end.kind === 'state')
+        throw new PlanError(`state ${s.key} ends holding the start value of ${[...this.stateClones].find(([, c]) => c === end)?.[0]}`);
       this.endCopies.push([end, start]);
       this.changedState.push(s.key);
     }

@@ -16,14 +16,19 @@ import { bitwiseEqual, onWebgpu, scaledEncoder, tinyConfig } from '../../../help
 const B = 4;
 
 function batches(n: number, channels: number, seed: number): Float32Array[] {
-  return Array.from({ length: n }, (_, i) => tf.tidy(() => tf.randomUniform([B, 32, 32, channels], -1, 1, 'float32', seed + i).dataSync() as Float32Array));
+  return Array.from({ length: n }, (_, i) =>
+    tf.tidy(() => tf.randomUniform([B, 32, 32, channels], -1, 1, 'float32', seed + i).dataSync() as Float32Array),
+  );
 }
 
 async function weights(dtn: Dtn): Promise<Map<string, Float32Array>> {
   const vars = new Map([...dtn.g.params.all(), ...dtn.D.params.all()]);
   const out = new Map<string, Float32Array>();
   for (const [k, v] of vars) out.set(k, (await v.data()) as Float32Array);
-  for (const [name, opt] of [['optG', dtn.optG], ['optD', dtn.optD]] as const) {
+  for (const [name, opt] of [
+    ['optG', dtn.optG],
+    ['optD', dtn.optD],
+  ] as const) {
     // Slot names embed tfjs's global variable names; their order is the model's.
     for (const [i, w] of (await opt.getWeights()).entries()) out.set(`${name}/${i}`, (await w.tensor.data()) as Float32Array);
   }
