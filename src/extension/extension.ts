@@ -122,7 +122,8 @@ export function activate(context: vscode.ExtensionContext): void {
       // Several runs, or a folder of runs (`dtn ablate` output, a run root): compare them.
       if (dirs.length > 1 || childRunDirs(dir).length > 0) return compare(dirs);
       return void vscode.window.showErrorMessage(
-        `DTN: ${dir} is not a run folder (no run.json or metrics.jsonl). Pick a folder the trainer wrote, e.g. .dtn/runs/<run-id>, or an ablation folder .dtn/ablations/<id>.`,
+        `DTN: ${dir} is not a run folder (no run.json or metrics.jsonl). ` +
+          'Pick a folder the trainer wrote, e.g. .dtn/runs/<run-id>, or an ablation folder .dtn/ablations/<id>.',
       );
     },
     'dtn.compareRuns': async (arg, selection) => {

@@ -32,7 +32,8 @@ describe('trainer protocol validation', () => {
     ['fractional step', JSON.stringify({ type: 'checkpoint', step: 1.5, path: '/c' })],
     [
       'an infinite loss (1e999 parses to Infinity)',
-      `{"type":"metrics","record":{"step":1,"loss":{"D":1e999,"GANG":1,"CONST":1,"TID":1,"TV":null,"G":1},"msPerStep":1,"imgPerSec":1,"time":"t"},"totalSteps":2}`,
+      '{"type":"metrics","record":{"step":1,"loss":{"D":1e999,"GANG":1,"CONST":1,"TID":1,"TV":null,"G":1},' +
+        '"msPerStep":1,"imgPerSec":1,"time":"t"},"totalSteps":2}',
     ],
     ['a loss as a string', JSON.stringify({ type: 'metrics', record: { ...record, loss: { ...loss, D: '1.0' } }, totalSteps: 10 })],
     ['a loss term missing', JSON.stringify({ type: 'metrics', record: { ...record, loss: { D: 1 } }, totalSteps: 10 })],

@@ -19,7 +19,8 @@ export class TrainerLog implements vscode.Disposable {
         return this.channel.info(`${m.phase}: ${m.message}`);
       case 'started':
         return this.channel.info(
-          `started run ${m.runId} in ${m.runDir}; backend ${m.backend} on ${m.device} (${m.backendReason}); steps ${m.startStep} -> ${m.totalSteps}`,
+          `started run ${m.runId} in ${m.runDir}; backend ${m.backend} on ${m.device} (${m.backendReason}); ` +
+            `steps ${m.startStep} -> ${m.totalSteps}`,
         );
       case 'metrics': {
         const l = m.record.loss;

@@ -192,7 +192,8 @@ export async function runBench(opts: {
     const r = { backend, ...(await benchStep(engine, opts.config, batch, opts.steps, opts.warmup, options)) };
     results.push(r);
     opts.print(
-      `dtn bench: backend=${backend.name} device=${JSON.stringify(backend.device)} batch=${batch} ms/step=${r.msPerStep.toFixed(1)} img/s=${r.imgPerSec.toFixed(1)} ` +
+      `dtn bench: backend=${backend.name} device=${JSON.stringify(backend.device)} batch=${batch} ` +
+        `ms/step=${r.msPerStep.toFixed(1)} img/s=${r.imgPerSec.toFixed(1)} ` +
         `tensors=${r.tensors[0]}->${r.tensors[1]} bytes=${r.bytes[0]}->${r.bytes[1]} ` +
         (r.gpuBytes ? `gpu-bytes=${r.gpuBytes[0]}->${r.gpuBytes[1]} gpu-pool=${r.gpuAllocated![0]}->${r.gpuAllocated![1]} ` : '') +
         (r.planBytes !== undefined ? `plan-bytes=${r.planBytes} ` : '') +

@@ -37,7 +37,8 @@ export function printConvTimings(rows: TunedConv[], print: (line: string) => voi
       )
       .join('  ');
     print(
-      `  ${r.kernel.padEnd(21)} ${r.shapes.padEnd(56)} ${String(r.perStep).padStart(2)}x ${r.gflop.toPrecision(3).padStart(7)} GFLOP  ${cells}  -> ${r.chosen}`,
+      `  ${r.kernel.padEnd(21)} ${r.shapes.padEnd(56)} ${String(r.perStep).padStart(2)}x ` +
+        `${r.gflop.toPrecision(3).padStart(7)} GFLOP  ${cells}  -> ${r.chosen}`,
     );
   }
 }

@@ -33,7 +33,7 @@ export async function pretrainEncoder(opts: PretrainOptions): Promise<PretrainRe
   const { backend } = await initBackend(opts.backend ?? config.backend);
   emit({ type: 'status', phase: 'backend', message: `${backend.name} on ${backend.device} (${backend.reason})` });
   emit({ type: 'status', phase: 'data', message: 'loading labelled source images' });
-  const data = await loadDataSpec(config.source, {
+  const data = loadDataSpec(config.source, {
     baseDir: opts.baseDir,
     size: arch.imageSize,
     channels: arch.sourceChannels,
@@ -42,7 +42,8 @@ export async function pretrainEncoder(opts: PretrainOptions): Promise<PretrainRe
   if (!data.labels) {
     throw new DtnError(
       'DATA_INVALID',
-      `source domain (${data.origin}) has no labels: f is pretrained as a digit classifier. Use labelled source data (synthetic-digits, svhn-mat, mnist-idx with labels, or image-folder with labelsFromFolders)`,
+      `source domain (${data.origin}) has no labels: f is pretrained as a digit classifier. ` +
+        'Use labelled source data (synthetic-digits, svhn-mat, mnist-idx with labels, or image-folder with labelsFromFolders)',
     );
   }
   const { model: f, testAccuracy: heldOutAccuracy } = await trainLabelClassifier(data, arch, {

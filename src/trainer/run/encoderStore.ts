@@ -57,7 +57,8 @@ export function loadEncoder(dir: string, arch: Architecture, fix: string): { f: 
     if (JSON.stringify(meta.architecture[key]) !== JSON.stringify(arch[key])) {
       throw new DtnError(
         'ENCODER_INVALID',
-        `${dir}: encoder was trained with architecture.${key} = ${JSON.stringify(meta.architecture[key])}, the config asks for ${JSON.stringify(arch[key])}. ${fix}`,
+        `${dir}: encoder was trained with architecture.${key} = ${JSON.stringify(meta.architecture[key])}, ` +
+          `the config asks for ${JSON.stringify(arch[key])}. ${fix}`,
         { file: dir, fix },
       );
     }

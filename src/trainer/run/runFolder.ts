@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { DtnConfig } from '../../shared/config';
+import { DtnError, messageOf } from '../../shared/errors';
 import type { MetricsRecord } from '../../shared/protocol';
 import { RunInfoSchema, type RunInfo } from '../../shared/runInfo';
 import { writeFileAtomic } from '../../shared/node/atomicWrite';
@@ -50,14 +51,14 @@ export class RunFolder {
     try {
       raw = JSON.parse(fs.readFileSync(file, 'utf8'));
     } catch (err) {
-      throw new Error(`${file} is not valid JSON (${(err as Error).message}). ${FIX}`);
+      throw new DtnError('RUN_INVALID', `${file} is not valid JSON (${messageOf(err)}). ${FIX}`, { file, fix: FIX, cause: err });
     }
     const r = RunInfoSchema.safeParse(raw);
     if (!r.success) {
       // The first few issues say enough: a foreign file fails on every field.
       const all = r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
       const issues = all.length > 3 ? `${all.slice(0, 3).join('; ')}; and ${all.length - 3} more` : all.join('; ');
-      throw new Error(`${file} is not a run.json written by dtn train (${issues}). ${FIX}`);
+      throw new DtnError('RUN_INVALID', `${file} is not a run.json written by dtn train (${issues}). ${FIX}`, { file, fix: FIX });
     }
     return r.data;
   }

@@ -156,7 +156,8 @@ describe('TrainerProcess (real trainer, tiny config)', function () {
   it('escalates to SIGTERM when a trainer ignores stop', async () => {
     const proc = fakeTrainer(
       ws,
-      `process.stdin.resume(); process.stdout.write(JSON.stringify({type:'status',phase:'x',message:'up'})+'\\n'); setInterval(() => {}, 1000);`,
+      "process.stdin.resume(); process.stdout.write(JSON.stringify({type:'status',phase:'x',message:'up'})+'\\n'); " +
+        'setInterval(() => {}, 1000);',
     );
     await nextMessage(proc, 'status');
     const t0 = Date.now();

@@ -1,13 +1,12 @@
 /** Runs a subcommand: exit 0 on success; on failure a clear message (and a protocol `error` with --json), exit 1. */
-import { DtnError } from '../../../shared/errors';
+import { DtnError, messageOf } from '../../../shared/errors';
 import type { TrainerMessageOf } from '../../../shared/protocol';
 import { dtnFlag } from '../../engine/flags';
 
 /** The protocol's `error` message for a failure: its code, the message, and the file and fix when known. */
 export function describeError(err: unknown): TrainerMessageOf<'error'> {
   if (err instanceof DtnError) return { type: 'error', code: err.code, message: err.message, file: err.file, fix: err.fix };
-  const message = err instanceof Error ? err.message : String(err);
-  return { type: 'error', code: 'INTERNAL', message };
+  return { type: 'error', code: 'INTERNAL', message: messageOf(err) };
 }
 
 export function action<T>(fn: (opts: T) => Promise<unknown>) {

@@ -33,7 +33,8 @@ export async function trainCommand(
   reporter.finish();
   if (!opts.json) {
     process.stderr.write(
-      `\nRun ${result.reason} at step ${result.step}.\n  run folder: ${result.runDir}\n  samples:    ${path.join(result.runDir, RUN_FILES.samples)}\n  checkpoint: ${result.checkpoint}\n`,
+      `\nRun ${result.reason} at step ${result.step}.\n  run folder: ${result.runDir}\n` +
+        `  samples:    ${path.join(result.runDir, RUN_FILES.samples)}\n  checkpoint: ${result.checkpoint}\n`,
     );
   }
   return result;
@@ -83,7 +84,9 @@ export async function trainClassifierCommand(opts: CommonOpts & { out?: string; 
   reporter.emit({
     type: 'status',
     phase: 'train-classifier',
-    message: `classifier saved to ${dir} (accuracy on ${trained.testCount} held-out target images: ${(trained.testAccuracy * 100).toFixed(2)}%)`,
+    message:
+      `classifier saved to ${dir} ` +
+      `(accuracy on ${trained.testCount} held-out target images: ${(trained.testAccuracy * 100).toFixed(2)}%)`,
   });
 }
 
@@ -110,9 +113,11 @@ export async function demoCommand(opts: { backend?: BackendChoice; steps?: numbe
     .at(-1);
   const minutes = ((Date.now() - started) / 60000).toFixed(1);
   const accuracy = last?.eval
-    ? ` Translation accuracy at step ${last.step}: ${(last.eval.accuracy * 100).toFixed(1)}% of ${last.eval.count} held-out street digits are read as their own digit by the MNIST classifier.`
+    ? ` Translation accuracy at step ${last.step}: ${(last.eval.accuracy * 100).toFixed(1)}% of ${last.eval.count} ` +
+      'held-out street digits are read as their own digit by the MNIST classifier.'
     : '';
   process.stderr.write(
-    `\nDemo finished in ${minutes} min.${accuracy}\nOpen the sample grids (source row above its translation): ${path.join(result.runDir, RUN_FILES.samples)}\n`,
+    `\nDemo finished in ${minutes} min.${accuracy}\n` +
+      `Open the sample grids (source row above its translation): ${path.join(result.runDir, RUN_FILES.samples)}\n`,
   );
 }

@@ -70,11 +70,9 @@ export function convFlops(call: ConvCall): number {
 /** "x=8x16x16x128 filter=4x4x128x256 s2 same": a call's shapes for tables. */
 export function describeConvCall(call: ConvCall): string {
   const produced = (call.attrs.inputShape ?? call.attrs.filterShape) as number[] | undefined;
-  return (
-    Object.entries(call.inputs)
-      .map(([k, s]) => `${k}=${s.join('x')}`)
-      .join(' ') + `${produced ? ` -> ${produced.join('x')}` : ''} s${(call.attrs.strides as number[])[0]} ${call.attrs.pad}`
-  );
+  const inputs = Object.entries(call.inputs).map(([k, s]) => `${k}=${s.join('x')}`);
+  const output = produced ? ` -> ${produced.join('x')}` : '';
+  return `${inputs.join(' ')}${output} s${(call.attrs.strides as number[])[0]} ${JSON.stringify(call.attrs.pad)}`;
 }
 
 /** Random inputs of a call's shapes (the caller disposes them). */

@@ -6,6 +6,7 @@
  * by rules written without that GPU.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { messageOf } from '../../../shared/errors';
 import { getKernel, type KernelFunc, type NamedAttrMap } from '@tensorflow/tfjs-core';
 import { convCallInputs, convFlops, describeConvCall, timeKernel, type ConvCall } from './convCalls';
 import { choiceName, DEFAULT_GEMM, GEMM_CANDIDATES, type ConvChoice } from './convChoice';
@@ -65,9 +66,7 @@ async function guarded(device: GPUDevice, measure: () => Promise<number>): Promi
   }
   const errors = [];
   for (let i = 0; i < filters.length; i++) errors.push(await device.popErrorScope());
-  const error =
-    errors.find((e) => e !== null)?.message ??
-    (thrown === undefined ? undefined : thrown instanceof Error ? thrown.message : String(thrown));
+  const error = errors.find((e) => e !== null)?.message ?? (thrown === undefined ? undefined : messageOf(thrown));
   return error === undefined ? { ms } : { ms: NaN, error: error.split('\n')[0] };
 }
 

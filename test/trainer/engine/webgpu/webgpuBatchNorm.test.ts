@@ -183,7 +183,8 @@ describe('fused batch norm on webgpu', function () {
       [[4, 6, 6, 70], 2],
       [[8, 16, 16, 16], 300],
     ] as [Shape, number][]) {
-      it(`${shape.join('x')} (offset ${offset}) + ${alpha === 0 ? 'ReLU' : `LeakyReLU(${alpha})`}: output and gradients wrt x, gamma, beta`, async () => {
+      const act = alpha === 0 ? 'ReLU' : `LeakyReLU(${alpha})`;
+      it(`${shape.join('x')} (offset ${offset}) + ${act}: output and gradients wrt x, gamma, beta`, async () => {
         const c = shape[3];
         const r = inputs(shape, offset, 7);
         const mask = tf.concat([tf.zeros([1]), tf.ones([c - 1])]);
@@ -215,7 +216,7 @@ describe('fused batch norm on webgpu', function () {
     }
   }
 
-  it('BatchNorm.apply with an activation: fused in training mode, BN then the activation otherwise, and under DTN_STOCK_KERNELS=BatchNorm', async () => {
+  it('BatchNorm.apply + activation: fused when training, BN then activation otherwise, and with DTN_STOCK_KERNELS=BatchNorm', async () => {
     const store = new ParamStore('a', 4);
     const bn = new BatchNorm(store, 'bn', 10);
     const x = tf.randomNormal([3, 4, 4, 10], 0.3, 1.5, 'float32', 11) as tf.Tensor4D;

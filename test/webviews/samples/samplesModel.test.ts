@@ -1,6 +1,6 @@
 /** The sample panel's state logic: following the newest grid, the slider, persisted selection. */
 import * as assert from 'node:assert/strict';
-import type { RunSummary, SampleRef } from '../../src/shared/webviewProtocol';
+import type { RunSummary, SampleRef } from '../../../src/shared/webviewProtocol';
 import {
   initialSamplesModel,
   reduceSamples,
@@ -9,7 +9,7 @@ import {
   selectIndex,
   setFollow,
   toUiState,
-} from '../../src/webviews/samples/samplesModel';
+} from '../../../src/webviews/samples/samplesModel';
 
 const run: RunSummary = { runId: 'r1', runDir: '/runs/r1', status: 'running', managed: true, totalSteps: 100, lastStep: 0 };
 const s = (step: number): SampleRef => ({ step, uri: `https://res/${step}.png` });

@@ -1,7 +1,7 @@
 /** The comparison webview's state logic (no DOM). */
 import * as assert from 'node:assert/strict';
-import type { MetricsRecord } from '../../src/shared/protocol';
-import type { CompareIn, CompareRun, RunSummary } from '../../src/shared/webviewProtocol';
+import type { MetricsRecord } from '../../../src/shared/protocol';
+import type { CompareIn, CompareRun, RunSummary } from '../../../src/shared/webviewProtocol';
 import {
   applyCompareInit,
   assignColors,
@@ -15,7 +15,7 @@ import {
   restoreCompareUi,
   resultRows,
   runResults,
-} from '../../src/webviews/compare/compareModel';
+} from '../../../src/webviews/compare/compareModel';
 
 const rec = (step: number, tid: number | null, evalAcc?: number): MetricsRecord => ({
   step,

@@ -1,18 +1,16 @@
 /** The dashboard webview's state logic (no DOM). */
 import * as assert from 'node:assert/strict';
-import type { MetricsRecord } from '../../src/shared/protocol';
-import type { RunSummary } from '../../src/shared/webviewProtocol';
+import type { MetricsRecord } from '../../../src/shared/protocol';
+import type { RunSummary } from '../../../src/shared/webviewProtocol';
 import {
   accuracySeries,
   applyInit,
   headline,
   initialModel,
-  lossSeries,
-  mergeRecords,
   reduceDashboard,
   restoreUiState,
-  smooth,
-} from '../../src/webviews/dashboard/dashboardModel';
+} from '../../../src/webviews/dashboard/dashboardModel';
+import { lossSeries, mergeRecords, smooth } from '../../../src/webviews/common/metricSeries';
 
 const rec = (step: number, G: number | null = step, extra: Partial<MetricsRecord> = {}): MetricsRecord => ({
   step,
