@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs on the GPU machine, from the project root, with .gpu/ and gpu-bundle/ carried over. One call
-# gathers every GPU measurement the project needs, each part under its own time limit (and saying so when one cuts it short) so one slow part
-# cannot eat the rest:
+# gathers every GPU measurement the project needs, each part under its own time limit (and saying so
+# when one cuts it short) so one slow part cannot eat the rest:
 #   1. the trainer's step as it trains (conv kernels tuned on this GPU, replayed plan): ms/step at
 #      batch 128 first (the measure), then the other batch sizes, each with the PyTorch
 #      anchor and the ratio;

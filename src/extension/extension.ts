@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { isRunDir, listRunDirs } from '../shared/node/runFiles';
 import { DEFAULT_ABLATION_ROOT } from '../shared/node/runLayout';
-import { pickAblation, pickRunsToCompare } from './comparePicker';
+import { pickAblation, pickRunsToCompare } from './runs/comparePicker';
 import { ComparePanel, COMPARE_VIEW_TYPE, type CompareState } from './panels/comparePanel';
 import { DashboardPanel, DASHBOARD_VIEW_TYPE } from './panels/dashboardPanel';
 import type { PanelHost, PanelState } from './panels/runPanel';
@@ -14,9 +14,9 @@ import { SamplesPanel, SAMPLES_VIEW_TYPE } from './panels/samplesPanel';
 import { childRunDirs, expandToRuns } from './runs/runCollections';
 import { RunFeeds } from './runs/runFeeds';
 import { runRoot, SECTION } from './settings';
-import { TrainerLog } from './trainerLog';
-import { TrainingController } from './trainingController';
-import { pickTarget, targetFromArg, workspaceDirFor } from './trainingTargets';
+import { TrainerLog } from './trainer/trainerLog';
+import { TrainingController } from './trainer/trainingController';
+import { pickTarget, targetFromArg, workspaceDirFor } from './trainer/trainingTargets';
 import { RunsTreeProvider, type RunsNode } from './views/runsTree';
 import { WorkspaceTreeProvider } from './views/workspaceTree';
 
@@ -122,7 +122,8 @@ export function activate(context: vscode.ExtensionContext): void {
       // Several runs, or a folder of runs (`dtn ablate` output, a run root): compare them.
       if (dirs.length > 1 || childRunDirs(dir).length > 0) return compare(dirs);
       return void vscode.window.showErrorMessage(
-        `DTN: ${dir} is not a run folder (no run.json or metrics.jsonl). Pick a folder the trainer wrote, e.g. .dtn/runs/<run-id>, or an ablation folder .dtn/ablations/<id>.`,
+        `DTN: ${dir} is not a run folder (no run.json or metrics.jsonl). ` +
+          'Pick a folder the trainer wrote, e.g. .dtn/runs/<run-id>, or an ablation folder .dtn/ablations/<id>.',
       );
     },
     'dtn.compareRuns': async (arg, selection) => {

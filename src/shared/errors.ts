@@ -33,6 +33,8 @@ export interface DtnErrorDetails {
   file?: string;
   /** What the user can do about it. */
   fix?: string;
+  /** The lower-level error this one explains. */
+  cause?: unknown;
 }
 
 /** An expected failure: a code for programs, a message (and fix) for people. */
@@ -45,11 +47,18 @@ export class DtnError extends Error {
     message: string,
     details: DtnErrorDetails = {},
   ) {
-    super(message);
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
     this.name = 'DtnError';
     this.file = details.file;
     this.fix = details.fix;
   }
+}
+
+/** A thrown value's message: an Error's own, a string as it is, anything else as JSON. */
+export function messageOf(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  if (typeof err === 'string') return err;
+  return JSON.stringify(err) ?? String(err as undefined);
 }
 
 export function errorCodeOf(err: unknown): ErrorCode {

@@ -2,8 +2,11 @@
 import { strict as assert } from 'node:assert';
 import * as tf from '@tensorflow/tfjs-core';
 import { parseConfig, type DtnConfig, type DtnConfigInput } from '../../src/shared/config';
+import type { RunInfo } from '../../src/shared/runInfo';
 import { Encoder } from '../../src/trainer/dtn/models/encoder';
 import { initBackend } from '../../src/trainer/engine/backend';
+import type { Engine } from '../../src/trainer/engine/engineContext';
+import { withFlags } from '../../src/trainer/engine/flags';
 
 /** Narrow enough that a DTN step takes ~0.1 s on the pure-JS cpu backend. */
 export const TINY_ARCH = {
@@ -91,17 +94,52 @@ export function tinyRunConfig(over: Record<string, unknown> = {}): Record<string
  * exists (CI installs Mesa's lavapipe so it runs there); the cpu backend is restored afterwards.
  * `ready` runs once the backend is up.
  */
-export function onWebgpu(ready?: () => void | Promise<void>): void {
+export function onWebgpu(ready?: (engine: Engine) => void | Promise<void>): { engine: Engine } {
+  const holder = {} as { engine: Engine };
   before(async function () {
     try {
-      await initBackend('webgpu');
+      holder.engine = await initBackend('webgpu');
     } catch (err) {
       console.log(`      (skipped: ${(err as Error).message.split('.')[0]})`);
       return this.skip();
     }
-    await ready?.();
+    await ready?.(holder.engine);
   });
   after(async () => {
     await initBackend('cpu');
   });
+  return holder;
+}
+
+/**
+ * Runs `fn` on a webgpu engine started with DTN_STOCK_KERNELS set to `value` (the stock kernels it
+ * names registered), then starts the webgpu engine again without it.
+ */
+export async function withStockKernels<T>(value: string, fn: (engine: Engine) => T | Promise<T>): Promise<T> {
+  try {
+    return await withFlags({ DTN_STOCK_KERNELS: value }, async () => fn(await initBackend('webgpu')));
+  } finally {
+    await initBackend('webgpu');
+  }
+}
+
+/** A valid run.json. */
+export function runInfo(over: Partial<RunInfo> = {}): RunInfo {
+  return {
+    runId: 'r',
+    createdAt: '2024-01-01T00:00:00.000Z',
+    updatedAt: '2024-01-01T00:00:00.000Z',
+    status: 'running',
+    seed: 3,
+    configHash: 'abc',
+    backend: 'cpu',
+    backendReason: 'requested',
+    device: 'js',
+    versions: { node: 'v20' },
+    totalSteps: 6,
+    lastStep: 0,
+    resumedFrom: [],
+    baseDir: '/work',
+    ...over,
+  };
 }

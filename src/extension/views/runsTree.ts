@@ -2,7 +2,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { listCheckpointDirs, listRunDirs, readMetricsFile, readRunInfoFile } from '../../shared/node/runFiles';
-import { ablationRoots, ablationDetail } from '../comparePicker';
+import { ablationRoots, ablationDetail } from '../runs/comparePicker';
 import { listAblations, type AblationFolder } from '../runs/runCollections';
 import { runRoot } from '../settings';
 
@@ -74,9 +74,9 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
     item.description = `${status} · ${last}/${info?.totalSteps ?? '?'}`;
     item.iconPath = new vscode.ThemeIcon(STATUS_ICON[status] ?? 'circle-outline');
     item.contextValue = live ? 'dtnRunLive' : 'dtnRun';
-    item.tooltip = new vscode.MarkdownString(
-      `**${path.basename(node.runDir)}**\n\n${node.runDir}\n\nstatus ${status}${info?.backend ? ` · ${info.backend} on ${info.device}` : ''}${info?.error ? `\n\nerror: ${info.error}` : ''}`,
-    );
+    const where = info?.backend ? ` · ${info.backend} on ${info.device}` : '';
+    const error = info?.error ? `\n\nerror: ${info.error}` : '';
+    item.tooltip = new vscode.MarkdownString(`**${path.basename(node.runDir)}**\n\n${node.runDir}\n\nstatus ${status}${where}${error}`);
     item.command = { command: 'dtn.openDashboard', title: 'Open Dashboard', arguments: [node] };
     return item;
   }

@@ -5,26 +5,13 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { z } from 'zod';
 import { MetricsRecordSchema, type MetricsRecord } from '../protocol';
+import { RunInfoFileSchema, type RunInfoFile } from '../runInfo';
 import { parseStepName, RUN_FILES, TENSOR_MANIFEST } from './runLayout';
 
-/** run.json as written by the trainer; lenient so that older or newer trainers still open. */
-export const RunInfoFileSchema = z
-  .object({
-    runId: z.string(),
-    status: z.enum(['running', 'completed', 'stopped', 'failed']),
-    totalSteps: z.number().int().nonnegative(),
-    lastStep: z.number().int().nonnegative(),
-    backend: z.string(),
-    device: z.string(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-    error: z.string(),
-  })
-  .partial();
-export type RunInfoFile = z.infer<typeof RunInfoFileSchema>;
+export type { RunInfoFile };
 
+/** run.json, leniently (see RunInfoFileSchema); undefined when absent or unreadable. */
 export function readRunInfoFile(runDir: string): RunInfoFile | undefined {
   try {
     const r = RunInfoFileSchema.safeParse(JSON.parse(fs.readFileSync(path.join(runDir, RUN_FILES.run), 'utf8')));

@@ -34,23 +34,3 @@ export function samplePath(runDir: string, step: number): string {
 export function checkpointPath(runDir: string, step: number): string {
   return path.join(runDir, RUN_FILES.checkpoints, stepName(step));
 }
-
-/** run.json: written at start, updated at the end. */
-export interface RunInfo {
-  runId: string;
-  createdAt: string;
-  updatedAt: string;
-  status: 'running' | 'completed' | 'stopped' | 'failed';
-  seed: number;
-  configHash: string;
-  backend: string;
-  backendReason: string;
-  device: string;
-  versions: Record<string, string>;
-  totalSteps: number;
-  lastStep: number;
-  resumedFrom: string[];
-  /** Folder the config's relative paths (data, encoder) resolve against. */
-  baseDir: string;
-  error?: string;
-}

@@ -7,7 +7,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendChoice, DtnConfig } from '../../shared/config';
-import { assertDeviceHealthy, initBackend, type BackendInfo } from '../engine/backend';
+import { initBackend, type BackendInfo } from '../engine/backend';
+import type { Engine } from '../engine/engineContext';
 import { Dtn, readLosses } from '../dtn/dtn';
 import { StepRunner } from '../engine/stepRunner';
 import { benchConvKernels, printConvTimings } from './benchConv';
@@ -105,6 +106,7 @@ function gpuMemory(before: GpuMemoryInfo, after: GpuMemoryInfo): Pick<BenchResul
 }
 
 export async function benchStep(
+  engine: Engine,
   config: DtnConfig,
   batch: number,
   steps: number,
@@ -121,7 +123,7 @@ export async function benchStep(
   const host = (shape: number[], seed: number) => tf.tidy(() => tf.randomUniform(shape, -1, 1, 'float32', seed).dataSync() as Float32Array);
   const [xs, xt] = [host(shapes.xs, 1), host(shapes.xt, 2)];
   // The trainer's own stepping: on WebGPU the second step is recorded and later ones replay it.
-  const runner = new StepRunner(dtn, shapes, { tuneConvs: tune });
+  const runner = new StepRunner(engine, dtn, shapes, { tuneConvs: tune });
   try {
     for (let i = 0; i < Math.max(warmup, 2); i++) await runner.step(xs, xt, true);
     const before = tf.memory();
@@ -133,7 +135,7 @@ export async function benchStep(
     const ms = (performance.now() - t0) / steps;
     // What the CPU spends issuing a step, whether or not the device is still busy with earlier ones.
     const hostMs = (runner.hostMs - host0) / steps;
-    assertDeviceHealthy();
+    engine.deviceHealth.assertHealthy();
     const after = tf.memory();
     runner.sync();
     let profiled: StepProfile | undefined;
@@ -146,7 +148,7 @@ export async function benchStep(
     let convRows: TunedConv[] | undefined;
     if (conv && tf.getBackend() === 'webgpu') {
       const [a, b] = [tf.tensor4d(xs, shapes.xs), tf.tensor4d(xt, shapes.xt)];
-      convRows = await benchConvKernels(dtn, a, b);
+      convRows = await benchConvKernels(engine, dtn, a, b);
       tf.dispose([a, b]);
     }
     return {
@@ -182,20 +184,16 @@ export async function runBench(opts: {
   conv?: boolean;
   print: (line: string) => void;
 }): Promise<BenchResult[]> {
-  const backend = await initBackend(opts.backend ?? opts.config.backend);
+  const engine = await initBackend(opts.backend ?? opts.config.backend);
+  const { backend } = engine;
   const results: BenchResult[] = [];
   for (const batch of opts.batches) {
-    const r = {
-      backend,
-      ...(await benchStep(opts.config, batch, opts.steps, opts.warmup, {
-        profile: opts.profile,
-        conv: opts.conv,
-        tune: convTuningWanted(backend),
-      })),
-    };
+    const options = { profile: opts.profile, conv: opts.conv, tune: convTuningWanted(engine) };
+    const r = { backend, ...(await benchStep(engine, opts.config, batch, opts.steps, opts.warmup, options)) };
     results.push(r);
     opts.print(
-      `dtn bench: backend=${backend.name} device=${JSON.stringify(backend.device)} batch=${batch} ms/step=${r.msPerStep.toFixed(1)} img/s=${r.imgPerSec.toFixed(1)} ` +
+      `dtn bench: backend=${backend.name} device=${JSON.stringify(backend.device)} batch=${batch} ` +
+        `ms/step=${r.msPerStep.toFixed(1)} img/s=${r.imgPerSec.toFixed(1)} ` +
         `tensors=${r.tensors[0]}->${r.tensors[1]} bytes=${r.bytes[0]}->${r.bytes[1]} ` +
         (r.gpuBytes ? `gpu-bytes=${r.gpuBytes[0]}->${r.gpuBytes[1]} gpu-pool=${r.gpuAllocated![0]}->${r.gpuAllocated![1]} ` : '') +
         (r.planBytes !== undefined ? `plan-bytes=${r.planBytes} ` : '') +

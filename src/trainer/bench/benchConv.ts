@@ -7,14 +7,15 @@ import type * as tf from '@tensorflow/tfjs-core';
 import { recordConvCalls } from '../engine/webgpu/convCalls';
 import { tuneConvs, type TunedConv } from '../engine/webgpu/convTune';
 import type { Dtn } from '../dtn/dtn';
+import type { Engine } from '../engine/engineContext';
 import { disposeLosses } from '../dtn/dtn';
 
 /** Measures the conv calls of one step of `dtn` (which it takes: weights change). Choices stay as they were. */
-export async function benchConvKernels(dtn: Dtn, xs: tf.Tensor4D, xt: tf.Tensor4D): Promise<TunedConv[]> {
+export async function benchConvKernels(engine: Engine, dtn: Dtn, xs: tf.Tensor4D, xt: tf.Tensor4D): Promise<TunedConv[]> {
   const { result, calls } = recordConvCalls(() => dtn.step(xs, xt));
   disposeLosses(result);
   // Longer timings than a run's own tuning: these figures are reported.
-  return tuneConvs(calls, { minMs: 50, apply: false });
+  return tuneConvs(engine, calls, { minMs: 50, apply: false });
 }
 
 export function printConvTimings(rows: TunedConv[], print: (line: string) => void): void {
@@ -36,7 +37,8 @@ export function printConvTimings(rows: TunedConv[], print: (line: string) => voi
       )
       .join('  ');
     print(
-      `  ${r.kernel.padEnd(21)} ${r.shapes.padEnd(56)} ${String(r.perStep).padStart(2)}x ${r.gflop.toPrecision(3).padStart(7)} GFLOP  ${cells}  -> ${r.chosen}`,
+      `  ${r.kernel.padEnd(21)} ${r.shapes.padEnd(56)} ${String(r.perStep).padStart(2)}x ` +
+        `${r.gflop.toPrecision(3).padStart(7)} GFLOP  ${cells}  -> ${r.chosen}`,
     );
   }
 }

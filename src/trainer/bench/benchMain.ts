@@ -5,4 +5,4 @@
 import { Command } from 'commander';
 import { defineBench } from '../cli/commands/benchCommand';
 
-defineBench(new Command('dtn-bench')).parseAsync(process.argv);
+void defineBench(new Command('dtn-bench')).parseAsync(process.argv);

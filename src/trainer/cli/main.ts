@@ -81,4 +81,5 @@ program
   .addOption(backendOption())
   .action(action(demoCommand));
 
-program.parseAsync(process.argv);
+// Each command's action reports its own errors and exits (action.ts); commander exits on usage errors.
+void program.parseAsync(process.argv);

@@ -77,7 +77,8 @@ function humanReporter(): Reporter {
         }
         case 'started':
           say(
-            `run ${msg.runId} in ${msg.runDir}\n  backend: ${msg.backend} on ${msg.device} (${msg.backendReason})\n  steps ${msg.startStep} -> ${msg.totalSteps}`,
+            `run ${msg.runId} in ${msg.runDir}\n  backend: ${msg.backend} on ${msg.device} (${msg.backendReason})\n` +
+              `  steps ${msg.startStep} -> ${msg.totalSteps}`,
           );
           break;
         case 'status':

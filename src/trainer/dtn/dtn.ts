@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { DtnConfig, LossConfig } from '../../shared/config';
 import type { LossKey } from '../../shared/protocol';
-import { FusedAdamOptimizer } from '../engine/webgpu/fusedAdam';
+import { FusedAdamOptimizer } from '../engine/webgpu/fusedAdamOptimizer';
 import * as L from './losses';
 import { Discriminator } from './models/discriminator';
 import { Encoder } from './models/encoder';

@@ -6,9 +6,8 @@ import type { BackendChoice, DtnConfig } from '../../shared/config';
 import type { TrainerMessage } from '../../shared/protocol';
 import { initBackend } from '../engine/backend';
 import { loadDataSpec } from '../data/loadDataSpec';
-import { saveEncoder } from '../run/encoderStore';
+import { defaultEncoderDir, saveEncoder } from '../run/encoderStore';
 import { trainLabelClassifier } from './supervised';
-import { defaultEncoderDir } from '../run/train';
 import { DtnError } from '../../shared/errors';
 
 export interface PretrainOptions {
@@ -31,10 +30,10 @@ export async function pretrainEncoder(opts: PretrainOptions): Promise<PretrainRe
   const { config, emit } = opts;
   const arch = config.architecture;
   const steps = opts.steps ?? config.encoder.pretrainSteps;
-  const backend = await initBackend(opts.backend ?? config.backend);
+  const { backend } = await initBackend(opts.backend ?? config.backend);
   emit({ type: 'status', phase: 'backend', message: `${backend.name} on ${backend.device} (${backend.reason})` });
   emit({ type: 'status', phase: 'data', message: 'loading labelled source images' });
-  const data = await loadDataSpec(config.source, {
+  const data = loadDataSpec(config.source, {
     baseDir: opts.baseDir,
     size: arch.imageSize,
     channels: arch.sourceChannels,
@@ -43,7 +42,8 @@ export async function pretrainEncoder(opts: PretrainOptions): Promise<PretrainRe
   if (!data.labels) {
     throw new DtnError(
       'DATA_INVALID',
-      `source domain (${data.origin}) has no labels: f is pretrained as a digit classifier. Use labelled source data (synthetic-digits, svhn-mat, mnist-idx with labels, or image-folder with labelsFromFolders)`,
+      `source domain (${data.origin}) has no labels: f is pretrained as a digit classifier. ` +
+        'Use labelled source data (synthetic-digits, svhn-mat, mnist-idx with labels, or image-folder with labelsFromFolders)',
     );
   }
   const { model: f, testAccuracy: heldOutAccuracy } = await trainLabelClassifier(data, arch, {

@@ -15,11 +15,13 @@ import * as path from 'node:path';
 import { installFastCpuConv } from './cpu/cpuConv';
 import { installWasmConvGemm } from './wasm/wasmConvGemm';
 import { installFastCpuConvBackpropFilter } from './cpu/cpuConvBackpropFilter';
-import { installWebgpuConv, WEBGPU_CONV_KERNELS, type WebgpuConvKernel } from './webgpu/webgpuConv';
-import { installWebgpuBatchNorm } from './webgpu/webgpuBatchNorm';
-import { installWebgpuActivation } from './webgpu/webgpuActivation';
-import { installWebgpuAdam } from './webgpu/fusedAdam';
-import { convTuneSetting, customWebgpuKernel, SWITCHABLE, unknownStockKernels } from './webgpu/webgpuSwitches';
+import { installWebgpuConv, WEBGPU_CONV_KERNEL_NAMES } from './webgpu/webgpuConv';
+import { installWebgpuBatchNorm, uninstallWebgpuBatchNorm } from './webgpu/webgpuBatchNorm';
+import { installWebgpuActivation, uninstallWebgpuActivation } from './webgpu/webgpuActivation';
+import { installAdamProgram, uninstallAdamProgram } from './webgpu/adamProgram';
+import { ownKernel, readEngineSettings, type EngineSettings } from './flags';
+import { createEngine, type Engine } from './engineContext';
+import { checkWebgpuInternals, webgpuBackend } from './webgpu/tfjsInternals';
 
 export interface BackendInfo {
   name: 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
@@ -73,21 +75,9 @@ async function tryTensorflow(): Promise<BackendInfo> {
   );
 }
 
-async function tryWebgpu(): Promise<BackendInfo & { software: boolean }> {
-  const unknown = unknownStockKernels();
-  if (unknown.length) {
-    throw new BackendError(
-      `DTN_STOCK_KERNELS names ${unknown.join(', ')}, which is not a switch`,
-      `Use all, or a comma-separated list of ${SWITCHABLE.join(', ')}`,
-    );
-  }
-  const { invalid } = convTuneSetting();
-  if (invalid !== undefined) {
-    throw new BackendError(
-      `DTN_CONV_TUNE is "${invalid}"`,
-      'Set it to 1 (tune the conv kernels on this device), 0 (default layouts) or leave it unset',
-    );
-  }
+async function tryWebgpu(settings: EngineSettings, problems: readonly { short: string; fix: string }[]): Promise<Engine> {
+  // The webgpu backend is what reads the engine's flags: a value that names nothing stops it here.
+  if (problems.length) throw new BackendError(problems[0].short, problems[0].fix);
   try {
     const g = globalThis as { navigator?: { gpu?: unknown } };
     if (!g.navigator?.gpu) {
@@ -95,10 +85,8 @@ async function tryWebgpu(): Promise<BackendInfo & { software: boolean }> {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { create, globals } = require('webgpu') as { create(flags: string[]): unknown; globals: Record<string, unknown> };
       Object.assign(globalThis, globals);
-      // DTN_DAWN_FLAGS: comma-separated flags for Dawn (e.g. enable-dawn-features=disable_robustness),
-      // to measure such settings on a GPU without a code change.
-      const flags = (process.env.DTN_DAWN_FLAGS ?? '').split(',').filter(Boolean);
-      Object.defineProperty(globalThis, 'navigator', { value: { gpu: create(flags) }, configurable: true, writable: true });
+      const navigator = { gpu: create([...settings.dawnFlags]) };
+      Object.defineProperty(globalThis, 'navigator', { value: navigator, configurable: true, writable: true });
     }
     const gpu = (globalThis as unknown as { navigator: { gpu: { requestAdapter(): Promise<GpuAdapterLike | null> } } }).navigator.gpu;
     const adapter = await gpu.requestAdapter();
@@ -106,12 +94,16 @@ async function tryWebgpu(): Promise<BackendInfo & { software: boolean }> {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     require('@tensorflow/tfjs-backend-webgpu');
     if (!(await tf.setBackend('webgpu'))) throw new Error('backend did not initialise');
-    installWebgpuKernels();
-    watchDeviceErrors();
     const info = adapter.info ?? {};
     const device = [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ') || 'unknown adapter';
     const software = /llvmpipe|lavapipe|swiftshader|cpu/i.test(device);
-    return { name: 'webgpu', device, reason: 'WebGPU adapter found', software };
+    const problem = checkWebgpuInternals(tf.backend());
+    const engine = createEngine({ name: 'webgpu', device, reason: 'WebGPU adapter found', software }, settings, {
+      ...(problem ? { problem } : { backend: webgpuBackend() }),
+    });
+    installWebgpuKernels(engine);
+    engine.deviceHealth.watch(webgpuBackend().device);
+    return engine;
   } catch (err) {
     throw new BackendError(
       `WebGPU is not available (${firstLine(err)})`,
@@ -120,39 +112,20 @@ async function tryWebgpu(): Promise<BackendInfo & { software: boolean }> {
   }
 }
 
-let deviceError: string | undefined;
-
 /**
- * A WebGPU validation or out-of-memory error does not throw: the failed work silently leaves
- * zeros behind. Remember the first one so the training loop can stop with it instead of training
- * on garbage.
+ * This project's WebGPU kernels for `engine`, except those DTN_STOCK_KERNELS keeps stock (those
+ * are put back, should an earlier start have installed them).
  */
-function watchDeviceErrors(): void {
-  const device = (tf.backend() as unknown as { device?: { onuncapturederror: ((e: { error: { message: string } }) => void) | null } })
-    .device;
-  if (!device) return;
-  deviceError = undefined;
-  device.onuncapturederror = (e) => {
-    deviceError ??= e.error.message.split('\n')[0];
-  };
-}
-
-/** Throws if the GPU reported an error since the backend started. */
-export function assertDeviceHealthy(): void {
-  if (deviceError === undefined) return;
-  throw new BackendError(
-    `the GPU rejected work (${deviceError})`,
-    'Results since then are invalid. Rerun with DTN_STOCK_KERNELS=all to use only the stock WebGPU kernels, or with --backend wasm, and report the message',
-    'DEVICE_FAILED',
-  );
-}
-
-/** This project's WebGPU kernels, except those DTN_STOCK_KERNELS keeps stock. */
-function installWebgpuKernels(): void {
-  installWebgpuConv((Object.keys(WEBGPU_CONV_KERNELS) as WebgpuConvKernel[]).filter(customWebgpuKernel));
-  installWebgpuBatchNorm();
-  installWebgpuActivation();
-  installWebgpuAdam();
+function installWebgpuKernels(engine: Engine): void {
+  const own = (name: Parameters<typeof ownKernel>[1]) => ownKernel(engine.settings, name);
+  installWebgpuConv(engine.convChoices, WEBGPU_CONV_KERNEL_NAMES.filter(own));
+  if (own('BatchNorm')) installWebgpuBatchNorm();
+  else uninstallWebgpuBatchNorm();
+  if (own('Activation')) installWebgpuActivation();
+  else uninstallWebgpuActivation();
+  // Without the recording internals the optimiser falls back to tfjs's Adam.
+  if (own('Adam') && engine.webgpu) installAdamProgram();
+  else uninstallAdamProgram();
 }
 
 interface GpuAdapterLike {
@@ -190,48 +163,54 @@ async function useCpu(reason: string): Promise<BackendInfo> {
   return { name: 'cpu', device: `${os.cpus()[0]?.model?.trim() ?? 'CPU'} (pure JS)`, reason };
 }
 
-/** Selects and initialises the backend; throws BackendError (with the fix) if an explicit choice fails. */
-export async function initBackend(choice: BackendChoice): Promise<BackendInfo> {
+/**
+ * Selects and initialises the backend, and returns the engine started on it; throws BackendError
+ * (with the fix) if an explicit choice fails.
+ */
+export async function initBackend(choice: BackendChoice): Promise<Engine> {
   // Production mode: no "install tfjs-node" banner and no debug-mode checks; the backend we use
   // and why is reported through BackendInfo instead.
   tf.env().set('PROD', true);
+  const { settings, problems } = readEngineSettings();
+  const engine = (info: BackendInfo) => createEngine(info, settings);
   switch (choice) {
     case 'cpu':
-      return useCpu('requested with --backend cpu');
+      return engine(await useCpu('requested with --backend cpu'));
     case 'tensorflow':
-      return tryTensorflow();
+      return engine(await tryTensorflow());
     case 'webgpu':
-      return tryWebgpu();
+      return tryWebgpu(settings, problems);
     case 'wasm':
-      return tryWasm();
+      return engine(await tryWasm());
     case 'auto': {
       const skipped: string[] = [];
       let cpuTensorflow: BackendInfo | undefined;
       try {
         const info = await tryTensorflow();
-        if (info.device.includes('CUDA')) return { ...info, reason: `auto: ${info.reason}` };
+        if (info.device.includes('CUDA')) return engine({ ...info, reason: `auto: ${info.reason}` });
         cpuTensorflow = info;
         skipped.push(info.reason);
       } catch (err) {
         skipped.push(firstLine(err));
       }
       try {
-        const info = await tryWebgpu();
-        if (!info.software) return { ...info, reason: `auto: hardware ${info.reason}; ${skipped.join('; ')}` };
+        const webgpu = await tryWebgpu(settings, problems);
+        const info = webgpu.backend;
+        if (!info.software) return { ...webgpu, backend: { ...info, reason: `auto: hardware ${info.reason}; ${skipped.join('; ')}` } };
         skipped.push(`WebGPU adapter is a software renderer (${info.device})`);
       } catch (err) {
         skipped.push(firstLine(err));
       }
       if (cpuTensorflow && (await tf.setBackend('tensorflow'))) {
-        return { ...cpuTensorflow, reason: `auto: no GPU backend, libtensorflow on CPU (${skipped.join('; ')})` };
+        return engine({ ...cpuTensorflow, reason: `auto: no GPU backend, libtensorflow on CPU (${skipped.join('; ')})` });
       }
       try {
         const info = await tryWasm();
-        return { ...info, reason: `auto: no GPU backend, WebAssembly on CPU (${skipped.join('; ')})` };
+        return engine({ ...info, reason: `auto: no GPU backend, WebAssembly on CPU (${skipped.join('; ')})` });
       } catch (err) {
         skipped.push(firstLine(err));
       }
-      return useCpu(`auto: no GPU backend (${skipped.join('; ')})`);
+      return engine(await useCpu(`auto: no GPU backend (${skipped.join('; ')})`));
     }
   }
 }

@@ -11,7 +11,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { disposeLosses, readLosses, type Dtn } from '../dtn/dtn';
 import { recordConvCalls, type ConvCall } from './webgpu/convCalls';
 import { tuneConvs, tuningSummary, type TunedConv } from './webgpu/convTune';
-import { customWebgpuKernel } from './webgpu/webgpuSwitches';
+import { ownKernel } from './flags';
+import type { Engine } from './engineContext';
 import { PlannedStep, type LossValues } from './webgpu/planned/plannedStep';
 
 type Shape = [number, number, number, number];
@@ -28,6 +29,7 @@ export class StepRunner {
   tuned?: { rows: TunedConv[]; ms: number; summary: string };
 
   constructor(
+    private readonly engine: Engine,
     private readonly dtn: Dtn,
     private readonly shapes: { xs: Shape; xt: Shape },
     private readonly options: {
@@ -68,7 +70,7 @@ export class StepRunner {
       this.options.note?.(`tuning ${this.convCalls.length} convolution shapes on this device`);
       const t = performance.now();
       try {
-        const rows = await (this.options.tuner ?? tuneConvs)(this.convCalls);
+        const rows = await (this.options.tuner ?? ((calls) => tuneConvs(this.engine, calls)))(this.convCalls);
         const ms = performance.now() - t;
         // Nothing to tune when DTN_STOCK_KERNELS keeps every conv kernel stock.
         if (rows.length > 0) this.tuned = { rows, ms, summary: tuningSummary(rows, ms) };
@@ -84,8 +86,8 @@ export class StepRunner {
     const b = tf.tensor4d(xt, this.shapes.xt);
     let losses;
     // The first step creates Adam's slots and the optimisers' buffers; the second can be recorded.
-    if (this.taken === 2 && tf.getBackend() === 'webgpu' && customWebgpuKernel('Plan')) {
-      const captured = PlannedStep.capture(this.dtn, a, b);
+    if (this.taken === 2 && tf.getBackend() === 'webgpu' && ownKernel(this.engine.settings, 'Plan')) {
+      const captured = PlannedStep.capture(this.engine, this.dtn, a, b);
       losses = captured.losses;
       this.planned = captured.planned;
       this.reason = captured.reason;

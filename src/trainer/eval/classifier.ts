@@ -4,7 +4,6 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as tf from '@tensorflow/tfjs-core';
 import type { Architecture, DtnConfig } from '../../shared/config';
 import { DEFAULT_CLASSIFIER_ROOT } from '../../shared/node/runLayout';
 import type { ImageSet } from '../data/imageSet';

@@ -1,17 +1,11 @@
 /** `dtn eval`: scores one checkpoint and writes the report next to the run. */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { BackendChoice } from '../../shared/config';
-import { RUN_FILES, stepName } from '../../shared/node/runLayout';
 import { initBackend, type BackendInfo } from '../engine/backend';
-import { loadCheckpoint } from '../run/checkpoint';
-import { readConfigFile } from '../run/configFile';
 import { Dtn } from '../dtn/dtn';
-import { loadEncoder } from '../run/encoderStore';
-import { readRunInfo } from '../run/runDir';
-import { writeFileAtomic } from '../run/sampleGrid';
+import { defaultEncoderDir, loadEncoder } from '../run/encoderStore';
 import { resolveResume } from '../run/resumeTarget';
-import { defaultEncoderDir } from '../run/train';
+import { RunFolder } from '../run/runFolder';
 import { defaultClassifierDir, loadClassifier } from './classifier';
 import { classifierAccuracy, evaluateTranslation, loadHeldOutSource, type TranslationEval } from './evaluate';
 import { confusionMarkdown } from './scoring';
@@ -34,10 +28,10 @@ export interface EvalReport {
 
 export async function evaluateCheckpoint(checkpoint: string, backendChoice?: BackendChoice): Promise<EvalReport> {
   const { checkpoint: dir, runDir } = resolveResume(checkpoint);
-  const configFile = path.join(runDir, RUN_FILES.config);
-  const { config } = readConfigFile(configFile);
-  const baseDir = readRunInfo(runDir)?.baseDir ?? process.cwd();
-  const backend = await initBackend(backendChoice ?? config.backend);
+  const folder = new RunFolder(runDir);
+  const { config, baseDir } = folder.readConfig();
+  const configFile = folder.configPath;
+  const { backend } = await initBackend(backendChoice ?? config.backend);
   const { f } = loadEncoder(
     defaultEncoderDir(config, baseDir),
     config.architecture,
@@ -52,7 +46,7 @@ export async function evaluateCheckpoint(checkpoint: string, backendChoice?: Bac
     );
   const dtn = new Dtn(config, f);
   try {
-    const ckpt = await loadCheckpoint(dir, dtn);
+    const ckpt = await folder.loadCheckpoint(dir, dtn);
     const translation = await evaluateTranslation({
       generate: (x) => dtn.generate(x),
       f,
@@ -101,9 +95,5 @@ export function reportMarkdown(r: EvalReport): string {
 
 /** Writes eval/step-XXXXXXXX.{json,md} in the run folder; returns the Markdown path. */
 export function writeReport(r: EvalReport): string {
-  const base = path.join(r.runDir, 'eval', stepName(r.step));
-  fs.mkdirSync(path.dirname(base), { recursive: true });
-  writeFileAtomic(`${base}.json`, `${JSON.stringify(r, null, 2)}\n`);
-  writeFileAtomic(`${base}.md`, reportMarkdown(r));
-  return `${base}.md`;
+  return new RunFolder(r.runDir).writeEvalReport(r.step, r, reportMarkdown(r));
 }

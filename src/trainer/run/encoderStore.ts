@@ -1,7 +1,8 @@
 /** Saves and loads the pretrained encoder f (written by `dtn pretrain-f`, read by `dtn train`). */
 import * as fs from 'node:fs';
-import type { Architecture } from '../../shared/config';
+import type { Architecture, DtnConfig } from '../../shared/config';
 import { DtnError } from '../../shared/errors';
+import { DEFAULT_ENCODER_ROOT } from '../../shared/node/runLayout';
 import { Encoder } from '../dtn/models/encoder';
 import { assignVariables, readTensorFolder, writeTensorFolder, MANIFEST } from './tensorFile';
 import * as path from 'node:path';
@@ -37,6 +38,11 @@ export async function saveEncoder(dir: string, f: Encoder, meta: Omit<EncoderMet
   await writeTensorFolder(dir, f.params.all(), full);
 }
 
+/** Where a config's f lives: encoder.path, else .dtn/encoders/<name>, against `baseDir`. */
+export function defaultEncoderDir(config: DtnConfig, baseDir: string): string {
+  return path.resolve(baseDir, config.encoder.path ?? path.join(DEFAULT_ENCODER_ROOT, config.name));
+}
+
 export function encoderExists(dir: string): boolean {
   return fs.existsSync(path.join(dir, MANIFEST));
 }
@@ -51,7 +57,8 @@ export function loadEncoder(dir: string, arch: Architecture, fix: string): { f: 
     if (JSON.stringify(meta.architecture[key]) !== JSON.stringify(arch[key])) {
       throw new DtnError(
         'ENCODER_INVALID',
-        `${dir}: encoder was trained with architecture.${key} = ${JSON.stringify(meta.architecture[key])}, the config asks for ${JSON.stringify(arch[key])}. ${fix}`,
+        `${dir}: encoder was trained with architecture.${key} = ${JSON.stringify(meta.architecture[key])}, ` +
+          `the config asks for ${JSON.stringify(arch[key])}. ${fix}`,
         { file: dir, fix },
       );
     }

@@ -13,6 +13,7 @@ export function resolveResume(resume: string): { checkpoint: string; runDir: str
   if (fs.existsSync(path.join(abs, TENSOR_MANIFEST))) return { checkpoint: abs, runDir: path.resolve(abs, '..', '..') };
   throw new DtnError(
     'CHECKPOINT_MISSING',
-    `${abs}: not a checkpoint folder and not a run folder with checkpoints. Pass .dtn/runs/<id>/checkpoints/step-XXXXXXXX or the run folder`,
+    `${abs}: not a checkpoint folder and not a run folder with checkpoints. ` +
+      'Pass .dtn/runs/<id>/checkpoints/step-XXXXXXXX or the run folder',
   );
 }

@@ -1,6 +1,4 @@
 /** The sample grid: source images in the top row, their translations G(x) below, as a PNG. */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { PNG } from 'pngjs';
 
 const PAD = 2;
@@ -31,12 +29,4 @@ export function encodeGrid(rows: GridRow[], count: number, height: number, width
     }
   });
   return PNG.sync.write(png);
-}
-
-/** Writes atomically (temp file + rename) so a reader never loads a half-written PNG. */
-export function writeFileAtomic(file: string, data: Buffer | string): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}`;
-  fs.writeFileSync(tmp, data);
-  fs.renameSync(tmp, file);
 }

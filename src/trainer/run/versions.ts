@@ -1,9 +1,11 @@
 /** Versions recorded in run.json so a run can be reproduced. */
 import { version_core as tfjsVersion } from '@tensorflow/tfjs-core';
+import { dtnFlag } from '../engine/flags';
 
 export function versions(): Record<string, string> {
   return {
-    dtnStudio: process.env.DTN_STUDIO_VERSION ?? readOwnVersion(),
+    // DTN_STUDIO_VERSION overrides package.json's (flags.ts).
+    dtnStudio: dtnFlag('DTN_STUDIO_VERSION') || readOwnVersion(),
     node: process.version,
     tfjsCore: tfjsVersion,
     platform: `${process.platform}-${process.arch}`,

@@ -3,7 +3,6 @@
  * backend. The only place translation touches the run folder, the backend and the model loaders.
  */
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendChoice, DtnConfig } from '../../shared/config';
 import { DtnError } from '../../shared/errors';
@@ -11,12 +10,9 @@ import { RUN_FILES } from '../../shared/node/runLayout';
 import type { ImageShape } from '../data/imageDecode';
 import { Dtn } from '../dtn/dtn';
 import { initBackend } from '../engine/backend';
-import { loadCheckpoint } from '../run/checkpoint';
-import { readConfigFile } from '../run/configFile';
-import { loadEncoder } from '../run/encoderStore';
+import { defaultEncoderDir, loadEncoder } from '../run/encoderStore';
 import { resolveResume } from '../run/resumeTarget';
-import { readRunInfo } from '../run/runDir';
-import { defaultEncoderDir } from '../run/train';
+import { RunFolder } from '../run/runFolder';
 
 export interface Translator {
   /** What f reads: the source domain as training prepared it. */
@@ -66,22 +62,21 @@ export function translatorFor(dtn: Dtn, config: DtnConfig): Translator {
 /** Loads a checkpoint folder, or a run folder's newest checkpoint, with the run's config and encoder. */
 export async function loadTranslator(checkpointOrRun: string, backendChoice?: BackendChoice): Promise<LoadedTranslator> {
   const { checkpoint, runDir } = resolveResume(checkpointOrRun);
-  const configFile = path.join(runDir, RUN_FILES.config);
-  if (!fs.existsSync(configFile)) {
+  const folder = new RunFolder(runDir);
+  if (!fs.existsSync(folder.configPath)) {
     throw new DtnError('RUN_INVALID', `${runDir}: no ${RUN_FILES.config}, so the architecture of ${checkpoint} is unknown`, {
       file: runDir,
       fix: 'Pass a checkpoint that lies in its run folder (<run>/checkpoints/step-XXXXXXXX), or the run folder',
     });
   }
-  const { config } = readConfigFile(configFile);
   // Relative encoder paths resolve as they did for training: against the run's recorded baseDir.
-  const baseDir = readRunInfo(runDir)?.baseDir ?? process.cwd();
-  const backend = await initBackend(backendChoice ?? config.backend);
+  const { config, baseDir } = folder.readConfig();
+  const { backend } = await initBackend(backendChoice ?? config.backend);
   const fix = 'Translation needs the encoder f this run was trained with';
   const { f } = loadEncoder(defaultEncoderDir(config, baseDir), config.architecture, fix);
   const dtn = new Dtn(config, f);
   try {
-    const meta = await loadCheckpoint(checkpoint, dtn);
+    const meta = await folder.loadCheckpoint(checkpoint, dtn);
     return { ...translatorFor(dtn, config), checkpoint, step: meta.step, backend: { name: backend.name, device: backend.device } };
   } catch (e) {
     dtn.dispose();

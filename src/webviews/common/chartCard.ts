@@ -3,7 +3,7 @@
  * and the comparison panel draw every quantity in.
  */
 import { Chart, LinearScale, LineController, LineElement, LogarithmicScale, PointElement, Tooltip, type ChartOptions } from 'chart.js';
-import type { Point } from '../dashboard/dashboardModel';
+import type { Point } from './metricSeries';
 import { cssVar, isHighContrast } from './theme';
 import { el } from './vscodeApi';
 

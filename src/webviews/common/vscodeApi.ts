@@ -9,7 +9,7 @@ interface WebviewApi<S> {
 }
 declare function acquireVsCodeApi<S>(): WebviewApi<S>;
 
-export interface HostBridge<In, Out, S> {
+export interface HostBridge<Out, S> {
   post(msg: Out): void;
   /** Whatever was saved last time (unvalidated: it may come from an older version of this panel). */
   savedState(): unknown;
@@ -17,7 +17,7 @@ export interface HostBridge<In, Out, S> {
 }
 
 /** Calls `onMessage` with each host message that passes `schema`; drops (and logs) anything else. */
-export function connect<In, Out, S>(schema: z.ZodType<In>, onMessage: (msg: In) => void): HostBridge<In, Out, S> {
+export function connect<In, Out, S>(schema: z.ZodType<In>, onMessage: (msg: In) => void): HostBridge<Out, S> {
   const api = acquireVsCodeApi<S>();
   window.addEventListener('message', (event: MessageEvent) => {
     const msg = parseMessage(schema, event.data);

@@ -8,7 +8,7 @@ import { formatLoss } from '../../shared/trainingProgress';
 import { createChartCard, styleAxes, withAlpha, type LineChart } from '../common/chartCard';
 import { cssVar, isHighContrast } from '../common/theme';
 import { el } from '../common/vscodeApi';
-import { LOSS_INFO, type Point } from '../dashboard/dashboardModel';
+import { LOSS_INFO, type Point } from '../common/metricSeries';
 import { offLabels, type RunLine } from './compareModel';
 
 /** Run colours: the theme's chart colours first; past six, the same colours dashed. */

@@ -10,7 +10,7 @@ import type { LossKey, MetricsRecord } from '../../shared/protocol';
 import { formatLoss } from '../../shared/trainingProgress';
 import type { CompareIn, RunSummary } from '../../shared/webviewProtocol';
 import { statusText } from '../common/runStatus';
-import { lossSeries, mergeRecords, type Point } from '../dashboard/dashboardModel';
+import { lossSeries, mergeRecords, type Point } from '../common/metricSeries';
 
 export interface ComparedRun {
   label: string;

@@ -181,9 +181,8 @@ function renderTable(): void {
   results.forEach(row);
   const missing = model.runs.filter((r) => !r.config).map((r) => r.label);
   const differing = cfg.filter((r) => !r.same).length;
-  section(
-    `Config (config.json) · ${differing} key${differing === 1 ? '' : 's'} differ${differing === 1 ? 's' : ''}${missing.length ? ` · no config.json: ${missing.join(', ')}` : ''}`,
-  );
+  const keys = differing === 1 ? '1 key differs' : `${differing} keys differ`;
+  section(`Config (config.json) · ${keys}${missing.length ? ` · no config.json: ${missing.join(', ')}` : ''}`);
   if (cfg.length === 0) {
     const tr = el('tr', { class: 'same' });
     tr.append(

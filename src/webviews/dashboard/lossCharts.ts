@@ -5,7 +5,7 @@ import { formatLoss } from '../../shared/trainingProgress';
 import { el } from '../common/vscodeApi';
 import { createChartCard, styleAxes, withAlpha, type LineChart } from '../common/chartCard';
 import { cssVar, isHighContrast } from '../common/theme';
-import { LOSS_INFO, type LossSeries, type Point } from './dashboardModel';
+import { LOSS_INFO, type LossSeries, type Point } from '../common/metricSeries';
 
 const COLOR_VARS: Record<LossKey | 'ACC', [string, string]> = {
   D: ['--vscode-charts-red', '#f14c4c'],

@@ -84,7 +84,9 @@ function render(): void {
   slider.value = String(sel.index);
   // Only the shown grid is loaded: scrubbing or a fast run never loads more than one image at a time.
   if (img.getAttribute('src') !== sel.sample.uri) img.src = sel.sample.uri;
-  caption.textContent = `step ${sel.sample.step}${run ? ` of ${run.totalSteps}` : ''}  ·  grid ${sel.index + 1} / ${model.samples.length}${model.follow ? '  ·  following newest' : ''}`;
+  const of = run ? ` of ${run.totalSteps}` : '';
+  const following = model.follow ? '  ·  following newest' : '';
+  caption.textContent = `step ${sel.sample.step}${of}  ·  grid ${sel.index + 1} / ${model.samples.length}${following}`;
 }
 
 render();

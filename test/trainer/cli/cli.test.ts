@@ -12,7 +12,7 @@ import { parseTrainerLine, LOSS_KEYS, type TrainerMessage } from '../../../src/s
 import { RUN_FILES, checkpointPath, samplePath } from '../../../src/shared/node/runLayout';
 import { listCheckpoints } from '../../../src/trainer/run/checkpoint';
 import { configHash } from '../../../src/trainer/run/configFile';
-import { readMetrics, readRunInfo } from '../../../src/trainer/run/runDir';
+import { RunFolder } from '../../../src/trainer/run/runFolder';
 import { MANIFEST, readTensorFolder } from '../../../src/trainer/run/tensorFile';
 import { cleanTempDirs, tempDir } from '../data/tmp';
 import { bitwiseEqual, tinyRunConfig } from '../helpers';
@@ -168,7 +168,7 @@ describe('dtn CLI', function () {
       assert.deepEqual(config.architecture.generatorWidths, [8, 4, 4]);
       assert.equal(config.train.steps, 6);
       assert.equal(config.name, 'digits-quick');
-      const info = readRunInfo(runDir)!;
+      const info = new RunFolder(runDir).readInfo()!;
       assert.equal(info.status, 'completed');
       assert.equal(info.backend, 'cpu');
       assert.equal(info.seed, 1);
@@ -184,7 +184,7 @@ describe('dtn CLI', function () {
     });
 
     it('writes one metrics.jsonl record per step with every loss key', () => {
-      const metrics = readMetrics(runDir);
+      const metrics = new RunFolder(runDir).readMetrics();
       const raw = fs.readFileSync(path.join(runDir, RUN_FILES.metrics), 'utf8').trim().split('\n');
       assert.equal(raw.length, metrics.length, 'every line is a valid record');
       assert.deepEqual(
@@ -232,7 +232,7 @@ describe('dtn CLI', function () {
         const manifest = JSON.parse(fs.readFileSync(path.join(checkpointPath(runDir, step), MANIFEST), 'utf8'));
         assert.equal(manifest.meta.kind, 'dtn-checkpoint');
         assert.equal(manifest.meta.step, step);
-        assert.equal(manifest.meta.configHash, readRunInfo(runDir)!.configHash);
+        assert.equal(manifest.meta.configHash, new RunFolder(runDir).readInfo()!.configHash);
         assert.ok(manifest.tensors.some((t: { name: string }) => t.name.startsWith('g/')));
         assert.ok(manifest.tensors.some((t: { name: string }) => t.name.startsWith('optG/')));
       }
@@ -251,7 +251,7 @@ describe('dtn CLI', function () {
       const started = resumed.messages.find((m) => m.type === 'started');
       assert.ok(started?.type === 'started' && started.startStep === 3 && started.runDir === cut, JSON.stringify(started));
 
-      const metrics = readMetrics(cut);
+      const metrics = new RunFolder(cut).readMetrics();
       assert.deepEqual(
         metrics.map((m) => m.step),
         [1, 2, 3, 4, 5, 6],
@@ -259,13 +259,13 @@ describe('dtn CLI', function () {
       );
       assert.deepEqual(
         metrics.map((m) => m.loss),
-        readMetrics(runDir).map((m) => m.loss),
+        new RunFolder(runDir).readMetrics().map((m) => m.loss),
       );
       const a = readTensorFolder(checkpointPath(runDir, 6)).tensors;
       const b = readTensorFolder(checkpointPath(cut, 6)).tensors;
       assert.deepEqual([...b.keys()], [...a.keys()]);
       for (const [name, t] of a) assert.ok(bitwiseEqual(b.get(name)!.values, t.values), `${name} differs`);
-      const info = readRunInfo(cut)!;
+      const info = new RunFolder(cut).readInfo()!;
       assert.equal(info.status, 'completed');
       assert.deepEqual(info.resumedFrom, [checkpointPath(cut, 3)]);
     });
@@ -283,7 +283,7 @@ describe('dtn CLI', function () {
       assert.equal(done.step, metricSteps(r).at(-1), 'stops after the step in flight');
       assert.equal(done.checkpoint, checkpointPath(runDir, done.step), 'a stop writes a checkpoint');
       assert.ok(fs.existsSync(path.join(done.checkpoint, MANIFEST)));
-      assert.equal(readRunInfo(runDir)?.status, 'stopped');
+      assert.equal(new RunFolder(runDir).readInfo()?.status, 'stopped');
       return done.step;
     }
 
@@ -302,7 +302,7 @@ describe('dtn CLI', function () {
       assert.ok(started?.type === 'started' && started.startStep === step, JSON.stringify(started));
       assert.deepEqual(metricSteps(resumed), [step + 1, step + 2]);
       assert.deepEqual(
-        readMetrics(runDir).map((m) => m.step),
+        new RunFolder(runDir).readMetrics().map((m) => m.step),
         Array.from({ length: step + 2 }, (_, i) => i + 1),
       );
     });
@@ -450,10 +450,10 @@ describe('dtn CLI', function () {
       const last = r.messages.at(-1);
       assert.ok(last?.type === 'error' && /became (NaN|Infinity|-Infinity)/.test(last.message), r.stdout);
       assert.equal(last.code, 'TRAINING_DIVERGED');
-      const info = readRunInfo(runDir)!;
+      const info = new RunFolder(runDir).readInfo()!;
       assert.equal(info.status, 'failed');
       assert.match(info.error ?? '', /train\.learningRate/);
-      for (const m of readMetrics(runDir))
+      for (const m of new RunFolder(runDir).readMetrics())
         for (const v of Object.values(m.loss)) assert.ok(v === null || Number.isFinite(v), 'no non-finite loss is recorded');
     });
   });

@@ -4,7 +4,9 @@
  */
 import { strict as assert } from 'node:assert';
 import * as tf from '@tensorflow/tfjs-core';
-import { assertDeviceHealthy, BackendError, describeTensorflow, initBackend } from '../../../src/trainer/engine/backend';
+import { BackendError, describeTensorflow, initBackend } from '../../../src/trainer/engine/backend';
+import { withFlags } from '../../../src/trainer/engine/flags';
+import { webgpuBackend } from '../../../src/trainer/engine/webgpu/tfjsInternals';
 import { onWebgpu } from '../helpers';
 
 /** A program whose WGSL does not compile: WebGPU reports that asynchronously, never as a throw. */
@@ -19,22 +21,26 @@ const broken = {
 };
 
 describe('WebGPU device errors', function () {
-  onWebgpu();
+  const gpu = onWebgpu();
 
-  it('a rejected dispatch makes assertDeviceHealthy throw with the cause and the fix', async () => {
-    assertDeviceHealthy();
+  it('a rejected dispatch makes the device health check throw with the cause and the fix', async () => {
+    const health = gpu.engine.deviceHealth;
+    health.assertHealthy();
     const x = tf.ones([4]);
-    const backend = tf.backend() as unknown as { runWebGPUProgram(p: unknown, i: tf.TensorInfo[], d: string): tf.TensorInfo };
-    const out = tf.engine().makeTensorFromTensorInfo(backend.runWebGPUProgram(broken, [x], 'float32'));
+    const out = tf.engine().makeTensorFromTensorInfo(webgpuBackend().runWebGPUProgram(broken, [x], 'float32'));
     await out.data();
     await new Promise((r) => setTimeout(r, 50));
     assert.throws(
-      assertDeviceHealthy,
-      (err: unknown) => err instanceof BackendError && /GPU rejected work/.test(err.message) && /DTN_STOCK_KERNELS/.test(err.message),
+      () => health.assertHealthy(),
+      (err: unknown) =>
+        err instanceof BackendError &&
+        err.code === 'DEVICE_FAILED' &&
+        /GPU rejected work/.test(err.message) &&
+        /DTN_STOCK_KERNELS/.test(err.message),
     );
     tf.dispose([x, out]);
-    await initBackend('webgpu');
-    assertDeviceHealthy();
+    // A new engine starts healthy.
+    (await initBackend('webgpu')).deviceHealth.assertHealthy();
   });
 });
 
@@ -49,13 +55,9 @@ describe('libtensorflow detection', () => {
 });
 
 describe('DTN_STOCK_KERNELS', () => {
-  afterEach(() => {
-    delete process.env.DTN_STOCK_KERNELS;
-  });
-
   it('a name that is not a switch stops the webgpu backend with the valid names', async () => {
-    process.env.DTN_STOCK_KERNELS = 'Conv2D,batchnorm';
-    await assert.rejects(initBackend('webgpu'), (err: unknown) => {
+    const starting = withFlags({ DTN_STOCK_KERNELS: 'Conv2D,batchnorm' }, () => initBackend('webgpu'));
+    await assert.rejects(starting, (err: unknown) => {
       assert.ok(err instanceof BackendError);
       assert.match(err.message, /DTN_STOCK_KERNELS names batchnorm, which is not a switch/);
       assert.match(err.message, /all, or a comma-separated list of Conv2D, .*BatchNorm.*Plan/);
@@ -65,19 +67,16 @@ describe('DTN_STOCK_KERNELS', () => {
 });
 
 describe('DTN_CONV_TUNE', () => {
-  afterEach(() => {
-    delete process.env.DTN_CONV_TUNE;
-  });
-
   it('a value other than 1 or 0 stops the webgpu backend before any training, with the valid values', async () => {
-    process.env.DTN_CONV_TUNE = 'yes';
-    await assert.rejects(initBackend('webgpu'), (err: unknown) => {
-      assert.ok(err instanceof BackendError);
-      assert.match(
-        err.message,
-        /DTN_CONV_TUNE is "yes"\. Set it to 1 \(tune the conv kernels on this device\), 0 \(default layouts\) or leave it unset/,
-      );
-      return true;
-    });
+    await assert.rejects(
+      withFlags({ DTN_CONV_TUNE: 'yes' }, () => initBackend('webgpu')),
+      (err: unknown) => {
+        assert.ok(err instanceof BackendError);
+        const valid = /Set it to 1 \(tune the conv kernels on this device\), 0 \(default layouts\) or leave it unset/;
+        assert.match(err.message, /DTN_CONV_TUNE is "yes"\. /);
+        assert.match(err.message, valid);
+        return true;
+      },
+    );
   });
 });

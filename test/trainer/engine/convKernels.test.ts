@@ -76,7 +76,7 @@ function random(n: number, seed: number): Float32Array {
 for (const backend of ['cpu', 'wasm'] as const) {
   describe(`convolution kernels on the ${backend} backend`, () => {
     before(async () => {
-      const info = await initBackend(backend);
+      const { backend: info } = await initBackend(backend);
       assert.equal(info.name, backend);
     });
 

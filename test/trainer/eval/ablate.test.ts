@@ -13,7 +13,7 @@ import {
   saveClassifier,
   trainClassifier,
 } from '../../../src/trainer/eval/classifier';
-import { readMetrics } from '../../../src/trainer/run/runDir';
+import { RunFolder } from '../../../src/trainer/run/runFolder';
 import { scaledEncoder, tinyConfig } from '../helpers';
 
 describe('eval/ablate and the target classifier', function () {
@@ -78,7 +78,7 @@ describe('eval/ablate and the target classifier', function () {
       assert.ok(fs.existsSync(path.join(r.runDir, 'eval', 'step-00000002.md')));
     }
     // Each variant really trained without its terms.
-    const last = (id: string) => readMetrics(path.join(out, id)).at(-1)!.loss;
+    const last = (id: string) => new RunFolder(path.join(out, id)).readMetrics().at(-1)!.loss;
     assert.equal(last('no-gan').D, null);
     assert.equal(last('no-gan').GANG, null);
     assert.equal(last('no-tid').TID, null);

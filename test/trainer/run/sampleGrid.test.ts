@@ -1,13 +1,8 @@
 import { strict as assert } from 'node:assert';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { PNG } from 'pngjs';
-import { encodeGrid, writeFileAtomic } from '../../../src/trainer/run/sampleGrid';
-import { cleanTempDirs, tempDir } from '../data/tmp';
+import { encodeGrid } from '../../../src/trainer/run/sampleGrid';
 
 describe('sample grid', () => {
-  after(cleanTempDirs);
-
   // Two 2x3 images per row. Row 0 RGB, row 1 grey.
   const H = 2;
   const W = 3;
@@ -62,14 +57,5 @@ describe('sample grid', () => {
     assert.deepEqual(Array.from(out.data.subarray((PAD * out.width + PAD) * 4, (PAD * out.width + PAD) * 4 + 3)), [0, 0, 0]);
     const x2 = PAD + 1 + PAD;
     assert.deepEqual(Array.from(out.data.subarray((PAD * out.width + x2) * 4, (PAD * out.width + x2) * 4 + 3)), [255, 255, 255]);
-  });
-
-  it('writeFileAtomic creates folders, replaces the file and leaves no temporary file', () => {
-    const dir = tempDir('dtn-grid-');
-    const file = path.join(dir, 'samples', 'step-00000001.png');
-    writeFileAtomic(file, 'first');
-    writeFileAtomic(file, Buffer.from('second'));
-    assert.equal(fs.readFileSync(file, 'utf8'), 'second');
-    assert.deepEqual(fs.readdirSync(path.dirname(file)), ['step-00000001.png']);
   });
 });

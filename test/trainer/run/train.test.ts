@@ -7,13 +7,13 @@ import { listCheckpoints } from '../../../src/trainer/run/checkpoint';
 import { readConfigFile, type ResolvedConfig } from '../../../src/trainer/run/configFile';
 import { encoderExists } from '../../../src/trainer/run/encoderStore';
 import { pretrainEncoder } from '../../../src/trainer/dtn/pretrain';
-import { readMetrics, readRunInfo } from '../../../src/trainer/run/runDir';
+import { RunFolder } from '../../../src/trainer/run/runFolder';
 import { readTensorFolder } from '../../../src/trainer/run/tensorFile';
 import { resolveResume } from '../../../src/trainer/run/resumeTarget';
 import { train, type TrainOptions } from '../../../src/trainer/run/train';
 import { initBackend } from '../../../src/trainer/engine/backend';
 import { cleanTempDirs, tempDir } from '../data/tmp';
-import { clearConvChoices } from '../../../src/trainer/engine/webgpu/convChoice';
+import { withFlags } from '../../../src/trainer/engine/flags';
 import { bitwiseEqual, tinyRunConfig } from '../helpers';
 
 describe('train(): resume', () => {
@@ -59,14 +59,14 @@ describe('train(): resume', () => {
     });
     assert.equal(stopped.result.reason, 'stopped');
     assert.equal(stopped.result.step, 5);
-    assert.equal(readRunInfo(cut)?.status, 'stopped');
+    assert.equal(new RunFolder(cut).readInfo()?.status, 'stopped');
     assert.deepEqual(
       listCheckpoints(cut).map((c) => c.step),
       [3, 5],
       'a stop writes a checkpoint',
     );
     assert.deepEqual(
-      readMetrics(cut).map((r) => r.step),
+      new RunFolder(cut).readMetrics().map((r) => r.step),
       [1, 2, 3, 4, 5],
     );
 
@@ -77,13 +77,13 @@ describe('train(): resume', () => {
     const started = resumed.messages.find((m) => m.type === 'started');
     assert.ok(started?.type === 'started' && started.startStep === 3 && started.totalSteps === 6);
 
-    const metrics = readMetrics(cut);
+    const metrics = new RunFolder(cut).readMetrics();
     assert.deepEqual(
       metrics.map((r) => r.step),
       [1, 2, 3, 4, 5, 6],
       'one record per step, ascending, no duplicates',
     );
-    assert.deepEqual(losses(metrics), losses(readMetrics(full.result.runDir)), 'same loss values as the uninterrupted run');
+    assert.deepEqual(losses(metrics), losses(new RunFolder(full.result.runDir).readMetrics()), 'same loss values as the uninterrupted run');
 
     // Everything in the final checkpoint, g first, bitwise: weights, running statistics, both optimisers.
     const a = tensorsOf(checkpointPath(full.result.runDir, 6));
@@ -96,7 +96,7 @@ describe('train(): resume', () => {
     }
     assert.equal(b.meta.step, 6);
 
-    const info = readRunInfo(cut)!;
+    const info = new RunFolder(cut).readInfo()!;
     assert.equal(info.status, 'completed');
     assert.equal(info.lastStep, 6);
     assert.deepEqual(info.resumedFrom, [checkpointPath(cut, 3)]);
@@ -119,7 +119,7 @@ describe('train(): resume', () => {
     config.train.steps = 2;
     const runDir = path.join(dir, 'nogan');
     await train({ config, baseDir: resolved.baseDir, backend: 'cpu', runDir, emit: () => undefined });
-    const metrics = readMetrics(runDir);
+    const metrics = new RunFolder(runDir).readMetrics();
     assert.deepEqual(
       metrics.map((r) => r.step),
       [1, 2],
@@ -159,19 +159,17 @@ describe('train() on WebGPU: replayed steps', function () {
     await pretrainEncoder({ ...resolved, steps: 5, backend: 'cpu', emit: () => undefined });
   });
   after(async () => {
-    delete process.env.DTN_STOCK_KERNELS;
     await initBackend('cpu');
     cleanTempDirs();
   });
 
   async function run(name: string, plan: boolean, gan = true) {
-    if (plan) delete process.env.DTN_STOCK_KERNELS;
-    else process.env.DTN_STOCK_KERNELS = 'Plan';
     const messages: TrainerMessage[] = [];
     const config = structuredClone(resolved.config);
     config.losses.gan = gan;
     const runDir = path.join(dir, name);
-    await train({ config, baseDir: resolved.baseDir, backend: 'webgpu', runDir, emit: (m) => messages.push(m) });
+    const training = () => train({ config, baseDir: resolved.baseDir, backend: 'webgpu', runDir, emit: (m) => messages.push(m) });
+    await withFlags({ DTN_STOCK_KERNELS: plan ? '' : 'Plan' }, training);
     return { runDir, messages };
   }
 
@@ -181,13 +179,13 @@ describe('train() on WebGPU: replayed steps', function () {
       const plain = await run(`plain-${gan}`, false, gan);
       const warnings = planned.messages.filter((m) => m.type === 'warning' && /replayed plan/.test(m.message));
       assert.deepEqual(warnings, [], 'the planned run replays its steps');
-      assert.match(readRunInfo(planned.runDir)!.backendReason, /steps replay a recorded step \(\d+ dispatches\)/);
+      assert.match(new RunFolder(planned.runDir).readInfo()!.backendReason, /steps replay a recorded step \(\d+ dispatches\)/);
       assert.ok(
         plain.messages.some((m) => m.type === 'warning' && /instead of a replayed plan/.test(m.message)),
         'the plain run says why it does not replay',
       );
       const strip = (rs: MetricsRecord[]) => rs.map((r) => ({ step: r.step, loss: r.loss }));
-      assert.deepEqual(strip(readMetrics(planned.runDir)), strip(readMetrics(plain.runDir)));
+      assert.deepEqual(strip(new RunFolder(planned.runDir).readMetrics()), strip(new RunFolder(plain.runDir).readMetrics()));
       const a = readTensorFolder<{ step: number }>(checkpointPath(planned.runDir, 6));
       const b = readTensorFolder<{ step: number }>(checkpointPath(plain.runDir, 6));
       assert.deepEqual([...a.tensors.keys()], [...b.tensors.keys()]);
@@ -204,20 +202,18 @@ describe('train() on WebGPU: replayed steps', function () {
   }
 
   it('a run that tunes its convolutions says what it chose, in run.json and its log, and still replays', async () => {
-    process.env.DTN_CONV_TUNE = '1';
-    try {
+    await withFlags({ DTN_CONV_TUNE: '1' }, async () => {
       const tuned = await run('tuned', true);
-      const reason = readRunInfo(tuned.runDir)!.backendReason;
+      const reason = new RunFolder(tuned.runDir).readInfo()!.backendReason;
       assert.match(reason, /; \d+ conv shapes tuned on this device in [\d.]+ s: .+; steps replay a recorded step/);
       const notes = tuned.messages.filter(
         (m) => m.type === 'status' && /convolution shapes on this device|conv shapes tuned/.test(m.message),
       );
       assert.equal(notes.length, 2, 'one status line when tuning starts, one with the result');
       assert.match((notes[0] as { message: string }).message, /^tuning \d+ convolution shapes on this device$/);
-      assert.ok(readMetrics(tuned.runDir).every((r) => Object.values(r.loss).every((v) => v === null || Number.isFinite(v))));
-    } finally {
-      delete process.env.DTN_CONV_TUNE;
-      clearConvChoices();
-    }
+      assert.ok(
+        new RunFolder(tuned.runDir).readMetrics().every((r) => Object.values(r.loss).every((v) => v === null || Number.isFinite(v))),
+      );
+    });
   });
 });

@@ -1,12 +1,12 @@
 /** Runs a subcommand: exit 0 on success; on failure a clear message (and a protocol `error` with --json), exit 1. */
-import { DtnError } from '../../../shared/errors';
+import { DtnError, messageOf } from '../../../shared/errors';
 import type { TrainerMessageOf } from '../../../shared/protocol';
+import { dtnFlag } from '../../engine/flags';
 
 /** The protocol's `error` message for a failure: its code, the message, and the file and fix when known. */
 export function describeError(err: unknown): TrainerMessageOf<'error'> {
   if (err instanceof DtnError) return { type: 'error', code: err.code, message: err.message, file: err.file, fix: err.fix };
-  const message = err instanceof Error ? err.message : String(err);
-  return { type: 'error', code: 'INTERNAL', message };
+  return { type: 'error', code: 'INTERNAL', message: messageOf(err) };
 }
 
 /** `fn` may return an exit code (a partly failed batch); anything else exits 0. */
@@ -20,7 +20,7 @@ export function action<T>(fn: (opts: T) => Promise<unknown>) {
       const msg = describeError(err);
       if (opts.json) process.stdout.write(`${JSON.stringify(msg)}\n`);
       process.stderr.write(`\ndtn: error: ${msg.message}\n`);
-      if (process.env.DTN_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+      if (dtnFlag('DTN_DEBUG') && err instanceof Error) process.stderr.write(`${err.stack}\n`);
       process.exit(1);
     }
   };

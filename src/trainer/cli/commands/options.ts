@@ -1,11 +1,9 @@
 /** What the `dtn` subcommands share: option parsing and resolving --preset / --config / --resume. */
-import * as path from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { BACKENDS, ConfigError, type BackendChoice } from '../../../shared/config';
 import { PRESET_NAMES } from '../../../shared/presets';
-import { RUN_FILES } from '../../../shared/node/runLayout';
 import { presetConfig, readConfigFile, type ResolvedConfig } from '../../run/configFile';
-import { readRunInfo } from '../../run/runDir';
+import { RunFolder } from '../../run/runFolder';
 import { resolveResume } from '../../run/resumeTarget';
 
 export interface CommonOpts {
@@ -65,6 +63,5 @@ export function resolveConfig(opts: CommonOpts, fallbackPreset?: string): Resolv
 /** `--resume` alone: train on with the config the run was started with. */
 export function configOfRun(resume: string): ResolvedConfig {
   const { runDir } = resolveResume(resume);
-  const resolved = readConfigFile(path.join(runDir, RUN_FILES.config));
-  return { ...resolved, baseDir: readRunInfo(runDir)?.baseDir ?? process.cwd() };
+  return new RunFolder(runDir).readConfig();
 }

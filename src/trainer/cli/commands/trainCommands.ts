@@ -5,12 +5,12 @@ import { RUN_FILES } from '../../../shared/node/runLayout';
 import { initBackend } from '../../engine/backend';
 import { presetConfig } from '../../run/configFile';
 import { loadDataSpec } from '../../data/loadDataSpec';
-import { encoderExists } from '../../run/encoderStore';
+import { defaultEncoderDir, encoderExists } from '../../run/encoderStore';
 import { classifierArchitecture, classifierExists, defaultClassifierDir, saveClassifier, trainClassifier } from '../../eval/classifier';
 import { pretrainEncoder } from '../../dtn/pretrain';
 import { createReporter } from '../reporter';
-import { readMetrics } from '../../run/runDir';
-import { defaultEncoderDir, train, type TrainResult } from '../../run/train';
+import { RunFolder } from '../../run/runFolder';
+import { train, type TrainResult } from '../../run/train';
 import { configOfRun, resolveConfig, type CommonOpts } from './options';
 import { stopControls } from '../stopControls';
 
@@ -33,7 +33,8 @@ export async function trainCommand(
   reporter.finish();
   if (!opts.json) {
     process.stderr.write(
-      `\nRun ${result.reason} at step ${result.step}.\n  run folder: ${result.runDir}\n  samples:    ${path.join(result.runDir, RUN_FILES.samples)}\n  checkpoint: ${result.checkpoint}\n`,
+      `\nRun ${result.reason} at step ${result.step}.\n  run folder: ${result.runDir}\n` +
+        `  samples:    ${path.join(result.runDir, RUN_FILES.samples)}\n  checkpoint: ${result.checkpoint}\n`,
     );
   }
   return result;
@@ -61,7 +62,7 @@ export async function pretrainCommand(opts: CommonOpts & { out?: string; steps?:
 export async function trainClassifierCommand(opts: CommonOpts & { out?: string; steps?: number }): Promise<void> {
   const reporter = createReporter(Boolean(opts.json));
   const { config, baseDir } = resolveConfig(opts);
-  const backend = await initBackend(opts.backend ?? config.backend);
+  const { backend } = await initBackend(opts.backend ?? config.backend);
   reporter.emit({ type: 'status', phase: 'backend', message: `${backend.name} on ${backend.device}` });
   const arch = classifierArchitecture(config);
   reporter.emit({ type: 'status', phase: 'data', message: 'loading labelled target images' });
@@ -83,7 +84,9 @@ export async function trainClassifierCommand(opts: CommonOpts & { out?: string; 
   reporter.emit({
     type: 'status',
     phase: 'train-classifier',
-    message: `classifier saved to ${dir} (accuracy on ${trained.testCount} held-out target images: ${(trained.testAccuracy * 100).toFixed(2)}%)`,
+    message:
+      `classifier saved to ${dir} ` +
+      `(accuracy on ${trained.testCount} held-out target images: ${(trained.testAccuracy * 100).toFixed(2)}%)`,
   });
 }
 
@@ -104,14 +107,17 @@ export async function demoCommand(opts: { backend?: BackendChoice; steps?: numbe
   } else reporter.note(`step 2/3: using the classifier in ${classifierDir}`);
   reporter.note('step 3/3: training the DTN (synthetic street digits -> MNIST)');
   const result = await trainCommand({ preset: 'digits-quick', backend: opts.backend, steps: opts.steps, runDir: opts.runDir });
-  const last = readMetrics(result.runDir)
+  const last = new RunFolder(result.runDir)
+    .readMetrics()
     .filter((r) => r.eval)
     .at(-1);
   const minutes = ((Date.now() - started) / 60000).toFixed(1);
   const accuracy = last?.eval
-    ? ` Translation accuracy at step ${last.step}: ${(last.eval.accuracy * 100).toFixed(1)}% of ${last.eval.count} held-out street digits are read as their own digit by the MNIST classifier.`
+    ? ` Translation accuracy at step ${last.step}: ${(last.eval.accuracy * 100).toFixed(1)}% of ${last.eval.count} ` +
+      'held-out street digits are read as their own digit by the MNIST classifier.'
     : '';
   process.stderr.write(
-    `\nDemo finished in ${minutes} min.${accuracy}\nOpen the sample grids (source row above its translation): ${path.join(result.runDir, RUN_FILES.samples)}\n`,
+    `\nDemo finished in ${minutes} min.${accuracy}\n` +
+      `Open the sample grids (source row above its translation): ${path.join(result.runDir, RUN_FILES.samples)}\n`,
   );
 }

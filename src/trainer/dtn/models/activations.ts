@@ -1,10 +1,12 @@
 /** The networks' activations: stock tfjs ops, with a one-dispatch gradient on WebGPU. */
 import * as tf from '@tensorflow/tfjs-core';
-import { webgpuLeakyRelu } from '../../engine/webgpu/webgpuActivation';
-import { customWebgpuKernel } from '../../engine/webgpu/webgpuSwitches';
+import { webgpuActivationInstalled, webgpuLeakyRelu } from '../../engine/webgpu/webgpuActivation';
 
-/** Whether this project's activation kernels are in use (batch norm folds the activation in only then). */
-export const customActivation = () => tf.getBackend() === 'webgpu' && customWebgpuKernel('Activation');
+/**
+ * Whether this project's activation kernels are in use (batch norm folds the activation in only
+ * then): the engine registers them on webgpu unless DTN_STOCK_KERNELS keeps Activation stock.
+ */
+export const customActivation = webgpuActivationInstalled;
 
 export function relu<T extends tf.Tensor>(x: T): T {
   return customActivation() ? webgpuLeakyRelu(x, 0) : tf.relu(x);

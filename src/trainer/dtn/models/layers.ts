@@ -1,11 +1,11 @@
 /** Functional building blocks over tfjs-core ops, each owning its parameters in a ParamStore. */
 import * as tf from '@tensorflow/tfjs-core';
 import type { ParamStore } from './params';
-import { webgpuBatchNormTraining, webgpuRunningUpdate } from '../../engine/webgpu/webgpuBatchNorm';
-import { customWebgpuKernel } from '../../engine/webgpu/webgpuSwitches';
+import { webgpuBatchNormInstalled, webgpuBatchNormTraining, webgpuRunningUpdate } from '../../engine/webgpu/webgpuBatchNorm';
 import { activate, customActivation, type Activation } from './activations';
 
-const fusedBatchNorm = () => tf.getBackend() === 'webgpu' && customWebgpuKernel('BatchNorm');
+/** The engine registers the fused kernels on webgpu unless DTN_STOCK_KERNELS keeps BatchNorm stock. */
+const fusedBatchNorm = webgpuBatchNormInstalled;
 
 /** Running-statistics updates collected during a training-mode forward pass, applied after the step. */
 export type StateUpdates = Array<() => void>;

@@ -5,7 +5,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { getKernel, registerKernel, unregisterKernel, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
-import { convCallKey, WEBGPU_CONV_KERNELS, type WebgpuConvKernel } from './webgpuConv';
+import { convCallKey, WEBGPU_CONV_KERNEL_NAMES } from './webgpuConv';
+import type { WebgpuConvKernel } from './webgpuConv';
 
 export interface ConvCall {
   kernel: WebgpuConvKernel;
@@ -20,7 +21,7 @@ export interface ConvCall {
 /** Runs `work` (synchronous tfjs code) and returns its result with the distinct conv calls it made. */
 export function recordConvCalls<T>(work: () => T): { result: T; calls: ConvCall[] } {
   const calls = new Map<string, ConvCall>();
-  const names = Object.keys(WEBGPU_CONV_KERNELS) as WebgpuConvKernel[];
+  const names = WEBGPU_CONV_KERNEL_NAMES;
   const saved = names.map((name) => getKernel(name, 'webgpu')!);
   names.forEach((name, i) => {
     const inner = saved[i].kernelFunc;
@@ -69,11 +70,9 @@ export function convFlops(call: ConvCall): number {
 /** "x=8x16x16x128 filter=4x4x128x256 s2 same": a call's shapes for tables. */
 export function describeConvCall(call: ConvCall): string {
   const produced = (call.attrs.inputShape ?? call.attrs.filterShape) as number[] | undefined;
-  return (
-    Object.entries(call.inputs)
-      .map(([k, s]) => `${k}=${s.join('x')}`)
-      .join(' ') + `${produced ? ` -> ${produced.join('x')}` : ''} s${(call.attrs.strides as number[])[0]} ${call.attrs.pad}`
-  );
+  const inputs = Object.entries(call.inputs).map(([k, s]) => `${k}=${s.join('x')}`);
+  const output = produced ? ` -> ${produced.join('x')}` : '';
+  return `${inputs.join(' ')}${output} s${(call.attrs.strides as number[])[0]} ${JSON.stringify(call.attrs.pad)}`;
 }
 
 /** Random inputs of a call's shapes (the caller disposes them). */

@@ -2,7 +2,8 @@
  * Which convolution kernel each conv call of a run uses on WebGPU. The best tile shape and K split
  * depend on the GPU (how many cores to fill, how fast its workgroup memory is), and on some shapes
  * the stock tfjs kernel may win, so a run can measure the candidates on its own device
- * (convTune.ts) and record the winner here per call shape. Calls without a choice use DEFAULT_GEMM.
+ * (convTune.ts) and record the winner in its ConvChoices per call shape. Calls without a choice
+ * use DEFAULT_GEMM.
  */
 
 /** How a convolution GEMM is laid out. */
@@ -39,23 +40,29 @@ export const GEMM_CANDIDATES: readonly GemmOptions[] = [
 
 export type ConvChoice = GemmOptions | 'stock';
 
-const choices = new Map<string, ConvChoice>();
+/**
+ * The choices of one engine (engineContext.ts), by convKey: the conv kernels registered for it read
+ * them, tuning writes them. A new backend start begins with none (every call on DEFAULT_GEMM).
+ */
+export class ConvChoices {
+  private readonly choices = new Map<string, ConvChoice>();
 
-export function chosenConv(key: string): ConvChoice | undefined {
-  return choices.get(key);
-}
+  get(key: string): ConvChoice | undefined {
+    return this.choices.get(key);
+  }
 
-export function chooseConv(key: string, choice: ConvChoice): void {
-  choices.set(key, choice);
-}
+  set(key: string, choice: ConvChoice): void {
+    this.choices.set(key, choice);
+  }
 
-export function forgetConv(key: string): void {
-  choices.delete(key);
-}
+  delete(key: string): void {
+    this.choices.delete(key);
+  }
 
-/** Forgets every choice (a new device, or a test that wants the defaults). */
-export function clearConvChoices(): void {
-  choices.clear();
+  /** Forgets every choice (a test that wants the defaults). */
+  clear(): void {
+    this.choices.clear();
+  }
 }
 
 export function choiceName(choice: ConvChoice): string {

@@ -1,16 +1,19 @@
 /**
  * Tunes the WebGPU convolutions of a run on the device it runs on: each distinct conv call of a
  * step is timed under every GEMM layout of GEMM_CANDIDATES and with the stock tfjs kernel, and the
- * fastest is what the run uses from then on (kernels/convChoice.ts). Like cuDNN's benchmark mode:
+ * fastest is what the run uses from then on (the engine's ConvChoices, convChoice.ts). Like cuDNN's benchmark mode:
  * a second or two at the start of a run on a GPU, against kernels that would otherwise be picked
  * by rules written without that GPU.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { messageOf } from '../../../shared/errors';
 import { getKernel, type KernelFunc, type NamedAttrMap } from '@tensorflow/tfjs-core';
 import { convCallInputs, convFlops, describeConvCall, timeKernel, type ConvCall } from './convCalls';
-import { chooseConv, chosenConv, choiceName, DEFAULT_GEMM, forgetConv, GEMM_CANDIDATES, type ConvChoice } from './convChoice';
+import { choiceName, DEFAULT_GEMM, GEMM_CANDIDATES, type ConvChoice } from './convChoice';
 import { gemmLayout, gemmWorkgroupBytes } from './webgpuConv';
-import { convTuneSetting, customWebgpuKernel } from './webgpuSwitches';
+import { ownKernel, type EngineSettings } from '../flags';
+import type { Engine } from '../engineContext';
+import { webgpuBackend } from './tfjsInternals';
 
 export interface CandidateTiming {
   name: string;
@@ -38,16 +41,12 @@ export type KernelTimer = (fn: KernelFunc, inputs: Record<string, tf.Tensor>, at
  * adapter tunes, and a software one (lavapipe) does not, so that runs there (CI's WebGPU tests)
  * stay bit-reproducible: tuning picks by timings, which vary from run to run.
  */
-export function convTuningWanted(backend: { name: string; software?: boolean }): boolean {
-  if (backend.name !== 'webgpu') return false;
-  const { tune, invalid } = convTuneSetting();
-  if (invalid !== undefined) throw new Error(`DTN_CONV_TUNE must be 1 or 0, not "${invalid}"`);
-  return tune ?? !backend.software;
-}
-
-interface ErrorScopes {
-  pushErrorScope(filter: 'validation' | 'out-of-memory' | 'internal'): void;
-  popErrorScope(): Promise<{ message: string } | null>;
+export function convTuningWanted(engine: {
+  backend: { name: string; software?: boolean };
+  settings: Pick<EngineSettings, 'convTune'>;
+}): boolean {
+  if (engine.backend.name !== 'webgpu') return false;
+  return engine.settings.convTune ?? !engine.backend.software;
 }
 
 /**
@@ -55,9 +54,7 @@ interface ErrorScopes {
  * does not have, memory) is reported as failed instead of reaching the run's uncaptured-error
  * handler, which would stop training.
  */
-async function guarded(measure: () => Promise<number>): Promise<{ ms: number; error?: string }> {
-  const device = (tf.backend() as unknown as { device?: ErrorScopes }).device;
-  if (!device?.pushErrorScope) return { ms: await measure() };
+async function guarded(device: GPUDevice, measure: () => Promise<number>): Promise<{ ms: number; error?: string }> {
   const filters = ['validation', 'out-of-memory', 'internal'] as const;
   for (const f of filters) device.pushErrorScope(f);
   let ms = NaN;
@@ -69,16 +66,13 @@ async function guarded(measure: () => Promise<number>): Promise<{ ms: number; er
   }
   const errors = [];
   for (let i = 0; i < filters.length; i++) errors.push(await device.popErrorScope());
-  const error =
-    errors.find((e) => e !== null)?.message ??
-    (thrown === undefined ? undefined : thrown instanceof Error ? thrown.message : String(thrown));
+  const error = errors.find((e) => e !== null)?.message ?? (thrown === undefined ? undefined : messageOf(thrown));
   return error === undefined ? { ms } : { ms: NaN, error: error.split('\n')[0] };
 }
 
 /** Workgroup memory this device grants a shader (tfjs asks for the adapter's maximum). */
-function workgroupLimit(): number {
-  const device = (tf.backend() as unknown as { device?: { limits?: { maxComputeWorkgroupStorageSize?: number } } }).device;
-  return device?.limits?.maxComputeWorkgroupStorageSize ?? 16384;
+function workgroupLimit(device: GPUDevice): number {
+  return device.limits?.maxComputeWorkgroupStorageSize ?? 16384;
 }
 
 /** Calls under this share of a step's conv arithmetic try only the default layout and stock. */
@@ -91,16 +85,19 @@ const MINOR_SHARE = 0.02;
  * matter where the arithmetic is. Returns what was measured.
  */
 export async function tuneConvs(
+  engine: Pick<Engine, 'settings' | 'convChoices'>,
   calls: ConvCall[],
   opts: { minMs?: number; time?: KernelTimer; apply?: boolean } = {},
 ): Promise<TunedConv[]> {
+  const choices = engine.convChoices;
+  const device = webgpuBackend().device;
   const time: KernelTimer = opts.time ?? ((fn, inputs, attrs) => timeKernel(fn, inputs, attrs, { minMs: opts.minMs }));
   const out: TunedConv[] = [];
   const total = calls.reduce((a, c) => a + convFlops(c) * c.count, 0);
   for (const call of calls) {
-    if (!customWebgpuKernel(call.kernel)) continue;
+    if (!ownKernel(engine.settings, call.kernel)) continue;
     const kernel = getKernel(call.kernel, 'webgpu')!.kernelFunc;
-    const before = chosenConv(call.key);
+    const before = choices.get(call.key);
     const inputs = convCallInputs(call);
     const timings: { choice: ConvChoice; ms: number; error?: string }[] = [];
     try {
@@ -109,26 +106,26 @@ export async function tuneConvs(
       const candidates: ConvChoice[] = [...(minor ? [DEFAULT_GEMM] : GEMM_CANDIDATES), 'stock'];
       for (const choice of candidates) {
         if (choice !== 'stock') {
-          if (gemmWorkgroupBytes(call.kernel, inputs, call.attrs, choice) > workgroupLimit()) continue;
+          if (gemmWorkgroupBytes(call.kernel, inputs, call.attrs, choice) > workgroupLimit(device)) continue;
           // Options that lay this call out identically are the same kernel: measure it once.
           const layout = gemmLayout(call.kernel, inputs, call.attrs, choice);
           if (seen.has(layout)) continue;
           seen.add(layout);
         }
         // The registered kernel, steered to this candidate: exactly what a step would run.
-        chooseConv(call.key, choice);
-        timings.push({ choice, ...(await guarded(() => time(kernel, inputs, call.attrs))) });
+        choices.set(call.key, choice);
+        timings.push({ choice, ...(await guarded(device, () => time(kernel, inputs, call.attrs))) });
       }
     } finally {
       tf.dispose(Object.values(inputs));
-      if (before === undefined) forgetConv(call.key);
-      else chooseConv(call.key, before);
+      if (before === undefined) choices.delete(call.key);
+      else choices.set(call.key, before);
     }
     // Strictly faster only: on a tie the earlier candidate (the default layout first) stays. Stock
     // always runs last, so when everything else failed it is what remains.
     const usable = timings.filter((t) => t.error === undefined);
     const best = usable.length > 0 ? usable.reduce((a, b) => (b.ms < a.ms ? b : a)) : { choice: 'stock' as const };
-    if (opts.apply !== false) chooseConv(call.key, best.choice);
+    if (opts.apply !== false) choices.set(call.key, best.choice);
     out.push({
       kernel: call.kernel,
       shapes: describeConvCall(call),

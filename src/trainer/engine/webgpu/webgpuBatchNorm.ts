@@ -17,25 +17,8 @@
  * being the B·H·W positions that a channel's statistics run over.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { getKernel, registerKernel, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
-
-/** The part of tfjs-webgpu's WebGPUProgram these kernels fill in (it is imported only as a type there). */
-interface Program {
-  variableNames: string[];
-  outputShape: number[];
-  shaderKey: string;
-  dispatchLayout: { x: number[] };
-  dispatch: [number, number, number];
-  workgroupSize: [number, number, number];
-  size?: boolean;
-  outputComponent?: number;
-  variableComponents?: number[];
-  getUserCode(): string;
-}
-
-interface WebgpuBackendLike {
-  runWebGPUProgram(program: Program, inputs: TensorInfo[], dtype: 'float32'): TensorInfo;
-}
+import { getKernel, registerKernel, unregisterKernel, type KernelFunc, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
+import { webgpuBackend, type WebgpuBackend, type WebgpuProgram as Program } from './tfjsInternals';
 
 const STATS_PARTIAL = 'DtnBnStatsPartial';
 const STATS_FINAL = 'DtnBnStatsFinal';
@@ -380,7 +363,7 @@ function runningUpdateProgram(channels: number, row: number, momentum: number): 
   };
 }
 
-type Run = (backend: WebgpuBackendLike, inputs: Record<string, TensorInfo>, attrs: NamedAttrMap) => TensorInfo;
+type Run = (backend: WebgpuBackend, inputs: Record<string, TensorInfo>, attrs: NamedAttrMap) => TensorInfo;
 
 /** The activation slope attribute; absent: plain batch norm. */
 const alphaOf = (a: NamedAttrMap) => (typeof a.alpha === 'number' ? a.alpha : undefined);
@@ -417,14 +400,23 @@ const kernels: Record<string, Run> = {
     b.runWebGPUProgram(runningUpdateProgram(v.shape[0], a.row as number, a.momentum as number), [v, stats], 'float32'),
 };
 
-/** Registers the batch-norm kernels on the webgpu backend; calling it again does nothing. */
+/** Registers the batch-norm kernels on the webgpu backend (the engine does, unless kept stock); calling it again does nothing. */
 export function installWebgpuBatchNorm(): void {
   for (const [kernelName, run] of Object.entries(kernels)) {
     if (getKernel(kernelName, 'webgpu')) continue;
     const kernelFunc: KernelFunc = ({ inputs, attrs, backend }) =>
-      run(backend as unknown as WebgpuBackendLike, inputs as Record<string, TensorInfo>, attrs ?? {});
+      run(webgpuBackend(backend), inputs as Record<string, TensorInfo>, attrs ?? {});
     registerKernel({ kernelName, backendName: 'webgpu', kernelFunc });
   }
+}
+
+export function uninstallWebgpuBatchNorm(): void {
+  for (const kernelName of Object.keys(kernels)) if (getKernel(kernelName, 'webgpu')) unregisterKernel(kernelName, 'webgpu');
+}
+
+/** Whether batch norm runs as these kernels: on webgpu, where the engine registered them. */
+export function webgpuBatchNormInstalled(): boolean {
+  return tf.getBackend() === 'webgpu' && getKernel(NORMALIZE, 'webgpu') !== undefined;
 }
 
 function runKernel<T extends tf.Tensor>(name: string, inputs: Record<string, tf.Tensor>, attrs: NamedAttrMap = {}): T {
@@ -447,7 +439,6 @@ export function webgpuBatchNormTraining(
   eps: number,
   activation?: { alpha: number },
 ): { y: tf.Tensor4D; stats: tf.Tensor2D } {
-  installWebgpuBatchNorm();
   assertNhwc(x);
   const rows = rowsOf(x.shape);
   const act: NamedAttrMap = activation ? { alpha: activation.alpha } : {};
@@ -478,6 +469,5 @@ export function webgpuBatchNormTraining(
 
 /** `v·(1 − momentum) + stats[row]·momentum` in one dispatch (row 0: mean, row 1: variance). */
 export function webgpuRunningUpdate(v: tf.Tensor1D, stats: tf.Tensor2D, row: 0 | 1, momentum: number): tf.Tensor1D {
-  installWebgpuBatchNorm();
   return runKernel<tf.Tensor1D>(RUNNING_UPDATE, { v, stats }, { row, momentum });
 }

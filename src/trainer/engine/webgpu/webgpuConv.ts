@@ -4,16 +4,11 @@
  * call's shapes (convChoice.ts), or the stock kernel where tuning found it faster.
  */
 import { backend_util, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
-import { chosenConv, DEFAULT_GEMM, type GemmOptions } from './convChoice';
+import { DEFAULT_GEMM, type ConvChoices, type GemmOptions } from './convChoice';
 import { dims, filterGradPlan, forwardPlan, inputGradPlan, pointInputGradPlan, type ConvInfo } from './convGemmPlans';
-import { overrideKernel } from '../overrideKernel';
+import { overrideKernel, restoreKernel } from '../overrideKernel';
 import { GemmProgram, SumProgram, tileShape, type GemmPlan } from './webgpuGemm';
-
-/** The parts of the WebGPU backend used here (its class is not exported as a type we can name). */
-interface WebgpuBackendLike {
-  runWebGPUProgram(program: GemmProgram | SumProgram, inputs: TensorInfo[], dtype: 'float32'): TensorInfo;
-  disposeData(dataId: object): void;
-}
+import { webgpuBackend, type WebgpuBackend } from './tfjsInternals';
 
 type Attrs = {
   strides: number | [number, number];
@@ -43,7 +38,7 @@ function convInfo(inShape: number[], filterShape: number[], attrs: Attrs): ConvI
   );
 }
 
-function runGemm(backend: WebgpuBackendLike, plan: GemmPlan, names: [string, string], inputs: [TensorInfo, TensorInfo]): TensorInfo {
+function runGemm(backend: WebgpuBackend, plan: GemmPlan, names: [string, string], inputs: [TensorInfo, TensorInfo]): TensorInfo {
   const partial = backend.runWebGPUProgram(new GemmProgram(plan, names), inputs, 'float32');
   if (plan.parts === 1) return partial;
   const out = backend.runWebGPUProgram(new SumProgram(plan.finalShape, plan.parts), [partial], 'float32');
@@ -55,8 +50,8 @@ function runGemm(backend: WebgpuBackendLike, plan: GemmPlan, names: [string, str
  * The GEMM options for this call: the ones tuned for its shapes on this device (convChoice.ts), or
  * the defaults; undefined when tuning found the stock kernel faster (the caller then falls back).
  */
-function optionsFor(kernel: string, info: ConvInfo): GemmOptions | undefined {
-  const choice = chosenConv(convKey(kernel, info));
+function optionsFor(choices: ConvChoices, kernel: string, info: ConvInfo): GemmOptions | undefined {
+  const choice = choices.get(convKey(kernel, info));
   return choice === 'stock' ? undefined : (choice ?? DEFAULT_GEMM);
 }
 
@@ -98,8 +93,8 @@ export function gemmWorkgroupBytes(kernel: WebgpuConvKernel, inputs: Shaped, att
 }
 
 /** What the registered kernel runs for this call now: the layout of its GEMM, or 'stock'. */
-export function activeConvLayout(kernel: WebgpuConvKernel, inputs: Shaped, attrs: object): string {
-  const o = optionsFor(kernel, callInfo(kernel, inputs, attrs));
+export function activeConvLayout(choices: ConvChoices, kernel: WebgpuConvKernel, inputs: Shaped, attrs: object): string {
+  const o = optionsFor(choices, kernel, callInfo(kernel, inputs, attrs));
   return o ? gemmLayout(kernel, inputs, attrs, o) : 'stock';
 }
 
@@ -121,36 +116,35 @@ const OPERANDS = {
 
 export type WebgpuConvKernel = keyof typeof OPERANDS;
 
-/** The kernel function: this call's GEMM, or undefined (the stock kernel) outside what it covers or where tuning chose stock. */
-function gemmKernel(kernel: WebgpuConvKernel): KernelFunc {
+export const WEBGPU_CONV_KERNEL_NAMES = Object.keys(OPERANDS) as WebgpuConvKernel[];
+
+/**
+ * The kernel function: this call's GEMM in the layout `choices` holds for it, or undefined (the
+ * stock kernel) outside what it covers or where tuning chose stock.
+ */
+export function webgpuConvKernel(kernel: WebgpuConvKernel, choices: ConvChoices): KernelFunc {
   return ({ inputs, backend, attrs }) => {
     const [[a, aName], [b, bName]] = OPERANDS[kernel];
     const operands: [TensorInfo, TensorInfo] = [inputs[a] as TensorInfo, inputs[b] as TensorInfo];
     if (!supported(attrs as unknown as Attrs, ...operands)) return undefined as unknown as TensorInfo;
     const info = callInfo(kernel, inputs as Shaped, attrs ?? {});
-    const o = optionsFor(kernel, info);
+    const o = optionsFor(choices, kernel, info);
     if (!o) return undefined as unknown as TensorInfo;
-    return runGemm(backend as unknown as WebgpuBackendLike, planFor(kernel, info, o), [aName, bName], operands);
+    return runGemm(webgpuBackend(backend), planFor(kernel, info, o), [aName, bName], operands);
   };
 }
 
-export const conv2dForward = gemmKernel('Conv2D');
-export const conv2dInputGrad = gemmKernel('Conv2DBackpropInput');
-export const conv2dFilterGrad = gemmKernel('Conv2DBackpropFilter');
-
-export const WEBGPU_CONV_KERNELS: Record<WebgpuConvKernel, KernelFunc> = {
-  Conv2D: conv2dForward,
-  Conv2DBackpropInput: conv2dInputGrad,
-  Conv2DBackpropFilter: conv2dFilterGrad,
-};
-
 /**
- * Registers the GEMM kernels for the webgpu backend. `only` limits which (for measuring one
- * against the stock kernel); the rest stay stock.
+ * Registers the GEMM kernels named in `only` for the webgpu backend, steered by `choices` (an
+ * engine's); the others get their stock kernel back.
  */
-export function installWebgpuConv(only: readonly WebgpuConvKernel[] = Object.keys(WEBGPU_CONV_KERNELS) as WebgpuConvKernel[]): void {
-  for (const name of only) {
-    const fn = WEBGPU_CONV_KERNELS[name];
+export function installWebgpuConv(choices: ConvChoices, only: readonly WebgpuConvKernel[] = WEBGPU_CONV_KERNEL_NAMES): void {
+  for (const name of WEBGPU_CONV_KERNEL_NAMES) {
+    if (!only.includes(name)) {
+      restoreKernel(name, 'webgpu');
+      continue;
+    }
+    const fn = webgpuConvKernel(name, choices);
     overrideKernel(name, 'webgpu', (args) => fn(args) as TensorInfo | undefined);
   }
 }

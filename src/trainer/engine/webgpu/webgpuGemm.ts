@@ -6,6 +6,7 @@
  * each operand row's index arithmetic is done once, outside the K loop.
  */
 import { DEFAULT_GEMM, type GemmOptions } from './convChoice';
+import type { WebgpuProgram } from './tfjsInternals';
 
 const THREADS = 256; // per workgroup
 export const BK = 16; // depth of a staged slice (large tiles use half: same workgroup memory)
@@ -133,7 +134,10 @@ function stagingSlots(
     const rowOf = (i: number) => `${op}r + ${i * step}`;
     return {
       setup: `let ${op}k = t % ${depth}; let ${op}r = t / ${depth};
-        ${unroll(rounds, (i) => `let ${op}row${i} = ${o.row}(${o.first} + ${rowOf(i)}, z); let ${op}ok${i} = ${o.first} + ${rowOf(i)} < ${o.size};`)}`,
+        ${unroll(rounds, (i) => {
+          const row = `${o.first} + ${rowOf(i)}`;
+          return `let ${op}row${i} = ${o.row}(${row}, z); let ${op}ok${i} = ${row} < ${o.size};`;
+        })}`,
       depth: () => `${op}k`,
       row: (i) => `${op}row${i}`,
       ok: (i) => `${op}ok${i}`,
@@ -155,7 +159,7 @@ function stagingSlots(
   };
 }
 
-export class GemmProgram {
+export class GemmProgram implements WebgpuProgram {
   readonly variableNames: string[];
   readonly outputShape: number[];
   readonly workgroupSize: [number, number, number];
@@ -200,9 +204,12 @@ export class GemmProgram {
     });
     // Global reads of the slice starting at depth k0 into registers: issued before the current
     // slice's arithmetic, so their latency hides behind it.
+    // One staging slot's read: zero outside the operand or past kEnd.
+    const load = (reg: string, fn: string, ok: string, row: string, k: string) =>
+      `${reg} = 0.0; if (${ok} && ${k} < kEnd) { ${reg} = ${fn}(${row}, ${k}, z); }`;
     const fetch = (k0: string) => `
-          ${unroll(aRounds, (i) => `aR[${i}] = 0.0; if (${a.ok(i)} && ${k0} + ${a.depth(i)} < kEnd) { aR[${i}] = loadA(${a.row(i)}, ${k0} + ${a.depth(i)}, z); }`)}
-          ${unroll(bRounds, (j) => `bR[${j}] = 0.0; if (${b.ok(j)} && ${k0} + ${b.depth(j)} < kEnd) { bR[${j}] = loadB(${b.row(j)}, ${k0} + ${b.depth(j)}, z); }`)}`;
+          ${unroll(aRounds, (i) => load(`aR[${i}]`, 'loadA', a.ok(i), a.row(i), `${k0} + ${a.depth(i)}`))}
+          ${unroll(bRounds, (j) => load(`bR[${j}]`, 'loadB', b.ok(j), b.row(j), `${k0} + ${b.depth(j)}`))}`;
     const put = (to: 'As' | 'Bs', slots: StagingSlots, i: number, value: string) => {
       const at = slots.at(i);
       const write = tile.vec4 ? `${to}[(${at}) / 4][(${at}) % 4] = ${value};` : `${to}[${at}] = ${value};`;
@@ -211,8 +218,10 @@ export class GemmProgram {
     const stage = `${unroll(aRounds, (i) => put('As', a, i, `aR[${i}]`))}
           ${unroll(bRounds, (j) => put('Bs', b, j, `bR[${j}]`))}`;
     const kLen = Math.min(plan.kPerZ, plan.K);
+    const [elem, aLen, bLen] = tile.vec4 ? ['vec4<f32>', (BK * tile.strideM) / 4, (BK * tile.strideN) / 4] : ['f32', BK * BM, BK * BN];
+    const workgroupArrays = `var<workgroup> As: array<${elem}, ${aLen}>;\n      var<workgroup> Bs: array<${elem}, ${bLen}>;`;
     return `
-      ${tile.vec4 ? `var<workgroup> As: array<vec4<f32>, ${(BK * tile.strideM) / 4}>;\n      var<workgroup> Bs: array<vec4<f32>, ${(BK * tile.strideN) / 4}>;` : `var<workgroup> As: array<f32, ${BK * BM}>;\n      var<workgroup> Bs: array<f32, ${BK * BN}>;`}
+      ${workgroupArrays}
 
       fn rowA(m: i32, z: i32) -> vec4<i32> { ${plan.rowA ?? 'return vec4<i32>(m, 0, 0, 0);'} }
       fn rowB(n: i32, z: i32) -> vec4<i32> { ${plan.rowB ?? 'return vec4<i32>(n, 0, 0, 0);'} }
@@ -261,7 +270,7 @@ export class GemmProgram {
     return `for (var kk = 0; kk < ${bk}; kk = kk + 1) {
             ${unroll(tm / 4, (g) => `let a${g} = As[kk * ${strideM / 4} + ty + ${g * wgM}];`)}
             ${unroll(tn / 4, (h) => `let b${h} = Bs[kk * ${strideN / 4} + tx + ${h * wgN}];`)}
-            ${unroll(tm, (i) => unroll(tn / 4, (h) => `acc${i}_${h} = fma(vec4<f32>(a${Math.floor(i / 4)}[${i % 4}]), b${h}, acc${i}_${h});`))}
+            ${unroll(tm, (i) => unroll(tn / 4, (h) => `acc${i}_${h} = fma(vec4<f32>(a${(i / 4) | 0}[${i % 4}]), b${h}, acc${i}_${h});`))}
           }`;
   }
 
@@ -305,7 +314,7 @@ export class GemmProgram {
 }
 
 /** Sums [parts, size] over parts: the second pass of a split-K filter gradient. */
-export class SumProgram {
+export class SumProgram implements WebgpuProgram {
   readonly variableNames = ['partial'];
   readonly workgroupSize: [number, number, number] = [256, 1, 1];
   readonly dispatchLayout: { x: number[] };

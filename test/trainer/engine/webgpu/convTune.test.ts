@@ -7,47 +7,44 @@
 import { strict as assert } from 'node:assert';
 import * as tf from '@tensorflow/tfjs-core';
 import { getKernel } from '@tensorflow/tfjs-core';
-import { assertDeviceHealthy } from '../../../../src/trainer/engine/backend';
 import { recordConvCalls } from '../../../../src/trainer/engine/webgpu/convCalls';
 import { convTuningWanted, tuneConvs, type KernelTimer } from '../../../../src/trainer/engine/webgpu/convTune';
 import { Dtn } from '../../../../src/trainer/dtn/dtn';
-import { chooseConv, chosenConv, clearConvChoices, GEMM_CANDIDATES } from '../../../../src/trainer/engine/webgpu/convChoice';
+import { GEMM_CANDIDATES } from '../../../../src/trainer/engine/webgpu/convChoice';
+import { readEngineSettings, withFlags } from '../../../../src/trainer/engine/flags';
+import { webgpuBackend } from '../../../../src/trainer/engine/webgpu/tfjsInternals';
 import { stockKernel } from '../../../../src/trainer/engine/overrideKernel';
 import { activeConvLayout, gemmLayout } from '../../../../src/trainer/engine/webgpu/webgpuConv';
 import { StepRunner } from '../../../../src/trainer/engine/stepRunner';
 import { bitwiseEqual, onWebgpu, scaledEncoder, tinyConfig } from '../../helpers';
 
-/** Runs fn (awaited, so async work sees the variable too) with an environment variable set or unset. */
-async function withEnv<T>(name: string, value: string | undefined, fn: () => T | Promise<T>): Promise<T> {
-  const old = process.env[name];
-  if (value === undefined) delete process.env[name];
-  else process.env[name] = value;
-  try {
-    return await fn();
-  } finally {
-    if (old === undefined) delete process.env[name];
-    else process.env[name] = old;
-  }
-}
-
 describe('conv tuning', () => {
   it('tunes on a hardware WebGPU adapter by default, not on a software one or another backend; DTN_CONV_TUNE decides', async () => {
-    await withEnv('DTN_CONV_TUNE', undefined, () => {
-      assert.equal(convTuningWanted({ name: 'webgpu', software: false }), true);
-      assert.equal(convTuningWanted({ name: 'webgpu', software: true }), false);
-      assert.equal(convTuningWanted({ name: 'wasm' }), false);
-    });
-    await withEnv('DTN_CONV_TUNE', '1', () => assert.equal(convTuningWanted({ name: 'webgpu', software: true }), true));
-    await withEnv('DTN_CONV_TUNE', '0', () => assert.equal(convTuningWanted({ name: 'webgpu', software: false }), false));
-    await withEnv('DTN_CONV_TUNE', '1', () => assert.equal(convTuningWanted({ name: 'cpu' }), false));
-    await withEnv('DTN_CONV_TUNE', 'yes', () =>
-      assert.throws(() => convTuningWanted({ name: 'webgpu' }), /DTN_CONV_TUNE must be 1 or 0, not "yes"/),
-    );
+    const wanted = (name: string, software: boolean | undefined, convTune: boolean | undefined) =>
+      convTuningWanted({ backend: { name, software }, settings: { convTune } });
+    assert.equal(wanted('webgpu', false, undefined), true);
+    assert.equal(wanted('webgpu', true, undefined), false);
+    assert.equal(wanted('wasm', undefined, undefined), false);
+    assert.equal(wanted('webgpu', true, true), true);
+    assert.equal(wanted('webgpu', false, false), false);
+    assert.equal(wanted('cpu', undefined, true), false);
+    // The flag as the engine reads it: 1, 0, unset, or a problem naming the valid values.
+    for (const [value, convTune] of [
+      ['1', true],
+      ['0', false],
+      ['', undefined],
+    ] as const) {
+      const { settings, problems } = await withFlags({ DTN_CONV_TUNE: value }, readEngineSettings);
+      assert.equal(settings.convTune, convTune);
+      assert.deepEqual(problems, []);
+    }
+    const { problems } = await withFlags({ DTN_CONV_TUNE: 'yes' }, readEngineSettings);
+    assert.match(`${problems[0].short}. ${problems[0].fix}`, /DTN_CONV_TUNE is "yes"\. Set it to 1 .*, 0 .* or leave it unset/);
   });
 
   describe('on WebGPU', () => {
-    onWebgpu();
-    afterEach(() => clearConvChoices());
+    const gpu = onWebgpu();
+    afterEach(() => gpu.engine.convChoices.clear());
 
     // A conv layer and both its gradients, at a width where the candidate layouts differ.
     const work = () => {
@@ -70,7 +67,7 @@ describe('conv tuning', () => {
       const measured: string[] = [];
       const time: KernelTimer = async (_fn, inputs, attrs) => {
         const call = calls.find((c) => c.attrs === attrs)!;
-        const now = activeConvLayout(call.kernel, inputs, attrs);
+        const now = activeConvLayout(gpu.engine.convChoices, call.kernel, inputs, attrs);
         const name = now === 'stock' ? 'stock' : GEMM_CANDIDATES.find((o) => gemmLayout(call.kernel, inputs, attrs, o) === now)!.name;
         measured.push(`${call.kernel}:${name}`);
         if (call.kernel === 'Conv2D') return name === 'stock' ? 1 : 2;
@@ -78,7 +75,7 @@ describe('conv tuning', () => {
         winner[call.kernel] = name;
         return 2 - measured.length / 100;
       };
-      const rows = await tuneConvs(calls, { time });
+      const rows = await tuneConvs(gpu.engine, calls, { time });
       for (const row of rows) {
         assert.equal(row.chosen, winner[row.kernel]);
         assert.equal(row.timings.at(-1)!.name, 'stock');
@@ -106,17 +103,18 @@ describe('conv tuning', () => {
                 call.attrs,
                 GEMM_CANDIDATES.find((o) => o.name === winner[call.kernel])!,
               );
-        assert.equal(activeConvLayout(call.kernel, inputs, call.attrs), expected, `${call.kernel} runs its winner`);
-        const chosen = chosenConv(call.key)!;
+        assert.equal(activeConvLayout(gpu.engine.convChoices, call.kernel, inputs, call.attrs), expected, `${call.kernel} runs its winner`);
+        const chosen = gpu.engine.convChoices.get(call.key)!;
         assert.equal(chosen === 'stock' ? 'stock' : chosen.name, winner[call.kernel]);
       }
       // A kernel that DTN_STOCK_KERNELS keeps stock is not tuned (its GEMM never runs anyway).
-      clearConvChoices();
-      const left = await withEnv('DTN_STOCK_KERNELS', 'Conv2D', () => tuneConvs(calls, { time: async () => 1 }));
+      const choices = gpu.engine.convChoices;
+      choices.clear();
+      const { settings } = await withFlags({ DTN_STOCK_KERNELS: 'Conv2D' }, readEngineSettings);
+      const left = await tuneConvs({ settings, convChoices: choices }, calls, { time: async () => 1 });
       assert.deepEqual(left.map((r) => r.kernel).sort(), ['Conv2DBackpropFilter', 'Conv2DBackpropInput']);
-      assert.equal(chosenConv(calls.find((c) => c.kernel === 'Conv2D')!.key), undefined);
-      for (const call of calls) if (call.kernel !== 'Conv2D') chooseConv(call.key, 'stock');
-      chooseConv(calls.find((c) => c.kernel === 'Conv2D')!.key, 'stock');
+      assert.equal(choices.get(calls.find((c) => c.kernel === 'Conv2D')!.key), undefined);
+      for (const call of calls) choices.set(call.key, 'stock');
       // Stock chosen: the registered Conv2D computes exactly what tfjs's own kernel computes.
       const conv = calls.find((c) => c.kernel === 'Conv2D')!;
       const x = tf.randomUniform(conv.inputs.x, -1, 1, 'float32', 5);
@@ -131,21 +129,21 @@ describe('conv tuning', () => {
     it('a candidate the GPU rejects is reported failed and never chosen, and the run goes on', async () => {
       const { result, calls } = recordConvCalls(work);
       tf.dispose(result);
-      const device = (tf.backend() as unknown as { device: GPUDevice }).device;
+      const device = webgpuBackend().device;
       const time: KernelTimer = async () => {
-        const failing = calls.some((c) => chosenConv(c.key) === GEMM_CANDIDATES[0]);
+        const failing = calls.some((c) => gpu.engine.convChoices.get(c.key) === GEMM_CANDIDATES[0]);
         // The default layout "breaks" on this made-up device (an invalid buffer is a validation error).
         if (failing) device.createBuffer({ size: 4, usage: 0 });
         return failing ? 0.5 : 1;
       };
-      const rows = await tuneConvs(calls, { time });
+      const rows = await tuneConvs(gpu.engine, calls, { time });
       for (const row of rows) {
         assert.equal(row.timings[0].name, 'gemm');
         assert.match(row.timings[0].error ?? '', /.+/, 'the rejection is reported');
         assert.ok(Number.isNaN(row.timings[0].ms));
         assert.notEqual(row.chosen, 'gemm');
       }
-      assertDeviceHealthy(); // the errors stayed in the tuning's scopes
+      gpu.engine.deviceHealth.assertHealthy(); // the errors stayed in the tuning's scopes
     });
 
     it('a call with a minor share of the arithmetic tries only the default layout and stock', async () => {
@@ -154,7 +152,7 @@ describe('conv tuning', () => {
         return [...work(), tiny];
       });
       tf.dispose(result);
-      const rows = await tuneConvs(calls, { time: async () => 1, apply: false });
+      const rows = await tuneConvs(gpu.engine, calls, { time: async () => 1, apply: false });
       const tiny = rows.filter((r) => r.gflop < 1e-6);
       assert.equal(tiny.length, 1);
       assert.deepEqual(
@@ -176,7 +174,7 @@ describe('conv tuning', () => {
       const reference = await values(work());
       const { calls } = recordConvCalls(() => tf.dispose(work()));
       for (const candidate of GEMM_CANDIDATES) {
-        for (const c of calls) chooseConv(c.key, candidate);
+        for (const c of calls) gpu.engine.convChoices.set(c.key, candidate);
         const got = await values(work());
         for (let i = 0; i < got.length; i++) {
           const scale = Math.max(...Array.from(reference[i], Math.abs));
@@ -191,7 +189,7 @@ describe('conv tuning', () => {
      * with its loss G, `after` once the three are done (before the runner is freed).
      */
     async function runSteps(
-      options: ConstructorParameters<typeof StepRunner>[2],
+      options: ConstructorParameters<typeof StepRunner>[3],
       check: (runner: StepRunner, step: number, lossG: number) => void,
       after: (runner: StepRunner) => void,
     ): Promise<void> {
@@ -200,7 +198,7 @@ describe('conv tuning', () => {
       const dtn = new Dtn(config, f);
       const xs: [number, number, number, number] = [4, 32, 32, 3];
       const xt: [number, number, number, number] = [4, 32, 32, 1];
-      const runner = new StepRunner(dtn, { xs, xt }, { tuneConvs: true, ...options });
+      const runner = new StepRunner(gpu.engine, dtn, { xs, xt }, { tuneConvs: true, ...options });
       const host = (shape: number[], seed: number) =>
         tf.tidy(() => tf.randomUniform(shape, -1, 1, 'float32', seed).dataSync() as Float32Array);
       try {

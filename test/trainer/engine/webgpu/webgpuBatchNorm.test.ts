@@ -6,7 +6,8 @@
  */
 import { strict as assert } from 'node:assert';
 import * as tf from '@tensorflow/tfjs-core';
-import { onWebgpu } from '../../helpers';
+import { onWebgpu, withStockKernels } from '../../helpers';
+import { webgpuBackend, type WebgpuBackend } from '../../../../src/trainer/engine/webgpu/tfjsInternals';
 import { installWebgpuBatchNorm, reducePlan, webgpuBatchNormTraining } from '../../../../src/trainer/engine/webgpu/webgpuBatchNorm';
 import { webgpuLeakyRelu } from '../../../../src/trainer/engine/webgpu/webgpuActivation';
 import { BatchNorm, batchNormTraining, type StateUpdates } from '../../../../src/trainer/dtn/models/layers';
@@ -90,13 +91,13 @@ type GpuEncoder = { prototype: { dispatchWorkgroups(...a: unknown[]): void } };
  * GPU sees, as `bench --profile` counts them) and tfjs kernels (tf.profile) while `f` runs.
  */
 async function countDispatches(f: () => tf.Tensor[]): Promise<{ dispatches: number; workgroupDispatches: number; kernels: number }> {
-  const backend = tf.backend() as unknown as { runWebGPUProgram: (...a: unknown[]) => unknown };
+  const backend = webgpuBackend();
   const original = backend.runWebGPUProgram;
   const encoder = (globalThis as { GPUComputePassEncoder?: GpuEncoder }).GPUComputePassEncoder!.prototype;
   const dispatch = encoder.dispatchWorkgroups;
   let dispatches = 0;
   let workgroupDispatches = 0;
-  backend.runWebGPUProgram = function (this: unknown, ...a: unknown[]) {
+  backend.runWebGPUProgram = function (this: WebgpuBackend, ...a: Parameters<WebgpuBackend['runWebGPUProgram']>) {
     dispatches++;
     return original.apply(this, a);
   };
@@ -116,18 +117,6 @@ async function countDispatches(f: () => tf.Tensor[]): Promise<{ dispatches: numb
   } finally {
     backend.runWebGPUProgram = original;
     encoder.dispatchWorkgroups = dispatch;
-  }
-}
-
-/** Runs `f` with DTN_STOCK_KERNELS set to `value`, restoring it afterwards. */
-async function withStockKernels<T>(value: string, f: () => Promise<T>): Promise<T> {
-  const saved = process.env.DTN_STOCK_KERNELS;
-  process.env.DTN_STOCK_KERNELS = value;
-  try {
-    return await f();
-  } finally {
-    if (saved === undefined) delete process.env.DTN_STOCK_KERNELS;
-    else process.env.DTN_STOCK_KERNELS = saved;
   }
 }
 
@@ -194,7 +183,8 @@ describe('fused batch norm on webgpu', function () {
       [[4, 6, 6, 70], 2],
       [[8, 16, 16, 16], 300],
     ] as [Shape, number][]) {
-      it(`${shape.join('x')} (offset ${offset}) + ${alpha === 0 ? 'ReLU' : `LeakyReLU(${alpha})`}: output and gradients wrt x, gamma, beta`, async () => {
+      const act = alpha === 0 ? 'ReLU' : `LeakyReLU(${alpha})`;
+      it(`${shape.join('x')} (offset ${offset}) + ${act}: output and gradients wrt x, gamma, beta`, async () => {
         const c = shape[3];
         const r = inputs(shape, offset, 7);
         const mask = tf.concat([tf.zeros([1]), tf.ones([c - 1])]);
@@ -226,7 +216,7 @@ describe('fused batch norm on webgpu', function () {
     }
   }
 
-  it('BatchNorm.apply with an activation: fused in training mode, BN then the activation otherwise, and under DTN_STOCK_KERNELS=BatchNorm', async () => {
+  it('BatchNorm.apply + activation: fused when training, BN then activation otherwise, and with DTN_STOCK_KERNELS=BatchNorm', async () => {
     const store = new ParamStore('a', 4);
     const bn = new BatchNorm(store, 'bn', 10);
     const x = tf.randomNormal([3, 4, 4, 10], 0.3, 1.5, 'float32', 11) as tf.Tensor4D;
@@ -266,7 +256,7 @@ describe('fused batch norm on webgpu', function () {
     const fusedNames = await kernelNames();
     assert.ok(fusedNames.includes('DtnBnNormalize'), `fused path ran ${fusedNames.join(', ')}`);
     assert.ok(!fusedNames.some((n) => /Relu|DtnActivationGrad/.test(n)), `fused path ran ${fusedNames.join(', ')}`);
-    const stockNames = await withStockKernels('BatchNorm', kernelNames);
+    const stockNames = await withStockKernels('BatchNorm', () => kernelNames());
     assert.ok(!stockNames.some((n) => n.startsWith('DtnBn')), `stock path ran ${stockNames.join(', ')}`);
     tf.dispose([x, dy]);
     store.dispose();

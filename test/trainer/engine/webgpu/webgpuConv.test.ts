@@ -11,7 +11,13 @@ import { convCaseName, type ConvCase } from '../convCase';
 import { initBackend } from '../../../../src/trainer/engine/backend';
 import { onWebgpu } from '../../helpers';
 import { stockKernel } from '../../../../src/trainer/engine/overrideKernel';
-import { conv2dFilterGrad, conv2dForward, conv2dInputGrad } from '../../../../src/trainer/engine/webgpu/webgpuConv';
+import { webgpuConvKernel } from '../../../../src/trainer/engine/webgpu/webgpuConv';
+import { ConvChoices } from '../../../../src/trainer/engine/webgpu/convChoice';
+
+// No choices: every call in the default GEMM layout.
+const conv2dForward = webgpuConvKernel('Conv2D', new ConvChoices());
+const conv2dInputGrad = webgpuConvKernel('Conv2DBackpropInput', new ConvChoices());
+const conv2dFilterGrad = webgpuConvKernel('Conv2DBackpropFilter', new ConvChoices());
 
 const CASES: ConvCase[] = [
   { batch: 2, h: 8, inC: 3, outC: 20, f: 4, stride: 2, pad: 'same' }, // D's first block, RGB

@@ -10,8 +10,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LossKey } from '../../../../shared/protocol';
 import type { Dtn, StepLosses } from '../../../dtn/dtn';
-import { adamPipelineWrites, FusedAdamOptimizer } from '../fusedAdam';
-import { bufferOf, captureGpuWork, flushBackend, isCapturable, type CapturableBackend } from './webgpuCapture';
+import { adamPipelineWrites } from '../adamProgram';
+import { FusedAdamOptimizer } from '../fusedAdamOptimizer';
+import { flushBackend, type WebgpuBackend } from '../tfjsInternals';
+import type { Engine } from '../../engineContext';
+import { bufferOf, captureGpuWork } from './webgpuCapture';
 import { PlanError, WebgpuPlan } from './webgpuPlan';
 
 export type LossValues = Record<LossKey, number | null>;
@@ -25,6 +28,7 @@ export class PlannedStep {
   hostMs = 0;
 
   private constructor(
+    private readonly backend: WebgpuBackend,
     private readonly plan: WebgpuPlan,
     private readonly variables: { key: string; variable: tf.Variable }[],
     private readonly optimisers: FusedAdamOptimizer[],
@@ -47,18 +51,22 @@ export class PlannedStep {
    * The step must not be the first (Adam creates its slots then). Returns the step's losses and the
    * plan, or the reason the step cannot be replayed (then it simply was a normal step).
    */
-  static capture(dtn: Dtn, xs: tf.Tensor4D, xt: tf.Tensor4D): { losses: StepLosses; planned?: PlannedStep; reason?: string } {
-    const backend = tf.backend();
+  static capture(
+    engine: Engine,
+    dtn: Dtn,
+    xs: tf.Tensor4D,
+    xt: tf.Tensor4D,
+  ): { losses: StepLosses; planned?: PlannedStep; reason?: string } {
+    const backend = engine.webgpu;
     const optimisers = [dtn.optD, dtn.optG].filter((o): o is FusedAdamOptimizer => o instanceof FusedAdamOptimizer);
-    if (tf.getBackend() !== 'webgpu' || !isCapturable(backend)) return { losses: dtn.step(xs, xt), reason: 'not on the webgpu backend' };
+    if (tf.getBackend() !== 'webgpu') return { losses: dtn.step(xs, xt), reason: 'not on the webgpu backend' };
+    if (!backend) return { losses: dtn.step(xs, xt), reason: engine.webgpuProblem ?? 'the webgpu backend was not checked' };
     if (optimisers.length !== 2) return { losses: dtn.step(xs, xt), reason: 'the optimisers are not the fused Adam' };
     const external = new Set(optimisers.map((o) => o.hyperBuffer).filter((b): b is GPUBuffer => b instanceof GPUBuffer));
-    if (external.size === 0)
-      return { losses: dtn.step(xs, xt), reason: 'the fused Adam update is not on its single-dispatch path (or no step has run yet)' };
+    if (external.size === 0) return { losses: dtn.step(xs, xt), reason: 'the fused Adam update is not in use (or no step has run yet)' };
     // Host-resident batches, so that the capture sees them uploaded: those uploads become the inputs.
     for (const t of [xs, xt]) {
-      if ((backend as CapturableBackend).tensorMap.get(t.dataId)?.resource)
-        return { losses: dtn.step(xs, xt), reason: 'the batches are already on the GPU' };
+      if (backend.tensorMap.get(t.dataId)?.resource) return { losses: dtn.step(xs, xt), reason: 'the batches are already on the GPU' };
     }
     const variables = Object.values(tf.engine().registeredVariables).map((variable) => ({ key: variable.name, variable }));
     const before = new Map(variables.map(({ key, variable }) => [key, bufferOf(backend, variable.dataId)]));
@@ -67,8 +75,9 @@ export class PlannedStep {
     if (captured.problem) return { losses, reason: captured.problem };
     try {
       if (Object.keys(tf.engine().registeredVariables).length !== variables.length) throw new PlanError('the step created variables');
-      if (optimisers.some((o) => o.hyperBuffer && !external.has(o.hyperBuffer as GPUBuffer)))
+      if (optimisers.some((o) => o.hyperBuffer && !external.has(o.hyperBuffer))) {
         throw new PlanError('an optimiser made its first update inside the step');
+      }
       // Variables the step neither read nor replaced (other models in the process) stay out of the
       // plan. "Read" means read before anything overwrote it: tfjs recycles released buffers.
       const writes = (p: GPUComputePipeline) => adamPipelineWrites(p) ?? [0];
@@ -88,7 +97,7 @@ export class PlannedStep {
       }
       // A variable left holding host data (Adam's β powers, which the optimiser keeps on the host)
       // is not GPU state; it is only a problem if the step read its old value on the GPU.
-      const onHost = variables.filter(({ variable }) => !(backend as CapturableBackend).tensorMap.get(variable.dataId)?.resource);
+      const onHost = variables.filter(({ variable }) => !backend.tensorMap.get(variable.dataId)?.resource);
       const readOnHost = onHost.find(({ key }) => touched.has(before.get(key)!));
       if (readOnHost) throw new PlanError(`the step reads variable ${readOnHost.key}, which it sets from the host`);
       const onGpu = variables.filter((v) => !onHost.includes(v));
@@ -108,11 +117,12 @@ export class PlannedStep {
       });
       const referenced = new Set(captured.ops.flatMap((op) => (op.kind === 'dispatch' ? op.entries.map((e) => e.buffer) : [])));
       const planned = new PlannedStep(
+        backend,
         plan,
         // tfjs may hand a variable's released buffer back to it: compare contents' homes, not buffers.
         state.filter(({ key }) => plan.changedState.includes(key)),
         // Only the optimisers the step updates (D's is idle when the GAN terms are off).
-        optimisers.filter((o) => referenced.has(o.hyperBuffer as GPUBuffer)),
+        optimisers.filter((o) => referenced.has(o.hyperBuffer!)),
         lossEntries.filter(([, t]) => t).map(([k]) => k),
         lossEntries.filter(([, t]) => !t).map(([k]) => k),
       );
@@ -150,8 +160,7 @@ export class PlannedStep {
     for (const o of this.optimisers) o.syncHostState();
     // The next replay must not overtake the copies (tfjs 4.22 submits each at once; anything else
     // it has recorded goes now too).
-    const backend = tf.backend();
-    if (isCapturable(backend)) flushBackend(backend);
+    flushBackend(this.backend);
   }
 
   dispose(): void {

@@ -9,6 +9,7 @@
  * The hooks sit on the WebGPU objects themselves, so kernels that record their own dispatches
  * (the fused Adam update) are captured like the backend's.
  */
+import { flushBackend, type WebgpuBackend } from '../tfjsInternals';
 
 export interface BoundBuffer {
   binding: number;
@@ -29,37 +30,8 @@ export type CapturedOp =
   /** Host data written into a buffer: a uniform block or an uploaded tensor (`dataId` set). */
   | { kind: 'write'; buffer: GPUBuffer; offset: number; bytes: Uint8Array; dataId?: object };
 
-interface TensorRecord {
-  values: ArrayLike<number> | null;
-  resource: unknown;
-  dtype: string;
-}
-
-/** The parts of the WebGPU backend the capture touches. */
-export interface CapturableBackend {
-  device: GPUDevice;
-  queue: GPUQueue;
-  tensorMap: { get(dataId: object): TensorRecord | undefined };
-  uploadToGPU(dataId: object): void;
-  commandEncoder: GPUCommandEncoder | null;
-  endComputePassEncoder(): void;
-  submitQueue(): void;
-}
-
-export function isCapturable(backend: unknown): backend is CapturableBackend {
-  const b = backend as Partial<CapturableBackend>;
-  return !!b.device && !!b.queue && !!b.tensorMap && typeof b.uploadToGPU === 'function' && typeof b.submitQueue === 'function';
-}
-
-/** Submits whatever the backend has recorded but not yet submitted. */
-export function flushBackend(backend: CapturableBackend): void {
-  if (!backend.commandEncoder) return;
-  backend.endComputePassEncoder();
-  backend.submitQueue();
-}
-
 /** The GPU buffer behind a tensor (uploading it first if its data is still on the host). */
-export function bufferOf(backend: CapturableBackend, dataId: object): GPUBuffer {
+export function bufferOf(backend: WebgpuBackend, dataId: object): GPUBuffer {
   backend.uploadToGPU(dataId);
   const resource = backend.tensorMap.get(dataId)?.resource;
   if (!(resource instanceof GPUBuffer)) throw new Error('tensor is not backed by a GPU buffer');
@@ -72,7 +44,7 @@ export function bufferOf(backend: CapturableBackend, dataId: object): GPUBuffer 
  * `problem` says why its work cannot be replayed (a read-back inside it, a texture binding, ...).
  */
 export function captureGpuWork<T>(
-  backend: CapturableBackend,
+  backend: WebgpuBackend,
   external: ReadonlySet<GPUBuffer>,
   fn: () => T,
 ): { result: T; ops: CapturedOp[]; problem?: string } {
@@ -136,7 +108,7 @@ export function captureGpuWork<T>(
     }
     return saved.writeBuffer.call(this, buffer, offset, data as BufferSource, dataOffset, size);
   } as GPUQueue['writeBuffer'];
-  backend.uploadToGPU = function (this: CapturableBackend, dataId: object) {
+  backend.uploadToGPU = function (this: WebgpuBackend, dataId: object) {
     const record = backend.tensorMap.get(dataId);
     const values = record && record.resource == null ? record.values : null;
     uploading++;

@@ -8,7 +8,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../../../../src/trainer/engine/backend';
 import { Dtn, readLosses } from '../../../../../src/trainer/dtn/dtn';
 import { PlannedStep } from '../../../../../src/trainer/engine/webgpu/planned/plannedStep';
-import { captureGpuWork, isCapturable } from '../../../../../src/trainer/engine/webgpu/planned/webgpuCapture';
+import { captureGpuWork } from '../../../../../src/trainer/engine/webgpu/planned/webgpuCapture';
+import { checkWebgpuInternals, webgpuBackend } from '../../../../../src/trainer/engine/webgpu/tfjsInternals';
+import type { Engine } from '../../../../../src/trainer/engine/engineContext';
 import { bitwiseEqual, onWebgpu, scaledEncoder, tinyConfig } from '../../../helpers';
 
 const B = 4;
@@ -36,12 +38,13 @@ async function weights(dtn: Dtn): Promise<Map<string, Float32Array>> {
 describe('planned WebGPU step', function () {
   let xs: Float32Array[];
   let xt: Float32Array[];
+  let engine: Engine;
   before(async function () {
     await initBackend('cpu');
     xs = batches(5, 3, 10);
     xt = batches(5, 1, 20);
     try {
-      await initBackend('webgpu');
+      engine = await initBackend('webgpu');
     } catch {
       this.skip();
     }
@@ -77,7 +80,7 @@ describe('planned WebGPU step', function () {
     tf.dispose([a, b]);
     run.dtn.scheduleLearningRate(2);
     [a, b] = [host(xs[1], 3), host(xt[1], 1)];
-    const captured = PlannedStep.capture(run.dtn, a, b);
+    const captured = PlannedStep.capture(engine, run.dtn, a, b);
     tf.dispose([a, b]);
     assert.ok(captured.planned, `not planned: ${captured.reason}`);
     await readLosses(captured.losses);
@@ -110,7 +113,7 @@ describe('planned WebGPU step', function () {
 });
 
 describe('planned WebGPU step: sync', function () {
-  onWebgpu();
+  const gpu = onWebgpu();
 
   it('a replay right after a sync does not overtake the copies the sync queued', async () => {
     const xs = batches(4, 3, 30);
@@ -133,7 +136,7 @@ describe('planned WebGPU step: sync', function () {
     await readLosses(dtn.step(a, b));
     tf.dispose([a, b]);
     [a, b] = [host(xs[1], 3), host(xt[1], 1)];
-    const { planned, losses } = PlannedStep.capture(dtn, a, b);
+    const { planned, losses } = PlannedStep.capture(gpu.engine, dtn, a, b);
     tf.dispose([a, b]);
     assert.ok(planned);
     await readLosses(losses);
@@ -156,8 +159,8 @@ describe('recording GPU work', function () {
   onWebgpu();
 
   it('records dispatches and uploads in order, and flags a read-back as unreplayable', async () => {
-    const backend = tf.backend();
-    assert.ok(isCapturable(backend));
+    assert.equal(checkWebgpuInternals(tf.backend()), undefined);
+    const backend = webgpuBackend();
     // Above tfjs's size for running small host-resident ops on the CPU instead.
     const host = tf.range(0, 2048);
     const { result, ops, problem } = captureGpuWork(backend, new Set(), () => tf.add(host, host));

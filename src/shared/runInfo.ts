@@ -1,0 +1,33 @@
+/**
+ * run.json: what a run is (id, seed, backend, versions, progress, status). One schema for both
+ * readers: the trainer reads it strictly (it resumes from it), the extension host leniently
+ * (it only shows it, and must still open files of older or newer trainers). Browser-safe.
+ */
+import { z } from 'zod';
+
+export const RunStatusSchema = z.enum(['running', 'completed', 'stopped', 'failed']);
+
+export const RunInfoSchema = z.object({
+  runId: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  status: RunStatusSchema,
+  seed: z.number().int(),
+  configHash: z.string(),
+  backend: z.string(),
+  backendReason: z.string(),
+  device: z.string(),
+  versions: z.record(z.string(), z.string()),
+  totalSteps: z.number().int().nonnegative(),
+  lastStep: z.number().int().nonnegative(),
+  /** Checkpoints this run was resumed from, oldest first. */
+  resumedFrom: z.array(z.string()),
+  /** Folder the config's relative paths (data, encoder) resolve against. */
+  baseDir: z.string(),
+  error: z.string().optional(),
+});
+export type RunInfo = z.infer<typeof RunInfoSchema>;
+
+/** Every field optional: a file missing some (older trainer) still shows what it has. */
+export const RunInfoFileSchema = RunInfoSchema.partial();
+export type RunInfoFile = z.infer<typeof RunInfoFileSchema>;

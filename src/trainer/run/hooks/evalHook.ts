@@ -1,0 +1,84 @@
+/** Periodic evaluation during training: translation accuracy and f-constancy, recorded with the metrics. */
+import type { DtnConfig } from '../../../shared/config';
+import type { EvalSummary, TrainerMessage } from '../../../shared/protocol';
+import type { ImageSet } from '../../data/imageSet';
+import type { Encoder } from '../../dtn/models/encoder';
+import type { Dtn } from '../../dtn/dtn';
+import { classifierExists, defaultClassifierDir, loadClassifier } from '../../eval/classifier';
+import { evaluateTranslation, loadHeldOutSource } from '../../eval/evaluate';
+
+export interface EvalSet {
+  classifier: Encoder;
+  /** Labelled held-out source images. */
+  heldOut: ImageSet;
+}
+
+export interface EvalHookDeps {
+  set: EvalSet;
+  dtn: Pick<Dtn, 'generate'>;
+  f: Encoder;
+  distance: DtnConfig['losses']['constDistance'];
+  /** Evaluate every this many steps, and at the last one. */
+  every: number;
+  totalSteps: number;
+  /** Brings the model's variables up to date first (replayed steps write them lazily). */
+  sync: () => void;
+}
+
+export class EvalHook {
+  constructor(private readonly deps: EvalHookDeps) {}
+
+  due(step: number): boolean {
+    return step % this.deps.every === 0 || step === this.deps.totalSteps;
+  }
+
+  /** Scores the generator now; the summary is what metrics.jsonl records (no confusion matrix). */
+  async run(): Promise<EvalSummary> {
+    const { dtn, f, set, distance } = this.deps;
+    this.deps.sync();
+    const { confusion: _c, ...summary } = await evaluateTranslation({
+      generate: (x) => dtn.generate(x),
+      f,
+      classifier: set.classifier,
+      heldOut: set.heldOut,
+      distance,
+    });
+    return summary;
+  }
+
+  dispose(): void {
+    this.deps.set.classifier.params.dispose();
+  }
+}
+
+/** The hook for `config`, or none (saying why) when the classifier or held-out data are missing. */
+export function createEvalHook(
+  config: DtnConfig,
+  baseDir: string,
+  deps: Pick<EvalHookDeps, 'dtn' | 'f' | 'sync'>,
+  emit: (msg: TrainerMessage) => void,
+): EvalHook | undefined {
+  const set = prepareEvaluation(config, baseDir, emit);
+  if (!set) return undefined;
+  const every = config.eval.every || config.train.checkpointEvery;
+  return new EvalHook({ ...deps, set, distance: config.losses.constDistance, every, totalSteps: config.train.steps });
+}
+
+/**
+ * Periodic evaluation needs a target classifier and labelled held-out source images; without
+ * either, training goes on and says what to do to get the metric.
+ */
+export function prepareEvaluation(config: DtnConfig, baseDir: string, emit: (msg: TrainerMessage) => void): EvalSet | undefined {
+  const dir = defaultClassifierDir(config, baseDir);
+  if (!classifierExists(dir)) {
+    const message = `no target classifier at ${dir}: translation accuracy is not tracked. Run dtn train-classifier first to track it`;
+    emit({ type: 'warning', message });
+    return undefined;
+  }
+  const heldOut = loadHeldOutSource(config, baseDir);
+  if (!heldOut?.labels) {
+    emit({ type: 'warning', message: 'no labelled held-out source images: set eval.source in the config to track translation accuracy' });
+    return undefined;
+  }
+  return { classifier: loadClassifier(dir).model, heldOut };
+}

@@ -1,0 +1,142 @@
+/**
+ * A run folder (layout in src/shared/node/runLayout): the one place in the trainer that reads or
+ * writes run.json, config.json, metrics.jsonl, samples/, checkpoints/ and eval/ of a run.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { DtnConfig } from '../../shared/config';
+import { DtnError, messageOf } from '../../shared/errors';
+import type { MetricsRecord } from '../../shared/protocol';
+import { RunInfoSchema, type RunInfo } from '../../shared/runInfo';
+import { writeFileAtomic } from '../../shared/node/atomicWrite';
+import { listCheckpointDirs, newRunId, readMetricsFile, type StepFile } from '../../shared/node/runFiles';
+import { DEFAULT_RUN_ROOT, RUN_FILES, samplePath, stepName } from '../../shared/node/runLayout';
+import type { Dtn } from '../dtn/dtn';
+import { loadCheckpoint, pruneCheckpoints, saveCheckpoint, type CheckpointMeta } from './checkpoint';
+import { readConfigFile, type ResolvedConfig } from './configFile';
+
+export class RunFolder {
+  readonly dir: string;
+
+  constructor(dir: string) {
+    this.dir = path.resolve(dir);
+  }
+
+  /** A new folder under .dtn/runs named after the config and the time (nothing is created yet). */
+  static fresh(name: string): RunFolder {
+    return new RunFolder(path.join(DEFAULT_RUN_ROOT, newRunId(name)));
+  }
+
+  get id(): string {
+    return path.basename(this.dir);
+  }
+
+  private file(name: string): string {
+    return path.join(this.dir, name);
+  }
+
+  /** Makes the folder with config.json and run.json: called once the run is sure to start. */
+  create(config: DtnConfig, info: RunInfo): void {
+    fs.mkdirSync(this.file(RUN_FILES.samples), { recursive: true });
+    fs.mkdirSync(this.file(RUN_FILES.checkpoints), { recursive: true });
+    this.writeJson(RUN_FILES.config, config);
+    this.writeInfo(info);
+  }
+
+  /** run.json, validated; undefined when the folder has none yet. A file that fails is an error, not a guess. */
+  readInfo(): RunInfo | undefined {
+    const file = this.file(RUN_FILES.run);
+    if (!fs.existsSync(file)) return undefined;
+    let raw: unknown;
+    try {
+      raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+    } catch (err) {
+      throw new DtnError('RUN_INVALID', `${file} is not valid JSON (${messageOf(err)}). ${FIX}`, { file, fix: FIX, cause: err });
+    }
+    const r = RunInfoSchema.safeParse(raw);
+    if (!r.success) {
+      // The first few issues say enough: a foreign file fails on every field.
+      const all = r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+      const issues = all.length > 3 ? `${all.slice(0, 3).join('; ')}; and ${all.length - 3} more` : all.join('; ');
+      throw new DtnError('RUN_INVALID', `${file} is not a run.json written by dtn train (${issues}). ${FIX}`, { file, fix: FIX });
+    }
+    return r.data;
+  }
+
+  writeInfo(info: RunInfo): void {
+    this.writeJson(RUN_FILES.run, info);
+  }
+
+  get configPath(): string {
+    return this.file(RUN_FILES.config);
+  }
+
+  /** The config the run was started with, its relative paths resolved as they were then. */
+  readConfig(): ResolvedConfig {
+    const resolved = readConfigFile(this.configPath);
+    return { ...resolved, baseDir: this.readInfo()?.baseDir ?? process.cwd() };
+  }
+
+  appendMetrics(record: MetricsRecord): void {
+    fs.appendFileSync(this.file(RUN_FILES.metrics), `${JSON.stringify(record)}\n`);
+  }
+
+  /** metrics.jsonl, skipping a torn last line (the process died mid-write) and malformed lines. */
+  readMetrics(): MetricsRecord[] {
+    return readMetricsFile(this.dir);
+  }
+
+  /**
+   * On resume from step N, records after N describe steps that will be trained again: drop them so
+   * metrics.jsonl reads as one uninterrupted run.
+   */
+  truncateMetricsAfter(step: number): void {
+    const file = this.file(RUN_FILES.metrics);
+    if (!fs.existsSync(file)) return;
+    const kept = this.readMetrics().filter((r) => r.step <= step);
+    writeFileAtomic(file, kept.map((r) => `${JSON.stringify(r)}\n`).join(''));
+  }
+
+  samplePath(step: number): string {
+    return samplePath(this.dir, step);
+  }
+
+  /** Writes the sample grid PNG of `step` atomically (panels load it as soon as it appears). */
+  writeSample(step: number, png: Buffer): string {
+    const file = this.samplePath(step);
+    writeFileAtomic(file, png);
+    return file;
+  }
+
+  saveCheckpoint(dtn: Dtn, meta: Omit<CheckpointMeta, 'kind' | 'createdAt'>): Promise<string> {
+    return saveCheckpoint(this.dir, dtn, meta);
+  }
+
+  /** Restores `dtn` from one of this run's checkpoints (a folder from listCheckpoints or resolveResume). */
+  loadCheckpoint(checkpoint: string, dtn: Dtn): Promise<CheckpointMeta> {
+    return loadCheckpoint(checkpoint, dtn);
+  }
+
+  /** Complete checkpoints, oldest first. */
+  listCheckpoints(): StepFile[] {
+    return listCheckpointDirs(this.dir);
+  }
+
+  pruneCheckpoints(keep: number): void {
+    pruneCheckpoints(this.dir, keep);
+  }
+
+  /** Writes eval/step-XXXXXXXX.{json,md}; returns the Markdown path. */
+  writeEvalReport(step: number, report: unknown, markdown: string): string {
+    const base = path.join(this.dir, 'eval', stepName(step));
+    writeFileAtomic(`${base}.json`, `${JSON.stringify(report, null, 2)}\n`);
+    writeFileAtomic(`${base}.md`, markdown);
+    return `${base}.md`;
+  }
+
+  private writeJson(name: string, value: unknown): void {
+    writeFileAtomic(this.file(name), `${JSON.stringify(value, null, 2)}\n`);
+  }
+}
+
+const FIX = 'Resume from a run folder that dtn train wrote, or start a new run (without --resume, or with another --run-dir)';

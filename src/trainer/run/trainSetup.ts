@@ -1,0 +1,135 @@
+/**
+ * Start-up of a training run: which folder and checkpoint, the backend, f, the data and the model,
+ * then (only once all of them have loaded) the run folder with its config.json and run.json.
+ */
+import type { BackendChoice, DtnConfig } from '../../shared/config';
+import { DtnError } from '../../shared/errors';
+import type { TrainerMessage } from '../../shared/protocol';
+import type { RunInfo } from '../../shared/runInfo';
+import type { ImageSet } from '../data/imageSet';
+import { loadDataSpec } from '../data/loadDataSpec';
+import { Dtn } from '../dtn/dtn';
+import type { Encoder } from '../dtn/models/encoder';
+import { initBackend, type BackendInfo } from '../engine/backend';
+import type { Engine } from '../engine/engineContext';
+import { configHash } from './configFile';
+import { DomainBatches } from './domainBatches';
+import { defaultEncoderDir, loadEncoder } from './encoderStore';
+import { resolveResume } from './resumeTarget';
+import { RunFolder } from './runFolder';
+import { versions } from './versions';
+
+export interface TrainOptions {
+  config: DtnConfig;
+  /** Folder that relative paths in the config are resolved against. */
+  baseDir: string;
+  /** Where the config came from (`preset <name>` or a file path; see ResolvedConfig), for fix hints. */
+  origin?: string;
+  runDir?: string;
+  resume?: string;
+  backend?: BackendChoice;
+  emit: (msg: TrainerMessage) => void;
+  /** Polled between steps: true = checkpoint and stop. */
+  shouldStop?: () => boolean;
+  /** Resolves when training may continue (pause support). */
+  waitWhilePaused?: () => Promise<void>;
+}
+
+/** Everything the training loop works on. */
+export interface TrainSetup {
+  folder: RunFolder;
+  /** run.json's content, kept up to date by the loop and its hooks. */
+  info: RunInfo;
+  /** The compute engine the run steps on (backend, settings, device health). */
+  engine: Engine;
+  backend: BackendInfo;
+  dtn: Dtn;
+  f: Encoder;
+  source: ImageSet;
+  data: DomainBatches;
+  /** 0, or the step of the checkpoint resumed from. */
+  startStep: number;
+  configHash: string;
+}
+
+export async function setUpTraining(opts: TrainOptions): Promise<TrainSetup> {
+  const { config, emit } = opts;
+  const hash = configHash(config);
+  const resume = opts.resume ? resolveResume(opts.resume) : undefined;
+  const runDir = opts.runDir ?? resume?.runDir;
+  const folder = runDir !== undefined ? new RunFolder(runDir) : RunFolder.fresh(config.name);
+
+  emit({ type: 'status', phase: 'backend', message: `initialising backend ${opts.backend ?? config.backend}` });
+  const engine = await initBackend(opts.backend ?? config.backend);
+  const { backend } = engine;
+  const f = loadRunEncoder(opts);
+  emit({ type: 'status', phase: 'data', message: 'loading source and target domains' });
+  const { source, target } = loadDomains(config, opts.baseDir);
+
+  const dtn = new Dtn(config, f);
+  let data = DomainBatches.fresh(source, target, config.train.batchSize, config.seed);
+  let step = 0;
+  const previous = folder.readInfo();
+  const resumedFrom = previous?.resumedFrom ?? [];
+  if (resume) {
+    const meta = await folder.loadCheckpoint(resume.checkpoint, dtn);
+    if (meta.configHash !== hash) {
+      emit({ type: 'warning', message: `config differs from the one the checkpoint was trained with (${meta.configHash} -> ${hash})` });
+    }
+    data = DomainBatches.restore(source, target, meta.samplers);
+    step = meta.step;
+    folder.truncateMetricsAfter(step);
+    resumedFrom.push(resume.checkpoint);
+  }
+
+  const now = new Date().toISOString();
+  const info: RunInfo = {
+    runId: folder.id,
+    createdAt: previous?.createdAt ?? now,
+    updatedAt: now,
+    status: 'running',
+    seed: config.seed,
+    configHash: hash,
+    backend: backend.name,
+    backendReason: backend.reason,
+    device: backend.device,
+    versions: versions(),
+    totalSteps: config.train.steps,
+    lastStep: step,
+    resumedFrom,
+    baseDir: opts.baseDir,
+  };
+  // Only now, with backend, encoder, data and checkpoint loaded: a run that cannot start leaves no
+  // empty folder behind for the Runs view to list.
+  folder.create(config, info);
+  const { runId, totalSteps } = info;
+  const { name, reason: backendReason, device } = backend;
+  emit({ type: 'started', runId, runDir: folder.dir, backend: name, backendReason, device, configHash: hash, startStep: step, totalSteps });
+  return { folder, info, engine, backend, dtn, f, source, data, startStep: step, configHash: hash };
+}
+
+/** f, or an error naming the command that writes the encoder this run looks for. */
+function loadRunEncoder(opts: TrainOptions): Encoder {
+  const { config, emit } = opts;
+  const encoderDir = defaultEncoderDir(config, opts.baseDir);
+  emit({ type: 'status', phase: 'encoder', message: `loading f from ${encoderDir}` });
+  // A config file that extends a preset keeps the preset's name, but `--preset <name>` would train
+  // a different encoder (the preset's, under the current folder): only suggest it for runs that
+  // came from the preset.
+  const fromPreset = opts.origin === undefined ? config.name in { digits: 1, 'digits-quick': 1 } : opts.origin.startsWith('preset ');
+  const pretrainArgs = fromPreset ? `--preset ${config.name}` : `--config ${opts.origin ?? '<file>'} --out ${encoderDir}`;
+  return loadEncoder(encoderDir, config.architecture, `Train it first: dtn pretrain-f ${pretrainArgs}`).f;
+}
+
+function loadDomains(config: DtnConfig, baseDir: string): { source: ImageSet; target: ImageSet } {
+  const arch = config.architecture;
+  const { batchSize } = config.train;
+  const size = arch.imageSize;
+  const source = loadDataSpec(config.source, { baseDir, size, channels: arch.sourceChannels, seed: config.seed });
+  const target = loadDataSpec(config.target, { baseDir, size, channels: arch.targetChannels, seed: config.seed + 1 });
+  if (source.count < batchSize || target.count < batchSize) {
+    const counts = `${source.count} source, ${target.count} target images`;
+    throw new DtnError('DATA_INVALID', `train.batchSize ${batchSize} exceeds the data (${counts}): lower it or add data`);
+  }
+  return { source, target };
+}

@@ -1,0 +1,86 @@
+/** Finding the runs of an ablation / a folder of runs, and naming them apart. */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import {
+  childRunDirs,
+  expandToRuns,
+  isAblationDir,
+  listAblations,
+  readFlatConfig,
+  runLabels,
+} from '../../../src/extension/runs/runCollections';
+
+function makeRun(dir: string, createdAt = '2025-01-01T00:00:00Z', config?: object): string {
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'run.json'), JSON.stringify({ runId: path.basename(dir), status: 'completed', createdAt }));
+  if (config) fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify(config));
+  return dir;
+}
+
+describe('run collections', () => {
+  let root: string;
+  beforeEach(() => (root = fs.mkdtempSync(path.join(os.tmpdir(), 'dtn-coll-'))));
+  afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  it('an ablation folder lists its variants in ablation.csv order, unfinished ones after by start time', () => {
+    const abl = path.join(root, '.dtn', 'ablations', '20250101-000000-digits');
+    makeRun(path.join(abl, 'no-tid'), '2025-01-01T00:02:00Z');
+    makeRun(path.join(abl, 'full'), '2025-01-01T00:01:00Z');
+    makeRun(path.join(abl, 'no-gan'), '2025-01-01T00:04:00Z');
+    makeRun(path.join(abl, 'no-const'), '2025-01-01T00:03:00Z');
+    fs.mkdirSync(path.join(abl, 'not-a-run'));
+    // In progress: no report yet, but it lives in an ablations root.
+    assert.ok(isAblationDir(abl));
+    assert.deepEqual(
+      childRunDirs(abl).map((d) => path.basename(d)),
+      ['full', 'no-tid', 'no-const', 'no-gan'],
+    );
+    fs.writeFileSync(
+      path.join(abl, 'ablation.csv'),
+      'variant,label,steps,accuracy,f_constancy\nfull,"full DTN",4,0.5,0.1\nno-gan,"x",4,0.2,0.1\nno-tid,"y",4,0.1,0.1\n',
+    );
+    assert.deepEqual(
+      childRunDirs(abl).map((d) => path.basename(d)),
+      ['full', 'no-gan', 'no-tid', 'no-const'],
+    );
+    const list = listAblations(path.dirname(abl));
+    assert.equal(list.length, 1);
+    assert.equal(list[0].id, '20250101-000000-digits');
+    assert.equal(list[0].finished, false);
+    assert.equal(list[0].variants.length, 4);
+  });
+
+  it('a run folder is not a collection; a plain folder of runs is expanded but is no ablation', () => {
+    const runs = path.join(root, 'runs');
+    const a = makeRun(path.join(runs, 'a'), '2025-01-01T00:00:00Z');
+    const b = makeRun(path.join(runs, 'b'), '2025-01-02T00:00:00Z');
+    assert.deepEqual(childRunDirs(a), []);
+    assert.equal(isAblationDir(a), false);
+    assert.equal(isAblationDir(runs), false);
+    assert.deepEqual(expandToRuns([runs]), [a, b]);
+    // Duplicates go, order of first appearance stays.
+    assert.deepEqual(expandToRuns([b, runs, a]), [b, a]);
+    assert.deepEqual(expandToRuns([path.join(root, 'missing')]), []);
+  });
+
+  it('labels are folder names, with parents where two runs share a name', () => {
+    assert.deepEqual(runLabels(['/w/.dtn/runs/r1', '/w/.dtn/runs/r2']), ['r1', 'r2']);
+    assert.deepEqual(runLabels(['/w/.dtn/ablations/A/full', '/w/.dtn/ablations/B/full', '/w/.dtn/ablations/B/no-tid']), [
+      'A/full',
+      'B/full',
+      'no-tid',
+    ]);
+    assert.deepEqual(runLabels([]), []);
+  });
+
+  it('reads config.json flattened, undefined when it is missing or not an object', () => {
+    const a = makeRun(path.join(root, 'a'), undefined, { seed: 2, losses: { tid: false } });
+    assert.deepEqual(readFlatConfig(a), { seed: 2, 'losses.tid': false });
+    const b = makeRun(path.join(root, 'b'));
+    assert.equal(readFlatConfig(b), undefined);
+    fs.writeFileSync(path.join(b, 'config.json'), '[1,2');
+    assert.equal(readFlatConfig(b), undefined);
+  });
+});

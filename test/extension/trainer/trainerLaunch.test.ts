@@ -1,0 +1,42 @@
+import * as assert from 'node:assert/strict';
+import { pretrainLaunch, trainLaunch } from '../../../src/extension/trainer/trainerLaunch';
+
+const ctx = { cliPath: '/ext/dist/trainer/cli.js', nodePath: '/vscode/code', cwd: '/ws' };
+
+describe('trainer command line', () => {
+  it("runs the bundled CLI with VS Code's binary as Node, in the workspace folder", () => {
+    const l = trainLaunch(ctx, { target: { kind: 'preset', preset: 'digits-quick' }, runDir: '.dtn/runs/x', backend: 'cpu' });
+    assert.equal(l.command, '/vscode/code');
+    assert.equal(l.cwd, '/ws');
+    assert.equal(l.env.ELECTRON_RUN_AS_NODE, '1');
+    assert.deepEqual(l.args, [
+      '/ext/dist/trainer/cli.js',
+      'train',
+      '--preset',
+      'digits-quick',
+      '--json',
+      '--run-dir',
+      '/ws/.dtn/runs/x',
+      '--backend',
+      'cpu',
+    ]);
+  });
+
+  it('passes a config file, and leaves the backend to the config when unset', () => {
+    const l = trainLaunch(ctx, { target: { kind: 'config', file: '/ws/a.dtn.json' }, runDir: '/abs/run' });
+    assert.deepEqual(l.args.slice(1), ['train', '--config', '/ws/a.dtn.json', '--json', '--run-dir', '/abs/run']);
+  });
+
+  it('resumes into the run folder it came from (no --run-dir)', () => {
+    const l = trainLaunch(ctx, {
+      target: { kind: 'resume', from: '/ws/.dtn/runs/a/checkpoints/step-00000200' },
+      runDir: '/ws/.dtn/runs/a',
+    });
+    assert.deepEqual(l.args.slice(1), ['train', '--resume', '/ws/.dtn/runs/a/checkpoints/step-00000200', '--json']);
+  });
+
+  it('pretrains f with the same config', () => {
+    const l = pretrainLaunch(ctx, { target: { kind: 'config', file: '/ws/a.dtn.json' }, steps: 20 });
+    assert.deepEqual(l.args.slice(1), ['pretrain-f', '--config', '/ws/a.dtn.json', '--json', '--steps', '20']);
+  });
+});
