@@ -29,14 +29,6 @@ const targets = [
     external,
     banner: { js: '#!/usr/bin/env node' },
   },
-  // Next to cli.js: the worker thread that lets synchronous data loaders decode images with sharp.
-  {
-    entryPoints: ['src/trainer/data/imageDecodeWorker.ts'],
-    outfile: 'dist/trainer/imageDecodeWorker.js',
-    platform: 'node',
-    format: 'cjs',
-    external,
-  },
   // The extension host must stay light: the bundle may not pull in tfjs (checked below).
   {
     entryPoints: ['src/extension/extension.ts'],

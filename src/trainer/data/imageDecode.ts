@@ -74,3 +74,17 @@ export async function decodeImage(file: string, shape: ImageShape): Promise<Floa
   // The same luma as every other loader (conform.ts), so grey inputs match across data kinds.
   return convertChannels(px, shape.size * shape.size, 3, shape.channels);
 }
+
+/**
+ * Decodes `files` in order, a few at a time (sharp works on its own thread pool). The first file
+ * that fails rejects with its DataError: training on a silently shorter set would hide it.
+ */
+export async function decodeImages(files: readonly string[], shape: ImageShape, lanes = 4): Promise<Float32Array[]> {
+  const out: Float32Array[] = new Array<Float32Array>(files.length);
+  let next = 0;
+  const lane = async () => {
+    for (let i = next++; i < files.length; i = next++) out[i] = await decodeImage(files[i], shape);
+  };
+  await Promise.all(Array.from({ length: Math.min(lanes, files.length) }, lane));
+  return out;
+}

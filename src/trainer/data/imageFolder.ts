@@ -2,8 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DataError, ImageSet } from './imageSet';
-import { IMAGE_EXTENSIONS } from './imageDecode';
-import { decodeImagesSync } from './imageDecodeSync';
+import { decodeImages, IMAGE_EXTENSIONS } from './imageDecode';
 
 export interface ImageFolderOptions {
   labelsFromFolders: boolean;
@@ -57,7 +56,7 @@ function interleave(perClass: string[][]): { file: string; label: number }[] {
   return out;
 }
 
-export function readImageFolder(dir: string, opts: ImageFolderOptions): ImageFolderSet {
+export async function readImageFolder(dir: string, opts: ImageFolderOptions): Promise<ImageFolderSet> {
   let entries: { file: string; label?: number }[];
   let classNames: string[] | undefined;
   if (opts.labelsFromFolders) {
@@ -94,14 +93,12 @@ export function readImageFolder(dir: string, opts: ImageFolderOptions): ImageFol
   const perImage = size * size * channels;
   const images = new Float32Array(n * perImage);
   const labels = opts.labelsFromFolders ? new Int32Array(n) : undefined;
-  const decoded = decodeImagesSync(
+  const decoded = await decodeImages(
     entries.slice(0, n).map((e) => e.file),
     { size, channels },
   );
-  decoded.forEach((d, i) => {
-    // The first bad file stops loading: training on a silently shorter set would hide it.
-    if (!d.ok) throw new DataError(d.reason, entries[i].file, d.fix);
-    images.set(d.pixels, i * perImage);
+  decoded.forEach((pixels, i) => {
+    images.set(pixels, i * perImage);
     if (labels) labels[i] = entries[i].label!;
   });
   return { images, labels, count: n, height: size, width: size, channels, origin: dir, classNames };

@@ -20,9 +20,9 @@ export interface LoadOptions {
 
 /**
  * Loads and conforms one domain. `count` larger than the data just uses all of it (a small
- * dataset is not an error). Synchronous: callers may still `await` it.
+ * dataset is not an error). Asynchronous: sharp decodes image files asynchronously.
  */
-export function loadDataSpec(spec: DataSpec, opts: LoadOptions): ImageSet {
+export async function loadDataSpec(spec: DataSpec, opts: LoadOptions): Promise<ImageSet> {
   const resolve = (p: string) => path.resolve(opts.baseDir, p);
   const shape = { size: opts.size, channels: opts.channels };
   switch (spec.kind) {

@@ -33,7 +33,7 @@ export async function pretrainEncoder(opts: PretrainOptions): Promise<PretrainRe
   const { backend } = await initBackend(opts.backend ?? config.backend);
   emit({ type: 'status', phase: 'backend', message: `${backend.name} on ${backend.device} (${backend.reason})` });
   emit({ type: 'status', phase: 'data', message: 'loading labelled source images' });
-  const data = loadDataSpec(config.source, {
+  const data = await loadDataSpec(config.source, {
     baseDir: opts.baseDir,
     size: arch.imageSize,
     channels: arch.sourceChannels,

@@ -38,7 +38,7 @@ export async function evaluateCheckpoint(checkpoint: string, backendChoice?: Bac
     'The encoder this run was trained with must be present',
   );
   const { model: classifier, meta } = loadClassifier(defaultClassifierDir(config, baseDir));
-  const heldOut = loadHeldOutSource(config, baseDir);
+  const heldOut = await loadHeldOutSource(config, baseDir);
   if (!heldOut)
     throw new DtnError(
       'DATA_INVALID',

@@ -67,7 +67,7 @@ export const HELD_OUT_SEED_OFFSET = 1_000_003;
  * Held-out labelled source images: `eval.source` when given, else synthetic digits rendered with a
  * seed the training set never uses. Undefined when neither applies (e.g. an unlabelled folder).
  */
-export function loadHeldOutSource(config: DtnConfig, baseDir: string): ImageSet | undefined {
+export async function loadHeldOutSource(config: DtnConfig, baseDir: string): Promise<ImageSet | undefined> {
   const arch = config.architecture;
   const opts = { baseDir, size: arch.imageSize, channels: arch.sourceChannels, seed: config.seed + HELD_OUT_SEED_OFFSET };
   if (config.eval.source) return loadDataSpec({ ...config.eval.source, count: config.eval.count } as typeof config.eval.source, opts);

@@ -30,7 +30,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const t = config.train;
   const runner = newStepRunner(run, opts);
   const sync = () => runner.sync();
-  const evaluation = createEvalHook(config, opts.baseDir, { dtn, f: run.f, sync }, emit);
+  const evaluation = await createEvalHook(config, opts.baseDir, { dtn, f: run.f, sync }, emit);
   const samples = new SampleHook({ folder, dtn, arch: config.architecture, source: run.source, count: t.sampleCount, sync, emit });
   const samplers = () => run.data.state();
   const checkpoints = new CheckpointHook({ folder, dtn, info, configHash: run.configHash, keep: t.keepCheckpoints, samplers, sync, emit });

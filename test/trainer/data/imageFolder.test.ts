@@ -24,8 +24,8 @@ function jpg(w: number, h: number, rgb: [number, number, number]): Buffer {
 
 const v = (byte: number) => Math.fround(byte / 127.5 - 1);
 
-function expectDataError(fn: () => unknown, file: string, pattern: RegExp): void {
-  assert.throws(fn, (e: unknown) => {
+async function expectDataError(fn: () => Promise<unknown>, file: string, pattern: RegExp): Promise<void> {
+  await assert.rejects(fn, (e: unknown) => {
     assert.ok(e instanceof DataError, String(e));
     assert.equal(e.file, file);
     assert.match(e.message, pattern);
@@ -39,7 +39,7 @@ describe('readImageFolder', () => {
   });
   after(cleanTempDirs);
 
-  it('reads a flat folder in sorted order, decoding PNG and JPEG at the target size', () => {
+  it('reads a flat folder in sorted order, decoding PNG and JPEG at the target size', async () => {
     const dir = tempDir();
     fs.writeFileSync(path.join(dir, 'b.PNG'), png(4, 4, [255, 0, 0], 255, [0, 0, 255]));
     fs.writeFileSync(path.join(dir, 'a.jpeg'), jpg(4, 4, [0, 255, 0]));
@@ -47,7 +47,7 @@ describe('readImageFolder', () => {
     fs.writeFileSync(path.join(dir, 'notes.txt'), 'ignored');
     fs.mkdirSync(path.join(dir, 'sub'));
     fs.writeFileSync(path.join(dir, 'sub', 'x.png'), png(4, 4, [1, 2, 3])); // not recursive here
-    const set = readImageFolder(dir, { labelsFromFolders: false, size: 4, channels: 3 });
+    const set = await readImageFolder(dir, { labelsFromFolders: false, size: 4, channels: 3 });
     assert.equal(set.count, 3);
     assert.equal(set.labels, undefined);
     assert.deepEqual([set.height, set.width, set.channels], [4, 4, 3]);
@@ -61,16 +61,16 @@ describe('readImageFolder', () => {
     assert.deepEqual(px(2, 7), [-1, -1, -1]);
   });
 
-  it('resizes to the target size and converts to grey', () => {
+  it('resizes to the target size and converts to grey', async () => {
     const dir = tempDir();
     fs.writeFileSync(path.join(dir, 'a.png'), png(10, 6, [100, 150, 200]));
-    const set = readImageFolder(dir, { labelsFromFolders: false, size: 8, channels: 1 });
+    const set = await readImageFolder(dir, { labelsFromFolders: false, size: 8, channels: 1 });
     assert.deepEqual([set.count, set.height, set.width, set.channels], [1, 8, 8, 1]);
     const grey = 0.299 * v(100) + 0.587 * v(150) + 0.114 * v(200);
     for (const x of set.images) assert.ok(Math.abs(x - grey) < 1e-5);
   });
 
-  it('labels by sorted class folder, recursing, interleaving classes, and honours count', () => {
+  it('labels by sorted class folder, recursing, interleaving classes, and honours count', async () => {
     const dir = tempDir();
     for (const [cls, n] of [
       ['zebra', 2],
@@ -80,7 +80,7 @@ describe('readImageFolder', () => {
       fs.mkdirSync(path.join(dir, cls, 'deep'), { recursive: true });
       for (let i = 0; i < n; i++) fs.writeFileSync(path.join(dir, cls, i === 0 ? 'deep' : '', `${i}.png`), png(2, 2, [i * 10, 0, 0]));
     }
-    const set = readImageFolder(dir, { labelsFromFolders: true, size: 2, channels: 3 });
+    const set = await readImageFolder(dir, { labelsFromFolders: true, size: 2, channels: 3 });
     assert.deepEqual(set.classNames, ['apple', 'mango', 'zebra']);
     assert.equal(set.count, 6);
     assert.deepEqual(Array.from(set.labels!), [0, 1, 2, 0, 2, 0]);
@@ -89,29 +89,33 @@ describe('readImageFolder', () => {
       [0, 3, 5].map((i) => set.images[i * 12]),
       [v(10), v(20), v(0)],
     );
-    const few = readImageFolder(dir, { labelsFromFolders: true, size: 2, channels: 3, count: 4 });
+    const few = await readImageFolder(dir, { labelsFromFolders: true, size: 2, channels: 3, count: 4 });
     assert.deepEqual(Array.from(few.labels!), [0, 1, 2, 0]);
   });
 
-  it('names a corrupt image', () => {
+  it('names a corrupt image', async () => {
     const dir = tempDir();
     fs.writeFileSync(path.join(dir, 'a.png'), png(2, 2, [0, 0, 0]));
     const bad = path.join(dir, 'b.jpg');
     fs.writeFileSync(bad, Buffer.concat([jpg(8, 8, [9, 9, 9]).subarray(0, 30), Buffer.alloc(40, 7)]));
-    expectDataError(() => readImageFolder(dir, { labelsFromFolders: false, size: 2, channels: 1 }), bad, /not a readable image/);
+    await expectDataError(() => readImageFolder(dir, { labelsFromFolders: false, size: 2, channels: 1 }), bad, /not a readable image/);
     const bad2 = path.join(dir, 'c.png');
     fs.writeFileSync(bad2, png(4, 4, [1, 1, 1]).subarray(0, 40));
     fs.rmSync(bad);
-    expectDataError(() => readImageFolder(dir, { labelsFromFolders: false, size: 2, channels: 1 }), bad2, /not a readable image/);
+    await expectDataError(() => readImageFolder(dir, { labelsFromFolders: false, size: 2, channels: 1 }), bad2, /not a readable image/);
   });
 
-  it('rejects empty and missing folders and loose images with labelsFromFolders', () => {
+  it('rejects empty and missing folders and loose images with labelsFromFolders', async () => {
     const dir = tempDir();
-    expectDataError(() => readImageFolder(dir, { labelsFromFolders: false, size: 2, channels: 1 }), dir, /no images \(\.png/);
-    expectDataError(() => readImageFolder(dir, { labelsFromFolders: true, size: 2, channels: 1 }), dir, /no images/);
+    await expectDataError(() => readImageFolder(dir, { labelsFromFolders: false, size: 2, channels: 1 }), dir, /no images \(\.png/);
+    await expectDataError(() => readImageFolder(dir, { labelsFromFolders: true, size: 2, channels: 1 }), dir, /no images/);
     const missing = path.join(dir, 'nope');
-    expectDataError(() => readImageFolder(missing, { labelsFromFolders: false, size: 2, channels: 1 }), missing, /folder not found/);
+    await expectDataError(() => readImageFolder(missing, { labelsFromFolders: false, size: 2, channels: 1 }), missing, /folder not found/);
     fs.writeFileSync(path.join(dir, 'loose.png'), png(2, 2, [0, 0, 0]));
-    expectDataError(() => readImageFolder(dir, { labelsFromFolders: true, size: 2, channels: 1 }), dir, /loose\.png.*class sub-folder/);
+    await expectDataError(
+      () => readImageFolder(dir, { labelsFromFolders: true, size: 2, channels: 1 }),
+      dir,
+      /loose\.png.*class sub-folder/,
+    );
   });
 });

@@ -45,43 +45,46 @@ describe('loadDataSpec', () => {
   const opts = () => ({ baseDir: dir, size: 32, channels: 3 as const, seed: 11 });
   const spec = (raw: unknown) => DataSpecSchema.parse(raw);
 
-  it('synthetic digits: uses the run seed unless the spec has one, and conforms channels', () => {
-    const s = loadDataSpec(spec({ kind: 'synthetic-digits', count: 20 }), opts());
+  it('synthetic digits: uses the run seed unless the spec has one, and conforms channels', async () => {
+    const s = await loadDataSpec(spec({ kind: 'synthetic-digits', count: 20 }), opts());
     assert.deepEqual(s.images, renderSyntheticDigits({ count: 20, seed: 11 }).images);
-    const own = loadDataSpec(spec({ kind: 'synthetic-digits', count: 20, seed: 4 }), { ...opts(), channels: 1 });
+    const own = await loadDataSpec(spec({ kind: 'synthetic-digits', count: 20, seed: 4 }), { ...opts(), channels: 1 });
     assert.deepEqual([own.count, own.channels, own.height], [20, 1, 32]);
     assert.deepEqual(own.labels, renderSyntheticDigits({ count: 20, seed: 4 }).labels);
   });
 
-  it('mnist package: count and 32x32x3', () => {
-    const s = loadDataSpec(spec({ kind: 'mnist-package', count: 30 }), opts());
+  it('mnist package: count and 32x32x3', async () => {
+    const s = await loadDataSpec(spec({ kind: 'mnist-package', count: 30 }), opts());
     assert.deepEqual([s.count, s.height, s.width, s.channels], [30, 32, 32, 3]);
     assert.deepEqual(Array.from(s.labels!.subarray(0, 10)), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
   });
 
-  it('mnist idx: paths relative to baseDir, count above the file size takes what is there', () => {
-    const s = loadDataSpec(spec({ kind: 'mnist-idx', images: 'mnist/img.gz', labels: 'mnist/lab', count: 50 }), { ...opts(), channels: 1 });
+  it('mnist idx: paths relative to baseDir, count above the file size takes what is there', async () => {
+    const s = await loadDataSpec(spec({ kind: 'mnist-idx', images: 'mnist/img.gz', labels: 'mnist/lab', count: 50 }), {
+      ...opts(),
+      channels: 1,
+    });
     assert.deepEqual([s.count, s.height, s.channels], [3, 32, 1]);
     assert.deepEqual(Array.from(s.labels!), [4, 5, 6]);
     assert.ok(s.images.every((v) => Math.abs(v - 1) < 1e-6));
   });
 
-  it('svhn mat', () => {
-    const s = loadDataSpec(spec({ kind: 'svhn-mat', path: 'svhn.mat', count: 3 }), { ...opts(), channels: 1 });
+  it('svhn mat', async () => {
+    const s = await loadDataSpec(spec({ kind: 'svhn-mat', path: 'svhn.mat', count: 3 }), { ...opts(), channels: 1 });
     assert.deepEqual([s.count, s.height, s.channels], [3, 32, 1]);
     assert.deepEqual(Array.from(s.labels!), [1, 2, 3]);
     assert.ok(s.images.every((v) => v === -1));
   });
 
-  it('image folder keeps class names', () => {
-    const s = loadDataSpec(spec({ kind: 'image-folder', path: 'imgs', labelsFromFolders: true }), opts()) as ImageFolderSet;
+  it('image folder keeps class names', async () => {
+    const s = (await loadDataSpec(spec({ kind: 'image-folder', path: 'imgs', labelsFromFolders: true }), opts())) as ImageFolderSet;
     assert.deepEqual([s.count, s.height, s.width, s.channels], [1, 32, 32, 3]);
     assert.deepEqual(s.classNames, ['cat']);
     assert.ok(s.images.every((v) => Math.abs(v - 1) < 1e-6));
   });
 
-  it('reports a missing file by its resolved path', () => {
-    assert.throws(
+  it('reports a missing file by its resolved path', async () => {
+    await assert.rejects(
       () => loadDataSpec(spec({ kind: 'svhn-mat', path: 'nope.mat' }), opts()),
       (e: unknown) => e instanceof DataError && e.file === path.join(dir, 'nope.mat'),
     );

@@ -38,7 +38,10 @@ describe('eval/ablate and the target classifier', function () {
 
   it('trains, saves and reloads the target classifier with identical predictions', async () => {
     const arch = classifierArchitecture(config);
-    const data = loadDataSpec({ kind: 'mnist-package', count: 80 }, { baseDir: dir, size: 32, channels: arch.sourceChannels, seed: 1 });
+    const data = await loadDataSpec(
+      { kind: 'mnist-package', count: 80 },
+      { baseDir: dir, size: 32, channels: arch.sourceChannels, seed: 1 },
+    );
     const trained = await trainClassifier(data, arch, { steps: 3, seed: 1 });
     assert.equal(trained.testCount, 8);
     assert.ok(trained.testAccuracy >= 0 && trained.testAccuracy <= 1);

@@ -66,7 +66,7 @@ export async function trainClassifierCommand(opts: CommonOpts & { out?: string; 
   reporter.emit({ type: 'status', phase: 'backend', message: `${backend.name} on ${backend.device}` });
   const arch = classifierArchitecture(config);
   reporter.emit({ type: 'status', phase: 'data', message: 'loading labelled target images' });
-  const data = loadDataSpec(config.target, { baseDir, size: arch.imageSize, channels: arch.sourceChannels, seed: config.seed });
+  const data = await loadDataSpec(config.target, { baseDir, size: arch.imageSize, channels: arch.sourceChannels, seed: config.seed });
   const steps = opts.steps ?? config.eval.classifier.steps;
   const trained = await trainClassifier(data, arch, {
     steps,

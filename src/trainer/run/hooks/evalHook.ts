@@ -52,13 +52,13 @@ export class EvalHook {
 }
 
 /** The hook for `config`, or none (saying why) when the classifier or held-out data are missing. */
-export function createEvalHook(
+export async function createEvalHook(
   config: DtnConfig,
   baseDir: string,
   deps: Pick<EvalHookDeps, 'dtn' | 'f' | 'sync'>,
   emit: (msg: TrainerMessage) => void,
-): EvalHook | undefined {
-  const set = prepareEvaluation(config, baseDir, emit);
+): Promise<EvalHook | undefined> {
+  const set = await prepareEvaluation(config, baseDir, emit);
   if (!set) return undefined;
   const every = config.eval.every || config.train.checkpointEvery;
   return new EvalHook({ ...deps, set, distance: config.losses.constDistance, every, totalSteps: config.train.steps });
@@ -68,14 +68,18 @@ export function createEvalHook(
  * Periodic evaluation needs a target classifier and labelled held-out source images; without
  * either, training goes on and says what to do to get the metric.
  */
-export function prepareEvaluation(config: DtnConfig, baseDir: string, emit: (msg: TrainerMessage) => void): EvalSet | undefined {
+export async function prepareEvaluation(
+  config: DtnConfig,
+  baseDir: string,
+  emit: (msg: TrainerMessage) => void,
+): Promise<EvalSet | undefined> {
   const dir = defaultClassifierDir(config, baseDir);
   if (!classifierExists(dir)) {
     const message = `no target classifier at ${dir}: translation accuracy is not tracked. Run dtn train-classifier first to track it`;
     emit({ type: 'warning', message });
     return undefined;
   }
-  const heldOut = loadHeldOutSource(config, baseDir);
+  const heldOut = await loadHeldOutSource(config, baseDir);
   if (!heldOut?.labels) {
     emit({ type: 'warning', message: 'no labelled held-out source images: set eval.source in the config to track translation accuracy' });
     return undefined;

@@ -50,11 +50,11 @@ describe('eval hook', () => {
     }
   });
 
-  it('is absent, with a warning saying how to get the metric, when there is no classifier', () => {
+  it('is absent, with a warning saying how to get the metric, when there is no classifier', async () => {
     const messages: TrainerMessage[] = [];
     const f = scaledEncoder(config);
     const deps = { dtn: { generate: (x: tf.Tensor4D) => x }, f, sync: () => undefined };
-    const made = createEvalHook(config, tempDir('dtn-eval-'), deps, (m) => messages.push(m));
+    const made = await createEvalHook(config, tempDir('dtn-eval-'), deps, (m) => messages.push(m));
     f.params.dispose();
     assert.equal(made, undefined);
     assert.equal(messages.length, 1);
