@@ -3,6 +3,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ConfigError, parseConfig, type DtnConfig } from '../../shared/config';
+import { messageOf } from '../../shared/errors';
 import { PRESETS, PRESET_NAMES, isPresetName } from '../../shared/presets';
 
 export interface ResolvedConfig {
@@ -42,11 +43,12 @@ export function readConfigFile(file: string): ResolvedConfig {
       [],
     );
   }
+  const text = fs.readFileSync(abs, 'utf8');
   let raw: unknown;
   try {
-    raw = JSON.parse(fs.readFileSync(abs, 'utf8'));
+    raw = JSON.parse(text);
   } catch (err) {
-    throw new ConfigError(`${abs}: not valid JSON (${(err as Error).message}). Fix the syntax and run again`, abs, []);
+    throw new ConfigError(`${abs}${jsonErrorPlace(text, err)}: not valid JSON (${messageOf(err)}). Fix the syntax and run again`, abs, []);
   }
   if (isObject(raw) && typeof raw.extends === 'string') {
     if (!isPresetName(raw.extends)) {
@@ -83,4 +85,13 @@ export function configHash(config: DtnConfig): string {
     .update(JSON.stringify(canonical(hashed)))
     .digest('hex')
     .slice(0, 16);
+}
+
+/** ":line:column" of a JSON.parse error, as editors print places, when V8 gave its offset. */
+export function jsonErrorPlace(text: string, err: unknown): string {
+  const at = /at position (\d+)/.exec(messageOf(err));
+  if (!at) return '';
+  const before = text.slice(0, Number(at[1]));
+  const line = before.split('\n').length;
+  return `:${line}:${before.length - before.lastIndexOf('\n')}`;
 }

@@ -64,6 +64,13 @@ describe('config files', () => {
     const file = writeConfig('{ "extends": "digits-quick", }');
     const err = configError(() => readConfigFile(file));
     assert.ok(err.message.includes(file) && /not valid JSON/.test(err.message), err.message);
+    assert.equal(err.issues.length, 0);
+  });
+
+  it('invalid JSON is placed by line and column, as editors show them', () => {
+    const file = writeConfig('{\n  "extends": "digits-quick",\n  "seed" 3\n}\n');
+    const err = configError(() => readConfigFile(file));
+    assert.ok(err.message.startsWith(`${file}:3:10: not valid JSON`), err.message);
   });
 
   it('an unknown preset in extends is named, with the choices', () => {
