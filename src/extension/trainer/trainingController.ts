@@ -159,7 +159,9 @@ export class TrainingController implements vscode.Disposable {
   }
 
   private async onExit(job: Job, exit: TrainerExit): Promise<void> {
-    this.log.info(`trainer exited (code ${exit.code}${exit.signal ? `, signal ${exit.signal}` : ''}): ${exit.cause}`);
+    // The trainer's own error line is already in the log: say that instead of repeating it.
+    const cause = exit.error ? 'with the error above' : exit.cause;
+    this.log.info(`trainer exited (code ${exit.code}${exit.signal ? `, signal ${exit.signal}` : ''}): ${cause}`);
     if (this.job === job) this.job = undefined;
     this.update(job, { ...job.state, phase: 'finished' });
     this.statusBar.update(undefined);

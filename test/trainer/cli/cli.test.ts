@@ -446,9 +446,11 @@ describe('dtn CLI', function () {
         ['train', '--config', writeConfig({ train: { steps: 6, batchSize: 4, learningRate: 1e30 } }), '--run-dir', runDir, '--json'],
         cwd,
       );
-      assertFails(r, 'train.learningRate');
+      assertFails(r);
       const last = r.messages.at(-1);
       assert.ok(last?.type === 'error' && /became (NaN|Infinity|-Infinity)/.test(last.message), r.stdout);
+      assert.match(last.message, /train\.learningRate/);
+      assert.ok(!r.stderr.includes('became'), `with --json the error is reported once, on stdout:\n${r.stderr}`);
       assert.equal(last.code, 'TRAINING_DIVERGED');
       const info = new RunFolder(runDir).readInfo()!;
       assert.equal(info.status, 'failed');

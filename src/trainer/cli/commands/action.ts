@@ -18,8 +18,10 @@ export function action<T>(fn: (opts: T) => Promise<unknown>) {
       process.exit(typeof result === 'number' ? result : 0);
     } catch (err) {
       const msg = describeError(err);
+      // With --json the protocol line is the report: the host shows it, and a second copy on stderr
+      // would reach its log twice.
       if (opts.json) process.stdout.write(`${JSON.stringify(msg)}\n`);
-      process.stderr.write(`\ndtn: error: ${msg.message}\n`);
+      else process.stderr.write(`\ndtn: error: ${msg.message}\n`);
       if (dtnFlag('DTN_DEBUG') && err instanceof Error) process.stderr.write(`${err.stack}\n`);
       process.exit(1);
     }
