@@ -9,11 +9,13 @@ import { DEFAULT_ABLATION_ROOT } from '../shared/node/runLayout';
 import { pickAblation, pickRunsToCompare } from './runs/comparePicker';
 import { ComparePanel, COMPARE_VIEW_TYPE, type CompareState } from './panels/comparePanel';
 import { DashboardPanel, DASHBOARD_VIEW_TYPE } from './panels/dashboardPanel';
+import { exportCheckpoint } from './export/exportModel';
 import type { PanelHost, PanelState } from './panels/runPanel';
 import { SamplesPanel, SAMPLES_VIEW_TYPE } from './panels/samplesPanel';
 import { childRunDirs, expandToRuns } from './runs/runCollections';
 import { RunFeeds } from './runs/runFeeds';
 import { runRoot, SECTION } from './settings';
+import { runAblation, trainClassifier } from './trainer/evalTasks';
 import { TrainerLog } from './trainer/trainerLog';
 import { TrainingController } from './trainer/trainingController';
 import { pickTarget, targetFromArg, workspaceDirFor } from './trainer/trainingTargets';
@@ -141,6 +143,9 @@ export function activate(context: vscode.ExtensionContext): void {
       const dir = dirsFromArgs(arg, undefined)[0] ?? (await pickAblation());
       if (dir) compare([dir], dir);
     },
+    'dtn.exportCheckpoint': (arg) => exportCheckpoint(context.extensionUri, log, arg),
+    'dtn.trainClassifier': (arg) => trainClassifier(context.extensionUri, log, arg),
+    'dtn.runAblation': (arg) => runAblation(context.extensionUri, log, arg),
     'dtn.showLog': () => log.show(),
     'dtn.refreshRuns': () => {
       refreshRuns();

@@ -73,3 +73,31 @@ export function serveLaunch(ctx: LaunchContext, opts: { checkpoint: string; back
   if (opts.backend) args.push('--backend', opts.backend);
   return launch(ctx, args);
 }
+
+/** `dtn export`: a checkpoint (or a run folder's newest) to a self-contained export folder. */
+export function exportLaunch(ctx: LaunchContext, opts: { checkpoint: string; out: string; force?: boolean }): TrainerLaunch {
+  const args = ['export', '--checkpoint', path.resolve(ctx.cwd, opts.checkpoint), '--out', path.resolve(ctx.cwd, opts.out), '--json'];
+  if (opts.force) args.push('--force');
+  return launch(ctx, args);
+}
+
+/** `dtn train-classifier`: the target-domain classifier that scores translations. */
+export function trainClassifierLaunch(
+  ctx: LaunchContext,
+  opts: { target: Exclude<TrainTarget, { kind: 'resume' }>; backend?: BackendChoice; steps?: number },
+): TrainerLaunch {
+  const args = ['train-classifier', ...targetArgs(opts.target), '--json'];
+  if (opts.backend) args.push('--backend', opts.backend);
+  if (opts.steps !== undefined) args.push('--steps', String(opts.steps));
+  return launch(ctx, args);
+}
+
+/** `dtn ablate`: the paper's ablation, `steps` per variant, into `out`. */
+export function ablateLaunch(
+  ctx: LaunchContext,
+  opts: { target: Exclude<TrainTarget, { kind: 'resume' }>; steps: number; out: string; backend?: BackendChoice },
+): TrainerLaunch {
+  const args = ['ablate', ...targetArgs(opts.target), '--json', '--steps', String(opts.steps), '--out', path.resolve(ctx.cwd, opts.out)];
+  if (opts.backend) args.push('--backend', opts.backend);
+  return launch(ctx, args);
+}

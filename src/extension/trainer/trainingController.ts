@@ -168,7 +168,9 @@ export class TrainingController implements vscode.Disposable {
     this.feeds.poke(job.state.runDir);
     void vscode.commands.executeCommand('dtn.refreshRuns');
 
-    if (exit.crashed) return this.reportCrash(job, exit);
+    // `dtn pretrain-f` ends without a `done` message (that is a DTN run's): its exit code says it all.
+    const failed = job.kind === 'pretrain' ? exit.code !== 0 || exit.error !== undefined : exit.crashed;
+    if (failed) return this.reportCrash(job, exit);
     if (job.kind === 'pretrain') {
       const pick = await vscode.window.showInformationMessage(`DTN: encoder f ready (${job.label}).`, 'Start Training');
       if (pick === 'Start Training' && job.target.kind !== 'resume') void vscode.commands.executeCommand('dtn.startTraining', job.target);

@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import { action } from './commands/action';
 import { defineBench } from './commands/benchCommand';
 import { ablateCommand, evalCommand } from './commands/evalCommands';
+import { exportCommand } from './commands/exportCommand';
 import { backendOption, intInRange, positiveInt, withConfigOptions } from './commands/options';
 import { demoCommand, pretrainCommand, trainClassifierCommand, trainCommand } from './commands/trainCommands';
 import { serveCommand, translateCommand, type TranslateOpts } from './commands/translateCommands';
@@ -70,6 +71,16 @@ program
   .addOption(backendOption())
   .option('--json', 'NDJSON on stdin and stdout (always on)')
   .action((opts: { checkpoint: string }) => action(serveCommand)({ ...opts, json: true }));
+
+program
+  .command('export')
+  .description('a checkpoint as a self-contained folder: g and f, config, preprocessing, a TensorFlow.js model, MODEL.md')
+  .requiredOption('--checkpoint <dir>', 'a checkpoint folder, or a run folder (its newest checkpoint)')
+  .requiredOption('--out <dir>', 'export folder (replaced if it is an earlier export)')
+  .option('--force', 'replace --out even if it is a folder that is not a dtn export')
+  .addOption(backendOption())
+  .option('--json', 'protocol status lines, then an `exported` line naming the folder')
+  .action(action(exportCommand));
 
 defineBench(program.command('bench'));
 

@@ -10,6 +10,7 @@ import { RUN_FILES } from '../../shared/node/runLayout';
 import type { ImageShape } from '../data/imageDecode';
 import { Dtn } from '../dtn/dtn';
 import { initBackend } from '../engine/backend';
+import { openExport } from '../export/loadExport';
 import { defaultEncoderDir, loadEncoder } from '../run/encoderStore';
 import { resolveResume } from '../run/resumeTarget';
 import { RunFolder } from '../run/runFolder';
@@ -59,8 +60,22 @@ export function translatorFor(dtn: Dtn, config: DtnConfig): Translator {
   };
 }
 
-/** Loads a checkpoint folder, or a run folder's newest checkpoint, with the run's config and encoder. */
+/**
+ * Loads an export folder (dtn export), or a checkpoint folder or a run folder's newest checkpoint
+ * with the run's config and encoder.
+ */
 export async function loadTranslator(checkpointOrRun: string, backendChoice?: BackendChoice): Promise<LoadedTranslator> {
+  const exported = openExport(checkpointOrRun);
+  if (exported) {
+    const { backend } = await initBackend(backendChoice ?? exported.config.backend);
+    const { dir: checkpoint, manifest, config } = exported;
+    return {
+      ...translatorFor(exported.load(), config),
+      checkpoint,
+      step: manifest.step,
+      backend: { name: backend.name, device: backend.device },
+    };
+  }
   const { checkpoint, runDir } = resolveResume(checkpointOrRun);
   const folder = new RunFolder(runDir);
   if (!fs.existsSync(folder.configPath)) {

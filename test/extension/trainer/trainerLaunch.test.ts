@@ -1,5 +1,11 @@
 import * as assert from 'node:assert/strict';
-import { pretrainLaunch, trainLaunch } from '../../../src/extension/trainer/trainerLaunch';
+import {
+  ablateLaunch,
+  exportLaunch,
+  pretrainLaunch,
+  trainClassifierLaunch,
+  trainLaunch,
+} from '../../../src/extension/trainer/trainerLaunch';
 
 const ctx = { cliPath: '/ext/dist/trainer/cli.js', nodePath: '/vscode/code', cwd: '/ws' };
 
@@ -38,5 +44,51 @@ describe('trainer command line', () => {
   it('pretrains f with the same config', () => {
     const l = pretrainLaunch(ctx, { target: { kind: 'config', file: '/ws/a.dtn.json' }, steps: 20 });
     assert.deepEqual(l.args.slice(1), ['pretrain-f', '--config', '/ws/a.dtn.json', '--json', '--steps', '20']);
+  });
+
+  it('exports a checkpoint to a folder, resolved against the workspace; --force only when asked', () => {
+    const l = exportLaunch(ctx, { checkpoint: '.dtn/runs/a/checkpoints/step-00000200', out: 'exports/a' });
+    assert.equal(l.cwd, '/ws');
+    assert.deepEqual(l.args.slice(1), [
+      'export',
+      '--checkpoint',
+      '/ws/.dtn/runs/a/checkpoints/step-00000200',
+      '--out',
+      '/ws/exports/a',
+      '--json',
+    ]);
+    assert.deepEqual(exportLaunch(ctx, { checkpoint: '/r', out: '/o', force: true }).args.slice(1), [
+      'export',
+      '--checkpoint',
+      '/r',
+      '--out',
+      '/o',
+      '--json',
+      '--force',
+    ]);
+  });
+
+  it('trains the classifier for a config or a preset', () => {
+    const l = trainClassifierLaunch(ctx, { target: { kind: 'preset', preset: 'digits' }, backend: 'wasm' });
+    assert.equal(l.env.ELECTRON_RUN_AS_NODE, '1');
+    assert.deepEqual(l.args.slice(1), ['train-classifier', '--preset', 'digits', '--json', '--backend', 'wasm']);
+    const c = trainClassifierLaunch(ctx, { target: { kind: 'config', file: '/ws/a.dtn.json' }, steps: 50 });
+    assert.deepEqual(c.args.slice(1), ['train-classifier', '--config', '/ws/a.dtn.json', '--json', '--steps', '50']);
+  });
+
+  it('runs the ablation with the steps asked for, into a known folder', () => {
+    const l = ablateLaunch(ctx, { target: { kind: 'config', file: '/ws/a.dtn.json' }, steps: 300, out: '.dtn/ablations/x' });
+    assert.deepEqual(l.args.slice(1), [
+      'ablate',
+      '--config',
+      '/ws/a.dtn.json',
+      '--json',
+      '--steps',
+      '300',
+      '--out',
+      '/ws/.dtn/ablations/x',
+    ]);
+    const b = ablateLaunch(ctx, { target: { kind: 'preset', preset: 'digits-quick' }, steps: 5, out: '/abs', backend: 'cpu' });
+    assert.deepEqual(b.args.slice(-2), ['--backend', 'cpu']);
   });
 });
