@@ -81,11 +81,4 @@ describe('renderSyntheticDigits', () => {
     const s = renderSyntheticDigits({ count: 3, seed: 1, size: 20 });
     assert.deepEqual([s.height, s.width, s.images.length], [20, 20, 3 * 20 * 20 * 3]);
   });
-
-  it('renders fast enough for 20,000 images in well under a minute', () => {
-    const t = performance.now();
-    renderSyntheticDigits({ count: 300, seed: 3 });
-    const perThousand = ((performance.now() - t) / 300) * 1000;
-    assert.ok(perThousand < 1500, `${perThousand.toFixed(0)} ms per 1000`);
-  });
 });
