@@ -13,12 +13,14 @@ export interface PlannedFile {
   output: string;
   /** The --scale enlargement: `<output minus .png>.x<N>.png`. */
   scaled?: string;
+  /** The preprocessed input (`<output minus .png>.input.png`), when asked for. */
+  modelInput?: string;
 }
 
 export type PlanEntry = { ok: true; file: PlannedFile } | { ok: false; input: string; code: ErrorCode; message: string };
 
 /** Our own outputs are skipped when scanning, so translating into the input folder twice adds nothing. */
-const OUTPUT_NAME = /\.dtn(\.x\d+)?\.png$/i;
+const OUTPUT_NAME = /\.dtn(\.x\d+|\.input)?\.png$/i;
 const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 function imagesUnder(dir: string, rel = ''): string[] {
@@ -44,7 +46,7 @@ const realPath = (p: string) => {
 };
 
 /** Inputs in order, each with where its translation goes, or why it cannot be translated. */
-export function planOutputs(inputs: string[], out: string, scale?: number): PlanEntry[] {
+export function planOutputs(inputs: string[], out: string, scale?: number, modelInput = false): PlanEntry[] {
   const sources: { input: string; rel?: string; message?: string }[] = [];
   for (const raw of inputs) {
     const input = path.resolve(raw);
@@ -77,12 +79,13 @@ export function planOutputs(inputs: string[], out: string, scale?: number): Plan
     const output = candidates.find((c) => !taken.has(c));
     if (!output) return fail('OUTPUT_INVALID', `${s.input}: another input already writes ${candidates.at(-1)}`);
     const scaled = scaledName(output, scale);
-    for (const target of [output, scaled]) {
+    const seen = modelInput ? output.replace(/\.png$/i, '.input.png') : undefined;
+    for (const target of [output, scaled, seen]) {
       if (target && inputPaths.has(realPath(target))) {
         return fail('OUTPUT_INVALID', `${s.input}: the output ${target} is an input file; choose another --out`);
       }
     }
     taken.add(output);
-    return { ok: true, file: { input: s.input, output, scaled } };
+    return { ok: true, file: { input: s.input, output, scaled, ...(seen ? { modelInput: seen } : {}) } };
   });
 }
