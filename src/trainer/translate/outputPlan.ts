@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ErrorCode } from '../../shared/errors';
-import { IMAGE_EXTENSIONS } from '../data/imageDecode';
+import { IMAGE_EXTENSIONS, TRANSLATION_OUTPUT } from '../../shared/imageFiles';
 
 export interface PlannedFile {
   input: string;
@@ -19,18 +19,17 @@ export interface PlannedFile {
 
 export type PlanEntry = { ok: true; file: PlannedFile } | { ok: false; input: string; code: ErrorCode; message: string };
 
-/** Our own outputs are skipped when scanning, so translating into the input folder twice adds nothing. */
-const OUTPUT_NAME = /\.dtn(\.x\d+|\.input)?\.png$/i;
 const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 function imagesUnder(dir: string, rel = ''): string[] {
   const out: string[] = [];
   const entries = fs.readdirSync(path.join(dir, rel), { withFileTypes: true }).sort((a, b) => byName(a.name, b.name));
   for (const e of entries) {
+    // Our own outputs are skipped, so translating into the input folder twice adds nothing.
     if (e.name.startsWith('.')) continue;
     const r = path.join(rel, e.name);
     if (e.isDirectory()) out.push(...imagesUnder(dir, r));
-    else if (e.isFile() && IMAGE_EXTENSIONS.includes(path.extname(e.name).toLowerCase()) && !OUTPUT_NAME.test(e.name)) out.push(r);
+    else if (e.isFile() && IMAGE_EXTENSIONS.includes(path.extname(e.name).toLowerCase()) && !TRANSLATION_OUTPUT.test(e.name)) out.push(r);
   }
   return out;
 }

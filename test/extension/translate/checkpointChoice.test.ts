@@ -3,7 +3,12 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { bestCheckpointPath, chooseCheckpoint, describeCheckpoint, runCheckpoints } from '../../../src/extension/translate/checkpointChoice';
+import {
+  bestCheckpointPath,
+  chooseCheckpoint,
+  describeCheckpoint,
+  runCheckpoints,
+} from '../../../src/extension/translate/checkpointChoice';
 import { checkpointPath } from '../../../src/shared/node/runLayout';
 
 describe('checkpoint choice', () => {

@@ -54,7 +54,11 @@ describe('WarmTranslator', () => {
     clock = new FakeClock();
     clients = [];
     obeys = true;
-    warm = new WarmTranslator((ckpt) => (clients.push(new FakeClient(ckpt, obeys)), clients.at(-1)!), () => 300_000, clock);
+    warm = new WarmTranslator(
+      (ckpt) => (clients.push(new FakeClient(ckpt, obeys)), clients.at(-1)!),
+      () => 300_000,
+      clock,
+    );
   });
 
   it('the second image reuses the warm server; idle time ends it; the next use starts another', async () => {
