@@ -249,7 +249,10 @@ try {
   // The newest run (the CLI's second one) translates: its newest checkpoint, as no best or choice exists.
   const line = await waitText(tr, '#checkpoint', /step \d+ /);
   const runIds = fs.readdirSync(path.join(ws, '.dtn', 'runs'));
-  check(runIds.some((id) => line.startsWith(`${id} · step `)), `the panel names the run and step (${line})`);
+  check(
+    runIds.some((id) => line.startsWith(`${id} · step `)),
+    `the panel names the run and step (${line})`,
+  );
   check(Boolean(await tr.$('#results .item img.model-input')), 'the input as the model sees it, beside the output');
   const loaded = await tr.$eval('#results .item img.output', (i) => i.complete && i.naturalWidth > 0).catch(() => false);
   check(loaded, 'the output image loads in the panel');
