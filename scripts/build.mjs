@@ -41,6 +41,7 @@ const targets = [
   { entryPoints: ['src/webviews/dashboard/main.ts'], outfile: 'dist/webviews/dashboard.js', ...browser },
   { entryPoints: ['src/webviews/samples/main.ts'], outfile: 'dist/webviews/samples.js', ...browser },
   { entryPoints: ['src/webviews/compare/main.ts'], outfile: 'dist/webviews/compare.js', ...browser },
+  { entryPoints: ['src/webviews/translate/main.ts'], outfile: 'dist/webviews/translate.js', ...browser },
 ];
 
 for (const t of targets) {

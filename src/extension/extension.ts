@@ -19,10 +19,12 @@ import { runAblation, trainClassifier } from './trainer/evalTasks';
 import { TrainerLog } from './trainer/trainerLog';
 import { TrainingController } from './trainer/trainingController';
 import { pickTarget, targetFromArg, workspaceDirFor } from './trainer/trainingTargets';
+import { TranslationService } from './translate/translationService';
 import { RunsTreeProvider, type RunsNode } from './views/runsTree';
 import { WorkspaceTreeProvider } from './views/workspaceTree';
 
 let controller: TrainingController | undefined;
+let translation: TranslationService | undefined;
 
 export function activate(context: vscode.ExtensionContext): void {
   const log = new TrainerLog();
@@ -32,6 +34,8 @@ export function activate(context: vscode.ExtensionContext): void {
     SamplesPanel.show(host, runDir);
   });
   controller = c;
+  const translator = new TranslationService(context, log);
+  translation = translator;
   const host: PanelHost = {
     extensionUri: context.extensionUri,
     feeds,
@@ -151,6 +155,7 @@ export function activate(context: vscode.ExtensionContext): void {
       refreshRuns();
       refreshWorkspace();
     },
+    ...translator.commands(),
   };
   for (const [id, fn] of Object.entries(commands)) context.subscriptions.push(vscode.commands.registerCommand(id, fn));
 
@@ -164,6 +169,7 @@ export function activate(context: vscode.ExtensionContext): void {
     log,
     feeds,
     c,
+    translator,
     runsTree,
     workspaceTree,
     vscode.window.registerWebviewPanelSerializer(
@@ -184,6 +190,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.window.registerTreeDataProvider('dtn.workspace', workspaceTree),
     c.onDidChange(() => vscode.commands.executeCommand('setContext', 'dtn.trainingLive', c.busy)),
     vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration(`${SECTION}.runRoot`) && refreshRuns()),
+    vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration(`${SECTION}.backend`) && void translator.restart()),
     ...watch('**/*.dtn.json', refreshWorkspace),
     ...watch('**/.dtn/encoders/*/manifest.json', refreshWorkspace),
     ...(vscode.workspace.workspaceFolders ?? []).flatMap((f) =>
@@ -197,8 +204,9 @@ export function activate(context: vscode.ExtensionContext): void {
 
 /** Window closing or extension stopping: the trainer writes a checkpoint before it exits. */
 export async function deactivate(): Promise<void> {
-  await controller?.shutdown(4000);
+  await Promise.all([controller?.shutdown(4000), translation?.shutdown()]);
   controller = undefined;
+  translation = undefined;
 }
 
 function newestRun(): string | undefined {

@@ -34,3 +34,8 @@ export function chartSmoothing(): number {
 export function openDashboardOnStart(): boolean {
   return cfg().get<boolean>('openDashboardOnStart', true);
 }
+
+/** Seconds the warm translator (`dtn serve`) stays up after its last request. */
+export function translatorIdleSeconds(): number {
+  return Math.max(10, cfg().get<number>('translatorIdleSeconds', 300));
+}

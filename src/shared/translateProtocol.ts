@@ -15,6 +15,8 @@ export const TranslateResultSchema = z.discriminatedUnion('type', [
     output: z.string(),
     /** The nearest-neighbour enlargement (--scale N), when asked for. */
     scaled: z.string().optional(),
+    /** The input as G saw it (decoded, resized, source channels), when the request asked for it. */
+    modelInput: z.string().optional(),
   }),
   z.object({ type: z.literal('translate-failed'), input: z.string(), code: ErrorCodeSchema, message: z.string() }),
 ]);
@@ -47,6 +49,8 @@ export const ServeRequestSchema = z.discriminatedUnion('type', [
     /** A folder, or a .png file when there is one input file. */
     out: z.string().min(1),
     scale: z.number().int().min(2).max(64).optional(),
+    /** Also write each input as the model sees it: `<name>.dtn.input.png` beside the output. */
+    modelInput: z.boolean().optional(),
   }),
   z.object({ id: RequestId, type: z.literal('ping') }),
   z.object({ id: RequestId, type: z.literal('shutdown') }),

@@ -230,6 +230,43 @@ try {
     'notification offers Pretrain Encoder',
   );
   await page.screenshot({ path: path.join(screens, 'e2e-crash.png') });
+  console.log('translate a PNG from the explorer, then save it next to the input');
+  const setTheme = async (theme) => {
+    const settings = { 'workbench.startupEditor': 'none', 'security.workspace.trust.enabled': false, 'workbench.colorTheme': theme };
+    fs.writeFileSync(path.join(userData, 'User', 'settings.json'), JSON.stringify(settings));
+    await page.waitForTimeout(3500);
+  };
+  await setTheme('Default Dark Modern');
+  const grids = fs.readdirSync(path.join(runDir, 'samples'));
+  fs.copyFileSync(path.join(runDir, 'samples', grids.at(-1)), path.join(ws, 'digit.png'));
+  await palette('View: Close All Editors');
+  await page.keyboard.press('Control+Shift+E');
+  const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: /^digit\.png$/ }).first();
+  await row.waitFor({ state: 'visible', timeout: 30_000 });
+  await row.click({ button: 'right' });
+  await page.locator('.monaco-menu .action-item', { hasText: 'Translate Image' }).first().click();
+  const tr = await frameWith('#results .item img.output', 90_000);
+  // The newest run (the CLI's second one) translates: its newest checkpoint, as no best or choice exists.
+  const line = await waitText(tr, '#checkpoint', /step \d+ /);
+  const runIds = fs.readdirSync(path.join(ws, '.dtn', 'runs'));
+  check(
+    runIds.some((id) => line.startsWith(`${id} · step `)),
+    `the panel names the run and step (${line})`,
+  );
+  check(Boolean(await tr.$('#results .item img.model-input')), 'the input as the model sees it, beside the output');
+  const loaded = await tr.$eval('#results .item img.output', (i) => i.complete && i.naturalWidth > 0).catch(() => false);
+  check(loaded, 'the output image loads in the panel');
+  check(fs.readdirSync(path.join(ws, '.dtn', 'translations')).length === 1, 'outputs went to .dtn/translations/<time>/');
+  await page.waitForTimeout(1000);
+  await page.screenshot({ path: path.join(screens, 'e2e-translate-dark.png') });
+  await tr.click('#results .item .btn-save-next');
+  const saved = path.join(ws, 'digit.dtn.png');
+  for (let i = 0; i < 20 && !fs.existsSync(saved); i++) await page.waitForTimeout(500);
+  check(fs.existsSync(saved), 'Save Next to Input writes digit.dtn.png');
+  await waitText(tr, '#notice', /Saved .*digit\.dtn\.png/, 10_000).catch(() => undefined);
+  await setTheme('Default Light Modern');
+  await page.screenshot({ path: path.join(screens, 'e2e-translate-light.png') });
+
   check(cspErrors.length === 0, `no CSP violations (${cspErrors.slice(0, 2).join(' | ')})`);
   if (failures.length) throw new Error(`e2e failed: ${failures.join('; ')}`);
   console.log('e2e passed');

@@ -85,10 +85,14 @@ export class TranslateClient {
     }).then((r) => r as Answer<R['type']>);
   }
 
-  /** Translates files and folders (paths resolved here: the server's working folder may differ). */
-  translate(inputs: string[], out: string, scale?: number) {
+  /**
+   * Translates files and folders (paths resolved here: the server's working folder may differ);
+   * `modelInput` also writes each input as the model sees it.
+   */
+  translate(inputs: string[], out: string, scale?: number, modelInput?: boolean) {
     const abs = inputs.map((p) => path.resolve(p));
-    return this.request({ type: 'translate', inputs: abs, out: path.resolve(out), ...(scale ? { scale } : {}) });
+    const extra = { ...(scale ? { scale } : {}), ...(modelInput ? { modelInput } : {}) };
+    return this.request({ type: 'translate', inputs: abs, out: path.resolve(out), ...extra });
   }
 
   ping() {

@@ -19,7 +19,7 @@ export interface ImageShape {
 }
 
 /** Extensions that folder scans pick up; files named explicitly are decoded by content whatever their name. */
-export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.webp', '.gif', '.bmp', '.tif', '.tiff'];
+export { IMAGE_EXTENSIONS } from '../../shared/imageFiles';
 
 const FIX = 'Re-export it as PNG, JPEG, WebP, GIF or BMP, or remove it';
 

@@ -37,3 +37,8 @@ export async function writeTranslation(
   await writeAtomic(output, await encodePng(pixels, shape));
   if (scaled) await writeAtomic(scaled.file, await encodePng(pixels, shape, scaled.scale));
 }
+
+/** The decoded input ([-1, 1], the source domain's shape): what G was given, for a side-by-side view. */
+export async function writeModelInput(pixels: Float32Array, shape: ImageShape, file: string): Promise<void> {
+  await writeAtomic(file, await encodePng(pixels, shape));
+}

@@ -6,29 +6,30 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ErrorCode } from '../../shared/errors';
-import { IMAGE_EXTENSIONS } from '../data/imageDecode';
+import { IMAGE_EXTENSIONS, TRANSLATION_OUTPUT } from '../../shared/imageFiles';
 
 export interface PlannedFile {
   input: string;
   output: string;
   /** The --scale enlargement: `<output minus .png>.x<N>.png`. */
   scaled?: string;
+  /** The preprocessed input (`<output minus .png>.input.png`), when asked for. */
+  modelInput?: string;
 }
 
 export type PlanEntry = { ok: true; file: PlannedFile } | { ok: false; input: string; code: ErrorCode; message: string };
 
-/** Our own outputs are skipped when scanning, so translating into the input folder twice adds nothing. */
-const OUTPUT_NAME = /\.dtn(\.x\d+)?\.png$/i;
 const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 function imagesUnder(dir: string, rel = ''): string[] {
   const out: string[] = [];
   const entries = fs.readdirSync(path.join(dir, rel), { withFileTypes: true }).sort((a, b) => byName(a.name, b.name));
   for (const e of entries) {
+    // Our own outputs are skipped, so translating into the input folder twice adds nothing.
     if (e.name.startsWith('.')) continue;
     const r = path.join(rel, e.name);
     if (e.isDirectory()) out.push(...imagesUnder(dir, r));
-    else if (e.isFile() && IMAGE_EXTENSIONS.includes(path.extname(e.name).toLowerCase()) && !OUTPUT_NAME.test(e.name)) out.push(r);
+    else if (e.isFile() && IMAGE_EXTENSIONS.includes(path.extname(e.name).toLowerCase()) && !TRANSLATION_OUTPUT.test(e.name)) out.push(r);
   }
   return out;
 }
@@ -44,7 +45,7 @@ const realPath = (p: string) => {
 };
 
 /** Inputs in order, each with where its translation goes, or why it cannot be translated. */
-export function planOutputs(inputs: string[], out: string, scale?: number): PlanEntry[] {
+export function planOutputs(inputs: string[], out: string, scale?: number, modelInput = false): PlanEntry[] {
   const sources: { input: string; rel?: string; message?: string }[] = [];
   for (const raw of inputs) {
     const input = path.resolve(raw);
@@ -77,12 +78,13 @@ export function planOutputs(inputs: string[], out: string, scale?: number): Plan
     const output = candidates.find((c) => !taken.has(c));
     if (!output) return fail('OUTPUT_INVALID', `${s.input}: another input already writes ${candidates.at(-1)}`);
     const scaled = scaledName(output, scale);
-    for (const target of [output, scaled]) {
+    const seen = modelInput ? output.replace(/\.png$/i, '.input.png') : undefined;
+    for (const target of [output, scaled, seen]) {
       if (target && inputPaths.has(realPath(target))) {
         return fail('OUTPUT_INVALID', `${s.input}: the output ${target} is an input file; choose another --out`);
       }
     }
     taken.add(output);
-    return { ok: true, file: { input: s.input, output, scaled } };
+    return { ok: true, file: { input: s.input, output, scaled, ...(seen ? { modelInput: seen } : {}) } };
   });
 }

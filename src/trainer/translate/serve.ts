@@ -18,7 +18,8 @@ async function answer(translator: Translator, req: ServeRequest): Promise<ServeR
     case 'shutdown':
       return { id: req.id, type: 'bye' };
     case 'translate': {
-      const { results, summary } = await translateFiles(translator, planOutputs(req.inputs, req.out, req.scale), { scale: req.scale });
+      const plan = planOutputs(req.inputs, req.out, req.scale, req.modelInput);
+      const { results, summary } = await translateFiles(translator, plan, { scale: req.scale });
       return { id: req.id, type: 'translate-done', results, summary };
     }
   }

@@ -5,7 +5,7 @@
 import { errorCodeOf } from '../../shared/errors';
 import type { TranslateResult, TranslateSummary } from '../../shared/translateProtocol';
 import { decodeImage } from '../data/imageDecode';
-import { writeTranslation } from './outputImage';
+import { writeModelInput, writeTranslation } from './outputImage';
 import type { PlanEntry, PlannedFile } from './outputPlan';
 import type { Translator } from './translator';
 
@@ -50,13 +50,14 @@ async function translateBatch(translator: Translator, decoded: Decoded[], scale?
   const byFile = new Map(good.map((d, i) => [d.file, outputs[i]]));
   return inLanes(decoded, async (d): Promise<TranslateResult> => {
     if (d.error) return d.error;
-    const { input, output, scaled } = d.file;
+    const { input, output, scaled, modelInput } = d.file;
     try {
       await writeTranslation(byFile.get(d.file)!, translator.target, output, scaled && scale ? { file: scaled, scale } : undefined);
+      if (modelInput) await writeModelInput(d.pixels!, translator.source, modelInput);
     } catch (e) {
       return { type: 'translate-failed', input, code: 'OUTPUT_INVALID', message: `${output}: cannot write (${(e as Error).message})` };
     }
-    return { type: 'translated', input, output, ...(scaled ? { scaled } : {}) };
+    return { type: 'translated', input, output, ...(scaled ? { scaled } : {}), ...(modelInput ? { modelInput } : {}) };
   });
 }
 

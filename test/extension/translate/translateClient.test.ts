@@ -46,6 +46,11 @@ describe('TranslateClient (real dtn serve, tiny run)', function () {
     assert.equal(pong.type, 'pong');
     assert.equal(missing.summary.failed, 1);
     assert.notEqual(t.id, missing.id);
+    // The input as the model sees it: the source domain's size, beside the output.
+    const seen = await client.translate([path.join(ws.dir, 'grid.png')], path.join(ws.dir, 'seen'), undefined, true);
+    const r = seen.results[0];
+    assert.ok(r.type === 'translated' && r.modelInput === path.join(ws.dir, 'seen', 'grid.dtn.input.png'));
+    assert.ok(fs.existsSync(path.join(ws.dir, 'seen', 'grid.dtn.input.png')));
     assert.equal(await client.shutdown(), 0);
     await assert.rejects(client.ping(), TranslateRequestError);
   });

@@ -1,0 +1,87 @@
+/**
+ * Which checkpoint translates: the one last chosen in this workspace while it still exists, else the
+ * best checkpoint of the newest run that has one (run.json `best`), else that run's newest. No
+ * vscode import: plain folders in, a choice out, so it is unit-tested over fake run folders.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { listCheckpointDirs, readMetricsFile, readRunInfoFile } from '../../shared/node/runFiles';
+import { checkpointPath, RUN_FILES, TENSOR_MANIFEST } from '../../shared/node/runLayout';
+
+export interface CheckpointInfo {
+  runDir: string;
+  runId: string;
+  step: number;
+  path: string;
+  /** Translation accuracy of the evaluation at this step, when the run evaluated it. */
+  accuracy?: number;
+  /** When the checkpoint was written (ms since the epoch). */
+  time: number;
+}
+
+export type CheckpointChoice = CheckpointInfo & { reason: 'chosen' | 'best' | 'newest' };
+
+const isCheckpoint = (dir: string) => fs.existsSync(path.join(dir, TENSOR_MANIFEST));
+const mtime = (p: string) => {
+  try {
+    return fs.statSync(p).mtimeMs;
+  } catch {
+    return 0;
+  }
+};
+
+/** A checkpoint folder lies at <run>/checkpoints/step-XXXXXXXX. */
+export const runDirOfCheckpoint = (checkpoint: string) => path.dirname(path.dirname(path.resolve(checkpoint)));
+
+/** The run's complete checkpoints, newest step first, each with the accuracy evaluated at its step. */
+export function runCheckpoints(runDir: string): CheckpointInfo[] {
+  const accuracy = new Map<number, number>();
+  for (const r of readMetricsFile(runDir)) if (r.eval) accuracy.set(r.step, r.eval.accuracy);
+  const runId = readRunInfoFile(runDir)?.runId ?? path.basename(runDir);
+  return listCheckpointDirs(runDir)
+    .reverse()
+    .map((c) => ({ runDir, runId, step: c.step, path: c.path, accuracy: accuracy.get(c.step), time: mtime(c.path) }));
+}
+
+/**
+ * run.json's `best` ({ step, accuracy, checkpoint }), read from the raw JSON: the lenient RunInfo
+ * schema may not list the field, and an older trainer does not write it.
+ */
+export function bestCheckpointPath(runDir: string): string | undefined {
+  let best: unknown;
+  try {
+    best = (JSON.parse(fs.readFileSync(path.join(runDir, RUN_FILES.run), 'utf8')) as { best?: unknown }).best;
+  } catch {
+    return undefined;
+  }
+  if (!best || typeof best !== 'object') return undefined;
+  const { checkpoint, step } = best as { checkpoint?: unknown; step?: unknown };
+  const candidates = [
+    typeof checkpoint === 'string' ? path.resolve(runDir, checkpoint) : undefined,
+    typeof step === 'number' && Number.isInteger(step) && step >= 0 ? checkpointPath(runDir, step) : undefined,
+  ];
+  return candidates.find((c): c is string => c !== undefined && isCheckpoint(c));
+}
+
+/** `runDirs` newest first (as listRunDirs gives them); `lastChosen` from the workspace's memory. */
+export function chooseCheckpoint(runDirs: string[], lastChosen?: string): CheckpointChoice | undefined {
+  if (lastChosen && isCheckpoint(lastChosen)) {
+    const runDir = runDirOfCheckpoint(lastChosen);
+    const info = runCheckpoints(runDir).find((c) => path.resolve(c.path) === path.resolve(lastChosen));
+    if (info) return { ...info, reason: 'chosen' };
+  }
+  for (const runDir of runDirs) {
+    const all = runCheckpoints(runDir);
+    if (all.length === 0) continue;
+    const best = bestCheckpointPath(runDir);
+    const info = best && all.find((c) => path.resolve(c.path) === path.resolve(best));
+    return info ? { ...info, reason: 'best' } : { ...all[0], reason: 'newest' };
+  }
+  return undefined;
+}
+
+/** One line for notifications and the panel: `run-id · step 400 · accuracy 71.2%`. */
+export function describeCheckpoint(c: Pick<CheckpointInfo, 'runId' | 'step' | 'accuracy'>): string {
+  const acc = c.accuracy === undefined ? '' : ` · accuracy ${(100 * c.accuracy).toFixed(1)}%`;
+  return `${c.runId} · step ${c.step}${acc}`;
+}
