@@ -11,7 +11,7 @@ import type { ImageShape } from '../data/imageDecode';
 import { Dtn } from '../dtn/dtn';
 import { initBackend } from '../engine/backend';
 import { defaultEncoderDir, loadEncoder } from '../run/encoderStore';
-import { resolveResume } from '../run/resumeTarget';
+import { resolveCheckpoint } from '../run/resumeTarget';
 import { RunFolder } from '../run/runFolder';
 
 export interface Translator {
@@ -59,9 +59,9 @@ export function translatorFor(dtn: Dtn, config: DtnConfig): Translator {
   };
 }
 
-/** Loads a checkpoint folder, or a run folder's newest checkpoint, with the run's config and encoder. */
+/** Loads a checkpoint folder, a run folder's best (else newest) checkpoint, or `best`, with the run's config and encoder. */
 export async function loadTranslator(checkpointOrRun: string, backendChoice?: BackendChoice): Promise<LoadedTranslator> {
-  const { checkpoint, runDir } = resolveResume(checkpointOrRun);
+  const { checkpoint, runDir } = resolveCheckpoint(checkpointOrRun, { ofRun: 'best' });
   const folder = new RunFolder(runDir);
   if (!fs.existsSync(folder.configPath)) {
     throw new DtnError('RUN_INVALID', `${runDir}: no ${RUN_FILES.config}, so the architecture of ${checkpoint} is unknown`, {
