@@ -17,6 +17,7 @@ import { runRoot, SECTION } from './settings';
 import { TrainerLog } from './trainer/trainerLog';
 import { TrainingController } from './trainer/trainingController';
 import { pickTarget, targetFromArg, workspaceDirFor } from './trainer/trainingTargets';
+import { checkpointCommands } from './views/checkpointCommands';
 import { RunsTreeProvider, type RunsNode } from './views/runsTree';
 import { WorkspaceTreeProvider } from './views/workspaceTree';
 
@@ -146,6 +147,7 @@ export function activate(context: vscode.ExtensionContext): void {
       refreshRuns();
       refreshWorkspace();
     },
+    ...checkpointCommands({ extensionUri: context.extensionUri, host, log, liveRunDir: () => c.live?.runDir, refreshRuns }),
   };
   for (const [id, fn] of Object.entries(commands)) context.subscriptions.push(vscode.commands.registerCommand(id, fn));
 
