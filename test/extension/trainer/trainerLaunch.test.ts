@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { pretrainLaunch, trainLaunch } from '../../../src/extension/trainer/trainerLaunch';
+import { evalLaunch, pretrainLaunch, trainLaunch } from '../../../src/extension/trainer/trainerLaunch';
 
 const ctx = { cliPath: '/ext/dist/trainer/cli.js', nodePath: '/vscode/code', cwd: '/ws' };
 
@@ -38,5 +38,10 @@ describe('trainer command line', () => {
   it('pretrains f with the same config', () => {
     const l = pretrainLaunch(ctx, { target: { kind: 'config', file: '/ws/a.dtn.json' }, steps: 20 });
     assert.deepEqual(l.args.slice(1), ['pretrain-f', '--config', '/ws/a.dtn.json', '--json', '--steps', '20']);
+  });
+
+  it('evaluates a checkpoint with dtn eval --json, its path made absolute', () => {
+    const l = evalLaunch(ctx, { checkpoint: '.dtn/runs/a/checkpoints/step-00000200', backend: 'cpu' });
+    assert.deepEqual(l.args.slice(1), ['eval', '--checkpoint', '/ws/.dtn/runs/a/checkpoints/step-00000200', '--json', '--backend', 'cpu']);
   });
 });
