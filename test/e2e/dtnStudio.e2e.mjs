@@ -225,7 +225,11 @@ try {
   await page.screenshot({ path: path.join(screens, 'e2e-compare-hc.png') });
 
   console.log('the Runs view: checkpoint rows, the best starred, Evaluate from the context menu');
-  const secondDir = second.stdout.match(/run folder: (.*)/)?.[1]?.trim() ?? '';
+  const runsRoot = path.join(ws, '.dtn', 'runs');
+  const secondDir = fs
+    .readdirSync(runsRoot)
+    .map((n) => path.join(runsRoot, n))
+    .find((d) => d !== runDir);
   const secondId = path.basename(secondDir);
   check(
     JSON.parse(fs.readFileSync(path.join(secondDir, 'run.json'), 'utf8')).best?.step === 10,
