@@ -20,6 +20,7 @@ import { TrainerLog } from './trainer/trainerLog';
 import { TrainingController } from './trainer/trainingController';
 import { pickTarget, targetFromArg, workspaceDirFor } from './trainer/trainingTargets';
 import { TranslationService } from './translate/translationService';
+import { checkpointCommands } from './views/checkpointCommands';
 import { RunsTreeProvider, type RunsNode } from './views/runsTree';
 import { WorkspaceTreeProvider } from './views/workspaceTree';
 
@@ -156,6 +157,7 @@ export function activate(context: vscode.ExtensionContext): void {
       refreshWorkspace();
     },
     ...translator.commands(),
+    ...checkpointCommands({ extensionUri: context.extensionUri, host, log, liveRunDir: () => c.live?.runDir, refreshRuns }),
   };
   for (const [id, fn] of Object.entries(commands)) context.subscriptions.push(vscode.commands.registerCommand(id, fn));
 

@@ -7,6 +7,18 @@ import { z } from 'zod';
 
 export const RunStatusSchema = z.enum(['running', 'completed', 'stopped', 'failed']);
 
+/**
+ * The run's best evaluation so far and the checkpoint that scored it (kept from pruning).
+ * `checkpoint` is relative to the run folder (checkpoints/step-XXXXXXXX), so a copied run still finds it.
+ */
+export const BestCheckpointSchema = z.object({
+  step: z.number().int().nonnegative(),
+  /** Translation accuracy of that evaluation, 0..1. */
+  accuracy: z.number().min(0).max(1),
+  checkpoint: z.string(),
+});
+export type BestCheckpoint = z.infer<typeof BestCheckpointSchema>;
+
 export const RunInfoSchema = z.object({
   runId: z.string(),
   createdAt: z.string(),
@@ -25,6 +37,8 @@ export const RunInfoSchema = z.object({
   /** Folder the config's relative paths (data, encoder) resolve against. */
   baseDir: z.string(),
   error: z.string().optional(),
+  /** Absent until an evaluation has run (and in run folders of 0.1.0). */
+  best: BestCheckpointSchema.optional(),
 });
 export type RunInfo = z.infer<typeof RunInfoSchema>;
 

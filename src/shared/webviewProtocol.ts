@@ -23,6 +23,10 @@ export const RunSummarySchema = z.object({
   backend: z.string().optional(),
   device: z.string().optional(),
   error: z.string().optional(),
+  /** The run's best evaluation (run.json's best), when it has one. */
+  best: z.object({ step, accuracy: z.number().min(0).max(1) }).optional(),
+  /** Checkpoints scored by DTN: Evaluate (`dtn eval` reports in <run>/eval), by step. */
+  evaluations: z.array(z.object({ step, accuracy: z.number().min(0).max(1), fConstancy: z.number().nonnegative() })).optional(),
 });
 export type RunSummary = z.infer<typeof RunSummarySchema>;
 
@@ -56,7 +60,8 @@ export const SampleRefSchema = z.object({ step, uri: z.string().min(1) });
 export type SampleRef = z.infer<typeof SampleRefSchema>;
 
 export const SamplesInSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('init'), run: RunSummarySchema, samples: z.array(SampleRefSchema) }),
+  /** `select`: show the grid of this step (or the nearest earlier one) instead of following the newest. */
+  z.object({ type: z.literal('init'), run: RunSummarySchema, samples: z.array(SampleRefSchema), select: step.optional() }),
   /** Samples written since the last message (rate-bounded by the host). */
   z.object({ type: z.literal('samples'), runId: z.string(), samples: z.array(SampleRefSchema) }),
   z.object({ type: z.literal('run'), run: RunSummarySchema }),

@@ -47,6 +47,12 @@ fs.writeFileSync(
 );
 const pre = spawnSync(process.execPath, [cli, 'pretrain-f', '--config', 'e2e.dtn.json', '--steps', '60'], { cwd: ws, encoding: 'utf8' });
 if (pre.status !== 0) throw new Error(pre.stderr);
+// A (barely trained) classifier: runs then evaluate, record their best, and DTN: Evaluate works.
+const cls = spawnSync(process.execPath, [cli, 'train-classifier', '--config', 'e2e.dtn.json', '--steps', '30'], {
+  cwd: ws,
+  encoding: 'utf8',
+});
+if (cls.status !== 0) throw new Error(cls.stderr);
 
 const userData = path.join(root, 'user');
 const extDir = path.join(root, 'ext');
@@ -217,6 +223,34 @@ try {
   check(keys.includes('seed') && keys.includes('train.steps'), `the config differences list seed and train.steps (${keys.join(', ')})`);
   check((await cmp.$$('#charts canvas')).length >= 6, 'a chart per loss term, one line per run');
   await page.screenshot({ path: path.join(screens, 'e2e-compare-hc.png') });
+
+  console.log('the Runs view: checkpoint rows, the best starred, Evaluate from the context menu');
+  const runsRoot = path.join(ws, '.dtn', 'runs');
+  const secondDir = fs
+    .readdirSync(runsRoot)
+    .map((n) => path.join(runsRoot, n))
+    .find((d) => d !== runDir);
+  const secondId = path.basename(secondDir);
+  check(
+    JSON.parse(fs.readFileSync(path.join(secondDir, 'run.json'), 'utf8')).best?.step === 10,
+    'run.json of the CLI run records its best',
+  );
+  await page.click('.activitybar .action-item a[aria-label^="DTN Studio"], .activitybar .action-label[aria-label^="DTN Studio"]');
+  const runsPane = '.pane:has(.pane-header[aria-label^="Runs"])';
+  const runRow = await page.waitForSelector(`${runsPane} .monaco-list-row:has-text("${secondId}")`, { timeout: 30_000 });
+  if ((await runRow.getAttribute('aria-expanded')) !== 'true') await (await runRow.$('.monaco-tl-twistie')).click();
+  const ckptRow = await page.waitForSelector(`${runsPane} .monaco-list-row:has-text("step 10")`, { timeout: 30_000 });
+  check(Boolean(await ckptRow.$('.codicon-star-full')), 'the best checkpoint has a star');
+  check(/best/.test(await ckptRow.textContent()), 'its description says best');
+  await page.screenshot({ path: path.join(screens, 'e2e-runs-tree.png') });
+  await ckptRow.click({ button: 'right' });
+  await page.click('.monaco-menu .action-item:has-text("Evaluate")', { timeout: 15_000 });
+  await notification('step 10: translation accuracy', 120_000);
+  check(fs.existsSync(path.join(secondDir, 'eval', 'step-00000010.json')), 'Evaluate wrote the report into <run>/eval/');
+  await page.waitForTimeout(1500);
+  const evaluated = await page.waitForSelector(`${runsPane} .monaco-list-row:has-text("step 10")`);
+  check(/\d+\.\d%/.test(await evaluated.textContent()), `the row shows the accuracy (${await evaluated.textContent()})`);
+  await page.screenshot({ path: path.join(screens, 'e2e-runs-evaluated.png') });
 
   console.log('a failing start is reported with the cause');
   await palette('DTN: Start Training', 'broken.dtn.json');

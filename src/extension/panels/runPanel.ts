@@ -6,6 +6,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { z } from 'zod';
+import { listEvalReports } from '../../shared/node/evalReports';
 import { parseMessage, type RunSummary } from '../../shared/webviewProtocol';
 import type { LiveRunState } from '../runs/liveRunState';
 import { summarizeRun } from '../runs/liveRunState';
@@ -80,7 +81,14 @@ export abstract class RunPanel<Out extends { type: string }> implements vscode.D
   protected summary(): RunSummary | undefined {
     if (!this.runDir || !this.lease) return undefined;
     const snap = this.lease.tailer.snapshot();
-    return summarizeRun(this.runDir, snap.info, snap.records.at(-1)?.step, this.host.liveFor(this.runDir));
+    const run = summarizeRun(this.runDir, snap.info, snap.records.at(-1)?.step, this.host.liveFor(this.runDir));
+    const evaluations = listEvalReports(this.runDir).map(({ step, accuracy, fConstancy }) => ({ step, accuracy, fConstancy }));
+    return evaluations.length ? { ...run, evaluations } : run;
+  }
+
+  /** Re-sends the run's summary (after something the tailer does not watch changed: an eval report). */
+  refreshRun(): void {
+    this.sendRun();
   }
 
   protected post(msg: object): void {

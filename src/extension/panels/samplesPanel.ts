@@ -20,13 +20,23 @@ export class SamplesPanel extends RunPanel<SamplesOut> {
     this.send({ type: 'samples', runId: this.summary()!.runId, samples: files.map((f) => this.ref(f)) });
   });
 
-  static show(host: PanelHost, runDir: string | undefined, column: vscode.ViewColumn = vscode.ViewColumn.Beside): SamplesPanel {
+  /** The step a checkpoint asked to see (Open Samples at This Step); cleared when another run is shown. */
+  private selectStep: number | undefined;
+
+  /** `step`: open at the grid of that step (or the nearest earlier one) rather than the newest. */
+  static show(
+    host: PanelHost,
+    runDir: string | undefined,
+    column: vscode.ViewColumn = vscode.ViewColumn.Beside,
+    step?: number,
+  ): SamplesPanel {
     if (!SamplesPanel.current) {
       const panel = vscode.window.createWebviewPanel(SAMPLES_VIEW_TYPE, 'DTN Samples', column, { enableScripts: true });
       SamplesPanel.current = new SamplesPanel(panel, host);
     } else {
       SamplesPanel.current.panel.reveal(undefined, true);
     }
+    SamplesPanel.current.selectStep = step;
     SamplesPanel.current.showRun(runDir);
     return SamplesPanel.current;
   }
@@ -65,7 +75,7 @@ export class SamplesPanel extends RunPanel<SamplesOut> {
     if (!run) return this.send({ type: 'empty' });
     const samples = this.lease!.tailer.snapshot().samples;
     for (const s of samples) this.sent.add(s.step);
-    this.send({ type: 'init', run, samples: samples.map((s) => this.ref(s)) });
+    this.send({ type: 'init', run, samples: samples.map((s) => this.ref(s)), select: this.selectStep });
   }
 
   protected override onTail(e: TailEvent): void {

@@ -78,5 +78,6 @@ export function summarizeRun(
     backend: live?.backend ?? info?.backend,
     device: live?.device ?? info?.device,
     error: info?.error,
+    best: info?.best && { step: info.best.step, accuracy: info.best.accuracy },
   };
 }

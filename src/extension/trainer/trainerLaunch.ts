@@ -101,3 +101,10 @@ export function ablateLaunch(
   if (opts.backend) args.push('--backend', opts.backend);
   return launch(ctx, args);
 }
+
+/** `dtn eval`: scores one checkpoint; the report lands in <run>/eval/step-XXXXXXXX.{json,md}. */
+export function evalLaunch(ctx: LaunchContext, opts: { checkpoint: string; backend?: BackendChoice }): TrainerLaunch {
+  const args = ['eval', '--checkpoint', path.resolve(ctx.cwd, opts.checkpoint), '--json'];
+  if (opts.backend) args.push('--backend', opts.backend);
+  return launch(ctx, args);
+}

@@ -1,14 +1,15 @@
-/** "Runs" view: run folders under the run root of each workspace folder -> their checkpoints; ablations -> their variants. */
+/** "Runs" view: run folders under each workspace folder's run root -> their checkpoints (best starred); ablations -> variants. */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { listCheckpointDirs, listRunDirs, readMetricsFile, readRunInfoFile } from '../../shared/node/runFiles';
 import { ablationRoots, ablationDetail } from '../runs/comparePicker';
 import { listAblations, type AblationFolder } from '../runs/runCollections';
 import { runRoot } from '../settings';
+import { checkpointFacts, describeCheckpoint, type CheckpointFacts } from './checkpointItem';
 
 export type RunsNode =
   | { kind: 'run'; runDir: string }
-  | { kind: 'checkpoint'; runDir: string; step: number; path: string }
+  | { kind: 'checkpoint'; runDir: string; step: number; path: string; facts?: CheckpointFacts }
   /** A folder written by `dtn ablate`: one run folder per variant. */
   | { kind: 'ablation'; dir: string; ablation: AblationFolder };
 
@@ -41,9 +42,17 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
     }
     if (node.kind === 'ablation') return node.ablation.variants.map((runDir) => ({ kind: 'run', runDir }));
     if (node.kind === 'run') {
+      const info = readRunInfoFile(node.runDir);
+      const records = readMetricsFile(node.runDir);
       return listCheckpointDirs(node.runDir)
         .reverse()
-        .map((c) => ({ kind: 'checkpoint', runDir: node.runDir, step: c.step, path: c.path }));
+        .map((c) => ({
+          kind: 'checkpoint',
+          runDir: node.runDir,
+          step: c.step,
+          path: c.path,
+          facts: checkpointFacts(node.runDir, c, info, records),
+        }));
     }
     return [];
   }
@@ -59,10 +68,13 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
       return item;
     }
     if (node.kind === 'checkpoint') {
-      const item = new vscode.TreeItem(`step ${node.step}`, vscode.TreeItemCollapsibleState.None);
-      item.iconPath = new vscode.ThemeIcon('save');
-      item.contextValue = 'dtnCheckpoint';
-      item.tooltip = node.path;
+      const text = describeCheckpoint(node.facts ?? checkpointFacts(node.runDir, node));
+      const item = new vscode.TreeItem(text.label, vscode.TreeItemCollapsibleState.None);
+      item.description = text.description;
+      item.iconPath = new vscode.ThemeIcon(text.icon);
+      item.contextValue = text.contextValue;
+      item.tooltip = new vscode.MarkdownString(text.tooltip);
+      item.command = { command: 'dtn.openSamplesAtStep', title: 'Open Samples at This Step', arguments: [node] };
       return item;
     }
     const info = readRunInfoFile(node.runDir);

@@ -84,6 +84,18 @@ export function listCheckpointDirs(runDir: string): StepFile[] {
   return stepEntries(path.join(runDir, RUN_FILES.checkpoints), (p) => fs.existsSync(path.join(p, TENSOR_MANIFEST)));
 }
 
+/**
+ * The run's best checkpoint (run.json's `best`) when it is still a complete checkpoint of this
+ * run; undefined when none was recorded or it has been deleted since.
+ */
+export function bestCheckpointOf(runDir: string, info = readRunInfoFile(runDir)): (StepFile & { accuracy: number }) | undefined {
+  const best = info?.best;
+  if (!best) return undefined;
+  const dir = path.resolve(runDir, best.checkpoint);
+  if (!fs.existsSync(path.join(dir, TENSOR_MANIFEST))) return undefined;
+  return { step: best.step, path: dir, accuracy: best.accuracy };
+}
+
 /** A folder is a run when the trainer has written its run.json or metrics. */
 export function isRunDir(dir: string): boolean {
   return fs.existsSync(path.join(dir, RUN_FILES.run)) || fs.existsSync(path.join(dir, RUN_FILES.metrics));

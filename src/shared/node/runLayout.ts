@@ -7,6 +7,8 @@ export const RUN_FILES = {
   metrics: 'metrics.jsonl',
   samples: 'samples',
   checkpoints: 'checkpoints',
+  /** `dtn eval` reports: step-XXXXXXXX.json and .md. */
+  eval: 'eval',
 } as const;
 
 /** Written last into checkpoint, encoder and classifier folders: its presence marks them complete. */
@@ -33,4 +35,13 @@ export function samplePath(runDir: string, step: number): string {
 
 export function checkpointPath(runDir: string, step: number): string {
   return path.join(runDir, RUN_FILES.checkpoints, stepName(step));
+}
+
+export function evalReportPath(runDir: string, step: number, ext: 'json' | 'md' = 'json'): string {
+  return path.join(runDir, RUN_FILES.eval, `${stepName(step)}.${ext}`);
+}
+
+/** checkpoints/step-XXXXXXXX: how run.json's `best` names a checkpoint (relative, so a moved run keeps it). */
+export function checkpointRelPath(step: number): string {
+  return path.join(RUN_FILES.checkpoints, stepName(step));
 }

@@ -11,6 +11,9 @@ import { backendOption, intInRange, positiveInt, withConfigOptions } from './com
 import { demoCommand, pretrainCommand, trainClassifierCommand, trainCommand } from './commands/trainCommands';
 import { serveCommand, translateCommand, type TranslateOpts } from './commands/translateCommands';
 
+/** One resolver (run/resumeTarget.ts) reads every --checkpoint. */
+const CHECKPOINT_HELP = 'a checkpoint folder, a run folder (its best checkpoint, else its newest), or best (the newest run: its best)';
+
 const program = new Command('dtn').description('Domain Transfer Network trainer (Taigman, Polyak & Wolf, ICLR 2017)').showHelpAfterError();
 
 withConfigOptions(
@@ -19,7 +22,10 @@ withConfigOptions(
   .option('--run-dir <dir>', 'run folder (default .dtn/runs/<id>)')
   .option('--steps <n>', 'total steps to train to', positiveInt('--steps'))
   .option('--sample-every <n>', 'steps between sample grids (overrides train.sampleEvery)', positiveInt('--sample-every'))
-  .option('--resume <dir>', 'continue from a checkpoint folder (or a run folder: its newest checkpoint)')
+  .option(
+    '--resume <dir>',
+    'continue from a checkpoint folder, a run folder (its newest checkpoint), or best (the newest run: its best checkpoint)',
+  )
   .action(action(trainCommand));
 
 withConfigOptions(program.command('pretrain-f').description('pretrain the encoder f as a digit classifier on labelled source images'))
@@ -39,7 +45,7 @@ withConfigOptions(
 program
   .command('eval')
   .description('translation accuracy, confusion matrix and f-constancy of a checkpoint')
-  .requiredOption('--checkpoint <dir>', 'a checkpoint folder, or a run folder (its newest checkpoint)')
+  .requiredOption('--checkpoint <dir>', CHECKPOINT_HELP)
   .addOption(backendOption())
   .option('--json', 'print the report as JSON')
   .action(action(evalCommand));
@@ -55,7 +61,7 @@ program
   .command('translate')
   .description('translate images with a trained G = g∘f: each input (an image, or a folder of them) -> a PNG of the target domain')
   .argument('<inputs...>', 'image files and folders (folders: every image under them)')
-  .requiredOption('--checkpoint <dir>', 'a checkpoint folder, or a run folder (its newest checkpoint)')
+  .requiredOption('--checkpoint <dir>', CHECKPOINT_HELP)
   .requiredOption('--out <path>', 'output folder (<out>/<name>.dtn.png), or a .png file for a single input image')
   .option('--scale <n>', 'also write <name>.x<n>.png, enlarged n times (nearest neighbour)', intInRange('--scale', 2, 64))
   .addOption(backendOption())
@@ -67,7 +73,7 @@ program
   .description(
     'a warm translator: loads the checkpoint once, then answers NDJSON translate requests on stdin (see src/shared/translateProtocol.ts)',
   )
-  .requiredOption('--checkpoint <dir>', 'a checkpoint folder, or a run folder (its newest checkpoint)')
+  .requiredOption('--checkpoint <dir>', CHECKPOINT_HELP)
   .addOption(backendOption())
   .option('--json', 'NDJSON on stdin and stdout (always on)')
   .action((opts: { checkpoint: string }) => action(serveCommand)({ ...opts, json: true }));

@@ -4,7 +4,7 @@ import type { BackendChoice } from '../../shared/config';
 import { initBackend, type BackendInfo } from '../engine/backend';
 import { Dtn } from '../dtn/dtn';
 import { defaultEncoderDir, loadEncoder } from '../run/encoderStore';
-import { resolveResume } from '../run/resumeTarget';
+import { resolveCheckpoint } from '../run/resumeTarget';
 import { RunFolder } from '../run/runFolder';
 import { defaultClassifierDir, loadClassifier } from './classifier';
 import { classifierAccuracy, evaluateTranslation, loadHeldOutSource, type TranslationEval } from './evaluate';
@@ -27,7 +27,7 @@ export interface EvalReport {
 }
 
 export async function evaluateCheckpoint(checkpoint: string, backendChoice?: BackendChoice): Promise<EvalReport> {
-  const { checkpoint: dir, runDir } = resolveResume(checkpoint);
+  const { checkpoint: dir, runDir } = resolveCheckpoint(checkpoint, { ofRun: 'best' });
   const folder = new RunFolder(runDir);
   const { config, baseDir } = folder.readConfig();
   const configFile = folder.configPath;

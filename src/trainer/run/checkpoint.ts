@@ -94,13 +94,18 @@ export async function loadCheckpoint(dir: string, dtn: Dtn): Promise<CheckpointM
 /** Complete checkpoints of a run (those with a manifest), oldest first. */
 export const listCheckpoints = listCheckpointDirs;
 
-/** Keeps the newest `keep` checkpoints; also removes leftovers of interrupted writes. */
-export function pruneCheckpoints(runDir: string, keep: number): void {
+/**
+ * Keeps the newest `keep` checkpoints and those at the `protect` steps (the run's best, which
+ * `best` and the Runs view's star point at); also removes leftovers of interrupted writes.
+ */
+export function pruneCheckpoints(runDir: string, keep: number, protect: readonly number[] = []): void {
   const root = path.join(runDir, RUN_FILES.checkpoints);
   if (!fs.existsSync(root)) return;
   for (const name of fs.readdirSync(root)) {
     if (name.startsWith('.') && name.includes('.tmp-')) fs.rmSync(path.join(root, name), { recursive: true, force: true });
   }
   const all = listCheckpoints(runDir);
-  for (const c of all.slice(0, Math.max(0, all.length - keep))) fs.rmSync(c.path, { recursive: true, force: true });
+  for (const c of all.slice(0, Math.max(0, all.length - keep))) {
+    if (!protect.includes(c.step)) fs.rmSync(c.path, { recursive: true, force: true });
+  }
 }

@@ -1,19 +1,72 @@
-/** What `--resume <dir>` (and `dtn eval --checkpoint <dir>`) point at. */
+/**
+ * What a checkpoint argument names: `--resume`, `dtn eval --checkpoint`, `dtn translate --checkpoint`
+ * and `dtn serve --checkpoint` all resolve through `resolveCheckpoint`.
+ *
+ * - `best`: the best checkpoint of the newest run under the run root (.dtn/runs).
+ * - a checkpoint folder (it holds manifest.json): itself, in its run (<run>/checkpoints/step-XXXXXXXX).
+ * - a run folder: its best checkpoint if it has one, else its newest; but `--resume <run>` takes the
+ *   newest (resuming from the best would throw away the training after it), hence `ofRun`.
+ */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { listCheckpointDirs } from '../../shared/node/runFiles';
-import { TENSOR_MANIFEST } from '../../shared/node/runLayout';
+import { bestCheckpointOf, listCheckpointDirs, listRunDirs, readRunInfoFile } from '../../shared/node/runFiles';
+import { DEFAULT_RUN_ROOT, TENSOR_MANIFEST } from '../../shared/node/runLayout';
 import { DtnError } from '../../shared/errors';
 
-/** Resolves which checkpoint `--resume` means: a checkpoint folder, or a run folder (its newest). */
-export function resolveResume(resume: string): { checkpoint: string; runDir: string } {
-  const abs = path.resolve(resume);
+export interface ResolvedCheckpoint {
+  checkpoint: string;
+  runDir: string;
+}
+
+/** The keyword for "the best checkpoint of the newest run" (a folder named best: pass ./best). */
+export const BEST = 'best';
+
+export interface ResolveOptions {
+  /** What a run folder stands for: its best checkpoint (falling back to its newest), or its newest. */
+  ofRun: 'best' | 'newest';
+  /** Where `best` looks for runs; .dtn/runs under the current folder by default. */
+  runRoot?: string;
+}
+
+export function resolveCheckpoint(ref: string, opts: ResolveOptions): ResolvedCheckpoint {
+  if (ref === BEST) return newestRunBest(path.resolve(opts.runRoot ?? DEFAULT_RUN_ROOT));
+  const abs = path.resolve(ref);
   const ofRun = listCheckpointDirs(abs);
-  if (ofRun.length > 0) return { checkpoint: ofRun[ofRun.length - 1].path, runDir: abs };
+  if (ofRun.length > 0) {
+    const best = opts.ofRun === 'best' ? bestCheckpointOf(abs) : undefined;
+    return { checkpoint: best?.path ?? ofRun[ofRun.length - 1].path, runDir: abs };
+  }
   if (fs.existsSync(path.join(abs, TENSOR_MANIFEST))) return { checkpoint: abs, runDir: path.resolve(abs, '..', '..') };
   throw new DtnError(
     'CHECKPOINT_MISSING',
     `${abs}: not a checkpoint folder and not a run folder with checkpoints. ` +
-      'Pass .dtn/runs/<id>/checkpoints/step-XXXXXXXX or the run folder',
+      'Pass .dtn/runs/<id>/checkpoints/step-XXXXXXXX, the run folder, or best',
+    { file: abs },
   );
+}
+
+/** `--resume`: a checkpoint folder, a run folder (its newest checkpoint), or `best`. */
+export function resolveResume(resume: string): ResolvedCheckpoint {
+  return resolveCheckpoint(resume, { ofRun: 'newest' });
+}
+
+function newestRunBest(root: string): ResolvedCheckpoint {
+  const runDir = listRunDirs(root)[0];
+  if (!runDir)
+    throw new DtnError('CHECKPOINT_MISSING', `best: no runs under ${root}`, {
+      file: root,
+      fix: 'Train a run first (dtn train), or pass a run or checkpoint folder',
+    });
+  const best = bestCheckpointOf(runDir);
+  if (!best) {
+    const recorded = readRunInfoFile(runDir)?.best;
+    const why = recorded ? `its best checkpoint (${recorded.checkpoint}) is gone` : 'it has no evaluation yet';
+    throw new DtnError('CHECKPOINT_MISSING', `best: the newest run ${runDir} has no best checkpoint (${why})`, {
+      file: runDir,
+      fix:
+        'Runs record their best when evaluated during training (train a classifier first: dtn train-classifier); ' +
+        'pass the run folder for its newest checkpoint',
+    });
+  }
+  return { checkpoint: best.path, runDir };
 }

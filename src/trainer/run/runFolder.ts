@@ -10,7 +10,7 @@ import type { MetricsRecord } from '../../shared/protocol';
 import { RunInfoSchema, type RunInfo } from '../../shared/runInfo';
 import { writeFileAtomic } from '../../shared/node/atomicWrite';
 import { listCheckpointDirs, newRunId, readMetricsFile, type StepFile } from '../../shared/node/runFiles';
-import { DEFAULT_RUN_ROOT, RUN_FILES, samplePath, stepName } from '../../shared/node/runLayout';
+import { DEFAULT_RUN_ROOT, evalReportPath, RUN_FILES, samplePath } from '../../shared/node/runLayout';
 import type { Dtn } from '../dtn/dtn';
 import { loadCheckpoint, pruneCheckpoints, saveCheckpoint, type CheckpointMeta } from './checkpoint';
 import { readConfigFile, type ResolvedConfig } from './configFile';
@@ -122,16 +122,16 @@ export class RunFolder {
     return listCheckpointDirs(this.dir);
   }
 
-  pruneCheckpoints(keep: number): void {
-    pruneCheckpoints(this.dir, keep);
+  /** Keeps the newest `keep` checkpoints and those of `protect` (the best). */
+  pruneCheckpoints(keep: number, protect: readonly number[] = []): void {
+    pruneCheckpoints(this.dir, keep, protect);
   }
 
   /** Writes eval/step-XXXXXXXX.{json,md}; returns the Markdown path. */
   writeEvalReport(step: number, report: unknown, markdown: string): string {
-    const base = path.join(this.dir, 'eval', stepName(step));
-    writeFileAtomic(`${base}.json`, `${JSON.stringify(report, null, 2)}\n`);
-    writeFileAtomic(`${base}.md`, markdown);
-    return `${base}.md`;
+    writeFileAtomic(evalReportPath(this.dir, step), `${JSON.stringify(report, null, 2)}\n`);
+    writeFileAtomic(evalReportPath(this.dir, step, 'md'), markdown);
+    return evalReportPath(this.dir, step, 'md');
   }
 
   private writeJson(name: string, value: unknown): void {

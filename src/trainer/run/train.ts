@@ -4,7 +4,8 @@
  */
 import { StepRunner } from '../engine/stepRunner';
 import { convTuningWanted } from '../engine/webgpu/convTune';
-import { CheckpointHook } from './hooks/checkpointHook';
+import type { EvalSummary } from '../../shared/protocol';
+import { beatsBest, CheckpointHook } from './hooks/checkpointHook';
 import { createEvalHook } from './hooks/evalHook';
 import { assertFiniteLosses } from './hooks/finiteGuard';
 import { PlanNote } from './hooks/planNote';
@@ -56,12 +57,13 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
       plan.check(runner);
       step = next;
       timer.tick();
+      let evaluated: EvalSummary | undefined;
       if (logNow) {
         const loss = (await pending)!;
         run.engine.deviceHealth.assertHealthy();
         assertFiniteLosses(loss, step);
         const record = timer.record(step, loss);
-        if (evalNow) record.eval = await evaluation!.run();
+        if (evalNow) record.eval = evaluated = await evaluation!.run();
         folder.appendMetrics(record);
         emit({ type: 'metrics', record, totalSteps: t.steps });
         timer.restart();
@@ -69,7 +71,10 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
         await pending;
       }
       if (step % t.sampleEvery === 0 || step === t.steps) await samples.write(step);
-      if (step % t.checkpointEvery === 0) await checkpoints.save(step);
+      // A new best off the checkpoint schedule (eval.every set apart from it) gets a checkpoint of its
+      // own, so `best` always names one; an evaluation that does not improve writes none.
+      const newBest = evaluated !== undefined && beatsBest(info.best, evaluated.accuracy);
+      if (step % t.checkpointEvery === 0 || newBest) await checkpoints.save(step, evaluated);
     }
     // Always end (completed or stopped) on a checkpoint of the last step.
     if (checkpoints.last?.step !== step) await checkpoints.save(step);

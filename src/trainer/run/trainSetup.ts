@@ -6,6 +6,7 @@ import type { BackendChoice, DtnConfig } from '../../shared/config';
 import { DtnError } from '../../shared/errors';
 import type { TrainerMessage } from '../../shared/protocol';
 import type { RunInfo } from '../../shared/runInfo';
+import { bestCheckpointOf } from '../../shared/node/runFiles';
 import type { ImageSet } from '../data/imageSet';
 import { loadDataSpec } from '../data/loadDataSpec';
 import { Dtn } from '../dtn/dtn';
@@ -98,6 +99,7 @@ export async function setUpTraining(opts: TrainOptions): Promise<TrainSetup> {
     lastStep: step,
     resumedFrom,
     baseDir: opts.baseDir,
+    best: keptBest(folder.dir, previous, step),
   };
   // Only now, with backend, encoder, data and checkpoint loaded: a run that cannot start leaves no
   // empty folder behind for the Runs view to list.
@@ -106,6 +108,15 @@ export async function setUpTraining(opts: TrainOptions): Promise<TrainSetup> {
   const { name, reason: backendReason, device } = backend;
   emit({ type: 'started', runId, runDir: folder.dir, backend: name, backendReason, device, configHash: hash, startStep: step, totalSteps });
   return { folder, info, engine, backend, dtn, f, source, data, startStep: step, configHash: hash };
+}
+
+/**
+ * A resumed run keeps its best while it is at or before the step resumed from and still on disk:
+ * a later one is about to be overwritten by the training that replaces it.
+ */
+function keptBest(runDir: string, previous: RunInfo | undefined, step: number): RunInfo['best'] {
+  const best = bestCheckpointOf(runDir, previous);
+  return best && best.step <= step ? previous!.best : undefined;
 }
 
 /** f, or an error naming the command that writes the encoder this run looks for. */

@@ -12,7 +12,7 @@ import { Dtn } from '../dtn/dtn';
 import { initBackend } from '../engine/backend';
 import { openExport } from '../export/loadExport';
 import { defaultEncoderDir, loadEncoder } from '../run/encoderStore';
-import { resolveResume } from '../run/resumeTarget';
+import { resolveCheckpoint } from '../run/resumeTarget';
 import { RunFolder } from '../run/runFolder';
 
 export interface Translator {
@@ -61,8 +61,8 @@ export function translatorFor(dtn: Dtn, config: DtnConfig): Translator {
 }
 
 /**
- * Loads an export folder (dtn export), or a checkpoint folder or a run folder's newest checkpoint
- * with the run's config and encoder.
+ * Loads an export folder (dtn export), or a checkpoint folder, a run folder's best (else newest)
+ * checkpoint, or `best`, with the run's config and encoder.
  */
 export async function loadTranslator(checkpointOrRun: string, backendChoice?: BackendChoice): Promise<LoadedTranslator> {
   const exported = openExport(checkpointOrRun);
@@ -76,7 +76,7 @@ export async function loadTranslator(checkpointOrRun: string, backendChoice?: Ba
       backend: { name: backend.name, device: backend.device },
     };
   }
-  const { checkpoint, runDir } = resolveResume(checkpointOrRun);
+  const { checkpoint, runDir } = resolveCheckpoint(checkpointOrRun, { ofRun: 'best' });
   const folder = new RunFolder(runDir);
   if (!fs.existsSync(folder.configPath)) {
     throw new DtnError('RUN_INVALID', `${runDir}: no ${RUN_FILES.config}, so the architecture of ${checkpoint} is unknown`, {

@@ -71,6 +71,10 @@ export interface Headline {
   msPerStep?: number;
   /** Only while the run is live. */
   etaMs?: number;
+  /** The run's best evaluation (the starred checkpoint in the Runs view). */
+  best?: { step: number; accuracy: number };
+  /** The newest checkpoint scored by DTN: Evaluate. */
+  evaluated?: { step: number; accuracy: number; fConstancy: number };
 }
 
 export function headline(model: DashboardModel): Headline | undefined {
@@ -85,5 +89,7 @@ export function headline(model: DashboardModel): Headline | undefined {
     imgPerSec: last?.imgPerSec,
     msPerStep: last?.msPerStep,
     etaMs: model.run.status === 'running' ? etaMs(model.records, total) : undefined,
+    best: model.run.best,
+    evaluated: model.run.evaluations?.reduce<Headline['evaluated']>((a, e) => (a && a.step > e.step ? a : e), undefined),
   };
 }

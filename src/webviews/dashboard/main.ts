@@ -113,10 +113,16 @@ function render(): void {
     h.msPerStep !== undefined ? `${Math.round(h.msPerStep)} ms/step` : undefined,
     run.status === 'running' ? `ETA ${formatDuration(h.etaMs)}` : undefined,
     `${model.records.length} records`,
+    h.best ? `best ${pct(h.best.accuracy)} at step ${h.best.step}` : undefined,
+    h.evaluated
+      ? `evaluated step ${h.evaluated.step}: ${pct(h.evaluated.accuracy)}, f-constancy ${h.evaluated.fConstancy.toExponential(2)}`
+      : undefined,
   ];
   stats.textContent = parts.filter(Boolean).join('  ·  ');
   lossCharts.update(allLossSeries(model.records, smoothing, ui.logScale), accuracySeries(model.records), ui.logScale, smoothing);
 }
+
+const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
 
 render();
 bridge.post({ type: 'ready' });

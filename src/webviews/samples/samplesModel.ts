@@ -43,6 +43,8 @@ export function reduceSamples(model: SamplesModel, msg: SamplesIn, saved?: Sampl
   switch (msg.type) {
     case 'init': {
       const samples = mergeSamples([], msg.samples);
+      const at = msg.select === undefined ? undefined : sampleAtOrBefore(samples, msg.select);
+      if (at !== undefined) return { run: msg.run, samples, selectedStep: at, follow: at === latestStep(samples), empty: false };
       const restore = saved && saved.runDir === msg.run.runDir && !saved.follow && samples.some((s) => s.step === saved.selectedStep);
       return restore
         ? { run: msg.run, samples, selectedStep: saved.selectedStep, follow: false, empty: false }
@@ -59,6 +61,13 @@ export function reduceSamples(model: SamplesModel, msg: SamplesIn, saved?: Sampl
     case 'empty':
       return { samples: [], follow: true, empty: true };
   }
+}
+
+/** The grid of `step`, else the nearest earlier one, else the first (a checkpoint before any grid). */
+export function sampleAtOrBefore(samples: readonly SampleRef[], step: number): number | undefined {
+  let at: number | undefined;
+  for (const s of samples) if (s.step <= step) at = s.step;
+  return at ?? samples[0]?.step;
 }
 
 /** The slider moved to `index`: at the end it follows new samples again. */

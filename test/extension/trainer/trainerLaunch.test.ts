@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import {
   ablateLaunch,
+  evalLaunch,
   exportLaunch,
   pretrainLaunch,
   trainClassifierLaunch,
@@ -90,5 +91,10 @@ describe('trainer command line', () => {
     ]);
     const b = ablateLaunch(ctx, { target: { kind: 'preset', preset: 'digits-quick' }, steps: 5, out: '/abs', backend: 'cpu' });
     assert.deepEqual(b.args.slice(-2), ['--backend', 'cpu']);
+  });
+
+  it('evaluates a checkpoint with dtn eval --json, its path made absolute', () => {
+    const l = evalLaunch(ctx, { checkpoint: '.dtn/runs/a/checkpoints/step-00000200', backend: 'cpu' });
+    assert.deepEqual(l.args.slice(1), ['eval', '--checkpoint', '/ws/.dtn/runs/a/checkpoints/step-00000200', '--json', '--backend', 'cpu']);
   });
 });

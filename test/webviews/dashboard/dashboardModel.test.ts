@@ -104,6 +104,18 @@ describe('dashboard model', () => {
     assert.equal(headline(m)!.etaMs, undefined);
   });
 
+  it('headline: the best evaluation and the newest evaluated checkpoint, when the run has them', () => {
+    const plain = reduceDashboard(initialModel, { type: 'init', run, records: [rec(10)], smoothing: 0 });
+    assert.deepEqual([headline(plain)!.best, headline(plain)!.evaluated], [undefined, undefined]);
+    const evaluations = [
+      { step: 40, accuracy: 0.6, fConstancy: 0.2 },
+      { step: 20, accuracy: 0.7, fConstancy: 0.1 },
+    ];
+    const scored = { ...run, best: { step: 20, accuracy: 0.7 }, evaluations };
+    const h = headline(reduceDashboard(initialModel, { type: 'init', run: scored, records: [rec(10)], smoothing: 0 }))!;
+    assert.deepEqual([h.best, h.evaluated], [{ step: 20, accuracy: 0.7 }, evaluations[0]]);
+  });
+
   it('UI state: restored when valid, defaults otherwise; the host default smoothing fills in', () => {
     assert.deepEqual(restoreUiState(undefined), { logScale: false });
     assert.deepEqual(restoreUiState({ smoothing: 'lots', logScale: 1 }), { logScale: false });

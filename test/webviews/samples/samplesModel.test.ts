@@ -4,6 +4,7 @@ import type { RunSummary, SampleRef } from '../../../src/shared/webviewProtocol'
 import {
   initialSamplesModel,
   reduceSamples,
+  sampleAtOrBefore,
   restoreSamplesUi,
   selected,
   selectIndex,
@@ -62,5 +63,20 @@ describe('samples model', () => {
     assert.equal(selected(m), undefined);
     assert.equal(selectIndex(m, 3), m);
     assert.deepEqual(reduceSamples(m, { type: 'empty' }), { samples: [], follow: true, empty: true });
+  });
+
+  it('opens at a selected step: that grid, else the nearest earlier one, else the first', () => {
+    const samples = [s(0), s(50), s(100)];
+    const at = (select: number) => reduceSamples(initialSamplesModel, { type: 'init', run, samples, select });
+    assert.deepEqual([at(50).selectedStep, at(50).follow], [50, false]);
+    assert.deepEqual([at(75).selectedStep, at(75).follow], [50, false]);
+    assert.deepEqual([at(100).selectedStep, at(100).follow], [100, true], 'the newest grid follows on');
+    assert.deepEqual([sampleAtOrBefore([s(10), s(20)], 5), sampleAtOrBefore([], 5)], [10, undefined]);
+    const saved = { runDir: run.runDir, selectedStep: 100, follow: false };
+    assert.equal(
+      reduceSamples(initialSamplesModel, { type: 'init', run, samples, select: 0 }, saved).selectedStep,
+      0,
+      'beats a saved slider',
+    );
   });
 });

@@ -1,6 +1,7 @@
-/** Checkpoints of a run: save, keep the newest few, and record the step in run.json. */
-import type { TrainerMessage } from '../../../shared/protocol';
-import type { RunInfo } from '../../../shared/runInfo';
+/** Checkpoints of a run: save, keep the newest few and the best, and record the step (and best) in run.json. */
+import { checkpointRelPath } from '../../../shared/node/runLayout';
+import type { EvalSummary, TrainerMessage } from '../../../shared/protocol';
+import type { BestCheckpoint, RunInfo } from '../../../shared/runInfo';
 import type { Dtn } from '../../dtn/dtn';
 import type { RunFolder } from '../runFolder';
 
@@ -24,11 +25,15 @@ export class CheckpointHook {
     },
   ) {}
 
-  async save(step: number): Promise<string> {
+  /** Saves the checkpoint of `step`; `evaluation` (of this step) makes it the best when it beats the best. */
+  async save(step: number, evaluation?: EvalSummary): Promise<string> {
     const { folder, info } = this.deps;
     this.deps.sync();
     const dir = await folder.saveCheckpoint(this.deps.dtn, { step, configHash: this.deps.configHash, samplers: this.deps.samplers() });
-    folder.pruneCheckpoints(this.deps.keep);
+    if (evaluation && beatsBest(info.best, evaluation.accuracy)) {
+      info.best = { step, accuracy: evaluation.accuracy, checkpoint: checkpointRelPath(step) };
+    }
+    folder.pruneCheckpoints(this.deps.keep, info.best ? [info.best.step] : []);
     info.lastStep = step;
     info.updatedAt = new Date().toISOString();
     folder.writeInfo(info);
@@ -36,4 +41,9 @@ export class CheckpointHook {
     this.last = { step, path: dir };
     return dir;
   }
+}
+
+/** Whether an evaluation scoring `accuracy` becomes the run's best (a tie keeps the earlier checkpoint). */
+export function beatsBest(best: BestCheckpoint | undefined, accuracy: number): boolean {
+  return best === undefined || accuracy > best.accuracy;
 }

@@ -1,7 +1,8 @@
+import * as path from 'node:path';
 import { strict as assert } from 'node:assert';
 import type { TrainerMessage } from '../../../../src/shared/protocol';
 import { Dtn } from '../../../../src/trainer/dtn/dtn';
-import { CheckpointHook } from '../../../../src/trainer/run/hooks/checkpointHook';
+import { beatsBest, CheckpointHook } from '../../../../src/trainer/run/hooks/checkpointHook';
 import { RunFolder } from '../../../../src/trainer/run/runFolder';
 import { cleanTempDirs, tempDir } from '../../data/tmp';
 import { runInfo, scaledEncoder, tinyConfig } from '../../helpers';
@@ -47,5 +48,54 @@ describe('checkpoint hook', () => {
     } finally {
       dtn.dispose();
     }
+  });
+
+  it('records the best evaluation in run.json and keeps its checkpoint from pruning', async () => {
+    const config = tinyConfig();
+    const dtn = new Dtn(config, scaledEncoder(config));
+    const folder = new RunFolder(tempDir('dtn-best-'));
+    const info = runInfo();
+    folder.writeInfo(info);
+    const hook = new CheckpointHook({
+      folder,
+      dtn,
+      info,
+      configHash: 'h1',
+      keep: 2,
+      samplers: () => ({}),
+      sync: () => undefined,
+      emit: () => undefined,
+    });
+    const scored = (accuracy: number) => ({ accuracy, fConstancy: 0.1, count: 10 });
+    try {
+      await hook.save(2, scored(0.5));
+      await hook.save(4, scored(0.8));
+      await hook.save(6, scored(0.8));
+      await hook.save(8, scored(0.3));
+      await hook.save(10);
+      assert.deepEqual(folder.readInfo()!.best, { step: 4, accuracy: 0.8, checkpoint: path.join('checkpoints', 'step-00000004') });
+      assert.deepEqual(
+        folder.listCheckpoints().map((c) => c.step),
+        [4, 8, 10],
+        'the newest two, and the best (a tie keeps the earlier one)',
+      );
+      await hook.save(12, scored(0.9));
+      assert.equal(folder.readInfo()!.best?.step, 12);
+      assert.deepEqual(
+        folder.listCheckpoints().map((c) => c.step),
+        [10, 12],
+        'the old best is pruned like any other once beaten',
+      );
+    } finally {
+      dtn.dispose();
+    }
+  });
+
+  it('beatsBest: anything beats no best; a tie does not', () => {
+    const best = { step: 4, accuracy: 0.5, checkpoint: 'checkpoints/step-00000004' };
+    assert.deepEqual(
+      [beatsBest(undefined, 0), beatsBest(best, 0.5), beatsBest(best, 0.51), beatsBest(best, 0.4)],
+      [true, false, true, false],
+    );
   });
 });
