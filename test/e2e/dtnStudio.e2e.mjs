@@ -135,6 +135,22 @@ try {
     }
     throw new Error(`no frame with ${selector}`);
   };
+  // Picks an item of the open context menu. A click that lands while the menu is still opening can
+  // be dropped (the item stays highlighted, the menu open): then Enter takes the highlighted item.
+  const menuPick = async (label) => {
+    const item = page.locator('.monaco-menu .action-item', { hasText: label }).first();
+    await item.waitFor({ state: 'visible', timeout: 15_000 });
+    await item.hover();
+    await page.waitForTimeout(200);
+    let at = Date.now();
+    await item.click();
+    await page.waitForTimeout(500);
+    if (await item.isVisible().catch(() => false)) {
+      at = Date.now();
+      await page.keyboard.press('Enter');
+    }
+    return at;
+  };
   const waitText = async (frame, selector, re, timeout = 120_000) => {
     const end = Date.now() + timeout;
     let text = '';
@@ -244,7 +260,7 @@ try {
   check(/best/.test(await ckptRow.textContent()), 'its description says best');
   await page.screenshot({ path: path.join(screens, 'e2e-runs-tree.png') });
   await ckptRow.click({ button: 'right' });
-  await page.click('.monaco-menu .action-item:has-text("Evaluate")', { timeout: 15_000 });
+  await menuPick('Evaluate');
   await notification('step 10: translation accuracy', 120_000);
   check(fs.existsSync(path.join(secondDir, 'eval', 'step-00000010.json')), 'Evaluate wrote the report into <run>/eval/');
   await page.waitForTimeout(1500);
@@ -287,8 +303,7 @@ try {
     }
     throw new Error('no translation shown');
   };
-  const coldStart = Date.now();
-  await page.locator('.monaco-menu .action-item', { hasText: 'Translate Image' }).first().click();
+  const coldStart = await menuPick('Translate Image');
   const tr = await frameWith('#results .item img.output', 90_000);
   const firstSrc = await outputShown(tr);
   const coldMs = Date.now() - coldStart;
@@ -311,8 +326,7 @@ try {
   check(fs.existsSync(saved), 'Save Next to Input writes digit.dtn.png');
   await waitText(tr, '#notice', /Saved .*digit\.dtn\.png/, 10_000).catch(() => undefined);
   await row.click({ button: 'right' });
-  const warmStart = Date.now();
-  await page.locator('.monaco-menu .action-item', { hasText: 'Translate Image' }).first().click();
+  const warmStart = await menuPick('Translate Image');
   await outputShown(await frameWith('#results .item img.output'), firstSrc);
   console.log(`  latency, right-click to result panel: cold ${coldMs} ms, warm ${Date.now() - warmStart} ms`);
   await setTheme('Default Light Modern');
