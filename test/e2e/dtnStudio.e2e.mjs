@@ -126,6 +126,16 @@ try {
       await page.keyboard.press('Enter');
     }
   };
+  // Themes switch through VS Code's own toggle command (its theme picker would search the
+  // marketplace here), and the switch is checked on the workbench's theme class before any screenshot.
+  const themeNow = () =>
+    page.$eval('.monaco-workbench', (e) => (e.classList.contains('vs-dark') ? 'dark' : e.classList.contains('vs') ? 'light' : '?'));
+  const useTheme = async (kind) => {
+    if ((await themeNow()) !== kind) await palette('Preferences: Toggle between Light/Dark Themes');
+    for (let i = 0; i < 40 && (await themeNow()) !== kind; i++) await page.waitForTimeout(250);
+    check((await themeNow()) === kind, `the ${kind} theme is on (${await themeNow()})`);
+    await page.waitForTimeout(1000);
+  };
   /** The webview frame holding `selector` (webviews are nested iframes). */
   const frameWith = async (selector, timeout = 60_000) => {
     const end = Date.now() + timeout;
@@ -209,17 +219,9 @@ try {
   });
   check(/step 5 /.test(await samples2.textContent('#sample-caption')), 'slider scrubs to an older grid');
 
-  // VS Code applies a changed settings.json at once (the theme picker would search the marketplace here).
-  for (const [theme, name] of [
-    ['Default Light Modern', 'light'],
-    ['Default High Contrast', 'hc'],
-  ]) {
-    fs.writeFileSync(
-      path.join(userData, 'User', 'settings.json'),
-      JSON.stringify({ 'workbench.startupEditor': 'none', 'security.workspace.trust.enabled': false, 'workbench.colorTheme': theme }),
-    );
-    await page.waitForTimeout(3500);
-    await page.screenshot({ path: path.join(screens, `e2e-reopened-${name}.png`) });
+  for (const kind of ['light', 'dark']) {
+    await useTheme(kind);
+    if (kind !== 'dark') await page.screenshot({ path: path.join(screens, `e2e-reopened-${kind}.png`) });
   }
 
   console.log('compare two runs');
@@ -238,7 +240,7 @@ try {
   const keys = await cmp.$$eval('#diff-table tbody th.key', (ths) => ths.map((t) => t.textContent));
   check(keys.includes('seed') && keys.includes('train.steps'), `the config differences list seed and train.steps (${keys.join(', ')})`);
   check((await cmp.$$('#charts canvas')).length >= 6, 'a chart per loss term, one line per run');
-  await page.screenshot({ path: path.join(screens, 'e2e-compare-hc.png') });
+  await page.screenshot({ path: path.join(screens, 'e2e-compare-dark.png') });
 
   console.log('the Runs view: checkpoint rows, the best starred, Evaluate from the context menu');
   const runsRoot = path.join(ws, '.dtn', 'runs');
@@ -281,12 +283,6 @@ try {
   );
   await page.screenshot({ path: path.join(screens, 'e2e-crash.png') });
   console.log('translate a PNG from the explorer, then save it next to the input');
-  const setTheme = async (theme) => {
-    const settings = { 'workbench.startupEditor': 'none', 'security.workspace.trust.enabled': false, 'workbench.colorTheme': theme };
-    fs.writeFileSync(path.join(userData, 'User', 'settings.json'), JSON.stringify(settings));
-    await page.waitForTimeout(3500);
-  };
-  await setTheme('Default Dark Modern');
   const grids = fs.readdirSync(path.join(runDir, 'samples'));
   fs.copyFileSync(path.join(runDir, 'samples', grids.at(-1)), path.join(ws, 'digit.png'));
   await palette('View: Close All Editors');
@@ -329,7 +325,7 @@ try {
   const warmStart = await menuPick('Translate Image');
   await outputShown(await frameWith('#results .item img.output'), firstSrc);
   console.log(`  latency, right-click to result panel: cold ${coldMs} ms, warm ${Date.now() - warmStart} ms`);
-  await setTheme('Default Light Modern');
+  await useTheme('light');
   await page.screenshot({ path: path.join(screens, 'e2e-translate-light.png') });
 
   check(cspErrors.length === 0, `no CSP violations (${cspErrors.slice(0, 2).join(' | ')})`);
