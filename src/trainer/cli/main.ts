@@ -81,7 +81,7 @@ program
 program
   .command('export')
   .description('a checkpoint as a self-contained folder: g and f, config, preprocessing, a TensorFlow.js model, MODEL.md')
-  .requiredOption('--checkpoint <dir>', 'a checkpoint folder, or a run folder (its newest checkpoint)')
+  .requiredOption('--checkpoint <dir>', CHECKPOINT_HELP)
   .requiredOption('--out <dir>', 'export folder (replaced if it is an earlier export)')
   .option('--force', 'replace --out even if it is a folder that is not a dtn export')
   .addOption(backendOption())

@@ -1,20 +1,19 @@
 /**
- * `dtn export`: a checkpoint (or a run folder's newest) -> a self-contained export folder
- * (exportLayout.ts). Written into a temporary sibling and renamed into place, so an interrupted
+ * `dtn export`: a checkpoint (or a run folder's best, else newest; or `best`) -> a self-contained
+ * export folder (exportLayout.ts). Written into a temporary sibling and renamed into place, so an interrupted
  * export never looks complete; an existing folder is replaced only if it is an export, or with force.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { BackendChoice } from '../../shared/config';
 import { DtnError, messageOf } from '../../shared/errors';
-import { RUN_FILES, stepName } from '../../shared/node/runLayout';
+import { stepName } from '../../shared/node/runLayout';
 import type { RunInfo } from '../../shared/runInfo';
-import { Dtn } from '../dtn/dtn';
-import { initBackend } from '../engine/backend';
-import { defaultEncoderDir, loadEncoder, saveEncoder } from '../run/encoderStore';
-import { resolveResume } from '../run/resumeTarget';
-import { RunFolder } from '../run/runFolder';
+import { saveEncoder } from '../run/encoderStore';
+import { resolveCheckpoint } from '../run/resumeTarget';
+import type { RunFolder } from '../run/runFolder';
 import { writeTensorFolder } from '../run/tensorFile';
+import { loadTrainedDtn } from '../run/trainedDtn';
 import { EXPORT_FILES, EXPORT_KIND, preprocessingOf, readExportManifest, type ExportManifest } from './exportLayout';
 import { GENERATOR_KIND } from './loadExport';
 import { modelCard, type EvalReportSummary } from './modelCard';
@@ -96,25 +95,16 @@ async function writeFolderAtomically(out: string, fill: (tmp: string) => Promise
 
 export async function exportModel(opts: ExportOptions): Promise<{ dir: string; manifest: ExportManifest }> {
   const say = opts.onStatus ?? (() => undefined);
-  const { checkpoint, runDir } = resolveResume(opts.checkpoint);
+  const target = resolveCheckpoint(opts.checkpoint, { ofRun: 'best' });
+  const { checkpoint, runDir } = target;
   const out = path.resolve(opts.out);
   checkDestination(out, runDir, Boolean(opts.force));
-  const folder = new RunFolder(runDir);
-  if (!fs.existsSync(folder.configPath)) {
-    throw new DtnError('RUN_INVALID', `${runDir}: no ${RUN_FILES.config}, so the architecture of ${checkpoint} is unknown`, {
-      file: runDir,
-      fix: 'Pass a checkpoint that lies in its run folder (<run>/checkpoints/step-XXXXXXXX), or the run folder',
-    });
-  }
-  const { config, baseDir } = folder.readConfig();
+  say(`loading ${checkpoint}`);
   // Only values are copied: the cpu backend is always there and fast enough.
-  await initBackend(opts.backend ?? 'cpu');
-  const encoderFix = 'Export needs the encoder f this run was trained with';
-  const { f, meta: encoder } = loadEncoder(defaultEncoderDir(config, baseDir), config.architecture, encoderFix);
-  const dtn = new Dtn(config, f);
+  const trained = await loadTrainedDtn(target, { backendFor: () => opts.backend ?? 'cpu', use: 'Export' });
+  const { dtn, config, folder, step, encoder } = trained;
+  const f = dtn.f;
   try {
-    say(`loading ${checkpoint}`);
-    const { step } = await folder.loadCheckpoint(checkpoint, dtn);
     const arch = config.architecture;
     const manifest: ExportManifest = {
       kind: EXPORT_KIND,

@@ -2,18 +2,14 @@
  * A trained G = g∘f, ready to translate: the checkpoint's g, the encoder f its config names, on a
  * backend. The only place translation touches the run folder, the backend and the model loaders.
  */
-import * as fs from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendChoice, DtnConfig } from '../../shared/config';
-import { DtnError } from '../../shared/errors';
-import { RUN_FILES } from '../../shared/node/runLayout';
 import type { ImageShape } from '../data/imageDecode';
 import { Dtn } from '../dtn/dtn';
 import { initBackend } from '../engine/backend';
 import { openExport } from '../export/loadExport';
-import { defaultEncoderDir, loadEncoder } from '../run/encoderStore';
 import { resolveCheckpoint } from '../run/resumeTarget';
-import { RunFolder } from '../run/runFolder';
+import { loadTrainedDtn } from '../run/trainedDtn';
 
 export interface Translator {
   /** What f reads: the source domain as training prepared it. */
@@ -76,26 +72,8 @@ export async function loadTranslator(checkpointOrRun: string, backendChoice?: Ba
       backend: { name: backend.name, device: backend.device },
     };
   }
-  const { checkpoint, runDir } = resolveCheckpoint(checkpointOrRun, { ofRun: 'best' });
-  const folder = new RunFolder(runDir);
-  if (!fs.existsSync(folder.configPath)) {
-    throw new DtnError('RUN_INVALID', `${runDir}: no ${RUN_FILES.config}, so the architecture of ${checkpoint} is unknown`, {
-      file: runDir,
-      fix: 'Pass a checkpoint that lies in its run folder (<run>/checkpoints/step-XXXXXXXX), or the run folder',
-    });
-  }
-  // Relative encoder paths resolve as they did for training: against the run's recorded baseDir.
-  const { config, baseDir } = folder.readConfig();
-  const { backend } = await initBackend(backendChoice ?? config.backend);
-  const fix = 'Translation needs the encoder f this run was trained with';
-  const { f } = loadEncoder(defaultEncoderDir(config, baseDir), config.architecture, fix);
-  const dtn = new Dtn(config, f);
-  try {
-    const meta = await folder.loadCheckpoint(checkpoint, dtn);
-    return { ...translatorFor(dtn, config), checkpoint, step: meta.step, backend: { name: backend.name, device: backend.device } };
-  } catch (e) {
-    dtn.dispose();
-    f.params.dispose();
-    throw e;
-  }
+  const target = resolveCheckpoint(checkpointOrRun, { ofRun: 'best' });
+  const t = await loadTrainedDtn(target, { backendFor: (config) => backendChoice ?? config.backend, use: 'Translation' });
+  const { name, device } = t.engine.backend;
+  return { ...translatorFor(t.dtn, t.config), checkpoint: t.checkpoint, step: t.step, backend: { name, device } };
 }
