@@ -187,6 +187,11 @@ try {
   console.log('stop: checkpoint, then exit');
   await palette('DTN: Stop Training');
   await notification('stopped at step', 60_000);
+  const stopToast = await page.waitForSelector('.notification-toast:has-text("stopped at step")');
+  check(
+    !(await stopToast.$('.monaco-button:text("Open Dashboard")')) && !(await stopToast.$('.monaco-button:text("Open Samples")')),
+    'the stop notification offers no panel that is already open',
+  );
   const runDir = path.join(ws, '.dtn', 'runs', fs.readdirSync(path.join(ws, '.dtn', 'runs'))[0]);
   const info = JSON.parse(fs.readFileSync(path.join(runDir, 'run.json'), 'utf8'));
   check(info.status === 'stopped', 'run.json says stopped');

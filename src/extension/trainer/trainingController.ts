@@ -7,6 +7,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { TrainerMessage } from '../../shared/protocol';
 import { newRunId } from '../../shared/node/runFiles';
+import { DashboardPanel } from '../panels/dashboardPanel';
+import { SamplesPanel } from '../panels/samplesPanel';
 import { initialLiveRun, reduceLiveRun, type LiveRunState } from '../runs/liveRunState';
 import type { RunFeeds } from '../runs/runFeeds';
 import { backendSetting, openDashboardOnStart, runRoot } from '../settings';
@@ -178,10 +180,14 @@ export class TrainingController implements vscode.Disposable {
     }
     const d = exit.done!;
     const what = d.reason === 'completed' ? `finished ${d.step} steps` : `stopped at step ${d.step}`;
+    // Offer only the panels that are not already showing this run.
+    const actions = [
+      ...(DashboardPanel.current?.isShowing(d.runDir) ? [] : ['Open Dashboard']),
+      ...(SamplesPanel.current?.isShowing(d.runDir) ? [] : ['Open Samples']),
+    ];
     const pick = await vscode.window.showInformationMessage(
       `DTN: ${job.label} ${what}.${d.checkpoint ? ` Checkpoint: ${path.basename(d.checkpoint)}` : ''}`,
-      'Open Dashboard',
-      'Open Samples',
+      ...actions,
     );
     if (pick === 'Open Dashboard') void vscode.commands.executeCommand('dtn.openDashboard', d.runDir);
     if (pick === 'Open Samples') void vscode.commands.executeCommand('dtn.openSamples', d.runDir);
