@@ -42,6 +42,9 @@ export const RunInfoSchema = z.object({
 });
 export type RunInfo = z.infer<typeof RunInfoSchema>;
 
-/** Every field optional: a file missing some (older trainer) still shows what it has. */
-export const RunInfoFileSchema = RunInfoSchema.partial();
+/**
+ * Every field optional: a file missing some (older trainer) still shows what it has; a malformed
+ * `best` reads as none rather than making the whole file unreadable.
+ */
+export const RunInfoFileSchema = RunInfoSchema.partial().extend({ best: BestCheckpointSchema.optional().catch(undefined) });
 export type RunInfoFile = z.infer<typeof RunInfoFileSchema>;

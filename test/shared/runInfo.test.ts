@@ -15,5 +15,7 @@ describe('run.json schema', () => {
     assert.deepEqual(RunInfoFileSchema.parse({ runId: 'old', status: 'completed' }), { runId: 'old', status: 'completed' });
     assert.deepEqual(RunInfoFileSchema.parse({ runId: 'new', futureField: { a: 1 } }), { runId: 'new' });
     assert.ok(!RunInfoFileSchema.safeParse({ runId: 'x', lastStep: 'three' }).success, 'a present field is still checked');
+    // A malformed best is no best, and the rest of the file still shows.
+    assert.deepEqual(RunInfoFileSchema.parse({ runId: 'y', best: { step: 'top' } }), { runId: 'y', best: undefined });
   });
 });

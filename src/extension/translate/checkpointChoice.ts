@@ -5,8 +5,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { listCheckpointDirs, readMetricsFile, readRunInfoFile } from '../../shared/node/runFiles';
-import { checkpointPath, RUN_FILES, TENSOR_MANIFEST } from '../../shared/node/runLayout';
+import { bestCheckpointOf, listCheckpointDirs, readMetricsFile, readRunInfoFile } from '../../shared/node/runFiles';
+import { TENSOR_MANIFEST } from '../../shared/node/runLayout';
 
 export interface CheckpointInfo {
   runDir: string;
@@ -43,26 +43,6 @@ export function runCheckpoints(runDir: string): CheckpointInfo[] {
     .map((c) => ({ runDir, runId, step: c.step, path: c.path, accuracy: accuracy.get(c.step), time: mtime(c.path) }));
 }
 
-/**
- * run.json's `best` ({ step, accuracy, checkpoint }), read from the raw JSON: the lenient RunInfo
- * schema may not list the field, and an older trainer does not write it.
- */
-export function bestCheckpointPath(runDir: string): string | undefined {
-  let best: unknown;
-  try {
-    best = (JSON.parse(fs.readFileSync(path.join(runDir, RUN_FILES.run), 'utf8')) as { best?: unknown }).best;
-  } catch {
-    return undefined;
-  }
-  if (!best || typeof best !== 'object') return undefined;
-  const { checkpoint, step } = best as { checkpoint?: unknown; step?: unknown };
-  const candidates = [
-    typeof checkpoint === 'string' ? path.resolve(runDir, checkpoint) : undefined,
-    typeof step === 'number' && Number.isInteger(step) && step >= 0 ? checkpointPath(runDir, step) : undefined,
-  ];
-  return candidates.find((c): c is string => c !== undefined && isCheckpoint(c));
-}
-
 /** `runDirs` newest first (as listRunDirs gives them); `lastChosen` from the workspace's memory. */
 export function chooseCheckpoint(runDirs: string[], lastChosen?: string): CheckpointChoice | undefined {
   if (lastChosen && isCheckpoint(lastChosen)) {
@@ -73,8 +53,8 @@ export function chooseCheckpoint(runDirs: string[], lastChosen?: string): Checkp
   for (const runDir of runDirs) {
     const all = runCheckpoints(runDir);
     if (all.length === 0) continue;
-    const best = bestCheckpointPath(runDir);
-    const info = best && all.find((c) => path.resolve(c.path) === path.resolve(best));
+    const best = bestCheckpointOf(runDir);
+    const info = best && all.find((c) => c.step === best.step);
     return info ? { ...info, reason: 'best' } : { ...all[0], reason: 'newest' };
   }
   return undefined;

@@ -2,7 +2,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { readRunInfoFile } from '../../shared/node/runFiles';
-import { bestCheckpointPath, runCheckpoints, type CheckpointInfo } from './checkpointChoice';
+import { bestCheckpointOf } from '../../shared/node/runFiles';
+import { runCheckpoints, type CheckpointInfo } from './checkpointChoice';
 
 const pct = (a: number | undefined) => (a === undefined ? undefined : `${(100 * a).toFixed(1)}%`);
 
@@ -26,7 +27,7 @@ export async function pickCheckpoint(runDirs: string[], current?: string): Promi
     { title: 'DTN: Choose Checkpoint for Translation (1/2): run', placeHolder: 'Runs, newest first' },
   );
   if (!run) return undefined;
-  const best = bestCheckpointPath(run.run.runDir);
+  const best = bestCheckpointOf(run.run.runDir)?.path;
   const same = (a?: string, b?: string) => Boolean(a && b && path.resolve(a) === path.resolve(b));
   const pick = await vscode.window.showQuickPick(
     run.run.checkpoints.map((c) => ({

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { MetricsRecordSchema, type MetricsRecord } from '../protocol';
 import { RunInfoFileSchema, type RunInfoFile } from '../runInfo';
-import { parseStepName, RUN_FILES, TENSOR_MANIFEST } from './runLayout';
+import { checkpointPath, parseStepName, RUN_FILES, TENSOR_MANIFEST } from './runLayout';
 
 export type { RunInfoFile };
 
@@ -91,7 +91,9 @@ export function listCheckpointDirs(runDir: string): StepFile[] {
 export function bestCheckpointOf(runDir: string, info = readRunInfoFile(runDir)): (StepFile & { accuracy: number }) | undefined {
   const best = info?.best;
   if (!best) return undefined;
-  const dir = path.resolve(runDir, best.checkpoint);
+  // The folder follows from the step: the recorded `checkpoint` text never builds a path, so a
+  // crafted run.json cannot point outside the run.
+  const dir = checkpointPath(runDir, best.step);
   if (!fs.existsSync(path.join(dir, TENSOR_MANIFEST))) return undefined;
   return { step: best.step, path: dir, accuracy: best.accuracy };
 }

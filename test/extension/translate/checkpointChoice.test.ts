@@ -3,12 +3,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import {
-  bestCheckpointPath,
-  chooseCheckpoint,
-  describeCheckpoint,
-  runCheckpoints,
-} from '../../../src/extension/translate/checkpointChoice';
+import { chooseCheckpoint, describeCheckpoint, runCheckpoints } from '../../../src/extension/translate/checkpointChoice';
+import { bestCheckpointOf } from '../../../src/shared/node/runFiles';
 import { checkpointPath } from '../../../src/shared/node/runLayout';
 
 describe('checkpoint choice', () => {
@@ -60,14 +56,16 @@ describe('checkpoint choice', () => {
     assert.equal(chooseCheckpoint([newest, old], checkpointPath(old, 10))?.reason, 'best');
   });
 
-  it('else the newest run’s best (by path or by step), else its newest checkpoint', () => {
+  it('else the newest run’s best (found by its step), else its newest checkpoint', () => {
     const newest = run('new', [100, 200, 300], { best: { step: 200, accuracy: 0.8, checkpoint: 'checkpoints/step-00000200' } });
-    assert.equal(bestCheckpointPath(newest), checkpointPath(newest, 200));
+    assert.equal(bestCheckpointOf(newest)?.path, checkpointPath(newest, 200));
     const c = chooseCheckpoint([newest]);
     assert.deepEqual([c?.reason, c?.step], ['best', 200]);
 
-    const byStep = run('bystep', [100, 200], { best: { step: 100 } });
-    assert.deepEqual([chooseCheckpoint([byStep])?.reason, chooseCheckpoint([byStep])?.step], ['best', 100]);
+    // The recorded checkpoint text never builds a path: one crafted to leave the run is ignored.
+    const crafted = run('crafted', [100, 200], { best: { step: 100, accuracy: 0.5, checkpoint: '../new/checkpoints/step-00000300' } });
+    assert.equal(bestCheckpointOf(crafted)?.path, checkpointPath(crafted, 100));
+    assert.deepEqual([chooseCheckpoint([crafted])?.reason, chooseCheckpoint([crafted])?.step], ['best', 100]);
 
     // A best that points nowhere, or a malformed one: the newest checkpoint.
     const gone = run('gone', [100, 200], { best: { step: 999, checkpoint: 'nope' } });

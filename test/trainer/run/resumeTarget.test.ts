@@ -84,4 +84,12 @@ describe('resolveCheckpoint: what --resume and --checkpoint name', () => {
       'CHECKPOINT_MISSING',
     );
   });
+
+  it('a best whose recorded checkpoint text leaves the run resolves by its step, inside the run', () => {
+    const run = fakeRun(root, '20231231-000000-c', [5, 10], 5, 500);
+    const info = JSON.parse(fs.readFileSync(path.join(run, 'run.json'), 'utf8')) as { best: { checkpoint: string } };
+    info.best.checkpoint = path.join(newer, 'checkpoints', 'step-00000009');
+    fs.writeFileSync(path.join(run, 'run.json'), JSON.stringify(info));
+    assert.deepEqual(resolveCheckpoint(run, { ofRun: 'best' }), { checkpoint: checkpointPath(run, 5), runDir: run });
+  });
 });
