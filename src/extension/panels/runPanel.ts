@@ -54,11 +54,6 @@ export abstract class RunPanel<Out extends { type: string }> implements vscode.D
     );
   }
 
-  /** This panel is open on `runDir`. */
-  isShowing(runDir: string): boolean {
-    return !this.disposed && this.runDir === path.resolve(runDir);
-  }
-
   /** Shows another run (or none); the webview gets a fresh `init`. */
   showRun(runDir: string | undefined): void {
     runDir = runDir && path.resolve(runDir);

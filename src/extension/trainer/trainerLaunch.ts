@@ -108,3 +108,9 @@ export function evalLaunch(ctx: LaunchContext, opts: { checkpoint: string; backe
   if (opts.backend) args.push('--backend', opts.backend);
   return launch(ctx, args);
 }
+
+/** The command line as a shell would take it, for the trainer log. */
+export function describeLaunch(l: TrainerLaunch): string {
+  const quote = (a: string) => (/^[\w./:=@+-]+$/.test(a) ? a : JSON.stringify(a));
+  return `$ ${[l.command, ...l.args].map(quote).join(' ')}   (cwd ${l.cwd})`;
+}

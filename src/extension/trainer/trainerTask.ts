@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { TrainerMessage } from '../../shared/protocol';
-import type { LaunchContext, TrainerLaunch, TrainTarget } from './trainerLaunch';
+import { describeLaunch, type LaunchContext, type TrainerLaunch, type TrainTarget } from './trainerLaunch';
 import type { TrainerLog } from './trainerLog';
 import { TrainerProcess, type TrainerExit } from './trainerProcess';
 
@@ -31,10 +31,11 @@ const describeStatus: Describe = (m) => (m.type === 'status' ? m.message : undef
 export function runTrainerTask(
   log: TrainerLog,
   launch: TrainerLaunch,
-  opts: { title: string; describe?: Describe },
+  /** `logStdout: false` keeps a command's long non-protocol stdout (a report it also writes to disk) out of the log. */
+  opts: { title: string; describe?: Describe; logStdout?: boolean },
 ): Thenable<TaskOutcome> {
   const describe = opts.describe ?? describeStatus;
-  log.info(`$ ${launch.command} ${launch.args.map(quote).join(' ')}   (cwd ${launch.cwd})`);
+  log.info(describeLaunch(launch));
   return vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: opts.title, cancellable: true },
     async (progress, token) => {
@@ -42,7 +43,7 @@ export function runTrainerTask(
       let cancelled = false;
       let lastStatus: string | undefined;
       const subs = [
-        proc.onLog((l) => log.line(l)),
+        proc.onLog((l) => (opts.logStdout !== false || l.stream !== 'stdout') && log.line(l)),
         proc.onMessage((m) => {
           log.message(m);
           if (m.type === 'status') lastStatus = m.message;
@@ -83,8 +84,4 @@ export async function reportTaskFailure(
   if (pick === 'Show Log') log.show();
   if (pick === 'Pretrain Encoder') void vscode.commands.executeCommand('dtn.pretrainEncoder', target);
   if (pick === 'Train Classifier') void vscode.commands.executeCommand('dtn.trainClassifier', target);
-}
-
-function quote(a: string): string {
-  return /^[\w./:=@+-]+$/.test(a) ? a : JSON.stringify(a);
 }

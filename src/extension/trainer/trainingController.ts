@@ -13,8 +13,9 @@ import { initialLiveRun, reduceLiveRun, type LiveRunState } from '../runs/liveRu
 import type { RunFeeds } from '../runs/runFeeds';
 import { backendSetting, openDashboardOnStart, runRoot } from '../settings';
 import { TrainingStatusBar } from '../views/statusBar';
-import { pretrainLaunch, trainLaunch, type LaunchContext, type TrainerLaunch, type TrainTarget } from './trainerLaunch';
+import { describeLaunch, pretrainLaunch, trainLaunch, type LaunchContext, type TrainerLaunch, type TrainTarget } from './trainerLaunch';
 import { TrainerProcess, type TrainerExit } from './trainerProcess';
+import { launchContext } from './trainerTask';
 import type { TrainerLog } from './trainerLog';
 
 interface Job {
@@ -56,7 +57,7 @@ export class TrainingController implements vscode.Disposable {
   }
 
   private launchContext(cwd: string): LaunchContext {
-    return { cliPath: vscode.Uri.joinPath(this.extensionUri, 'dist', 'trainer', 'cli.js').fsPath, nodePath: process.execPath, cwd };
+    return launchContext(this.extensionUri, cwd);
   }
 
   private async refuseIfBusy(): Promise<boolean> {
@@ -113,7 +114,7 @@ export class TrainingController implements vscode.Disposable {
   }
 
   private spawn(kind: Job['kind'], label: string, target: TrainTarget, launch: TrainerLaunch, runDir: string): Job {
-    this.log.info(`$ ${launch.command} ${launch.args.map(quote).join(' ')}   (cwd ${launch.cwd})`);
+    this.log.info(describeLaunch(launch));
     const proc = new TrainerProcess(launch);
     const job: Job = { kind, label, target, proc, state: initialLiveRun(runDir) };
     this.job = job;
@@ -182,8 +183,8 @@ export class TrainingController implements vscode.Disposable {
     const what = d.reason === 'completed' ? `finished ${d.step} steps` : `stopped at step ${d.step}`;
     // Offer only the panels that are not already showing this run.
     const actions = [
-      ...(DashboardPanel.current?.isShowing(d.runDir) ? [] : ['Open Dashboard']),
-      ...(SamplesPanel.current?.isShowing(d.runDir) ? [] : ['Open Samples']),
+      ...(DashboardPanel.current?.shownRun === path.resolve(d.runDir) ? [] : ['Open Dashboard']),
+      ...(SamplesPanel.current?.shownRun === path.resolve(d.runDir) ? [] : ['Open Samples']),
     ];
     const pick = await vscode.window.showInformationMessage(
       `DTN: ${job.label} ${what}.${d.checkpoint ? ` Checkpoint: ${path.basename(d.checkpoint)}` : ''}`,
@@ -212,8 +213,4 @@ export class TrainingController implements vscode.Disposable {
 /** `--resume` takes a run folder or one of its checkpoints (<run>/checkpoints/step-N). */
 function runDirOf(from: string): string {
   return path.basename(path.dirname(from)) === 'checkpoints' ? path.dirname(path.dirname(from)) : from;
-}
-
-function quote(a: string): string {
-  return /^[\w./:=@+-]+$/.test(a) ? a : JSON.stringify(a);
 }

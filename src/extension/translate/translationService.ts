@@ -13,6 +13,7 @@ import type { TranslateResult } from '../../shared/translateProtocol';
 import { TranslatePanel, type Translation } from '../panels/translatePanel';
 import { backendSetting, runRoot, translatorIdleSeconds } from '../settings';
 import { serveLaunch } from '../trainer/trainerLaunch';
+import { launchContext } from '../trainer/trainerTask';
 import { chooseCheckpoint, describeCheckpoint, runCheckpoints, runDirOfCheckpoint, type CheckpointChoice } from './checkpointChoice';
 import { pickCheckpoint } from './checkpointPicker';
 import { chunkRequests, imagesUnder } from './imageFiles';
@@ -47,8 +48,7 @@ export class TranslationService implements vscode.Disposable {
       (checkpoint) => {
         this.log.info(`translator: starting dtn serve for ${checkpoint}`);
         const cwd = workspaceDirOf(checkpoint) ?? runDirOfCheckpoint(checkpoint);
-        const cliPath = vscode.Uri.joinPath(context.extensionUri, 'dist', 'trainer', 'cli.js').fsPath;
-        return new TranslateClient(serveLaunch({ cliPath, nodePath: process.execPath, cwd }, { checkpoint, backend: backendSetting() }));
+        return new TranslateClient(serveLaunch(launchContext(context.extensionUri, cwd), { checkpoint, backend: backendSetting() }));
       },
       () => 1000 * translatorIdleSeconds(),
     );

@@ -13,6 +13,7 @@ import { vetCheckpointDeletion } from '../runs/checkpointDeletion';
 import { backendSetting } from '../settings';
 import { evaluateCheckpoint } from '../trainer/checkpointEval';
 import type { TrainerLog } from '../trainer/trainerLog';
+import { launchContext } from '../trainer/trainerTask';
 import { workspaceDirFor } from '../trainer/trainingTargets';
 import type { RunsNode } from './runsTree';
 
@@ -54,8 +55,7 @@ export function checkpointCommands(deps: CheckpointCommandDeps): Record<string, 
 
 async function evaluate(deps: CheckpointCommandDeps, n: CheckpointNode): Promise<void> {
   const cwd = workspaceDirFor(n.path) ?? n.runDir;
-  const cliPath = vscode.Uri.joinPath(deps.extensionUri, 'dist', 'trainer', 'cli.js').fsPath;
-  const outcome = await evaluateCheckpoint({ cliPath, nodePath: process.execPath, cwd }, n, backendSetting(), deps.log);
+  const outcome = await evaluateCheckpoint(launchContext(deps.extensionUri, cwd), n, backendSetting(), deps.log);
   deps.refreshRuns();
   if (DashboardPanel.current?.shownRun === path.resolve(n.runDir)) DashboardPanel.current.refreshRun();
   if (outcome.ok) {

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import {
   ablateLaunch,
+  describeLaunch,
   evalLaunch,
   exportLaunch,
   pretrainLaunch,
@@ -96,5 +97,10 @@ describe('trainer command line', () => {
   it('evaluates a checkpoint with dtn eval --json, its path made absolute', () => {
     const l = evalLaunch(ctx, { checkpoint: '.dtn/runs/a/checkpoints/step-00000200', backend: 'cpu' });
     assert.deepEqual(l.args.slice(1), ['eval', '--checkpoint', '/ws/.dtn/runs/a/checkpoints/step-00000200', '--json', '--backend', 'cpu']);
+  });
+
+  it('the log shows the command line as a shell would take it, quoting only what needs it', () => {
+    const l = trainLaunch({ ...ctx, cwd: '/my ws' }, { target: { kind: 'config', file: '/my ws/a b.dtn.json' } });
+    assert.equal(describeLaunch(l), '$ /vscode/code /ext/dist/trainer/cli.js train --config "/my ws/a b.dtn.json" --json   (cwd /my ws)');
   });
 });
