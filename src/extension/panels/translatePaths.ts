@@ -3,15 +3,11 @@
  * and (to save next to the input) the name beside that item's input. Pure, so crafted messages are tested.
  */
 import * as path from 'node:path';
+import { isInside } from '../../shared/node/paths';
 
 export interface ShownTranslation {
   input: string;
   output: string;
-}
-
-export function isInside(dir: string, p: string): boolean {
-  const rel = path.relative(path.resolve(dir), path.resolve(p));
-  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
 }
 
 /** The shown item whose output the message names; undefined for any other path. */

@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { BackendChoice } from '../../shared/config';
 import { DtnError, messageOf } from '../../shared/errors';
+import { isWithin } from '../../shared/node/paths';
 import { stepName } from '../../shared/node/runLayout';
 import type { RunInfo } from '../../shared/runInfo';
 import { saveEncoder } from '../run/encoderStore';
@@ -27,14 +28,9 @@ export interface ExportOptions {
   onStatus?: (message: string) => void;
 }
 
-const inside = (child: string, parent: string) => {
-  const rel = path.relative(parent, child);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
-};
-
 /** Refuses destinations whose replacement would lose something: a foreign folder (unless force), the run itself. */
 function checkDestination(out: string, runDir: string, force: boolean): void {
-  if (inside(out, runDir) || inside(runDir, out)) {
+  if (isWithin(runDir, out) || isWithin(out, runDir)) {
     throw new DtnError('OUTPUT_INVALID', `${out}: the export cannot be written inside its run folder or around it (${runDir})`, {
       file: out,
       fix: 'Choose an output folder outside the run folder',

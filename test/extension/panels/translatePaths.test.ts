@@ -1,7 +1,7 @@
 /** The translation panel acts only on outputs it showed, inside its output folder: crafted paths are refused. */
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { isInside, nextToInput, shownItem } from '../../../src/extension/panels/translatePaths';
+import { nextToInput, shownItem } from '../../../src/extension/panels/translatePaths';
 
 const outDir = path.resolve('/w/.dtn/translations/20250101-x');
 const items = [
@@ -35,6 +35,5 @@ describe('translation panel paths', () => {
   it('saves next to the input as <name>.dtn.png, never onto the input', () => {
     assert.equal(nextToInput(path.resolve('/w/digits/a.png')), path.resolve('/w/digits/a.dtn.png'));
     assert.equal(nextToInput(path.resolve('/w/b.jpg')), path.resolve('/w/b.dtn.png'));
-    assert.ok(isInside('/w', '/w/x/y') && !isInside('/w', '/w') && !isInside('/w', '/wx/y'));
   });
 });
