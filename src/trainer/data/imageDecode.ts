@@ -18,9 +18,6 @@ export interface ImageShape {
   channels: 1 | 3;
 }
 
-/** Extensions that folder scans pick up; files named explicitly are decoded by content whatever their name. */
-export { IMAGE_EXTENSIONS } from '../../shared/imageFiles';
-
 const FIX = 'Re-export it as PNG, JPEG, WebP, GIF or BMP, or remove it';
 
 // libvips' operation cache keys on the input: off, so a long-lived `dtn serve` never answers from stale state.

@@ -2,7 +2,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DataError, ImageSet } from './imageSet';
-import { decodeImages, IMAGE_EXTENSIONS } from './imageDecode';
+import { IMAGE_EXTENSIONS, isImageName } from '../../shared/imageFiles';
+import { decodeImages } from './imageDecode';
 
 export interface ImageFolderOptions {
   labelsFromFolders: boolean;
@@ -16,8 +17,6 @@ export interface ImageFolderSet extends ImageSet {
   /** Class names (sorted sub-folder names) when labelsFromFolders; label i is classNames[i]. */
   classNames?: string[];
 }
-
-const EXTENSIONS = new Set(IMAGE_EXTENSIONS);
 
 /** Plain code-unit order, not locale order, so every machine lists files the same way. */
 const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -36,14 +35,12 @@ function listDir(dir: string): fs.Dirent[] {
   }
 }
 
-const isImage = (name: string) => EXTENSIONS.has(path.extname(name).toLowerCase());
-
 function imagesUnder(dir: string): string[] {
   const out: string[] = [];
   for (const e of listDir(dir)) {
     const p = path.join(dir, e.name);
     if (e.isDirectory()) out.push(...imagesUnder(p));
-    else if (e.isFile() && isImage(e.name)) out.push(p);
+    else if (e.isFile() && isImageName(e.name)) out.push(p);
   }
   return out;
 }
@@ -61,7 +58,7 @@ export async function readImageFolder(dir: string, opts: ImageFolderOptions): Pr
   let classNames: string[] | undefined;
   if (opts.labelsFromFolders) {
     const all = listDir(dir);
-    const loose = all.filter((e) => e.isFile() && isImage(e.name));
+    const loose = all.filter((e) => e.isFile() && isImageName(e.name));
     if (loose.length > 0) {
       throw new DataError(
         `has images directly inside it (e.g. ${loose[0].name}) but labelsFromFolders needs every image in a class sub-folder`,
@@ -74,7 +71,7 @@ export async function readImageFolder(dir: string, opts: ImageFolderOptions): Pr
     entries = interleave(classes.map((e) => imagesUnder(path.join(dir, e.name))));
   } else {
     entries = listDir(dir)
-      .filter((e) => e.isFile() && isImage(e.name))
+      .filter((e) => e.isFile() && isImageName(e.name))
       .map((e) => ({ file: path.join(dir, e.name) }));
   }
   if (entries.length === 0) {

@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ErrorCode } from '../../shared/errors';
-import { IMAGE_EXTENSIONS, TRANSLATION_OUTPUT } from '../../shared/imageFiles';
+import { IMAGE_EXTENSIONS, isImageName, TRANSLATION_OUTPUT } from '../../shared/imageFiles';
 
 export interface PlannedFile {
   input: string;
@@ -29,7 +29,7 @@ function imagesUnder(dir: string, rel = ''): string[] {
     if (e.name.startsWith('.')) continue;
     const r = path.join(rel, e.name);
     if (e.isDirectory()) out.push(...imagesUnder(dir, r));
-    else if (e.isFile() && IMAGE_EXTENSIONS.includes(path.extname(e.name).toLowerCase()) && !TRANSLATION_OUTPUT.test(e.name)) out.push(r);
+    else if (e.isFile() && isImageName(e.name) && !TRANSLATION_OUTPUT.test(e.name)) out.push(r);
   }
   return out;
 }
