@@ -18,6 +18,8 @@ export const DEFAULT_RUN_ROOT = path.join('.dtn', 'runs');
 export const DEFAULT_ENCODER_ROOT = path.join('.dtn', 'encoders');
 export const DEFAULT_CLASSIFIER_ROOT = path.join('.dtn', 'classifiers');
 export const DEFAULT_ABLATION_ROOT = path.join('.dtn', 'ablations');
+/** Derived data (face crops, rendered emoji), keyed by what it was made from: safe to delete. */
+export const DEFAULT_CACHE_ROOT = path.join('.dtn', 'cache');
 
 /** step-00001234: fixed width so names sort by step. */
 export function stepName(step: number): string {
