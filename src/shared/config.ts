@@ -55,8 +55,10 @@ export const LossSchema = z
   .strict();
 export type LossConfig = z.infer<typeof LossSchema>;
 
-export const ArchitectureSchema = z
+/** The paper's digits networks (SVHN -> MNIST): f, g and D at 32x32. */
+export const DigitsArchitectureSchema = z
   .object({
+    kind: z.literal('digits').default('digits').describe('digits: 32x32 networks, f pretrained by `dtn pretrain-f`.'),
     imageSize: z.literal(32).default(32).describe('Side of the square images (digits architecture: 32).'),
     sourceChannels: z.union([z.literal(1), z.literal(3)]).default(3),
     targetChannels: z.union([z.literal(1), z.literal(3)]).default(1),
@@ -66,7 +68,53 @@ export const ArchitectureSchema = z
     discriminatorWidths: z.array(positiveInt).length(3).describe("Channels of D's three 4x4 stride-2 convolutions."),
   })
   .strict();
+export type DigitsArchitecture = z.infer<typeof DigitsArchitectureSchema>;
+
+/**
+ * The paper's faces -> emoji networks: f is a published face-identity network (encoder.name), g
+ * maps f(x) to 64x64 RGB through five upscaling blocks with a 1x1 convolution added to each inner
+ * one, D reads G's output and real emoji scaled up to discriminatorSize.
+ */
+export const FacesArchitectureSchema = z
+  .object({
+    kind: z.literal('faces').describe('faces: RGB photos -> RGB cartoon faces, f a face-identity network.'),
+    imageSize: z.literal(64).default(64).describe("Side of G's output and of the target images."),
+    sourceChannels: z.literal(3).default(3),
+    targetChannels: z.literal(3).default(3),
+    generatorWidths: z
+      .array(positiveInt)
+      .length(4)
+      .describe("Channels of g's four inner blocks (1 -> 4 -> 8 -> 16 -> 32); a fifth block maps 32 -> 64 to RGB."),
+    generatorPointwise: z
+      .boolean()
+      .default(true)
+      .describe('Add a 1x1 convolution + BN + ReLU to each inner block of g (the paper: lower L_CONST).'),
+    discriminatorSize: z
+      .number()
+      .int()
+      .min(16)
+      .max(512)
+      .default(152)
+      .describe("Side D reads: G's output and real target images are scaled up to it (the paper: 152)."),
+    discriminatorWidths: z
+      .array(positiveInt)
+      .min(2)
+      .max(8)
+      .describe("Channels of D's stride-2 convolution blocks, one block each (the paper: six)."),
+  })
+  .strict();
+export type FacesArchitecture = z.infer<typeof FacesArchitectureSchema>;
+
+export const ArchitectureSchema = z.union([DigitsArchitectureSchema, FacesArchitectureSchema]);
 export type Architecture = z.infer<typeof ArchitectureSchema>;
+
+/** Narrows a config to the digits networks, or names the command that has no faces version. */
+export function digitsArchitecture(arch: Architecture, what: string): DigitsArchitecture {
+  if (arch.kind === 'digits') return arch;
+  throw new DtnError('CONFIG_INVALID', `${what} is for the digits architecture; this config's architecture.kind is "${arch.kind}"`, {
+    fix: 'Use a digits config, or the faces commands (dtn train, dtn eval, dtn translate).',
+  });
+}
 
 export const TrainSchema = z
   .object({
@@ -88,8 +136,16 @@ export const TrainSchema = z
   .strict();
 export type TrainConfig = z.infer<typeof TrainSchema>;
 
+/** Encoders that ship with a package (weights published, nothing to pretrain). */
+export const PUBLISHED_ENCODERS = ['face-recognition-net'] as const;
+export type PublishedEncoderName = (typeof PUBLISHED_ENCODERS)[number];
+
 export const EncoderSchema = z
   .object({
+    name: z
+      .enum(PUBLISHED_ENCODERS)
+      .optional()
+      .describe('A published encoder used as f as it is (`dtn encoders` lists them). Default: the one `dtn pretrain-f` trains.'),
     path: z.string().min(1).optional().describe('Folder written by `dtn pretrain-f`. Default: .dtn/encoders/<preset>.'),
     pretrainSteps: positiveInt.default(1500).describe('Steps of `dtn pretrain-f` when it trains this encoder.'),
   })
@@ -119,7 +175,10 @@ export type EvalConfig = z.infer<typeof EvalSchema>;
 export const DtnConfigSchema = z
   .object({
     $schema: z.string().optional(),
-    extends: z.enum(['digits', 'digits-quick']).optional().describe('Start from a built-in preset; fields given here override it.'),
+    extends: z
+      .enum(['digits', 'digits-quick', 'faces-emoji', 'faces-emoji-quick'])
+      .optional()
+      .describe('Start from a built-in preset; fields given here override it.'),
     name: z.string().min(1).default('dtn'),
     seed: z.number().int().min(0).default(1),
     backend: z.enum(BACKENDS).default('auto'),

@@ -17,9 +17,11 @@ export function dtnConfigJsonSchema(): Json {
   const props = schema.properties as Record<string, Json>;
   const arch = props.architecture;
   const thenRequired: Json = { required: schema.required ?? [] };
-  if (arch && Array.isArray(arch.required)) {
-    thenRequired.properties = { architecture: { required: arch.required } };
-    delete arch.required;
+  // One variant per architecture kind: without `extends`, the object must be a complete variant.
+  const variants = (arch?.anyOf ?? []) as Json[];
+  if (variants.length) {
+    thenRequired.properties = { architecture: { anyOf: variants.map((v) => ({ ...v })) } };
+    for (const v of variants) delete v.required;
   }
   delete schema.required;
   return {

@@ -22,8 +22,15 @@ export type Losses = z.infer<typeof LossesSchema>;
 
 /** The paper's quality metrics on held-out source images (see src/trainer/eval). */
 export const EvalSummarySchema = z.object({
-  /** Share of G(x) that the target-domain classifier labels as x's source label. */
+  /**
+   * What `accuracy` measures: 'translation' (absent in older files), the share of G(x) that the
+   * target-domain classifier labels as x's source label; 'identity' (faces), the share of G(x)
+   * whose own person f ranks first among the source faces.
+   */
+  metric: z.enum(['translation', 'identity']).optional(),
   accuracy: z.number().min(0).max(1),
+  /** Identity only: the median rank of the right person (1 = always found first). */
+  medianRank: z.number().min(1).optional(),
   /** Mean d(f(x), f(G(x))). */
   fConstancy: z.number().nonnegative(),
   count: z.number().int().positive(),

@@ -1,7 +1,7 @@
 /** Shared fixtures for the trainer tests: a tiny architecture and bitwise snapshots of variables. */
 import { strict as assert } from 'node:assert';
 import * as tf from '@tensorflow/tfjs-core';
-import { parseConfig, type DtnConfig, type DtnConfigInput } from '../../src/shared/config';
+import { digitsArchitecture, parseConfig, type DigitsArchitecture, type DtnConfig, type DtnConfigInput } from '../../src/shared/config';
 import type { RunInfo } from '../../src/shared/runInfo';
 import { Encoder } from '../../src/trainer/dtn/models/encoder';
 import { initBackend } from '../../src/trainer/engine/backend';
@@ -32,7 +32,7 @@ export function tinyConfig(over: Partial<DtnConfigInput> = {}): DtnConfig {
  * f(x) and its gradients are far from zero, standing in for a pretrained f.
  */
 export function scaledEncoder(config: DtnConfig, seed = 3): Encoder {
-  const f = new Encoder(config.architecture, seed);
+  const f = new Encoder(digitsArchitecture(config.architecture, 'scaledEncoder'), seed);
   let k = 0;
   for (const [name, v] of f.params.trainable) {
     if (name.endsWith('/kernel')) tf.tidy(() => v.assign(tf.randomNormal(v.shape, 0, 0.5, 'float32', 100 + k++)));
@@ -142,4 +142,9 @@ export function runInfo(over: Partial<RunInfo> = {}): RunInfo {
     baseDir: '/work',
     ...over,
   };
+}
+
+/** A test config's digits networks (every test config here is a digits one). */
+export function digitsArch(config: DtnConfig): DigitsArchitecture {
+  return digitsArchitecture(config.architecture, 'this test');
 }

@@ -6,7 +6,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
-import type { BackendChoice, DtnConfig } from '../../shared/config';
+import { digitsArchitecture, type BackendChoice, type DtnConfig } from '../../shared/config';
 import { initBackend, type BackendInfo } from '../engine/backend';
 import type { Engine } from '../engine/engineContext';
 import { Dtn, readLosses } from '../dtn/dtn';
@@ -113,7 +113,7 @@ export async function benchStep(
   warmup: number,
   { profile = false, conv = false, tune = false }: { profile?: boolean; conv?: boolean; tune?: boolean } = {},
 ): Promise<Omit<BenchResult, 'backend'>> {
-  const arch = config.architecture;
+  const arch = digitsArchitecture(config.architecture, 'dtn bench');
   const f = new Encoder(arch, config.seed); // timing does not depend on f's values
   const dtn = new Dtn(config, f);
   const shapes = {

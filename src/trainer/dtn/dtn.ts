@@ -7,9 +7,8 @@ import type { DtnConfig, LossConfig } from '../../shared/config';
 import type { LossKey } from '../../shared/protocol';
 import { FusedAdamOptimizer } from '../engine/webgpu/fusedAdamOptimizer';
 import * as L from './losses';
-import { Discriminator } from './models/discriminator';
-import { Encoder } from './models/encoder';
-import { Generator } from './models/generator';
+import { createDiscriminator, createGenerator, type DiscriminatorNet, type GeneratorNet } from './models/dtnNetworks';
+import type { FeatureEncoder } from './models/featureEncoder';
 import type { ForwardMode, StateUpdates } from './models/layers';
 import { DtnError } from '../../shared/errors';
 
@@ -26,20 +25,20 @@ export function activeTerms(losses: LossConfig) {
 }
 
 export class Dtn {
-  readonly g: Generator;
-  readonly D: Discriminator;
+  readonly g: GeneratorNet;
+  readonly D: DiscriminatorNet;
   readonly optG: tf.AdamOptimizer;
   readonly optD: tf.AdamOptimizer;
   private readonly terms: ReturnType<typeof activeTerms>;
 
   constructor(
     readonly config: DtnConfig,
-    readonly f: Encoder,
+    readonly f: FeatureEncoder,
   ) {
     f.params.freeze();
     // Distinct seeds per network so g and D never start from correlated weights.
-    this.g = new Generator(config.architecture, config.seed * 2 + 1);
-    this.D = new Discriminator(config.architecture, config.seed * 2 + 2);
+    this.g = createGenerator(config.architecture, f.embeddingSize, config.seed * 2 + 1);
+    this.D = createDiscriminator(config.architecture, config.seed * 2 + 2);
     const t = config.train;
     this.optG = new FusedAdamOptimizer(t.learningRate, t.adamBeta1, t.adamBeta2);
     this.optD = new FusedAdamOptimizer(t.learningRate, t.adamBeta1, t.adamBeta2);

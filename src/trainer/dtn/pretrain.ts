@@ -2,7 +2,7 @@
  * `dtn pretrain-f`: trains the digit classifier whose penultimate layer is f, on labelled source
  * images, and saves it as the encoder `dtn train` loads.
  */
-import type { BackendChoice, DtnConfig } from '../../shared/config';
+import { digitsArchitecture, type BackendChoice, type DtnConfig } from '../../shared/config';
 import type { TrainerMessage } from '../../shared/protocol';
 import { initBackend } from '../engine/backend';
 import { loadDataSpec } from '../data/loadDataSpec';
@@ -28,7 +28,7 @@ export interface PretrainResult {
 
 export async function pretrainEncoder(opts: PretrainOptions): Promise<PretrainResult> {
   const { config, emit } = opts;
-  const arch = config.architecture;
+  const arch = digitsArchitecture(config.architecture, 'dtn pretrain-f');
   const steps = opts.steps ?? config.encoder.pretrainSteps;
   const { backend } = await initBackend(opts.backend ?? config.backend);
   emit({ type: 'status', phase: 'backend', message: `${backend.name} on ${backend.device} (${backend.reason})` });

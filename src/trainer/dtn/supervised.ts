@@ -4,7 +4,7 @@
  * trains the target classifier that scores translations.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { Architecture } from '../../shared/config';
+import type { DigitsArchitecture } from '../../shared/config';
 import { Batcher, gather } from '../data/batcher';
 import type { ImageSet } from '../data/imageSet';
 import { Rng } from '../data/rng';
@@ -55,7 +55,7 @@ export interface LabelClassifierTraining {
 /** Trains on all but the last `testFraction` of `data` (labelled); scores that held-out tail. */
 export async function trainLabelClassifier(
   data: ImageSet,
-  arch: Architecture,
+  arch: DigitsArchitecture,
   opts: {
     steps: number;
     seed: number;

@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Architecture, DtnConfig } from '../../shared/config';
+import { digitsArchitecture, type DigitsArchitecture, type DtnConfig } from '../../shared/config';
 import { DEFAULT_CLASSIFIER_ROOT } from '../../shared/node/runLayout';
 import type { ImageSet } from '../data/imageSet';
 import { Encoder, NUM_CLASSES } from '../dtn/models/encoder';
@@ -14,7 +14,7 @@ import { DtnError } from '../../shared/errors';
 
 export interface ClassifierMeta {
   kind: 'dtn-classifier';
-  architecture: Architecture;
+  architecture: DigitsArchitecture;
   trainedOn: string;
   steps: number;
   testAccuracy: number;
@@ -22,11 +22,12 @@ export interface ClassifierMeta {
   createdAt: string;
 }
 
-export function classifierArchitecture(config: DtnConfig): Architecture {
+export function classifierArchitecture(config: DtnConfig): DigitsArchitecture {
   const c = config.eval.classifier;
+  const arch = digitsArchitecture(config.architecture, 'The digit classifier');
   return {
-    ...config.architecture,
-    sourceChannels: config.architecture.targetChannels,
+    ...arch,
+    sourceChannels: arch.targetChannels,
     encoderWidths: c.widths,
     embeddingSize: c.embeddingSize,
   };
@@ -45,7 +46,7 @@ export { predictLabels };
 /** The target classifier is trained with intensity jitter (see supervised.ts for why). */
 export function trainClassifier(
   data: ImageSet,
-  arch: Architecture,
+  arch: DigitsArchitecture,
   opts: { steps: number; seed: number; onProgress?: (step: number, total: number, loss: number) => void },
 ): Promise<LabelClassifierTraining> {
   if (!data.labels) throw new DtnError('DATA_INVALID', `${data.origin} has no labels: the classifier needs labelled target images`);

@@ -9,6 +9,7 @@ import type { ImageSet } from '../data/imageSet';
 import { loadDataSpec } from '../data/loadDataSpec';
 import { constancyLoss } from '../dtn/losses';
 import type { Encoder } from '../dtn/models/encoder';
+import type { FeatureEncoder } from '../dtn/models/featureEncoder';
 import { NUM_CLASSES, predictLabels } from './classifier';
 import { scoreClassification, type ClassificationScore } from './scoring';
 import { DtnError } from '../../shared/errors';
@@ -25,7 +26,7 @@ const CHUNK = 128;
  */
 export async function evaluateTranslation(opts: {
   generate: (x: tf.Tensor4D) => tf.Tensor4D;
-  f: Encoder;
+  f: FeatureEncoder;
   classifier: Encoder;
   heldOut: ImageSet;
   distance: 'mse' | 'cosine';

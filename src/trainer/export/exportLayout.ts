@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Architecture } from '../../shared/config';
+import type { DigitsArchitecture } from '../../shared/config';
 import { TENSOR_MANIFEST } from '../../shared/node/runLayout';
 
 export const EXPORT_KIND = 'dtn-export';
@@ -43,7 +43,7 @@ export interface ExportManifest {
   runId: string;
   /** The checkpoint this was exported from (it need not exist any more). */
   checkpoint: string;
-  architecture: Architecture;
+  architecture: DigitsArchitecture;
   preprocessing: Preprocessing;
   files: typeof EXPORT_FILES;
 }
@@ -58,7 +58,7 @@ export function readExportManifest(dir: string): ExportManifest | undefined {
   }
 }
 
-export function preprocessingOf(arch: Architecture): Preprocessing {
+export function preprocessingOf(arch: DigitsArchitecture): Preprocessing {
   return {
     imageSize: arch.imageSize,
     inputChannels: arch.sourceChannels,

@@ -5,7 +5,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { BackendChoice } from '../../shared/config';
+import { digitsArchitecture, type BackendChoice } from '../../shared/config';
+import { Encoder } from '../dtn/models/encoder';
 import { DtnError, messageOf } from '../../shared/errors';
 import { isWithin } from '../../shared/node/paths';
 import { stepName } from '../../shared/node/runLayout';
@@ -101,7 +102,9 @@ export async function exportModel(opts: ExportOptions): Promise<{ dir: string; m
   const { dtn, config, folder, step, encoder } = trained;
   const f = dtn.f;
   try {
-    const arch = config.architecture;
+    const arch = digitsArchitecture(config.architecture, 'dtn export');
+    if (!(f instanceof Encoder) || !encoder)
+      throw new DtnError('CONFIG_INVALID', 'dtn export needs a run whose f was pretrained by dtn pretrain-f');
     const manifest: ExportManifest = {
       kind: EXPORT_KIND,
       format: 1,

@@ -1,7 +1,7 @@
 /** Opens an export folder (exportLayout.ts) as a Dtn whose g and f are the exported ones. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { DtnConfig } from '../../shared/config';
+import { digitsArchitecture, type DtnConfig } from '../../shared/config';
 import { DtnError } from '../../shared/errors';
 import { Dtn } from '../dtn/dtn';
 import { readConfigFile } from '../run/configFile';
@@ -27,7 +27,7 @@ export function openExport(dir: string): OpenedExport | undefined {
   const { config } = readConfigFile(path.join(abs, EXPORT_FILES.config));
   const load = () => {
     const fix = 'Export the checkpoint again (dtn export)';
-    const { f } = loadEncoder(path.join(abs, EXPORT_FILES.encoder), config.architecture, fix);
+    const { f } = loadEncoder(path.join(abs, EXPORT_FILES.encoder), digitsArchitecture(config.architecture, 'An export'), fix);
     const gDir = path.join(abs, EXPORT_FILES.generator);
     const dtn = new Dtn(config, f);
     try {

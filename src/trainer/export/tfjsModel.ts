@@ -6,7 +6,7 @@
  * statistics, ReLU / tanh — and f's [B,1,1,E] embedding is exactly g's input shape, so no reshape.
  */
 import type * as tf from '@tensorflow/tfjs-core';
-import type { Architecture } from '../../shared/config';
+import type { DigitsArchitecture } from '../../shared/config';
 
 /** Must match layers.ts: the trainer's batch norm epsilon. */
 const BN_EPS = 1e-5;
@@ -44,7 +44,7 @@ const activation = (name: string, fn: 'relu' | 'tanh'): LayerSpec => ({
 });
 
 /** The layers of G in order, named after the trainer's parameters (ParamStore keys). */
-export function generatorLayers(arch: Architecture): LayerSpec[] {
+export function generatorLayers(arch: DigitsArchitecture): LayerSpec[] {
   const layers: LayerSpec[] = [];
   arch.encoderWidths.forEach((w, i) => {
     layers.push(conv('Conv2D', `f_conv${i}`, w, 3, 2, 'same', false), batchNorm(`f_bn${i}`), activation(`f_relu${i}`, 'relu'));
@@ -72,7 +72,7 @@ export interface TfjsArtifacts {
  * model.json and its weight shard from the values of f's and g's parameters (ParamStore.all()).
  * Only the weights the layers own are written: f's classification head is not part of G.
  */
-export async function tfjsModelArtifacts(arch: Architecture, params: Map<string, tf.Tensor>, name: string): Promise<TfjsArtifacts> {
+export async function tfjsModelArtifacts(arch: DigitsArchitecture, params: Map<string, tf.Tensor>, name: string): Promise<TfjsArtifacts> {
   const layers = generatorLayers(arch);
   const owned = new Set(layers.map((l) => l.config.name));
   const specs: { name: string; shape: number[]; dtype: 'float32' }[] = [];

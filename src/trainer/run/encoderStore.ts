@@ -1,6 +1,6 @@
 /** Saves and loads the pretrained encoder f (written by `dtn pretrain-f`, read by `dtn train`). */
 import * as fs from 'node:fs';
-import type { Architecture, DtnConfig } from '../../shared/config';
+import type { DigitsArchitecture, DtnConfig } from '../../shared/config';
 import { DtnError } from '../../shared/errors';
 import { DEFAULT_ENCODER_ROOT } from '../../shared/node/runLayout';
 import { Encoder } from '../dtn/models/encoder';
@@ -9,7 +9,7 @@ import * as path from 'node:path';
 
 export interface EncoderMeta {
   kind: 'dtn-encoder';
-  architecture: Pick<Architecture, 'imageSize' | 'sourceChannels' | 'encoderWidths' | 'embeddingSize'>;
+  architecture: Pick<DigitsArchitecture, 'imageSize' | 'sourceChannels' | 'encoderWidths' | 'embeddingSize'>;
   trainedOn: string;
   steps: number;
   /** Accuracy of f + its linear head on held-out labelled source images. */
@@ -48,7 +48,7 @@ export function encoderExists(dir: string): boolean {
 }
 
 /** Loads f for `arch`; refuses an encoder trained for another architecture, naming the difference. */
-export function loadEncoder(dir: string, arch: Architecture, fix: string): { f: Encoder; meta: EncoderMeta } {
+export function loadEncoder(dir: string, arch: DigitsArchitecture, fix: string): { f: Encoder; meta: EncoderMeta } {
   if (!encoderExists(dir)) throw new EncoderNotFoundError(dir, fix);
   const { meta, tensors } = readTensorFolder<EncoderMeta>(dir);
   if (meta?.kind !== 'dtn-encoder')

@@ -10,12 +10,13 @@ import { bestCheckpointOf } from '../../shared/node/runFiles';
 import type { ImageSet } from '../data/imageSet';
 import { loadDataSpec } from '../data/loadDataSpec';
 import { Dtn } from '../dtn/dtn';
-import type { Encoder } from '../dtn/models/encoder';
+import type { FeatureEncoder } from '../dtn/models/featureEncoder';
 import { initBackend, type BackendInfo } from '../engine/backend';
 import type { Engine } from '../engine/engineContext';
 import { configHash } from './configFile';
 import { DomainBatches } from './domainBatches';
-import { defaultEncoderDir, loadEncoder } from './encoderStore';
+import { loadConfigEncoder } from './configEncoder';
+import { defaultEncoderDir } from './encoderStore';
 import { resolveResume } from './resumeTarget';
 import { RunFolder } from './runFolder';
 import { versions } from './versions';
@@ -45,7 +46,7 @@ export interface TrainSetup {
   engine: Engine;
   backend: BackendInfo;
   dtn: Dtn;
-  f: Encoder;
+  f: FeatureEncoder;
   source: ImageSet;
   data: DomainBatches;
   /** 0, or the step of the checkpoint resumed from. */
@@ -65,7 +66,7 @@ export async function setUpTraining(opts: TrainOptions): Promise<TrainSetup> {
   const { backend } = engine;
   const f = loadRunEncoder(opts);
   emit({ type: 'status', phase: 'data', message: 'loading source and target domains' });
-  const { source, target } = await loadDomains(config, opts.baseDir);
+  const { source, target } = await loadDomains(config, opts.baseDir, f);
 
   const dtn = new Dtn(config, f);
   let data = DomainBatches.fresh(source, target, config.train.batchSize, config.seed);
@@ -120,24 +121,24 @@ function keptBest(runDir: string, previous: RunInfo | undefined, step: number): 
 }
 
 /** f, or an error naming the command that writes the encoder this run looks for. */
-function loadRunEncoder(opts: TrainOptions): Encoder {
+function loadRunEncoder(opts: TrainOptions): FeatureEncoder {
   const { config, emit } = opts;
   const encoderDir = defaultEncoderDir(config, opts.baseDir);
-  emit({ type: 'status', phase: 'encoder', message: `loading f from ${encoderDir}` });
+  emit({ type: 'status', phase: 'encoder', message: `loading f from ${config.encoder.name ?? encoderDir}` });
   // A config file that extends a preset keeps the preset's name, but `--preset <name>` would train
   // a different encoder (the preset's, under the current folder): only suggest it for runs that
   // came from the preset.
   const fromPreset = opts.origin === undefined ? config.name in { digits: 1, 'digits-quick': 1 } : opts.origin.startsWith('preset ');
   const pretrainArgs = fromPreset ? `--preset ${config.name}` : `--config ${opts.origin ?? '<file>'} --out ${encoderDir}`;
-  return loadEncoder(encoderDir, config.architecture, `Train it first: dtn pretrain-f ${pretrainArgs}`).f;
+  return loadConfigEncoder(config, opts.baseDir, `Train it first: dtn pretrain-f ${pretrainArgs}`).f;
 }
 
-async function loadDomains(config: DtnConfig, baseDir: string): Promise<{ source: ImageSet; target: ImageSet }> {
+/** The source domain at the size f reads, the target at the size g writes. */
+async function loadDomains(config: DtnConfig, baseDir: string, f: FeatureEncoder): Promise<{ source: ImageSet; target: ImageSet }> {
   const arch = config.architecture;
   const { batchSize } = config.train;
-  const size = arch.imageSize;
-  const source = await loadDataSpec(config.source, { baseDir, size, channels: arch.sourceChannels, seed: config.seed });
-  const target = await loadDataSpec(config.target, { baseDir, size, channels: arch.targetChannels, seed: config.seed + 1 });
+  const source = await loadDataSpec(config.source, { baseDir, size: f.inputSize, channels: arch.sourceChannels, seed: config.seed });
+  const target = await loadDataSpec(config.target, { baseDir, size: arch.imageSize, channels: arch.targetChannels, seed: config.seed + 1 });
   if (source.count < batchSize || target.count < batchSize) {
     const counts = `${source.count} source, ${target.count} target images`;
     throw new DtnError('DATA_INVALID', `train.batchSize ${batchSize} exceeds the data (${counts}): lower it or add data`);

@@ -9,7 +9,8 @@ import { RUN_FILES } from '../../shared/node/runLayout';
 import { Dtn } from '../dtn/dtn';
 import { initBackend } from '../engine/backend';
 import type { Engine } from '../engine/engineContext';
-import { defaultEncoderDir, loadEncoder, type EncoderMeta } from './encoderStore';
+import { loadConfigEncoder } from './configEncoder';
+import type { EncoderMeta } from './encoderStore';
 import type { ResolvedCheckpoint } from './resumeTarget';
 import { RunFolder } from './runFolder';
 
@@ -20,7 +21,8 @@ export interface TrainedDtn {
   folder: RunFolder;
   checkpoint: string;
   step: number;
-  encoder: EncoderMeta;
+  /** f's pretraining record; absent for a published encoder. */
+  encoder?: EncoderMeta;
   engine: Engine;
 }
 
@@ -44,7 +46,7 @@ export async function loadTrainedDtn(
   const { config, baseDir } = folder.readConfig();
   const engine = await initBackend(opts.backendFor(config));
   const fix = `${opts.use} needs the encoder f this run was trained with`;
-  const { f, meta: encoder } = loadEncoder(defaultEncoderDir(config, baseDir), config.architecture, fix);
+  const { f, meta: encoder } = loadConfigEncoder(config, baseDir, fix);
   const dtn = new Dtn(config, f);
   try {
     const { step } = await folder.loadCheckpoint(checkpoint, dtn);

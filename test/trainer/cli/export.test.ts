@@ -13,7 +13,7 @@ import { loadDataSpec } from '../../../src/trainer/data/loadDataSpec';
 import { readExportManifest } from '../../../src/trainer/export/exportLayout';
 import { loadTranslator } from '../../../src/trainer/translate/translator';
 import { cleanTempDirs, tempDir } from '../data/tmp';
-import { tinyRunConfig } from '../helpers';
+import { digitsArch, tinyRunConfig } from '../helpers';
 import { quadrants } from '../translate/images';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -41,7 +41,7 @@ async function sharpenCheckpoint(runDir: string, step: number): Promise<void> {
   const folder = new RunFolder(runDir);
   const { config, baseDir } = folder.readConfig();
   const encoderDir = path.resolve(baseDir, config.encoder.path!);
-  const { f, meta: encoderMeta } = loadEncoder(encoderDir, config.architecture, '');
+  const { f, meta: encoderMeta } = loadEncoder(encoderDir, digitsArch(config), '');
   let seed = 7;
   for (const [name, v] of f.params.trainable) {
     const s = seed++;

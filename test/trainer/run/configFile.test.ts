@@ -5,6 +5,7 @@ import { ConfigError } from '../../../src/shared/config';
 import { PRESETS } from '../../../src/shared/presets';
 import { configHash, deepMerge, presetConfig, readConfigFile } from '../../../src/trainer/run/configFile';
 import { cleanTempDirs, tempDir } from '../data/tmp';
+import { digitsArch } from '../helpers';
 
 function writeConfig(content: unknown, name = 'x.dtn.json'): string {
   const file = path.join(tempDir('dtn-cfg-'), name);
@@ -42,9 +43,9 @@ describe('config files', () => {
     const { config, baseDir, origin } = readConfigFile(file);
     const preset = PRESETS['digits-quick'];
     assert.equal(config.name, 'mine');
-    assert.equal(config.architecture.embeddingSize, 8);
+    assert.equal(digitsArch(config).embeddingSize, 8);
     assert.deepEqual(config.architecture.generatorWidths, [8, 4, 4]);
-    assert.deepEqual(config.architecture.encoderWidths, preset.architecture.encoderWidths, 'untouched preset fields stay');
+    assert.deepEqual(digitsArch(config).encoderWidths, preset.architecture.encoderWidths, 'untouched preset fields stay');
     assert.equal(config.train.steps, 7);
     assert.equal(config.train.batchSize, preset.train.batchSize);
     assert.equal(config.losses.gamma, 0.5);
@@ -121,7 +122,7 @@ describe('config files', () => {
         (c) => (c.train.learningRate = c.train.learningRate * 2),
         (c) => (c.train.batchSize = 16),
         (c) => (c.losses.alpha = 1),
-        (c) => (c.architecture.encoderWidths = c.architecture.encoderWidths.map((w) => w * 2)),
+        (c) => (c.architecture = { ...digitsArch(c), encoderWidths: digitsArch(c).encoderWidths.map((w: number) => w * 2) }),
         (c) => (c.source = { kind: 'synthetic-digits', count: 10 }),
       ];
       const hashes = new Set([configHash(base)]);

@@ -8,7 +8,7 @@ import { Dtn } from '../../../src/trainer/dtn/dtn';
 import { EncoderNotFoundError, encoderExists, loadEncoder, saveEncoder } from '../../../src/trainer/run/encoderStore';
 import type { Encoder } from '../../../src/trainer/dtn/models/encoder';
 import { cleanTempDirs, tempDir } from '../data/tmp';
-import { batch, bitwiseEqual, scaledEncoder, tinyConfig } from '../helpers';
+import { batch, bitwiseEqual, digitsArch, scaledEncoder, tinyConfig } from '../helpers';
 
 describe('encoder store', () => {
   const config = tinyConfig();
@@ -31,7 +31,7 @@ describe('encoder store', () => {
 
   it('save -> load gives a frozen f with bitwise-identical embeddings and the metadata', () => {
     assert.ok(encoderExists(dir));
-    const { f: g, meta } = loadEncoder(dir, config.architecture, FIX);
+    const { f: g, meta } = loadEncoder(dir, digitsArch(config), FIX);
     assert.equal(meta.kind, 'dtn-encoder');
     assert.equal(meta.steps, 12);
     assert.equal(meta.heldOutAccuracy, 0.25);
@@ -57,7 +57,7 @@ describe('encoder store', () => {
     const missing = path.join(tempDir('dtn-enc-'), 'nothing-here');
     assert.ok(!encoderExists(missing));
     assert.throws(
-      () => loadEncoder(missing, config.architecture, FIX),
+      () => loadEncoder(missing, digitsArch(config), FIX),
       (err: Error) => err instanceof EncoderNotFoundError && err.message.includes(missing) && err.message.includes(FIX) && err.fix === FIX,
     );
   });
@@ -66,29 +66,29 @@ describe('encoder store', () => {
     const other = tinyConfig({
       architecture: { encoderWidths: [4, 4, 4], embeddingSize: 16, generatorWidths: [8, 4, 4], discriminatorWidths: [4, 4, 4] },
     });
-    assert.throws(() => loadEncoder(dir, other.architecture, FIX), /architecture\.embeddingSize = 8, the config asks for 16/);
+    assert.throws(() => loadEncoder(dir, digitsArch(other), FIX), /architecture\.embeddingSize = 8, the config asks for 16/);
     const widths = tinyConfig({
       architecture: { encoderWidths: [4, 8, 4], embeddingSize: 8, generatorWidths: [8, 4, 4], discriminatorWidths: [4, 4, 4] },
     });
-    assert.throws(() => loadEncoder(dir, widths.architecture, FIX), /architecture\.encoderWidths/);
+    assert.throws(() => loadEncoder(dir, digitsArch(widths), FIX), /architecture\.encoderWidths/);
     // g and D widths are not part of f: they may differ.
     const gd = tinyConfig({
       architecture: { encoderWidths: [4, 4, 4], embeddingSize: 8, generatorWidths: [6, 6, 6], discriminatorWidths: [2, 2, 2] },
     });
-    loadEncoder(dir, gd.architecture, FIX).f.params.dispose();
+    loadEncoder(dir, digitsArch(gd), FIX).f.params.dispose();
   });
 
   it('refuses a checkpoint folder given as an encoder', async () => {
     const dtn = new Dtn(config, f);
     const ckpt = await saveCheckpoint(tempDir('dtn-enc-'), dtn, { step: 1, configHash: 'h', samplers: {} });
     dtn.dispose();
-    assert.throws(() => loadEncoder(ckpt, config.architecture, FIX), /not an encoder folder/);
+    assert.throws(() => loadEncoder(ckpt, digitsArch(config), FIX), /not an encoder folder/);
   });
 
   it('a half-written encoder folder (no manifest) counts as missing', () => {
     const half = tempDir('dtn-enc-');
     fs.writeFileSync(path.join(half, 'tensors.bin'), Buffer.alloc(16));
     assert.ok(!encoderExists(half));
-    assert.throws(() => loadEncoder(half, config.architecture, FIX), EncoderNotFoundError);
+    assert.throws(() => loadEncoder(half, digitsArch(config), FIX), EncoderNotFoundError);
   });
 });

@@ -12,6 +12,7 @@ import { defaultEncoderDir, loadEncoder } from '../../../src/trainer/run/encoder
 import { RunFolder } from '../../../src/trainer/run/runFolder';
 import { train } from '../../../src/trainer/run/train';
 import { cleanTempDirs, tempDir } from '../data/tmp';
+import { digitsArch } from '../helpers';
 
 const FIXTURE = path.join(__dirname, '..', '..', 'fixtures', 'v0.1.0');
 
@@ -33,7 +34,7 @@ describe('a run folder written by 0.1.0', () => {
     assert.equal(info.versions.dtnStudio, '0.1.0');
     const { config } = folder.readConfig();
     assert.equal(configHash(config), info.configHash, 'the same config hashes the same');
-    const { f, meta } = loadEncoder(defaultEncoderDir(config, root), config.architecture, 'fixture encoder');
+    const { f, meta } = loadEncoder(defaultEncoderDir(config, root), digitsArch(config), 'fixture encoder');
     assert.equal(meta.kind, 'dtn-encoder');
     f.params.dispose();
   });

@@ -3,22 +3,23 @@
  * valid conv to 3 logits. Classes: 0 = G(x), x in S; 1 = G(x), x in T; 2 = real x in T.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { Architecture } from '../../../shared/config';
+import type { DigitsArchitecture } from '../../../shared/config';
 import type { Activation } from './activations';
 import { BatchNorm, Conv, type ForwardMode } from './layers';
+import type { Network } from './network';
 import { ParamStore } from './params';
 
 const LEAKY_RELU: Activation = { alpha: 0.2 };
 
 export const D_CLASSES = { fromSource: 0, fromTarget: 1, real: 2 } as const;
 
-export class Discriminator {
+export class Discriminator implements Network<tf.Tensor4D, tf.Tensor2D> {
   readonly params: ParamStore;
   private readonly blocks: { conv: Conv; norm: BatchNorm }[] = [];
   private readonly output: Conv;
 
   constructor(
-    readonly arch: Architecture,
+    readonly arch: DigitsArchitecture,
     seed: number,
   ) {
     this.params = new ParamStore('D', seed);

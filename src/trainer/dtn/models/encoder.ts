@@ -4,16 +4,17 @@
  * 10 classes; f(x) is the representation below that head.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { Architecture } from '../../../shared/config';
+import type { DigitsArchitecture } from '../../../shared/config';
 import type { Activation } from './activations';
 import { BatchNorm, Conv, type ForwardMode } from './layers';
+import type { FeatureEncoder } from './featureEncoder';
 import { ParamStore } from './params';
 
 const RELU: Activation = { alpha: 0 };
 
 export const NUM_CLASSES = 10;
 
-export class Encoder {
+export class Encoder implements FeatureEncoder {
   readonly params: ParamStore;
   private readonly convs: Conv[];
   private readonly norms: BatchNorm[];
@@ -22,7 +23,7 @@ export class Encoder {
   private readonly head: Conv;
 
   constructor(
-    readonly arch: Architecture,
+    readonly arch: DigitsArchitecture,
     seed: number,
   ) {
     this.params = new ParamStore('f', seed);
@@ -39,8 +40,16 @@ export class Encoder {
     this.head = new Conv(this.params, 'head', 1, arch.embeddingSize, NUM_CLASSES, 1, 'valid', true);
   }
 
-  get inputChannels(): number {
+  get inputChannels(): 1 | 3 {
     return this.arch.sourceChannels;
+  }
+
+  get inputSize(): number {
+    return this.arch.imageSize;
+  }
+
+  get embeddingSize(): number {
+    return this.arch.embeddingSize;
   }
 
   /** f(x): [B, H, W, C] -> [B, E]. Inputs with other channel counts are converted first. */

@@ -3,20 +3,21 @@
  * steps 4 -> 8 -> 16 -> 32, tanh out (the paper's four blocks).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { Architecture } from '../../../shared/config';
+import type { DigitsArchitecture } from '../../../shared/config';
 import type { Activation } from './activations';
 import { BatchNorm, ConvTranspose, type ForwardMode } from './layers';
+import type { Network } from './network';
 import { ParamStore } from './params';
 
 const RELU: Activation = { alpha: 0 };
 
-export class Generator {
+export class Generator implements Network<tf.Tensor2D, tf.Tensor4D> {
   readonly params: ParamStore;
   private readonly blocks: { deconv: ConvTranspose; norm: BatchNorm }[] = [];
   private readonly output: ConvTranspose;
 
   constructor(
-    readonly arch: Architecture,
+    readonly arch: DigitsArchitecture,
     seed: number,
   ) {
     this.params = new ParamStore('g', seed);

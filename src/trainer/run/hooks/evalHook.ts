@@ -1,22 +1,35 @@
-/** Periodic evaluation during training: translation accuracy and f-constancy, recorded with the metrics. */
+/**
+ * Periodic evaluation during training, recorded with the metrics: translation accuracy and
+ * f-constancy for digits, the identity metric (eval/identity.ts) for faces.
+ */
 import type { DtnConfig } from '../../../shared/config';
 import type { EvalSummary, TrainerMessage } from '../../../shared/protocol';
 import type { ImageSet } from '../../data/imageSet';
 import type { Encoder } from '../../dtn/models/encoder';
+import type { FeatureEncoder } from '../../dtn/models/featureEncoder';
 import type { Dtn } from '../../dtn/dtn';
 import { classifierExists, defaultClassifierDir, loadClassifier } from '../../eval/classifier';
 import { evaluateTranslation, loadHeldOutSource } from '../../eval/evaluate';
+import { evaluateIdentity, loadIdentityFaces } from '../../eval/identity';
 
-export interface EvalSet {
+/** Digits: a target classifier and labelled held-out source images. */
+export interface ClassifierEvalSet {
   classifier: Encoder;
   /** Labelled held-out source images. */
   heldOut: ImageSet;
 }
 
+/** Faces: source faces (person labels when the folder has them) to retrieve from f(G(x)). */
+export interface IdentityEvalSet {
+  faces: ImageSet;
+}
+
+export type EvalSet = ClassifierEvalSet | IdentityEvalSet;
+
 export interface EvalHookDeps {
   set: EvalSet;
   dtn: Pick<Dtn, 'generate'>;
-  f: Encoder;
+  f: FeatureEncoder;
   distance: DtnConfig['losses']['constDistance'];
   /** Evaluate every this many steps, and at the last one. */
   every: number;
@@ -36,6 +49,10 @@ export class EvalHook {
   async run(): Promise<EvalSummary> {
     const { dtn, f, set, distance } = this.deps;
     this.deps.sync();
+    if ('faces' in set) {
+      const { ranks: _r, ...identity } = await evaluateIdentity({ generate: (x) => dtn.generate(x), f, faces: set.faces });
+      return identity;
+    }
     const { confusion: _c, ...summary } = await evaluateTranslation({
       generate: (x) => dtn.generate(x),
       f,
@@ -47,7 +64,7 @@ export class EvalHook {
   }
 
   dispose(): void {
-    this.deps.set.classifier.params.dispose();
+    if ('classifier' in this.deps.set) this.deps.set.classifier.params.dispose();
   }
 }
 
@@ -58,7 +75,7 @@ export async function createEvalHook(
   deps: Pick<EvalHookDeps, 'dtn' | 'f' | 'sync'>,
   emit: (msg: TrainerMessage) => void,
 ): Promise<EvalHook | undefined> {
-  const set = await prepareEvaluation(config, baseDir, emit);
+  const set = await prepareEvaluation(config, baseDir, deps.f, emit);
   if (!set) return undefined;
   const every = config.eval.every || config.train.checkpointEvery;
   return new EvalHook({ ...deps, set, distance: config.losses.constDistance, every, totalSteps: config.train.steps });
@@ -71,8 +88,10 @@ export async function createEvalHook(
 export async function prepareEvaluation(
   config: DtnConfig,
   baseDir: string,
+  f: FeatureEncoder,
   emit: (msg: TrainerMessage) => void,
 ): Promise<EvalSet | undefined> {
+  if (config.architecture.kind === 'faces') return { faces: await loadIdentityFaces(config, baseDir, f) };
   const dir = defaultClassifierDir(config, baseDir);
   if (!classifierExists(dir)) {
     const message = `no target classifier at ${dir}: translation accuracy is not tracked. Run dtn train-classifier first to track it`;

@@ -6,9 +6,11 @@ import type { ImageSet } from '../../data/imageSet';
 import type { Dtn } from '../../dtn/dtn';
 import type { RunFolder } from '../runFolder';
 import { encodeGrid } from '../sampleGrid';
+import { resizeImages } from '../../data/conform';
 
 export class SampleHook {
   private readonly count: number;
+  /** The source row, at the size of G's output (face crops are larger than the emoji). */
   private readonly pixels: Float32Array;
   private readonly inputs: tf.Tensor4D;
 
@@ -26,10 +28,12 @@ export class SampleHook {
     },
   ) {
     const { arch, source } = deps;
-    const size = arch.imageSize;
+    const { height, width, channels } = source;
     this.count = Math.min(deps.count, source.count);
-    this.pixels = source.images.slice(0, this.count * size * size * arch.sourceChannels);
-    this.inputs = tf.tensor4d(this.pixels, [this.count, size, size, arch.sourceChannels]);
+    const inputs = source.images.slice(0, this.count * height * width * channels);
+    this.inputs = tf.tensor4d(inputs, [this.count, height, width, channels]);
+    const size = arch.imageSize;
+    this.pixels = height === size && width === size ? inputs : resizeImages(inputs, this.count, height, width, channels, size);
   }
 
   /** Writes samples/step-XXXXXXXX.png and reports it; returns its path. */
@@ -40,7 +44,7 @@ export class SampleHook {
     const pixels = (await out.data()) as Float32Array;
     out.dispose();
     const rows = [
-      { pixels: this.pixels, channels: arch.sourceChannels },
+      { pixels: this.pixels, channels: this.deps.source.channels },
       { pixels, channels: arch.targetChannels },
     ];
     const file = folder.writeSample(step, encodeGrid(rows, this.count, arch.imageSize, arch.imageSize));

@@ -1,0 +1,20 @@
+/** g and D for a config's architecture: the digits networks or the faces -> emoji ones. */
+import type * as tf from '@tensorflow/tfjs-core';
+import type { Architecture } from '../../../shared/config';
+import { Discriminator } from './discriminator';
+import { FacesDiscriminator } from './facesDiscriminator';
+import { FacesGenerator } from './facesGenerator';
+import { Generator } from './generator';
+import type { Network } from './network';
+
+export type GeneratorNet = Network<tf.Tensor2D, tf.Tensor4D>;
+export type DiscriminatorNet = Network<tf.Tensor4D, tf.Tensor2D>;
+
+/** g: f's embedding (`embeddingSize` long, f's own) -> an image of the target domain. */
+export function createGenerator(arch: Architecture, embeddingSize: number, seed: number): GeneratorNet {
+  return arch.kind === 'faces' ? new FacesGenerator(arch, embeddingSize, seed) : new Generator(arch, seed);
+}
+
+export function createDiscriminator(arch: Architecture, seed: number): DiscriminatorNet {
+  return arch.kind === 'faces' ? new FacesDiscriminator(arch, seed) : new Discriminator(arch, seed);
+}
