@@ -2,13 +2,13 @@
  * `dtn`: the headless trainer. The same program the extension spawns (with --json, one protocol
  * message per stdout line; `stop`/`pause`/`resume` commands on stdin).
  */
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { action } from './commands/action';
 import { defineBench } from './commands/benchCommand';
 import { ablateCommand, evalCommand } from './commands/evalCommands';
 import { exportCommand } from './commands/exportCommand';
 import { backendOption, intInRange, positiveInt, withConfigOptions } from './commands/options';
-import { demoCommand, pretrainCommand, trainClassifierCommand, trainCommand } from './commands/trainCommands';
+import { DEMO_PRESETS, demoCommand, pretrainCommand, trainClassifierCommand, trainCommand } from './commands/trainCommands';
 import { serveCommand, translateCommand, type TranslateOpts } from './commands/translateCommands';
 
 /** One resolver (run/resumeTarget.ts) reads every --checkpoint. */
@@ -92,7 +92,11 @@ defineBench(program.command('bench'));
 
 program
   .command('demo')
-  .description('pretrain f and the MNIST classifier if needed, then train the digits-quick preset on the bundled data')
+  .description(
+    'digits-quick (default): pretrain f and the MNIST classifier if needed, then train on the bundled data; ' +
+      "faces-emoji-quick: the faces -> emoji pipeline on the face package's demo photos (a pipeline check, not a result)",
+  )
+  .addOption(new Option('--preset <name>', 'which demo').choices(DEMO_PRESETS).default('digits-quick'))
   .option('--steps <n>', 'override the number of DTN steps', positiveInt('--steps'))
   .option('--run-dir <dir>', 'run folder')
   .addOption(backendOption())

@@ -4,7 +4,6 @@
  */
 import { errorCodeOf } from '../../shared/errors';
 import type { TranslateResult, TranslateSummary } from '../../shared/translateProtocol';
-import { decodeImage } from '../data/imageDecode';
 import { writeModelInput, writeTranslation } from './outputImage';
 import type { PlanEntry, PlannedFile } from './outputPlan';
 import type { Translator } from './translator';
@@ -37,7 +36,7 @@ type Decoded = { file: PlannedFile; pixels?: Float32Array; error?: TranslateResu
 async function decodeBatch(translator: Translator, files: PlannedFile[]): Promise<Decoded[]> {
   return inLanes(files, async (file) => {
     try {
-      return { file, pixels: await decodeImage(file.input, translator.source) };
+      return { file, pixels: await translator.prepare(file.input) };
     } catch (e) {
       return { file, error: failed(file.input, e) };
     }

@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendChoice, DtnConfig } from '../../shared/config';
-import type { ImageShape } from '../data/imageDecode';
+import { decodeImage, type ImageShape } from '../data/imageDecode';
 import { Dtn } from '../dtn/dtn';
 import { initBackend } from '../engine/backend';
 import { openExport } from '../export/loadExport';
@@ -16,6 +16,11 @@ export interface Translator {
   readonly source: ImageShape;
   /** What g writes. */
   readonly target: ImageShape;
+  /**
+   * An image file as G reads it (source-shaped, [-1, 1]): decoded and resized for digits, the
+   * detected, aligned face crop for faces (a photo without a usable face is an error naming it).
+   */
+  prepare(file: string): Promise<Float32Array>;
   /** G(x) for each image (source-shaped, values in [-1, 1]); one model call for the lot. */
   translate(images: Float32Array[]): Promise<Float32Array[]>;
   dispose(): void;
@@ -30,13 +35,14 @@ export interface LoadedTranslator extends Translator {
 /** A translator over a DTN already in memory (its g and f). */
 export function translatorFor(dtn: Dtn, config: DtnConfig): Translator {
   const arch = config.architecture;
-  const source: ImageShape = { size: arch.imageSize, channels: arch.sourceChannels };
+  const source: ImageShape = { size: dtn.f.inputSize, channels: arch.sourceChannels };
   const target: ImageShape = { size: arch.imageSize, channels: arch.targetChannels };
   const inSize = source.size * source.size * source.channels;
   const outSize = target.size * target.size * target.channels;
   return {
     source,
     target,
+    prepare: arch.kind === 'faces' ? (file) => alignedFaceOf(file, source) : (file) => decodeImage(file, source),
     async translate(images) {
       if (images.length === 0) return [];
       const flat = new Float32Array(images.length * inSize);

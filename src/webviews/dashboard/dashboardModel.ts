@@ -57,9 +57,15 @@ export function allLossSeries(records: readonly MetricsRecord[], smoothing: numb
   return LOSS_KEYS.map((k) => lossSeries(records, k, smoothing, logScale));
 }
 
-/** Translation accuracy over steps, where the run was evaluated. */
+/** Translation accuracy (digits) or identity top-1 (faces) over steps, where the run was evaluated. */
 export function accuracySeries(records: readonly MetricsRecord[]): Point[] {
   return records.filter((r) => r.eval).map((r) => ({ x: r.step, y: r.eval!.accuracy }));
+}
+
+/** What the run's accuracy measures, from its newest evaluation, and the median rank for faces. */
+export function accuracyMeaning(records: readonly MetricsRecord[]): { metric: 'translation' | 'identity'; medianRank?: number } {
+  const last = records.filter((r) => r.eval).at(-1)?.eval;
+  return last?.metric === 'identity' ? { metric: 'identity', medianRank: last.medianRank } : { metric: 'translation' };
 }
 
 export interface Headline {

@@ -6,6 +6,7 @@ import { el } from '../common/vscodeApi';
 import { createChartCard, styleAxes, withAlpha, type LineChart } from '../common/chartCard';
 import { cssVar, isHighContrast } from '../common/theme';
 import { LOSS_INFO, type LossSeries, type Point } from '../common/metricSeries';
+import type { accuracyMeaning } from './dashboardModel';
 
 const COLOR_VARS: Record<LossKey | 'ACC', [string, string]> = {
   D: ['--vscode-charts-red', '#f14c4c'],
@@ -24,15 +25,25 @@ interface Card {
   key: LossKey | 'ACC';
 }
 
+type AccuracyMeaning = ReturnType<typeof accuracyMeaning>;
+
+const ACCURACY_INFO = {
+  translation: { title: 'Accuracy', help: 'translation accuracy on held-out S' },
+  identity: {
+    title: 'Identity (top-1)',
+    help: "share of translated faces whose own face f ranks first among the source faces (the paper's retrieval metric)",
+  },
+} as const;
+
 export class LossCharts {
   private readonly cards = new Map<string, Card>();
 
   constructor(private readonly container: HTMLElement) {}
 
-  private card(key: LossKey | 'ACC'): Card {
+  private card(key: LossKey | 'ACC', meaning?: AccuracyMeaning): Card {
     let card = this.cards.get(key);
     if (card) return card;
-    const info = key === 'ACC' ? { title: 'Accuracy', help: 'translation accuracy on held-out S' } : LOSS_INFO[key];
+    const info = key === 'ACC' ? ACCURACY_INFO[meaning?.metric ?? 'translation'] : LOSS_INFO[key];
     const value = el('span', { class: 'card-value' }, '–');
     const { root, chart } = createChartCard(this.container, {
       data: ['data-loss', key],
@@ -66,7 +77,7 @@ export class LossCharts {
     return sets;
   }
 
-  update(series: LossSeries[], accuracy: Point[], logScale: boolean, smoothing: number): void {
+  update(series: LossSeries[], accuracy: Point[], logScale: boolean, smoothing: number, meaning?: AccuracyMeaning): void {
     for (const s of series) {
       const card = this.card(s.key);
       card.root.classList.toggle('off', s.off);
@@ -76,8 +87,9 @@ export class LossCharts {
       card.chart.update('none');
     }
     if (accuracy.length > 0) {
-      const card = this.card('ACC');
-      card.value.textContent = `${((accuracy[accuracy.length - 1].y ?? 0) * 100).toFixed(1)}%`;
+      const card = this.card('ACC', meaning);
+      const rank = meaning?.medianRank !== undefined ? ` · median rank ${meaning.medianRank}` : '';
+      card.value.textContent = `${((accuracy[accuracy.length - 1].y ?? 0) * 100).toFixed(1)}%${rank}`;
       card.chart.data.datasets = this.datasets('ACC', accuracy, undefined);
       styleAxes(card.chart, 'percent');
       card.chart.update('none');

@@ -10,6 +10,7 @@ import { statusText } from '../common/runStatus';
 import { onThemeChange } from '../common/theme';
 import { connect, el } from '../common/vscodeApi';
 import {
+  accuracyMeaning,
   accuracySeries,
   allLossSeries,
   applyInit,
@@ -119,7 +120,8 @@ function render(): void {
       : undefined,
   ];
   stats.textContent = parts.filter(Boolean).join('  ·  ');
-  lossCharts.update(allLossSeries(model.records, smoothing, ui.logScale), accuracySeries(model.records), ui.logScale, smoothing);
+  const meaning = accuracyMeaning(model.records);
+  lossCharts.update(allLossSeries(model.records, smoothing, ui.logScale), accuracySeries(model.records), ui.logScale, smoothing, meaning);
 }
 
 const pct = (v: number) => `${(v * 100).toFixed(1)}%`;

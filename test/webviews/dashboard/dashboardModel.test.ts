@@ -3,6 +3,7 @@ import * as assert from 'node:assert/strict';
 import type { MetricsRecord } from '../../../src/shared/protocol';
 import type { RunSummary } from '../../../src/shared/webviewProtocol';
 import {
+  accuracyMeaning,
   accuracySeries,
   applyInit,
   headline,
@@ -92,6 +93,13 @@ describe('dashboard model', () => {
   it('accuracy points come from evaluated records only', () => {
     const records = [rec(1), rec(2, 1, { eval: { accuracy: 0.5, fConstancy: 0.1, count: 10 } })];
     assert.deepEqual(accuracySeries(records), [{ x: 2, y: 0.5 }]);
+  });
+
+  it("faces runs' accuracy is the identity metric, shown with its median rank; older records mean translation accuracy", () => {
+    const digits = [rec(2, 1, { eval: { accuracy: 0.5, fConstancy: 0.1, count: 10 } })];
+    assert.deepEqual(accuracyMeaning(digits), { metric: 'translation' });
+    const faces = [rec(2, 1, { eval: { metric: 'identity', accuracy: 0.75, medianRank: 1, fConstancy: 0.1, count: 8 } })];
+    assert.deepEqual(accuracyMeaning(faces), { metric: 'identity', medianRank: 1 });
   });
 
   it('headline: progress, throughput, ETA only while running', () => {
