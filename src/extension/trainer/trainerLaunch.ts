@@ -50,7 +50,8 @@ export function trainLaunch(
   ctx: LaunchContext,
   opts: { target: TrainTarget; runDir?: string; backend?: BackendChoice; steps?: number },
 ): TrainerLaunch {
-  const args = ['train', ...targetArgs(opts.target), '--json'];
+  // --host-stdin: if the window dies, its end of stdin closes and the run checkpoints and stops.
+  const args = ['train', ...targetArgs(opts.target), '--json', '--host-stdin'];
   if (opts.runDir && opts.target.kind !== 'resume') args.push('--run-dir', path.resolve(ctx.cwd, opts.runDir));
   if (opts.backend) args.push('--backend', opts.backend);
   if (opts.steps !== undefined) args.push('--steps', String(opts.steps));

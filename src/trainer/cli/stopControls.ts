@@ -1,12 +1,14 @@
 /**
  * Ctrl-C, SIGTERM or a `stop` line on stdin: finish the step, checkpoint, exit (a second Ctrl-C
- * exits at once). `pause` / `resume` lines hold the loop between steps.
+ * exits at once). `pause` / `resume` lines hold the loop between steps. A closed stdin means
+ * "host gone, stop" only when the launching program says it holds stdin (`--host-stdin`): a
+ * person's own run under nohup, `< /dev/null` or a CI job has a closed stdin from the start.
  */
 import * as readline from 'node:readline';
 import { parseHostLine } from '../../shared/protocol';
 import type { Reporter } from './reporter';
 
-export function stopControls(reporter: Reporter, listenStdin: boolean) {
+export function stopControls(reporter: Reporter, listenStdin: boolean, stopOnStdinClose: boolean) {
   let stop = false;
   let release: (() => void) | undefined;
   let paused: Promise<void> | undefined;
@@ -32,9 +34,11 @@ export function stopControls(reporter: Reporter, listenStdin: boolean) {
       }
     });
     // Host gone (stdin closed): stop cleanly rather than train orphaned.
-    rl.on('close', () => {
-      if (!stop) requestStop();
-    });
+    if (stopOnStdinClose) {
+      rl.on('close', () => {
+        if (!stop) requestStop();
+      });
+    }
   }
   return { shouldStop: () => stop, waitWhilePaused: async () => paused };
 }

@@ -23,6 +23,7 @@ describe('trainer command line', () => {
       '--preset',
       'digits-quick',
       '--json',
+      '--host-stdin',
       '--run-dir',
       '/ws/.dtn/runs/x',
       '--backend',
@@ -32,7 +33,7 @@ describe('trainer command line', () => {
 
   it('passes a config file, and leaves the backend to the config when unset', () => {
     const l = trainLaunch(ctx, { target: { kind: 'config', file: '/ws/a.dtn.json' }, runDir: '/abs/run' });
-    assert.deepEqual(l.args.slice(1), ['train', '--config', '/ws/a.dtn.json', '--json', '--run-dir', '/abs/run']);
+    assert.deepEqual(l.args.slice(1), ['train', '--config', '/ws/a.dtn.json', '--json', '--host-stdin', '--run-dir', '/abs/run']);
   });
 
   it('resumes into the run folder it came from (no --run-dir)', () => {
@@ -40,7 +41,7 @@ describe('trainer command line', () => {
       target: { kind: 'resume', from: '/ws/.dtn/runs/a/checkpoints/step-00000200' },
       runDir: '/ws/.dtn/runs/a',
     });
-    assert.deepEqual(l.args.slice(1), ['train', '--resume', '/ws/.dtn/runs/a/checkpoints/step-00000200', '--json']);
+    assert.deepEqual(l.args.slice(1), ['train', '--resume', '/ws/.dtn/runs/a/checkpoints/step-00000200', '--json', '--host-stdin']);
   });
 
   it('pretrains f with the same config', () => {
@@ -101,6 +102,6 @@ describe('trainer command line', () => {
 
   it('the log shows the command line as a shell would take it, quoting only what needs it', () => {
     const l = trainLaunch({ ...ctx, cwd: '/my ws' }, { target: { kind: 'config', file: '/my ws/a b.dtn.json' } });
-    assert.equal(describeLaunch(l), '$ /vscode/code /ext/dist/trainer/cli.js train --config "/my ws/a b.dtn.json" --json   (cwd /my ws)');
+    assert.equal(describeLaunch(l), '$ /vscode/code /ext/dist/trainer/cli.js train --config "/my ws/a b.dtn.json" --json --host-stdin   (cwd /my ws)');
   });
 });

@@ -337,10 +337,11 @@ describe('dtn CLI', function () {
       assertStopped(r, runDir);
     });
 
-    it('SIGINT (Ctrl-C) and a closed stdin (host gone) also stop cleanly with a checkpoint', async () => {
+    it('SIGINT (Ctrl-C) and, with --host-stdin, a closed stdin (host gone) also stop cleanly with a checkpoint', async () => {
       for (const how of ['SIGINT', 'close stdin'] as const) {
         const runDir = path.join(cwd, 'runs', how.replace(' ', '-'));
-        const r = await dtn(['train', '--config', writeConfig(LONG, 'long.dtn.json'), '--run-dir', runDir, '--json'], cwd, (m, child) => {
+        const args = ['train', '--config', writeConfig(LONG, 'long.dtn.json'), '--run-dir', runDir, '--json', '--host-stdin'];
+        const r = await dtn(args, cwd, (m, child) => {
           if (m.type === 'metrics' && m.record.step === 2) {
             if (how === 'SIGINT') child.kill('SIGINT');
             else child.stdin!.end();
@@ -348,6 +349,17 @@ describe('dtn CLI', function () {
         });
         assert.ok(assertStopped(r, runDir) < 50, how);
       }
+    });
+
+    it('without --host-stdin a closed stdin (nohup, < /dev/null, a CI job) does not stop a --json run', async () => {
+      const runDir = path.join(cwd, 'runs', 'closed-stdin');
+      const config = writeConfig({ train: { ...LONG.train, steps: 6 } }, 'short.dtn.json');
+      const r = await dtn(['train', '--config', config, '--run-dir', runDir, '--json'], cwd, (m, child) => {
+        if (m.type === 'started') child.stdin!.end();
+      });
+      assertOk(r);
+      const done = r.messages.find((m) => m.type === 'done');
+      assert.ok(done && done.type === 'done' && done.reason === 'completed' && done.step === 6, JSON.stringify(done));
     });
   });
 

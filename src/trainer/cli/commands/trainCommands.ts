@@ -15,13 +15,13 @@ import { configOfRun, resolveConfig, type CommonOpts } from './options';
 import { stopControls } from '../stopControls';
 
 export async function trainCommand(
-  opts: CommonOpts & { runDir?: string; steps?: number; resume?: string; sampleEvery?: number },
+  opts: CommonOpts & { runDir?: string; steps?: number; resume?: string; sampleEvery?: number; hostStdin?: boolean },
 ): Promise<TrainResult> {
   const reporter = createReporter(Boolean(opts.json));
   const resolved = !opts.preset && !opts.config && opts.resume ? configOfRun(opts.resume) : resolveConfig(opts);
   if (opts.steps !== undefined) resolved.config.train.steps = opts.steps;
   if (opts.sampleEvery !== undefined) resolved.config.train.sampleEvery = opts.sampleEvery;
-  const controls = stopControls(reporter, Boolean(opts.json) && !process.stdin.isTTY);
+  const controls = stopControls(reporter, Boolean(opts.json) && !process.stdin.isTTY, Boolean(opts.hostStdin));
   const result = await train({
     ...resolved,
     runDir: opts.runDir,
