@@ -75,6 +75,17 @@ export async function setUpTraining(opts: TrainOptions): Promise<TrainSetup> {
   const resumedFrom = previous?.resumedFrom ?? [];
   if (resume) {
     const meta = await folder.loadCheckpoint(resume.checkpoint, dtn);
+    if (config.train.steps <= meta.step) {
+      dtn.dispose();
+      throw new DtnError(
+        'CONFIG_INVALID',
+        `train.steps (${config.train.steps}) is not beyond the checkpoint's step ${meta.step}: nothing to train`,
+        {
+          file: resume.checkpoint,
+          fix: `Pass --steps with more than ${meta.step} steps to train on from this checkpoint.`,
+        },
+      );
+    }
     if (meta.configHash !== hash) {
       emit({ type: 'warning', message: `config differs from the one the checkpoint was trained with (${meta.configHash} -> ${hash})` });
     }

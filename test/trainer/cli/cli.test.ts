@@ -268,6 +268,17 @@ describe('dtn CLI', function () {
       const info = new RunFolder(cut).readInfo()!;
       assert.equal(info.status, 'completed');
       assert.deepEqual(info.resumedFrom, [checkpointPath(cut, 3)]);
+
+      // --steps at or below the checkpoint's step: refused before anything in the run changes.
+      const before = fs.readFileSync(path.join(cut, RUN_FILES.metrics), 'utf8');
+      const short = await dtn(['train', '--resume', checkpointPath(cut, 6), '--steps', '5', '--json'], cwd);
+      assert.notEqual(short.status, 0);
+      const error = short.messages.find((m) => m.type === 'error');
+      assert.ok(
+        error?.type === 'error' && error.code === 'CONFIG_INVALID' && /nothing to train/.test(error.message),
+        JSON.stringify(error),
+      );
+      assert.equal(fs.readFileSync(path.join(cut, RUN_FILES.metrics), 'utf8'), before, 'metrics.jsonl untouched');
     });
   });
 
