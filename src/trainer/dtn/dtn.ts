@@ -27,8 +27,8 @@ export function activeTerms(losses: LossConfig) {
 export class Dtn {
   readonly g: GeneratorNet;
   readonly D: DiscriminatorNet;
-  readonly optG: tf.AdamOptimizer;
-  readonly optD: tf.AdamOptimizer;
+  readonly optG: FusedAdamOptimizer;
+  readonly optD: FusedAdamOptimizer;
   private readonly terms: ReturnType<typeof activeTerms>;
 
   constructor(

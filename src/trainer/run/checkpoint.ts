@@ -10,6 +10,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { listCheckpointDirs } from '../../shared/node/runFiles';
 import { RUN_FILES, checkpointPath } from '../../shared/node/runLayout';
 import type { Dtn } from '../dtn/dtn';
+import type { FusedAdamOptimizer } from '../engine/webgpu/fusedAdamOptimizer';
 import { assignVariables, readTensorFolder, writeTensorFolder } from './tensorFile';
 import { DtnError } from '../../shared/errors';
 
@@ -22,9 +23,10 @@ export interface CheckpointMeta {
   samplers: Record<string, unknown>;
 }
 
-async function optimizerTensors(prefix: string, opt: tf.Optimizer, vars: Map<string, tf.Variable>): Promise<Map<string, tf.Tensor>> {
+async function optimizerTensors(prefix: string, opt: FusedAdamOptimizer, vars: Map<string, tf.Variable>): Promise<Map<string, tf.Tensor>> {
   const weights = await opt.getWeights();
   const out = new Map<string, tf.Tensor>();
+  out.set(`${prefix}/accBeta`, tf.tensor1d(opt.accumulatedBetas()));
   const names = [...vars.keys()];
   const moments = weights.slice(1);
   // Adam lists first moments for every variable, then second moments, in var-list order.
@@ -41,7 +43,7 @@ async function optimizerTensors(prefix: string, opt: tf.Optimizer, vars: Map<str
 
 async function restoreOptimizer(
   prefix: string,
-  opt: tf.Optimizer,
+  opt: FusedAdamOptimizer,
   vars: Map<string, tf.Variable>,
   stored: Map<string, { shape: number[]; values: Float32Array }>,
   source: string,
@@ -62,6 +64,14 @@ async function restoreOptimizer(
   // An optimiser that never stepped (e.g. D with the GAN terms off) has no slots to restore.
   if (slots.length === 0) return;
   await opt.setWeights([{ name: 'iter', tensor: tf.scalar(iter.values[0], 'int32') }, ...slots]);
+  // Checkpoints from before 0.2 lack them: the recomputed powers are then as close as it gets.
+  const betas = stored.get(`${prefix}/accBeta`);
+  if (betas) {
+    if (betas.values.length !== 2 || !betas.values.every((b) => Number.isFinite(b) && b >= 0 && b < 1)) {
+      throw new DtnError('CHECKPOINT_CORRUPT', `${source}: ${prefix}/accBeta is not two numbers in [0, 1)`, { file: source });
+    }
+    opt.restoreAccumulatedBetas([betas.values[0], betas.values[1]]);
+  }
 }
 
 export async function saveCheckpoint(runDir: string, dtn: Dtn, meta: Omit<CheckpointMeta, 'kind' | 'createdAt'>): Promise<string> {

@@ -136,6 +136,22 @@ export class FusedAdamOptimizer extends tf.AdamOptimizer {
     });
   }
 
+  /**
+   * β1ᵗ and β2ᵗ as this optimiser accumulated them, step by step. A checkpoint stores them: the
+   * stock setWeights recomputes them as a power of β, which rounds differently in float32, so a
+   * resumed run would drift from the uninterrupted one in the 6th significant digit.
+   */
+  accumulatedBetas(): [number, number] {
+    return [this.accBeta1Host, this.accBeta2Host];
+  }
+
+  /** Restores what accumulatedBetas returned (after setWeights, which recomputes them). */
+  restoreAccumulatedBetas([b1, b2]: [number, number]): void {
+    this.accBeta1Host = Math.fround(b1);
+    this.accBeta2Host = Math.fround(b2);
+    this.syncHostState();
+  }
+
   override async setWeights(weightValues: Parameters<tf.AdamOptimizer['setWeights']>[0]): Promise<void> {
     await super.setWeights(weightValues);
     // The stock code recomputes accBeta from the iteration count on the backend; adopt its values.
