@@ -2,7 +2,7 @@
  * Start-up of a training run: which folder and checkpoint, the backend, f, the data and the model,
  * then (only once all of them have loaded) the run folder with its config.json and run.json.
  */
-import type { BackendChoice, DtnConfig } from '../../shared/config';
+import { BACKENDS, type BackendChoice, type DtnConfig } from '../../shared/config';
 import { DtnError } from '../../shared/errors';
 import type { TrainerMessage } from '../../shared/protocol';
 import type { RunInfo } from '../../shared/runInfo';
@@ -61,8 +61,10 @@ export async function setUpTraining(opts: TrainOptions): Promise<TrainSetup> {
   const runDir = opts.runDir ?? resume?.runDir;
   const folder = runDir !== undefined ? new RunFolder(runDir) : RunFolder.fresh(config.name);
 
-  emit({ type: 'status', phase: 'backend', message: `initialising backend ${opts.backend ?? config.backend}` });
-  const engine = await initBackend(opts.backend ?? config.backend);
+  const previous = folder.readInfo();
+  const backendChoice = chooseBackend(opts, resume ? previous : undefined);
+  emit({ type: 'status', phase: 'backend', message: `initialising backend ${backendChoice}` });
+  const engine = await initBackend(backendChoice);
   const { backend } = engine;
   const f = loadRunEncoder(opts);
   emit({ type: 'status', phase: 'data', message: 'loading source and target domains' });
@@ -71,7 +73,6 @@ export async function setUpTraining(opts: TrainOptions): Promise<TrainSetup> {
   const dtn = new Dtn(config, f);
   let data = DomainBatches.fresh(source, target, config.train.batchSize, config.seed);
   let step = 0;
-  const previous = folder.readInfo();
   const resumedFrom = previous?.resumedFrom ?? [];
   if (resume) {
     const meta = await folder.loadCheckpoint(resume.checkpoint, dtn);
@@ -120,6 +121,17 @@ export async function setUpTraining(opts: TrainOptions): Promise<TrainSetup> {
   const { name, reason: backendReason, device } = backend;
   emit({ type: 'started', runId, runDir: folder.dir, backend: name, backendReason, device, configHash: hash, startStep: step, totalSteps });
   return { folder, info, engine, backend, dtn, f, source, data, startStep: step, configHash: hash };
+}
+
+/**
+ * --backend, else for a resumed run the backend it ran on (a run started with --backend cpu stays
+ * on cpu: another backend rounds differently), else the config's.
+ */
+function chooseBackend(opts: TrainOptions, resumed: RunInfo | undefined): BackendChoice {
+  if (opts.backend) return opts.backend;
+  const used = resumed?.backend;
+  if (used && used !== 'auto' && (BACKENDS as readonly string[]).includes(used)) return used as BackendChoice;
+  return opts.config.backend;
 }
 
 /**

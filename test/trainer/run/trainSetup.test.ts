@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { TrainerMessage } from '../../../src/shared/protocol';
+import type { DtnError } from '../../../src/shared/errors';
 import { RUN_FILES } from '../../../src/shared/node/runLayout';
 import { readConfigFile } from '../../../src/trainer/run/configFile';
 import { RunFolder } from '../../../src/trainer/run/runFolder';
@@ -38,7 +39,9 @@ describe('training start-up', () => {
     const before = folder.readInfo()!;
     const messages: TrainerMessage[] = [];
     const emit = (m: TrainerMessage) => messages.push(m);
-    const run = await setUpTraining({ ...folder.readConfig(), baseDir: root, resume: runDir, backend: 'cpu', emit });
+    const { config } = folder.readConfig();
+    config.train.steps = 6;
+    const run = await setUpTraining({ config, baseDir: root, resume: runDir, backend: 'cpu', emit });
     try {
       assert.equal(run.startStep, 4);
       assert.equal(run.folder.dir, runDir);
@@ -52,5 +55,32 @@ describe('training start-up', () => {
       run.dtn.dispose();
       run.f.params.dispose();
     }
+  });
+
+  it('a resumed run stays on the backend it ran on unless --backend says otherwise', async () => {
+    const { root, runDir } = copy();
+    const folder = new RunFolder(runDir);
+    assert.equal(folder.readInfo()!.backend, 'cpu');
+    const { config } = folder.readConfig();
+    config.backend = 'auto'; // would start wasm here
+    config.train.steps = 6;
+    const run = await setUpTraining({ config, baseDir: root, resume: runDir, emit: () => undefined });
+    try {
+      assert.equal(run.backend.name, 'cpu');
+    } finally {
+      run.dtn.dispose();
+      run.f.params.dispose();
+    }
+  });
+
+  it('resuming with train.steps at or below the checkpoint step is refused: nothing to train', async () => {
+    const { root, runDir } = copy();
+    const folder = new RunFolder(runDir);
+    const { config } = folder.readConfig();
+    await assert.rejects(
+      setUpTraining({ config, baseDir: root, resume: runDir, backend: 'cpu', emit: () => undefined }),
+      (e: DtnError) => e.code === 'CONFIG_INVALID' && /nothing to train/.test(e.message),
+    );
+    assert.equal(folder.readInfo()!.status, 'completed', 'run.json untouched');
   });
 });
