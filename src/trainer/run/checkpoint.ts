@@ -8,19 +8,33 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { listCheckpointDirs } from '../../shared/node/runFiles';
-import { RUN_FILES, checkpointPath } from '../../shared/node/runLayout';
+import { RUN_FILES, checkpointPath, stepName } from '../../shared/node/runLayout';
+import { z } from 'zod';
 import type { Dtn } from '../dtn/dtn';
 import type { FusedAdamOptimizer } from '../engine/webgpu/fusedAdamOptimizer';
 import { assignVariables, readTensorFolder, writeTensorFolder } from './tensorFile';
 import { DtnError } from '../../shared/errors';
 
-export interface CheckpointMeta {
-  kind: 'dtn-checkpoint';
-  step: number;
-  configHash: string;
-  createdAt: string;
-  /** Opaque, JSON-serialisable sampler states (restored by the training loop). */
-  samplers: Record<string, unknown>;
+/** Read from disk, so checked before its step names a folder or a report. */
+const CheckpointMetaSchema = z.object({
+  kind: z.literal('dtn-checkpoint'),
+  step: z.number().int().nonnegative().max(1e9),
+  configHash: z.string().max(128),
+  createdAt: z.string().max(64),
+  /** Opaque, JSON-serialisable sampler states (checked by the samplers when they restore). */
+  samplers: z.record(z.string(), z.unknown()),
+});
+export type CheckpointMeta = z.infer<typeof CheckpointMetaSchema>;
+
+/** A weight that is NaN or infinite: a diverged run. Such a checkpoint is never written. */
+function assertFiniteWeights(name: string, values: Float32Array): void {
+  for (let i = 0; i < values.length; i++) {
+    if (!Number.isFinite(values[i])) {
+      throw new DtnError('TRAINING_DIVERGED', `${name} holds a non-finite value (${values[i]}): the checkpoint is not written`, {
+        fix: 'Training diverged: lower train.learningRate or the loss weights, then resume from the last good checkpoint.',
+      });
+    }
+  }
 }
 
 async function optimizerTensors(prefix: string, opt: FusedAdamOptimizer, vars: Map<string, tf.Variable>): Promise<Map<string, tf.Tensor>> {
@@ -85,15 +99,39 @@ export async function saveCheckpoint(runDir: string, dtn: Dtn, meta: Omit<Checkp
     ...(await optimizerTensors('optD', dtn.optD, dVars)),
   ]);
   const full: CheckpointMeta = { kind: 'dtn-checkpoint', createdAt: new Date().toISOString(), ...meta };
-  await writeTensorFolder(dir, tensors, full);
+  await writeTensorFolder(dir, tensors, full, assertFiniteWeights);
   return dir;
 }
 
 /** Restores g, D and both optimisers in place; returns the checkpoint's metadata. */
 export async function loadCheckpoint(dir: string, dtn: Dtn): Promise<CheckpointMeta> {
-  const { meta, tensors } = readTensorFolder<CheckpointMeta>(dir);
-  if (meta?.kind !== 'dtn-checkpoint')
-    throw new DtnError('CHECKPOINT_CORRUPT', `${dir} is not a DTN checkpoint (it may be an encoder folder)`);
+  const { meta: raw, tensors } = readTensorFolder<unknown>(dir);
+  if ((raw as { kind?: unknown } | undefined)?.kind !== 'dtn-checkpoint')
+    throw new DtnError('CHECKPOINT_CORRUPT', `${dir} is not a DTN checkpoint (it may be an encoder folder)`, { file: dir });
+  const parsed = CheckpointMetaSchema.safeParse(raw);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    throw new DtnError('CHECKPOINT_CORRUPT', `${dir}: its manifest's meta.${first.path.join('.')} is invalid (${first.message})`, {
+      file: dir,
+      fix: 'Use another checkpoint of the run.',
+    });
+  }
+  const meta = parsed.data;
+  if (/^step-\d+$/.test(path.basename(dir)) && path.basename(dir) !== stepName(meta.step)) {
+    throw new DtnError('CHECKPOINT_CORRUPT', `${dir}: its manifest says step ${meta.step}, its folder name another step`, { file: dir });
+  }
+  for (const [name, t] of tensors) {
+    if (name.startsWith('g/') || name.startsWith('D/')) {
+      try {
+        assertFiniteWeights(name, t.values);
+      } catch {
+        throw new DtnError('CHECKPOINT_CORRUPT', `${dir}: ${name} holds non-finite values (NaN or infinity)`, {
+          file: dir,
+          fix: 'Use an earlier checkpoint of the run.',
+        });
+      }
+    }
+  }
   assignVariables(dtn.g.params.all(), tensors, dir);
   assignVariables(dtn.D.params.all(), tensors, dir);
   await restoreOptimizer('optG', dtn.optG, dtn.g.params.trainable, tensors, dir);
