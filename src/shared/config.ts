@@ -10,6 +10,10 @@ export type BackendChoice = (typeof BACKENDS)[number];
 
 const positiveInt = z.number().int().positive();
 
+/** DiceBear styles the `emoji` data kind renders (src/trainer/data/emoji/emojiStyles.ts). */
+export const EMOJI_STYLES = ['avataaars', 'adventurer', 'big-smile', 'fun-emoji', 'personas', 'micah'] as const;
+export type EmojiStyle = (typeof EMOJI_STYLES)[number];
+
 /** Where a domain's images come from. Paths are relative to the config file's folder. */
 export const DataSpecSchema = z.discriminatedUnion('kind', [
   z.object({
