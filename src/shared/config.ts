@@ -13,6 +13,11 @@ const positiveInt = z.number().int().positive();
 /** A name that becomes part of a path: never a separator, never `.` or `..`, never hidden. */
 export const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
+/** DiceBear styles the `emoji` data kind renders (src/trainer/data/emoji/emojiStyles.ts). */
+export const EMOJI_STYLES = ['avataaars', 'adventurer', 'big-smile', 'fun-emoji', 'personas', 'micah'] as const;
+export type EmojiStyle = (typeof EMOJI_STYLES)[number];
+const emojiStyle = z.enum(EMOJI_STYLES);
+
 /** Where a domain's images come from. Paths are relative to the config file's folder. */
 export const DataSpecSchema = z.discriminatedUnion('kind', [
   z.strictObject({
@@ -41,6 +46,19 @@ export const DataSpecSchema = z.discriminatedUnion('kind', [
     labelsFromFolders: z.boolean().default(false),
     count: positiveInt.optional(),
   }),
+  z
+    .object({
+      kind: z.literal('emoji').describe('Cartoon faces rendered locally from DiceBear styles and cached under .dtn/cache/emoji.'),
+      style: z
+        .union([emojiStyle, z.array(emojiStyle).min(1)], {
+          error: `expected one of ${EMOJI_STYLES.join(', ')}, or an array of them`,
+        })
+        .default('avataaars')
+        .describe('DiceBear style, or several mixed evenly. avataaars (front-facing head and shoulders) is closest to the paper.'),
+      count: positiveInt.default(2000).describe('Number of faces to render.'),
+      seed: z.number().int().optional().describe('Rendering seed; defaults to the run seed.'),
+    })
+    .strict(),
 ]);
 export type DataSpec = z.infer<typeof DataSpecSchema>;
 

@@ -8,6 +8,8 @@ import { readIdx } from './idx';
 import { readSvhnMat } from './svhn';
 import { readImageFolder } from './imageFolder';
 import { renderSyntheticDigits } from './syntheticDigits';
+import { loadEmoji } from './emoji/loadEmoji';
+import { DEFAULT_CACHE_ROOT } from '../../shared/node/runLayout';
 
 export interface LoadOptions {
   /** Folder of the config file; spec paths are relative to it. */
@@ -41,6 +43,15 @@ export async function loadDataSpec(spec: DataSpec, opts: LoadOptions): Promise<I
     case 'image-folder':
       // Already at the target shape; the result keeps its classNames.
       return readImageFolder(resolve(spec.path), { labelsFromFolders: spec.labelsFromFolders, count: spec.count, ...shape });
+    case 'emoji':
+      // Rendered at the target size; cached under the config folder's .dtn/cache/emoji.
+      return loadEmoji({
+        styles: typeof spec.style === 'string' ? [spec.style] : spec.style,
+        count: spec.count,
+        seed: spec.seed ?? opts.seed,
+        ...shape,
+        cacheDir: path.join(opts.baseDir, DEFAULT_CACHE_ROOT, 'emoji'),
+      });
     default: {
       const never: never = spec;
       throw new Error(`unknown data kind ${(never as { kind: string }).kind}`);
