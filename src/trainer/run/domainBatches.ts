@@ -1,6 +1,13 @@
 /** The two domains' mini-batch samplers, seeded from the config and restorable from a checkpoint. */
+import { z } from 'zod';
+import { DtnError } from '../../shared/errors';
 import { Batcher, gather, type BatcherState } from '../data/batcher';
 import type { ImageSet } from '../data/imageSet';
+
+const u32 = z.number().int().nonnegative().max(0xffffffff);
+const BatcherStateSchema = z
+  .object({ count: u32.min(1), batchSize: u32.min(1), epochRngState: u32, position: u32, epoch: u32 })
+  .refine((s) => s.position <= s.count);
 
 export class DomainBatches {
   private constructor(
@@ -16,9 +23,30 @@ export class DomainBatches {
     return new DomainBatches(source, target, batcher(source, 1), batcher(target, 2));
   }
 
-  /** Samplers where a checkpoint's `state()` left them. */
-  static restore(source: ImageSet, target: ImageSet, state: Record<string, unknown>): DomainBatches {
-    return new DomainBatches(source, target, Batcher.restore(state.source as BatcherState), Batcher.restore(state.target as BatcherState));
+  /**
+   * Samplers where a checkpoint's `state()` left them. The state is read from disk: it is checked,
+   * and a sampler written for another number of images (the data changed) is named as such.
+   */
+  static restore(source: ImageSet, target: ImageSet, state: Record<string, unknown>, checkpoint: string): DomainBatches {
+    const restored = (domain: 'source' | 'target', set: ImageSet) => {
+      const parsed = BatcherStateSchema.safeParse(state[domain]);
+      if (!parsed.success) {
+        throw new DtnError('CHECKPOINT_CORRUPT', `${checkpoint}: the ${domain} sampler state in its manifest is damaged`, {
+          file: checkpoint,
+          fix: 'Use another checkpoint of the run.',
+        });
+      }
+      const s = parsed.data;
+      if (s.count !== set.count) {
+        throw new DtnError(
+          'DATA_INVALID',
+          `${checkpoint} was trained on ${s.count} ${domain} images, the ${domain} domain now has ${set.count} (${set.origin})`,
+          { file: checkpoint, fix: `Resume with the data the run was trained on, or start a new run.` },
+        );
+      }
+      return Batcher.restore(s);
+    };
+    return new DomainBatches(source, target, restored('source', source), restored('target', target));
   }
 
   /** The next source and target batches, NHWC pixels. */

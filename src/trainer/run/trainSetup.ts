@@ -90,7 +90,7 @@ export async function setUpTraining(opts: TrainOptions): Promise<TrainSetup> {
     if (meta.configHash !== hash) {
       emit({ type: 'warning', message: `config differs from the one the checkpoint was trained with (${meta.configHash} -> ${hash})` });
     }
-    data = DomainBatches.restore(source, target, meta.samplers);
+    data = DomainBatches.restore(source, target, meta.samplers, resume.checkpoint);
     step = meta.step;
     folder.truncateMetricsAfter(step);
     resumedFrom.push(resume.checkpoint);

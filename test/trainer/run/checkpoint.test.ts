@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
+import type { DtnError } from '../../../src/shared/errors';
 import { checkpointPath } from '../../../src/shared/node/runLayout';
 import { initBackend } from '../../../src/trainer/engine/backend';
 import { listCheckpoints, loadCheckpoint, pruneCheckpoints, saveCheckpoint } from '../../../src/trainer/run/checkpoint';
@@ -126,6 +127,88 @@ describe('checkpoints', () => {
     await readLosses(a.step(xs, xt));
     await readLosses(b.step(xs, xt));
     assert.deepEqual(changedNames(snapshot(a.g.params.all()), snapshot(b.g.params.all())), []);
+  });
+
+  describe('damaged and crafted checkpoints are refused, naming the file, before any weight changes', () => {
+    async function saved(): Promise<string> {
+      return saveCheckpoint(tempDir('dtn-ckpt-'), await trained(1), { step: 1, configHash: 'h', samplers: {} });
+    }
+    const manifestOf = (dir: string) => JSON.parse(fs.readFileSync(path.join(dir, MANIFEST), 'utf8'));
+    const writeManifest = (dir: string, m: unknown) => fs.writeFileSync(path.join(dir, MANIFEST), JSON.stringify(m));
+
+    async function refused(dir: string, pattern: RegExp): Promise<void> {
+      const b = fresh(6);
+      const before = snapshot(b.g.params.all());
+      await assert.rejects(loadCheckpoint(dir, b), (err: DtnError) => {
+        assert.equal(err.code, 'CHECKPOINT_CORRUPT', err.message);
+        assert.match(err.message, pattern);
+        assert.ok(err.file?.startsWith(dir), `${err.file} is not in ${dir}`);
+        return true;
+      });
+      assert.deepEqual(changedNames(before, snapshot(b.g.params.all())), []);
+    }
+
+    it('one flipped byte inside tensors.bin fails the checksum', async () => {
+      const dir = await saved();
+      const bin = path.join(dir, TENSORS);
+      const bytes = fs.readFileSync(bin);
+      bytes[Math.floor(bytes.length / 2)] ^= 0x10;
+      fs.writeFileSync(bin, bytes);
+      await refused(dir, /checksum/);
+    });
+
+    it('overlapping, repeated or mis-sized tensor entries', async () => {
+      for (const [, edit] of [
+        ['overlap', (t: { offset: number }[]) => (t[1].offset = 0)],
+        ['repeat', (t: { name: string }[]) => (t[1].name = t[0].name)],
+        ['size', (t: { shape: number[] }[]) => (t[0].shape = [...t[0].shape, 2])],
+      ] as const) {
+        const dir = await saved();
+        const m = manifestOf(dir);
+        (edit as (t: unknown[]) => void)(m.tensors);
+        delete m.sha256;
+        writeManifest(dir, m);
+        await refused(dir, /manifest is corrupt/);
+      }
+    });
+
+    it('a meta.step that is not a number, or not the folder step', async () => {
+      for (const step of ['../../outside', -1, 1.5, 7]) {
+        const dir = await saved();
+        const m = manifestOf(dir);
+        m.meta.step = step;
+        writeManifest(dir, m);
+        await refused(dir, /step/);
+      }
+    });
+
+    it('a missing tensors.bin is named with what to do', async () => {
+      const dir = await saved();
+      fs.rmSync(path.join(dir, TENSORS));
+      await refused(dir, /tensors\.bin is missing.*another checkpoint/);
+    });
+
+    it('weights that are NaN: a diverged checkpoint is not loaded, and never written', async () => {
+      const dir = await saved();
+      const m = manifestOf(dir);
+      const entry = m.tensors.find((t: { name: string }) => t.name.startsWith('g/'));
+      const bin = fs.readFileSync(path.join(dir, TENSORS));
+      bin.writeFloatLE(NaN, entry.offset);
+      fs.writeFileSync(path.join(dir, TENSORS), bin);
+      delete m.sha256;
+      writeManifest(dir, m);
+      await refused(dir, /non-finite/);
+
+      const a = fresh(8);
+      const [first] = a.g.params.trainableList();
+      first.assign(tf.fill(first.shape, NaN));
+      const runDir = tempDir('dtn-ckpt-');
+      await assert.rejects(
+        saveCheckpoint(runDir, a, { step: 2, configHash: 'h', samplers: {} }),
+        (e: DtnError) => e.code === 'TRAINING_DIVERGED',
+      );
+      assert.equal(fs.existsSync(checkpointPath(runDir, 2)), false);
+    });
   });
 
   it('a truncated tensors.bin is reported naming the file, not loaded', async () => {
