@@ -16,6 +16,11 @@ import { DtnError } from '../../shared/errors';
 export interface ResolvedCheckpoint {
   checkpoint: string;
   runDir: string;
+  /**
+   * When a run folder was named for its newest checkpoint: the older ones, newest first, to fall
+   * back on if the newest turns out damaged. A checkpoint named explicitly has none.
+   */
+  older?: string[];
 }
 
 /** The keyword for "the best checkpoint of the newest run" (a folder named best: pass ./best). */
@@ -34,7 +39,9 @@ export function resolveCheckpoint(ref: string, opts: ResolveOptions): ResolvedCh
   const ofRun = listCheckpointDirs(abs);
   if (ofRun.length > 0) {
     const best = opts.ofRun === 'best' ? bestCheckpointOf(abs) : undefined;
-    return { checkpoint: best?.path ?? ofRun[ofRun.length - 1].path, runDir: abs };
+    if (best) return { checkpoint: best.path, runDir: abs };
+    const [newest, ...older] = ofRun.map((c) => c.path).reverse();
+    return { checkpoint: newest, runDir: abs, older };
   }
   if (fs.existsSync(path.join(abs, TENSOR_MANIFEST))) return { checkpoint: abs, runDir: path.resolve(abs, '..', '..') };
   throw new DtnError(

@@ -17,7 +17,8 @@ import { configHash } from './configFile';
 import { DomainBatches } from './domainBatches';
 import { loadConfigEncoder } from './configEncoder';
 import { defaultEncoderDir } from './encoderStore';
-import { resolveResume } from './resumeTarget';
+import { resolveResume, type ResolvedCheckpoint } from './resumeTarget';
+import type { CheckpointMeta } from './checkpoint';
 import { RunFolder } from './runFolder';
 import { versions } from './versions';
 
@@ -75,14 +76,14 @@ export async function setUpTraining(opts: TrainOptions): Promise<TrainSetup> {
   let step = 0;
   const resumedFrom = previous?.resumedFrom ?? [];
   if (resume) {
-    const meta = await folder.loadCheckpoint(resume.checkpoint, dtn);
+    const { meta, checkpoint } = await loadNewestGood(folder, resume, dtn, emit);
     if (config.train.steps <= meta.step) {
       dtn.dispose();
       throw new DtnError(
         'CONFIG_INVALID',
         `train.steps (${config.train.steps}) is not beyond the checkpoint's step ${meta.step}: nothing to train`,
         {
-          file: resume.checkpoint,
+          file: checkpoint,
           fix: `Pass --steps with more than ${meta.step} steps to train on from this checkpoint.`,
         },
       );
@@ -90,10 +91,10 @@ export async function setUpTraining(opts: TrainOptions): Promise<TrainSetup> {
     if (meta.configHash !== hash) {
       emit({ type: 'warning', message: `config differs from the one the checkpoint was trained with (${meta.configHash} -> ${hash})` });
     }
-    data = DomainBatches.restore(source, target, meta.samplers, resume.checkpoint);
+    data = DomainBatches.restore(source, target, meta.samplers, checkpoint);
     step = meta.step;
     folder.truncateMetricsAfter(step);
-    resumedFrom.push(resume.checkpoint);
+    resumedFrom.push(checkpoint);
   }
 
   const now = new Date().toISOString();
@@ -121,6 +122,34 @@ export async function setUpTraining(opts: TrainOptions): Promise<TrainSetup> {
   const { name, reason: backendReason, device } = backend;
   emit({ type: 'started', runId, runDir: folder.dir, backend: name, backendReason, device, configHash: hash, startStep: step, totalSteps });
   return { folder, info, engine, backend, dtn, f, source, data, startStep: step, configHash: hash };
+}
+
+/**
+ * The checkpoint to resume from; for a run folder, the newest that loads: damaged newer ones are
+ * skipped, each named with its reason. An explicitly named checkpoint has no fallback.
+ */
+async function loadNewestGood(
+  folder: RunFolder,
+  resume: ResolvedCheckpoint,
+  dtn: Dtn,
+  emit: TrainOptions['emit'],
+): Promise<{ meta: CheckpointMeta; checkpoint: string }> {
+  const skipped: string[] = [];
+  for (const checkpoint of [resume.checkpoint, ...(resume.older ?? [])]) {
+    try {
+      const meta = await folder.loadCheckpoint(checkpoint, dtn);
+      if (skipped.length)
+        emit({ type: 'warning', message: `resuming from ${checkpoint}; skipped damaged newer checkpoints:\n  ${skipped.join('\n  ')}` });
+      return { meta, checkpoint };
+    } catch (e) {
+      if (!(e instanceof DtnError && e.code === 'CHECKPOINT_CORRUPT') || !resume.older) throw e;
+      skipped.push(`${checkpoint}: ${e.message}`);
+    }
+  }
+  throw new DtnError('CHECKPOINT_CORRUPT', `no checkpoint of ${folder.dir} loads:\n  ${skipped.join('\n  ')}`, {
+    file: folder.dir,
+    fix: 'Start a new run (without --resume), or restore a checkpoint from a backup.',
+  });
 }
 
 /**

@@ -83,4 +83,34 @@ describe('training start-up', () => {
     );
     assert.equal(folder.readInfo()!.status, 'completed', 'run.json untouched');
   });
+
+  it('--resume <run folder> falls back past a damaged newest checkpoint to the newest good one, saying which and why', async () => {
+    const { root, runDir } = copy();
+    const folder = new RunFolder(runDir);
+    const good = path.join(runDir, 'checkpoints', 'step-00000004');
+    const damaged = path.join(runDir, 'checkpoints', 'step-00000006');
+    fs.cpSync(good, damaged, { recursive: true });
+    fs.truncateSync(path.join(damaged, 'tensors.bin'), 100);
+    const { config } = folder.readConfig();
+    config.train.steps = 8;
+    const messages: TrainerMessage[] = [];
+    const run = await setUpTraining({ config, baseDir: root, resume: runDir, backend: 'cpu', emit: (m) => messages.push(m) });
+    try {
+      assert.equal(run.startStep, 4);
+      const warning = messages.find((m) => m.type === 'warning');
+      assert.ok(
+        warning?.type === 'warning' && warning.message.includes(damaged) && /truncated/.test(warning.message),
+        JSON.stringify(warning),
+      );
+      assert.deepEqual(folder.readInfo()!.resumedFrom.at(-1), good);
+    } finally {
+      run.dtn.dispose();
+      run.f.params.dispose();
+    }
+    // A damaged checkpoint named explicitly is an error, not a silent switch to another one.
+    await assert.rejects(
+      setUpTraining({ config, baseDir: root, resume: damaged, backend: 'cpu', emit: () => undefined }),
+      (e: DtnError) => e.code === 'CHECKPOINT_CORRUPT' && e.message.includes(damaged),
+    );
+  });
 });
