@@ -23,6 +23,7 @@ import { TranslationService } from './translate/translationService';
 import { checkpointCommands } from './views/checkpointCommands';
 import { RunsTreeProvider, type RunsNode } from './views/runsTree';
 import { WorkspaceTreeProvider } from './views/workspaceTree';
+import { guardUntrusted, RESTRICTED_MESSAGE } from './workspaceTrust';
 
 let controller: TrainingController | undefined;
 let translation: TranslationService | undefined;
@@ -159,7 +160,8 @@ export function activate(context: vscode.ExtensionContext): void {
     ...translator.commands(),
     ...checkpointCommands({ extensionUri: context.extensionUri, host, log, liveRunDir: () => c.live?.runDir, refreshRuns }),
   };
-  for (const [id, fn] of Object.entries(commands)) context.subscriptions.push(vscode.commands.registerCommand(id, fn));
+  const guarded = guardUntrusted(commands, () => vscode.workspace.isTrusted, refuseUntrusted);
+  for (const [id, fn] of Object.entries(guarded)) context.subscriptions.push(vscode.commands.registerCommand(id, fn));
 
   const revive = (create: (panel: vscode.WebviewPanel, runDir: string | undefined) => void): vscode.WebviewPanelSerializer<PanelState> => ({
     async deserializeWebviewPanel(panel, state) {
@@ -209,6 +211,12 @@ export async function deactivate(): Promise<void> {
   await Promise.all([controller?.shutdown(4000), translation?.shutdown()]);
   controller = undefined;
   translation = undefined;
+}
+
+async function refuseUntrusted(): Promise<void> {
+  const manage = 'Manage Workspace Trust';
+  if ((await vscode.window.showWarningMessage(RESTRICTED_MESSAGE, manage)) === manage)
+    await vscode.commands.executeCommand('workbench.trust.manage');
 }
 
 function newestRun(): string | undefined {
