@@ -41,9 +41,18 @@ export const DataSpecSchema = z.discriminatedUnion('kind', [
     count: positiveInt.optional(),
   }),
   z.strictObject({
-    kind: z.literal('image-folder').describe('A folder of PNG/JPEG images; sub-folder names become labels when asked.'),
+    kind: z
+      .literal('image-folder')
+      .describe('A folder of images (PNG, JPEG, WebP, GIF, BMP, TIFF); sub-folder names become labels when asked.'),
     path: z.string().min(1),
-    labelsFromFolders: z.boolean().default(false),
+    labelsFromFolders: z
+      .boolean()
+      .default(false)
+      .describe('Label each image by its class sub-folder: folders named 0, 1, … are their own labels; other names by sorted position.'),
+    badFiles: z
+      .enum(['skip', 'fail'])
+      .default('skip')
+      .describe('An unreadable image: skip it (named and counted in the run log), or stop the load.'),
     count: positiveInt.optional(),
   }),
   z

@@ -39,6 +39,8 @@ export const RunInfoSchema = z.object({
   error: z.string().optional(),
   /** Absent until an evaluation has run (and in run folders of 0.1.0). */
   best: BestCheckpointSchema.optional(),
+  /** Class name -> label of each domain whose labels came from folder names. */
+  labelMaps: z.partialRecord(z.enum(['source', 'target']), z.record(z.string(), z.number().int())).optional(),
 });
 export type RunInfo = z.infer<typeof RunInfoSchema>;
 

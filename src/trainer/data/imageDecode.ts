@@ -73,14 +73,33 @@ export async function decodeImage(file: string, shape: ImageShape): Promise<Floa
 }
 
 /**
- * Decodes `files` in order, a few at a time (sharp works on its own thread pool). The first file
- * that fails rejects with its DataError: training on a silently shorter set would hide it.
+ * Decodes `files` in order, a few at a time (sharp works on its own thread pool). With badFiles
+ * 'fail' the first file that fails rejects with its DataError; with 'skip' its place holds the
+ * DataError, for the caller to report (never a silently shorter set).
  */
-export async function decodeImages(files: readonly string[], shape: ImageShape, lanes = 4): Promise<Float32Array[]> {
-  const out: Float32Array[] = new Array<Float32Array>(files.length);
+export async function decodeImages(files: readonly string[], shape: ImageShape, opts: { badFiles: 'fail' }): Promise<Float32Array[]>;
+export async function decodeImages(
+  files: readonly string[],
+  shape: ImageShape,
+  opts: { badFiles: 'skip' | 'fail' },
+): Promise<(Float32Array | DataError)[]>;
+export async function decodeImages(
+  files: readonly string[],
+  shape: ImageShape,
+  opts: { badFiles: 'skip' | 'fail' },
+): Promise<(Float32Array | DataError)[]> {
+  const lanes = 4;
+  const out = new Array<Float32Array | DataError>(files.length);
   let next = 0;
   const lane = async () => {
-    for (let i = next++; i < files.length; i = next++) out[i] = await decodeImage(files[i], shape);
+    for (let i = next++; i < files.length; i = next++) {
+      try {
+        out[i] = await decodeImage(files[i], shape);
+      } catch (e) {
+        if (opts.badFiles === 'fail' || !(e instanceof DataError)) throw e;
+        out[i] = e;
+      }
+    }
   };
   await Promise.all(Array.from({ length: Math.min(lanes, files.length) }, lane));
   return out;

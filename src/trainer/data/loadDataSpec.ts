@@ -41,8 +41,13 @@ export async function loadDataSpec(spec: DataSpec, opts: LoadOptions): Promise<I
     case 'svhn-mat':
       return conformImageSet(readSvhnMat(resolve(spec.path), spec.count), shape);
     case 'image-folder':
-      // Already at the target shape; the result keeps its classNames.
-      return readImageFolder(resolve(spec.path), { labelsFromFolders: spec.labelsFromFolders, count: spec.count, ...shape });
+      // Already at the target shape; the result keeps its label map and skipped files.
+      return readImageFolder(resolve(spec.path), {
+        labelsFromFolders: spec.labelsFromFolders,
+        badFiles: spec.badFiles,
+        count: spec.count,
+        ...shape,
+      });
     case 'emoji':
       // Rendered at the target size; cached under the config folder's .dtn/cache/emoji.
       return loadEmoji({

@@ -7,7 +7,7 @@ import { DtnError } from '../../shared/errors';
 import type { TrainerMessage } from '../../shared/protocol';
 import type { RunInfo } from '../../shared/runInfo';
 import { bestCheckpointOf } from '../../shared/node/runFiles';
-import type { ImageSet } from '../data/imageSet';
+import { skippedSummary, type ImageSet } from '../data/imageSet';
 import { loadDataSpec } from '../data/loadDataSpec';
 import { Dtn } from '../dtn/dtn';
 import type { FeatureEncoder } from '../dtn/models/featureEncoder';
@@ -69,7 +69,7 @@ export async function setUpTraining(opts: TrainOptions): Promise<TrainSetup> {
   const { backend } = engine;
   const f = loadRunEncoder(opts);
   emit({ type: 'status', phase: 'data', message: 'loading source and target domains' });
-  const { source, target } = await loadDomains(config, opts.baseDir, f);
+  const { source, target } = await loadDomains(config, opts.baseDir, f, emit);
 
   const dtn = new Dtn(config, f);
   let data = DomainBatches.fresh(source, target, config.train.batchSize, config.seed);
@@ -114,6 +114,7 @@ export async function setUpTraining(opts: TrainOptions): Promise<TrainSetup> {
     resumedFrom,
     baseDir: opts.baseDir,
     best: keptBest(folder.dir, previous, step),
+    ...labelMapsOf(source, target),
   };
   // Only now, with backend, encoder, data and checkpoint loaded: a run that cannot start leaves no
   // empty folder behind for the Runs view to list.
@@ -152,6 +153,11 @@ async function loadNewestGood(
   });
 }
 
+function labelMapsOf(source: ImageSet, target: ImageSet): Pick<RunInfo, 'labelMaps'> {
+  if (!source.labelMap && !target.labelMap) return {};
+  return { labelMaps: { ...(source.labelMap && { source: source.labelMap }), ...(target.labelMap && { target: target.labelMap }) } };
+}
+
 /**
  * --backend, else for a resumed run the backend it ran on (a run started with --backend cpu stays
  * on cpu: another backend rounds differently), else the config's.
@@ -186,11 +192,20 @@ function loadRunEncoder(opts: TrainOptions): FeatureEncoder {
 }
 
 /** The source domain at the size f reads, the target at the size g writes. */
-async function loadDomains(config: DtnConfig, baseDir: string, f: FeatureEncoder): Promise<{ source: ImageSet; target: ImageSet }> {
+async function loadDomains(
+  config: DtnConfig,
+  baseDir: string,
+  f: FeatureEncoder,
+  emit: TrainOptions['emit'],
+): Promise<{ source: ImageSet; target: ImageSet }> {
   const arch = config.architecture;
   const { batchSize } = config.train;
   const source = await loadDataSpec(config.source, { baseDir, size: f.inputSize, channels: arch.sourceChannels, seed: config.seed });
   const target = await loadDataSpec(config.target, { baseDir, size: arch.imageSize, channels: arch.targetChannels, seed: config.seed + 1 });
+  for (const set of [source, target]) {
+    const skipped = skippedSummary(set);
+    if (skipped) emit({ type: 'warning', message: skipped });
+  }
   if (source.count < batchSize || target.count < batchSize) {
     const counts = `${source.count} source, ${target.count} target images`;
     throw new DtnError('DATA_INVALID', `train.batchSize ${batchSize} exceeds the data (${counts}): lower it or add data`);

@@ -6,6 +6,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { PNG } from 'pngjs';
 import * as jpeg from 'jpeg-js';
 import { readImageFolder } from '../../../src/trainer/data/imageFolder';
+import { skippedSummary } from '../../../src/trainer/data/imageSet';
 import { DataError } from '../../../src/trainer/data/imageSet';
 import { cleanTempDirs, tempDir } from './tmp';
 
@@ -81,7 +82,7 @@ describe('readImageFolder', () => {
       for (let i = 0; i < n; i++) fs.writeFileSync(path.join(dir, cls, i === 0 ? 'deep' : '', `${i}.png`), png(2, 2, [i * 10, 0, 0]));
     }
     const set = await readImageFolder(dir, { labelsFromFolders: true, size: 2, channels: 3 });
-    assert.deepEqual(set.classNames, ['apple', 'mango', 'zebra']);
+    assert.deepEqual(set.labelMap, { apple: 0, mango: 1, zebra: 2 });
     assert.equal(set.count, 6);
     assert.deepEqual(Array.from(set.labels!), [0, 1, 2, 0, 2, 0]);
     // Within a class, sorted path order: apple/1.png, apple/2.png, apple/deep/0.png.
@@ -93,16 +94,41 @@ describe('readImageFolder', () => {
     assert.deepEqual(Array.from(few.labels!), [0, 1, 2, 0]);
   });
 
-  it('names a corrupt image', async () => {
+  it('numeric class folders are their own labels (a missing digit shifts nothing; 10 sorts after 9), and the map says so', async () => {
+    const dir = tempDir();
+    for (const cls of ['1', '3', '7', '10', '2']) {
+      fs.mkdirSync(path.join(dir, cls));
+      fs.writeFileSync(path.join(dir, cls, 'a.png'), png(2, 2, [Number(cls), 0, 0]));
+    }
+    const set = await readImageFolder(dir, { labelsFromFolders: true, size: 2, channels: 3 });
+    assert.deepEqual(set.labelMap, { '1': 1, '10': 10, '2': 2, '3': 3, '7': 7 });
+    const labelOf = new Map(Array.from(set.labels!, (l, i) => [Math.round((set.images[i * 12] + 1) * 127.5), l]));
+    for (const cls of [1, 2, 3, 7, 10]) assert.equal(labelOf.get(cls), cls, `folder ${cls}`);
+  });
+
+  it('a corrupt image and a non-image file are skipped, named and counted; badFiles fail stops at the first', async () => {
     const dir = tempDir();
     fs.writeFileSync(path.join(dir, 'a.png'), png(2, 2, [0, 0, 0]));
     const bad = path.join(dir, 'b.jpg');
     fs.writeFileSync(bad, Buffer.concat([jpg(8, 8, [9, 9, 9]).subarray(0, 30), Buffer.alloc(40, 7)]));
-    await expectDataError(() => readImageFolder(dir, { labelsFromFolders: false, size: 2, channels: 1 }), bad, /not a readable image/);
     const bad2 = path.join(dir, 'c.png');
     fs.writeFileSync(bad2, png(4, 4, [1, 1, 1]).subarray(0, 40));
-    fs.rmSync(bad);
-    await expectDataError(() => readImageFolder(dir, { labelsFromFolders: false, size: 2, channels: 1 }), bad2, /not a readable image/);
+    fs.writeFileSync(path.join(dir, 'notes.txt'), 'x');
+    const set = await readImageFolder(dir, { labelsFromFolders: false, size: 2, channels: 1 });
+    assert.equal(set.count, 1);
+    assert.deepEqual(set.skipped!.map((s) => [path.basename(s.file), s.reason]).sort(), [
+      ['b.jpg', 'unreadable image'],
+      ['c.png', 'unreadable image'],
+      ['notes.txt', 'not an image file'],
+    ]);
+    const summary = skippedSummary(set)!;
+    for (const part of [/3 of 4 files skipped/, /2 unreadable image/, /1 not an image file/, /b\.jpg \(not a readable image/])
+      assert.match(summary, part);
+    await expectDataError(
+      () => readImageFolder(dir, { labelsFromFolders: false, size: 2, channels: 1, badFiles: 'fail' }),
+      bad,
+      /not a readable image/,
+    );
   });
 
   it('rejects empty and missing folders and loose images with labelsFromFolders', async () => {

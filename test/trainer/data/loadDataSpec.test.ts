@@ -8,7 +8,6 @@ import { PNG } from 'pngjs';
 import { loadDataSpec } from '../../../src/trainer/data/loadDataSpec';
 import { renderSyntheticDigits } from '../../../src/trainer/data/syntheticDigits';
 import { DataError } from '../../../src/trainer/data/imageSet';
-import { ImageFolderSet } from '../../../src/trainer/data/imageFolder';
 import { DataSpecSchema } from '../../../src/shared/config';
 import { cleanTempDirs, tempDir } from './tmp';
 import { svhnVars, writeMat } from './matWriter';
@@ -76,10 +75,10 @@ describe('loadDataSpec', () => {
     assert.ok(s.images.every((v) => v === -1));
   });
 
-  it('image folder keeps class names', async () => {
-    const s = (await loadDataSpec(spec({ kind: 'image-folder', path: 'imgs', labelsFromFolders: true }), opts())) as ImageFolderSet;
+  it('image folder keeps its label map', async () => {
+    const s = await loadDataSpec(spec({ kind: 'image-folder', path: 'imgs', labelsFromFolders: true }), opts());
     assert.deepEqual([s.count, s.height, s.width, s.channels], [1, 32, 32, 3]);
-    assert.deepEqual(s.classNames, ['cat']);
+    assert.deepEqual(s.labelMap, { cat: 0 });
     assert.ok(s.images.every((v) => Math.abs(v - 1) < 1e-6));
   });
 
