@@ -96,11 +96,14 @@ export async function decodeImages(
       try {
         out[i] = await decodeImage(files[i], shape);
       } catch (e) {
-        if (opts.badFiles === 'fail' || !(e instanceof DataError)) throw e;
+        if (!(e instanceof DataError)) throw e;
         out[i] = e;
       }
     }
   };
   await Promise.all(Array.from({ length: Math.min(lanes, files.length) }, lane));
+  // The first bad file in input order, whichever lane met it first.
+  const firstBad = opts.badFiles === 'fail' ? out.find((r) => r instanceof DataError) : undefined;
+  if (firstBad) throw firstBad;
   return out;
 }
