@@ -32,6 +32,7 @@ withConfigOptions(
 withConfigOptions(program.command('pretrain-f').description('pretrain the encoder f as a digit classifier on labelled source images'))
   .option('--out <dir>', 'encoder folder (default .dtn/encoders/<config name>)')
   .option('--steps <n>', 'training steps', positiveInt('--steps'))
+  .option('--force', 'replace --out even if it is not an encoder folder')
   .action(action(pretrainCommand));
 
 withConfigOptions(
@@ -41,6 +42,7 @@ withConfigOptions(
 )
   .option('--out <dir>', 'classifier folder (default .dtn/classifiers/<config name>)')
   .option('--steps <n>', 'training steps', positiveInt('--steps'))
+  .option('--force', 'replace --out even if it is not a classifier folder')
   .action(action(trainClassifierCommand));
 
 program

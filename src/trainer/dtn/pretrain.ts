@@ -6,7 +6,8 @@ import { digitsArchitecture, type BackendChoice, type DtnConfig } from '../../sh
 import type { TrainerMessage } from '../../shared/protocol';
 import { initBackend } from '../engine/backend';
 import { loadDataSpec } from '../data/loadDataSpec';
-import { defaultEncoderDir, saveEncoder } from '../run/encoderStore';
+import { defaultEncoderDir, ENCODER_KIND, saveEncoder } from '../run/encoderStore';
+import { assertReplaceable } from '../run/tensorFile';
 import { trainLabelClassifier } from './supervised';
 import { DtnError } from '../../shared/errors';
 
@@ -18,6 +19,8 @@ export interface PretrainOptions {
   backend?: BackendChoice;
   emit: (msg: TrainerMessage) => void;
   onProgress?: (step: number, total: number, loss: number) => void;
+  /** Replace `out` even if it is not an encoder folder. */
+  force?: boolean;
 }
 
 export interface PretrainResult {
@@ -30,6 +33,9 @@ export async function pretrainEncoder(opts: PretrainOptions): Promise<PretrainRe
   const { config, emit } = opts;
   const arch = digitsArchitecture(config.architecture, 'dtn pretrain-f');
   const steps = opts.steps ?? config.encoder.pretrainSteps;
+  const dir = opts.out ?? defaultEncoderDir(config, opts.baseDir);
+  // Before minutes of training, not after: the destination must be ours to replace.
+  assertReplaceable(dir, ENCODER_KIND, opts.force);
   const { backend } = await initBackend(opts.backend ?? config.backend);
   emit({ type: 'status', phase: 'backend', message: `${backend.name} on ${backend.device} (${backend.reason})` });
   emit({ type: 'status', phase: 'data', message: 'loading labelled source images' });
@@ -52,8 +58,7 @@ export async function pretrainEncoder(opts: PretrainOptions): Promise<PretrainRe
     jitter: false,
     onProgress: opts.onProgress,
   });
-  const dir = opts.out ?? defaultEncoderDir(config, opts.baseDir);
-  await saveEncoder(dir, f, { trainedOn: data.origin, steps, heldOutAccuracy });
+  await saveEncoder(dir, f, { trainedOn: data.origin, steps, heldOutAccuracy }, { force: opts.force });
   f.params.dispose();
   return { dir, heldOutAccuracy, steps };
 }

@@ -57,14 +57,13 @@ export async function saveClassifier(
   dir: string,
   model: Encoder,
   meta: Omit<ClassifierMeta, 'kind' | 'createdAt' | 'architecture'>,
+  opts: { force?: boolean } = {},
 ): Promise<void> {
-  await writeTensorFolder(dir, model.params.all(), {
-    kind: 'dtn-classifier',
-    architecture: model.arch,
-    createdAt: new Date().toISOString(),
-    ...meta,
-  } satisfies ClassifierMeta);
+  const full = { kind: CLASSIFIER_KIND, architecture: model.arch, createdAt: new Date().toISOString(), ...meta } satisfies ClassifierMeta;
+  await writeTensorFolder(dir, model.params.all(), full, undefined, opts);
 }
+
+export const CLASSIFIER_KIND = 'dtn-classifier';
 
 export function loadClassifier(dir: string): { model: Encoder; meta: ClassifierMeta } {
   if (!classifierExists(dir)) {

@@ -17,6 +17,8 @@ export interface EncoderMeta {
   createdAt: string;
 }
 
+export const ENCODER_KIND = 'dtn-encoder';
+
 export class EncoderNotFoundError extends DtnError {
   constructor(
     readonly dir: string,
@@ -27,7 +29,12 @@ export class EncoderNotFoundError extends DtnError {
   }
 }
 
-export async function saveEncoder(dir: string, f: Encoder, meta: Omit<EncoderMeta, 'kind' | 'architecture' | 'createdAt'>): Promise<void> {
+export async function saveEncoder(
+  dir: string,
+  f: Encoder,
+  meta: Omit<EncoderMeta, 'kind' | 'architecture' | 'createdAt'>,
+  opts: { force?: boolean } = {},
+): Promise<void> {
   const { imageSize, sourceChannels, encoderWidths, embeddingSize } = f.arch;
   const full: EncoderMeta = {
     kind: 'dtn-encoder',
@@ -35,7 +42,7 @@ export async function saveEncoder(dir: string, f: Encoder, meta: Omit<EncoderMet
     createdAt: new Date().toISOString(),
     ...meta,
   };
-  await writeTensorFolder(dir, f.params.all(), full);
+  await writeTensorFolder(dir, f.params.all(), full, undefined, opts);
 }
 
 /** Where a config's f lives: encoder.path, else .dtn/encoders/<name>, against `baseDir`. */

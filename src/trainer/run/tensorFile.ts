@@ -41,13 +41,39 @@ export interface Manifest<M> {
   sha256?: string;
 }
 
-/** `check` sees every tensor's values before anything is written, and may refuse them by throwing. */
-export async function writeTensorFolder<M>(
+/**
+ * Refuses to replace `dir` unless it is absent, empty, or a tensor folder of the same `kind` (one of
+ * ours: an older encoder, classifier or checkpoint), or `force` is given. Called before long work
+ * (pretraining) as well as before the write, so nobody trains for minutes to be refused at the end.
+ */
+export function assertReplaceable(dir: string, kind: string, force = false): void {
+  if (force || !fs.existsSync(dir)) return;
+  const fix = 'Choose another --out folder, or pass --force to replace it';
+  if (!fs.statSync(dir).isDirectory()) throw new DtnError('OUTPUT_INVALID', `${dir} is a file, not a folder`, { file: dir, fix });
+  if (fs.readdirSync(dir).length === 0) return;
+  let found: unknown;
+  try {
+    found = (JSON.parse(fs.readFileSync(path.join(dir, MANIFEST), 'utf8')) as { meta?: { kind?: unknown } }).meta?.kind;
+  } catch {
+    found = undefined;
+  }
+  if (found === kind) return;
+  const what = found === undefined ? 'a folder that dtn did not write' : `a ${String(found)} folder`;
+  throw new DtnError('OUTPUT_INVALID', `${dir} is ${what}, not a ${kind} folder: refusing to replace it`, { file: dir, fix });
+}
+
+/**
+ * `check` sees every tensor's values before anything is written, and may refuse them by throwing.
+ * An existing `dir` is replaced only when assertReplaceable allows it.
+ */
+export async function writeTensorFolder<M extends { kind: string }>(
   dir: string,
   tensors: Map<string, tf.Tensor>,
   meta: M,
   check?: (name: string, values: Float32Array) => void,
+  opts: { force?: boolean } = {},
 ): Promise<void> {
+  assertReplaceable(dir, meta.kind, opts.force);
   const entries: TensorEntry[] = [];
   const chunks: Buffer[] = [];
   let offset = 0;
@@ -73,8 +99,11 @@ export async function writeTensorFolder<M>(
     writeFileSynced(path.join(tmp, TENSORS), bin);
     // The manifest goes last: a folder with a manifest has all its tensors.
     writeFileSynced(path.join(tmp, MANIFEST), Buffer.from(JSON.stringify(manifest, null, 1)));
-    if (fs.existsSync(dir)) fs.rmSync(dir, { recursive: true, force: true });
+    // The old folder moves aside first: at no moment is there neither an old nor a new one.
+    const old = fs.existsSync(dir) ? `${tmp}-old` : undefined;
+    if (old) fs.renameSync(dir, old);
     fs.renameSync(tmp, dir);
+    if (old) fs.rmSync(old, { recursive: true, force: true });
   } catch (err) {
     fs.rmSync(tmp, { recursive: true, force: true });
     throw err;

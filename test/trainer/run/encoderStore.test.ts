@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import type { DtnError } from '../../../src/shared/errors';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -90,5 +91,24 @@ describe('encoder store', () => {
     fs.writeFileSync(path.join(half, 'tensors.bin'), Buffer.alloc(16));
     assert.ok(!encoderExists(half));
     assert.throws(() => loadEncoder(half, digitsArch(config), FIX), EncoderNotFoundError);
+  });
+
+  it('never replaces a folder that is not an encoder (a user folder, a classifier) unless forced; an older encoder is replaced', async () => {
+    const user = tempDir('dtn-user-');
+    fs.writeFileSync(path.join(user, 'notes.txt'), 'mine');
+    await assert.rejects(
+      saveEncoder(user, f, { trainedOn: 'x', steps: 1, heldOutAccuracy: 0 }),
+      (e: DtnError) => e.code === 'OUTPUT_INVALID' && e.message.includes(user) && /--force/.test(e.fix ?? ''),
+    );
+    assert.deepEqual(fs.readdirSync(user), ['notes.txt'], 'untouched');
+    assert.deepEqual(
+      fs.readdirSync(path.dirname(user)).filter((n) => n.startsWith(`.${path.basename(user)}`)),
+      [],
+      'no temporary folder left',
+    );
+    await saveEncoder(user, f, { trainedOn: 'x', steps: 1, heldOutAccuracy: 0 }, { force: true });
+    assert.ok(encoderExists(user));
+    await saveEncoder(dir, f, { trainedOn: 'again', steps: 13, heldOutAccuracy: 0.5 });
+    assert.equal(loadEncoder(dir, digitsArch(config), FIX).meta.steps, 13, 'an older encoder is replaced');
   });
 });

@@ -6,7 +6,15 @@ import { initBackend } from '../../engine/backend';
 import { presetConfig } from '../../run/configFile';
 import { loadDataSpec } from '../../data/loadDataSpec';
 import { defaultEncoderDir, encoderExists } from '../../run/encoderStore';
-import { classifierArchitecture, classifierExists, defaultClassifierDir, saveClassifier, trainClassifier } from '../../eval/classifier';
+import {
+  CLASSIFIER_KIND,
+  classifierArchitecture,
+  classifierExists,
+  defaultClassifierDir,
+  saveClassifier,
+  trainClassifier,
+} from '../../eval/classifier';
+import { assertReplaceable } from '../../run/tensorFile';
 import { pretrainEncoder } from '../../dtn/pretrain';
 import { createReporter } from '../reporter';
 import { RunFolder } from '../../run/runFolder';
@@ -40,13 +48,14 @@ export async function trainCommand(
   return result;
 }
 
-export async function pretrainCommand(opts: CommonOpts & { out?: string; steps?: number }): Promise<void> {
+export async function pretrainCommand(opts: CommonOpts & { out?: string; steps?: number; force?: boolean }): Promise<void> {
   const reporter = createReporter(Boolean(opts.json));
   const resolved = resolveConfig(opts);
   const result = await pretrainEncoder({
     ...resolved,
     out: opts.out && path.resolve(opts.out),
     steps: opts.steps,
+    force: opts.force,
     backend: opts.backend,
     emit: reporter.emit,
     onProgress: (step, total, loss) => reporter.progress('pretrain f', step, total, `loss ${loss.toFixed(3)}`),
@@ -59,12 +68,14 @@ export async function pretrainCommand(opts: CommonOpts & { out?: string; steps?:
   });
 }
 
-export async function trainClassifierCommand(opts: CommonOpts & { out?: string; steps?: number }): Promise<void> {
+export async function trainClassifierCommand(opts: CommonOpts & { out?: string; steps?: number; force?: boolean }): Promise<void> {
   const reporter = createReporter(Boolean(opts.json));
   const { config, baseDir } = resolveConfig(opts);
   const { backend } = await initBackend(opts.backend ?? config.backend);
   reporter.emit({ type: 'status', phase: 'backend', message: `${backend.name} on ${backend.device}` });
   const arch = classifierArchitecture(config);
+  const dir = opts.out ? path.resolve(opts.out) : defaultClassifierDir(config, baseDir);
+  assertReplaceable(dir, CLASSIFIER_KIND, opts.force);
   reporter.emit({ type: 'status', phase: 'data', message: 'loading labelled target images' });
   const data = await loadDataSpec(config.target, { baseDir, size: arch.imageSize, channels: arch.sourceChannels, seed: config.seed });
   const steps = opts.steps ?? config.eval.classifier.steps;
@@ -74,13 +85,17 @@ export async function trainClassifierCommand(opts: CommonOpts & { out?: string; 
     onProgress: (step, total, loss) => reporter.progress('train classifier', step, total, `loss ${loss.toFixed(3)}`),
   });
   reporter.finish();
-  const dir = opts.out ? path.resolve(opts.out) : defaultClassifierDir(config, baseDir);
-  await saveClassifier(dir, trained.model, {
-    trainedOn: data.origin,
-    steps,
-    testAccuracy: trained.testAccuracy,
-    testCount: trained.testCount,
-  });
+  await saveClassifier(
+    dir,
+    trained.model,
+    {
+      trainedOn: data.origin,
+      steps,
+      testAccuracy: trained.testAccuracy,
+      testCount: trained.testCount,
+    },
+    { force: opts.force },
+  );
   reporter.emit({
     type: 'status',
     phase: 'train-classifier',
