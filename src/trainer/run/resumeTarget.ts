@@ -43,13 +43,32 @@ export function resolveCheckpoint(ref: string, opts: ResolveOptions): ResolvedCh
     const [newest, ...older] = ofRun.map((c) => c.path).reverse();
     return { checkpoint: newest, runDir: abs, older };
   }
-  if (fs.existsSync(path.join(abs, TENSOR_MANIFEST))) return { checkpoint: abs, runDir: path.resolve(abs, '..', '..') };
+  if (fs.existsSync(path.join(abs, TENSOR_MANIFEST))) {
+    const kind = manifestKind(abs);
+    if (kind !== undefined && kind !== 'dtn-checkpoint') {
+      throw new DtnError('CHECKPOINT_MISSING', `${abs} is a ${kind} folder, not a checkpoint`, {
+        file: abs,
+        fix: 'Pass a checkpoint (.dtn/runs/<id>/checkpoints/step-XXXXXXXX), a run folder, or best',
+      });
+    }
+    return { checkpoint: abs, runDir: path.resolve(abs, '..', '..') };
+  }
   throw new DtnError(
     'CHECKPOINT_MISSING',
     `${abs}: not a checkpoint folder and not a run folder with checkpoints. ` +
       'Pass .dtn/runs/<id>/checkpoints/step-XXXXXXXX, the run folder, or best',
     { file: abs },
   );
+}
+
+/** The `meta.kind` of a tensor folder's manifest, when it can be read (a damaged one is the loader's to report). */
+function manifestKind(dir: string): string | undefined {
+  try {
+    const kind = (JSON.parse(fs.readFileSync(path.join(dir, TENSOR_MANIFEST), 'utf8')) as { meta?: { kind?: unknown } }).meta?.kind;
+    return typeof kind === 'string' ? kind.slice(0, 40) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** `--resume`: a checkpoint folder, a run folder (its newest checkpoint), or `best`. */

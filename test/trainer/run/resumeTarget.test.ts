@@ -85,6 +85,20 @@ describe('resolveCheckpoint: what --resume and --checkpoint name', () => {
     );
   });
 
+  it('an encoder or classifier folder given as a checkpoint is named as what it is', () => {
+    const enc = tempDir('dtn-enc-');
+    fs.writeFileSync(path.join(enc, 'manifest.json'), JSON.stringify({ meta: { kind: 'dtn-encoder' } }));
+    assert.throws(
+      () => resolveResume(enc),
+      (e: DtnError) => e.code === 'CHECKPOINT_MISSING' && /is a dtn-encoder folder, not a checkpoint/.test(e.message),
+    );
+  });
+
+  it('a run folder for resume lists its older checkpoints, newest first, to fall back on', () => {
+    assert.deepEqual(resolveResume(older).older, [checkpointPath(older, 4), checkpointPath(older, 2)]);
+    assert.equal(resolveCheckpoint(checkpointPath(older, 4), { ofRun: 'newest' }).older, undefined);
+  });
+
   it('a best whose recorded checkpoint text leaves the run resolves by its step, inside the run', () => {
     const run = fakeRun(root, '20231231-000000-c', [5, 10], 5, 500);
     const info = JSON.parse(fs.readFileSync(path.join(run, 'run.json'), 'utf8')) as { best: { checkpoint: string } };
