@@ -50,7 +50,8 @@ describe('resolveCheckpoint: what --resume and --checkpoint name', () => {
 
   it('a run folder: its best for eval and translate, its newest for resume', () => {
     assert.deepEqual(resolveCheckpoint(older, { ofRun: 'best' }), { checkpoint: checkpointPath(older, 4), runDir: older });
-    assert.deepEqual(resolveCheckpoint(older, { ofRun: 'newest' }), { checkpoint: checkpointPath(older, 6), runDir: older });
+    const { checkpoint, runDir } = resolveCheckpoint(older, { ofRun: 'newest' });
+    assert.deepEqual({ checkpoint, runDir }, { checkpoint: checkpointPath(older, 6), runDir: older });
   });
 
   it('a run folder without a best, or whose best was deleted: its newest', () => {
