@@ -32,6 +32,11 @@ export class ParamStore {
     return this.add(kind === 'trainable' ? this.trainable : this.state, name, tf.fill(shape, value));
   }
 
+  /** A parameter with given values: published weights, loaded rather than initialised. */
+  values(name: string, shape: number[], values: Float32Array): tf.Variable {
+    return this.add(this.trainable, name, tf.tensor(values, shape, 'float32'));
+  }
+
   private add(into: Map<string, tf.Variable>, name: string, init: tf.Tensor): tf.Variable {
     const key = `${this.prefix}/${name}`;
     if (this.trainable.has(key) || this.state.has(key)) throw new Error(`duplicate parameter ${key}`);
