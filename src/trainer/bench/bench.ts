@@ -6,7 +6,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
-import { digitsArchitecture, type BackendChoice, type DtnConfig } from '../../shared/config';
+import type { BackendChoice, DtnConfig } from '../../shared/config';
+import { loadFaceRecognitionNet } from '../dtn/models/faceRecognitionWeights';
+import type { FeatureEncoder } from '../dtn/models/featureEncoder';
 import { initBackend, type BackendInfo } from '../engine/backend';
 import type { Engine } from '../engine/engineContext';
 import { Dtn, readLosses } from '../dtn/dtn';
@@ -113,11 +115,12 @@ export async function benchStep(
   warmup: number,
   { profile = false, conv = false, tune = false }: { profile?: boolean; conv?: boolean; tune?: boolean } = {},
 ): Promise<Omit<BenchResult, 'backend'>> {
-  const arch = digitsArchitecture(config.architecture, 'dtn bench');
-  const f = new Encoder(arch, config.seed); // timing does not depend on f's values
+  const arch = config.architecture;
+  // Timing does not depend on f's values: the digits f is left untrained; the faces f is the real one.
+  const f: FeatureEncoder = arch.kind === 'faces' ? loadFaceRecognitionNet() : new Encoder(arch, config.seed);
   const dtn = new Dtn(config, f);
   const shapes = {
-    xs: [batch, arch.imageSize, arch.imageSize, arch.sourceChannels] as [number, number, number, number],
+    xs: [batch, f.inputSize, f.inputSize, arch.sourceChannels] as [number, number, number, number],
     xt: [batch, arch.imageSize, arch.imageSize, arch.targetChannels] as [number, number, number, number],
   };
   const host = (shape: number[], seed: number) => tf.tidy(() => tf.randomUniform(shape, -1, 1, 'float32', seed).dataSync() as Float32Array);

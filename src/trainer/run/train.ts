@@ -96,10 +96,11 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
 
 /** Runs each step: through tfjs, or on WebGPU by replaying a recorded step (see StepRunner). */
 function newStepRunner(run: TrainSetup, opts: TrainOptions): StepRunner {
-  const { imageSize: size, sourceChannels, targetChannels } = opts.config.architecture;
   const { batchSize } = opts.config.train;
-  const xs: Shape = [batchSize, size, size, sourceChannels];
-  const xt: Shape = [batchSize, size, size, targetChannels];
+  // As the domains were loaded: the source at f's input size, the target at g's output size.
+  const { source, target } = run;
+  const xs: Shape = [batchSize, source.height, source.width, source.channels];
+  const xt: Shape = [batchSize, target.height, target.width, target.channels];
   const note = (message: string) => opts.emit({ type: 'status', phase: 'backend', message });
   return new StepRunner(run.engine, run.dtn, { xs, xt }, { tuneConvs: convTuningWanted(run.engine), note });
 }

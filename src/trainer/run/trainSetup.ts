@@ -49,6 +49,7 @@ export interface TrainSetup {
   dtn: Dtn;
   f: FeatureEncoder;
   source: ImageSet;
+  target: ImageSet;
   data: DomainBatches;
   /** 0, or the step of the checkpoint resumed from. */
   startStep: number;
@@ -122,7 +123,7 @@ export async function setUpTraining(opts: TrainOptions): Promise<TrainSetup> {
   const { runId, totalSteps } = info;
   const { name, reason: backendReason, device } = backend;
   emit({ type: 'started', runId, runDir: folder.dir, backend: name, backendReason, device, configHash: hash, startStep: step, totalSteps });
-  return { folder, info, engine, backend, dtn, f, source, data, startStep: step, configHash: hash };
+  return { folder, info, engine, backend, dtn, f, source, target, data, startStep: step, configHash: hash };
 }
 
 /**
