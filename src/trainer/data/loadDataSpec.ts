@@ -8,6 +8,7 @@ import { readIdx } from './idx';
 import { readSvhnMat } from './svhn';
 import { readImageFolder } from './imageFolder';
 import { renderSyntheticDigits } from './syntheticDigits';
+import { loadFaceSpec } from './faces/faceDataSpec';
 
 export interface LoadOptions {
   /** Folder of the config file; spec paths are relative to it. */
@@ -16,6 +17,8 @@ export interface LoadOptions {
   channels: 1 | 3;
   /** Run seed, used by synthetic digits unless the spec has its own. */
   seed: number;
+  /** Told what a loader skipped (e.g. photos without a usable face), so that nothing is dropped silently. */
+  onWarning?: (message: string) => void;
 }
 
 /**
@@ -41,6 +44,10 @@ export async function loadDataSpec(spec: DataSpec, opts: LoadOptions): Promise<I
     case 'image-folder':
       // Already at the target shape; the result keeps its classNames.
       return readImageFolder(resolve(spec.path), { labelsFromFolders: spec.labelsFromFolders, count: spec.count, ...shape });
+    case 'face-photos':
+    case 'face-api-demo-photos':
+      // Cropped at 150 x 150 (the input of the face encoder f), then conformed.
+      return conformImageSet(await loadFaceSpec(spec, { baseDir: opts.baseDir, onWarning: opts.onWarning }), shape);
     default: {
       const never: never = spec;
       throw new Error(`unknown data kind ${(never as { kind: string }).kind}`);
