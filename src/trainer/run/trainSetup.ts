@@ -65,7 +65,7 @@ export async function setUpTraining(opts: TrainOptions): Promise<TrainSetup> {
   const { backend } = engine;
   const f = loadRunEncoder(opts);
   emit({ type: 'status', phase: 'data', message: 'loading source and target domains' });
-  const { source, target } = await loadDomains(config, opts.baseDir);
+  const { source, target } = await loadDomains(config, opts.baseDir, (message) => emit({ type: 'warning', message }));
 
   const dtn = new Dtn(config, f);
   let data = DomainBatches.fresh(source, target, config.train.batchSize, config.seed);
@@ -132,12 +132,16 @@ function loadRunEncoder(opts: TrainOptions): Encoder {
   return loadEncoder(encoderDir, config.architecture, `Train it first: dtn pretrain-f ${pretrainArgs}`).f;
 }
 
-async function loadDomains(config: DtnConfig, baseDir: string): Promise<{ source: ImageSet; target: ImageSet }> {
+async function loadDomains(
+  config: DtnConfig,
+  baseDir: string,
+  onWarning: (message: string) => void,
+): Promise<{ source: ImageSet; target: ImageSet }> {
   const arch = config.architecture;
   const { batchSize } = config.train;
   const size = arch.imageSize;
-  const source = await loadDataSpec(config.source, { baseDir, size, channels: arch.sourceChannels, seed: config.seed });
-  const target = await loadDataSpec(config.target, { baseDir, size, channels: arch.targetChannels, seed: config.seed + 1 });
+  const source = await loadDataSpec(config.source, { baseDir, size, channels: arch.sourceChannels, seed: config.seed, onWarning });
+  const target = await loadDataSpec(config.target, { baseDir, size, channels: arch.targetChannels, seed: config.seed + 1, onWarning });
   if (source.count < batchSize || target.count < batchSize) {
     const counts = `${source.count} source, ${target.count} target images`;
     throw new DtnError('DATA_INVALID', `train.batchSize ${batchSize} exceeds the data (${counts}): lower it or add data`);
