@@ -27,6 +27,9 @@ const targets = [
     platform: 'node',
     format: 'cjs',
     external,
+    // face-api's node-wasm build requires the whole of @tensorflow/tfjs but uses only tfjs-core's
+    // ops: mapping it to tfjs-core keeps layers, converter and WebGL (4 MB) out of the bundle.
+    alias: { '@tensorflow/tfjs': '@tensorflow/tfjs-core' },
     banner: { js: '#!/usr/bin/env node' },
   },
   // The extension host must stay light: the bundle may not pull in tfjs (checked below).

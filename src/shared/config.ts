@@ -18,6 +18,9 @@ export const EMOJI_STYLES = ['avataaars', 'adventurer', 'big-smile', 'fun-emoji'
 export type EmojiStyle = (typeof EMOJI_STYLES)[number];
 const emojiStyle = z.enum(EMOJI_STYLES);
 
+/** Smallest face (detector box, shorter side, photo pixels) the face pipeline crops: below it, f's 150 px input is mostly upscaling. */
+export const DEFAULT_MIN_FACE_SIZE = 80;
+
 /** Where a domain's images come from. Paths are relative to the config file's folder. */
 export const DataSpecSchema = z.discriminatedUnion('kind', [
   z.strictObject({
@@ -66,6 +69,32 @@ export const DataSpecSchema = z.discriminatedUnion('kind', [
         .describe('DiceBear style, or several mixed evenly. avataaars (front-facing head and shoulders) is closest to the paper.'),
       count: positiveInt.default(2000).describe('Number of faces to render.'),
       seed: z.number().int().optional().describe('Rendering seed; defaults to the run seed.'),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z
+        .literal('face-photos')
+        .describe('A folder of photos of people, cut to aligned face crops; sub-folders are persons (cached under .dtn/cache/faces).'),
+      path: z.string().min(1).describe('Folder of photos; each sub-folder, if any, holds the photos of one person.'),
+      count: positiveInt.optional().describe('Use at most N face crops.'),
+      minFaceSize: positiveInt
+        .default(DEFAULT_MIN_FACE_SIZE)
+        .describe('Ignore faces smaller than this (detector box, shorter side, in photo pixels).'),
+      severalFaces: z
+        .enum(['skip', 'largest', 'all'])
+        .default('largest')
+        .describe('A photo with several faces: skip it, use its largest face, or use every face as a separate image.'),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z
+        .literal('face-api-demo-photos')
+        .describe(
+          'The six group photos shipped with @vladmandic/face-api, every face cropped: a check of the face pipeline, not a dataset.',
+        ),
+      count: positiveInt.optional().describe('Use at most N face crops.'),
     })
     .strict(),
 ]);

@@ -8,6 +8,7 @@ import { z } from 'zod';
 export const ERROR_CODES = {
   CONFIG_INVALID: 'a config file or preset is missing or fails validation',
   DATA_INVALID: 'a data source is missing, unreadable or unsuitable (no labels, too few images)',
+  FACE_NOT_FOUND: 'a photo that must show a face shows none, or none large enough',
   ENCODER_MISSING: 'the encoder f has not been pretrained at the path the config names',
   ENCODER_INVALID: 'the encoder folder is not an encoder, or was trained for another architecture',
   CLASSIFIER_MISSING: 'the target-domain classifier that scores translations has not been trained',

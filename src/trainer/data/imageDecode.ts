@@ -8,7 +8,7 @@
  * conversion, so a 4000x3000 photo never exists as floats at full size. BMP: see bmpDecode.
  */
 import * as fs from 'node:fs/promises';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { convertChannels } from './conform';
 import { DataError } from './imageSet';
 import { decodeBmp, isBmp } from './bmpDecode';
@@ -33,15 +33,21 @@ async function readBytes(file: string): Promise<Buffer> {
   }
 }
 
-/** RGB bytes at size x size: oriented, resized, composited over black. */
-async function rgbAtSize(bytes: Buffer, size: number): Promise<Buffer> {
+/** The file's bytes as a sharp pipeline: BMP through bmpDecode, everything else oriented by its EXIF tag. */
+async function openImage(bytes: Buffer): Promise<Sharp> {
   const input = isBmp(bytes) ? await decodeBmp(bytes) : undefined;
-  const image = input
+  return input
     ? sharp(input.data, { raw: { width: input.width, height: input.height, channels: 4 } })
     : // failOn 'error': corrupt or truncated data is refused rather than decoded into garbage;
       // benign warnings (an odd ICC profile) are not.
       sharp(bytes, { failOn: 'error', pages: 1, autoOrient: true });
-  const { data, info } = await image
+}
+
+/** RGB bytes at size x size: oriented, resized, composited over black. */
+async function rgbAtSize(bytes: Buffer, size: number): Promise<Buffer> {
+  const { data, info } = await (
+    await openImage(bytes)
+  )
     // Aspect ratio is not kept (as before). The linear kernel widens with the shrink factor, so
     // every source pixel counts when downscaling; it does not ring on high-contrast strokes.
     .resize(size, size, { fit: 'fill', kernel: 'linear' })
@@ -106,4 +112,30 @@ export async function decodeImages(
   const firstBad = opts.badFiles === 'fail' ? out.find((r) => r instanceof DataError) : undefined;
   if (firstBad) throw firstBad;
   return out;
+}
+
+/** A whole image as 8-bit RGB, row-major, width x height x 3. */
+export interface RgbImage {
+  data: Buffer;
+  width: number;
+  height: number;
+}
+
+/**
+ * Decodes image bytes at full size, oriented and composited over black, for code that crops and
+ * warps a photo itself (the face pipeline). Throws a DataError naming `file` when they do not decode.
+ */
+export async function decodeRgb(bytes: Buffer, file: string): Promise<RgbImage> {
+  try {
+    const { data, info } = await (
+      await openImage(bytes)
+    )
+      .flatten({ background: '#000000' })
+      .toColourspace('srgb')
+      .raw({ depth: 'uchar' })
+      .toBuffer({ resolveWithObject: true });
+    return { data, width: info.width, height: info.height };
+  } catch (e) {
+    throw new DataError(`not a readable image (${(e as Error).message.split('\n')[0]})`, file, FIX);
+  }
 }

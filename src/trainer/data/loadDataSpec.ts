@@ -10,6 +10,7 @@ import { readImageFolder } from './imageFolder';
 import { renderSyntheticDigits } from './syntheticDigits';
 import { loadEmoji } from './emoji/loadEmoji';
 import { DEFAULT_CACHE_ROOT } from '../../shared/node/runLayout';
+import { loadFaceSpec } from './faces/faceDataSpec';
 
 export interface LoadOptions {
   /** Folder of the config file; spec paths are relative to it. */
@@ -18,6 +19,8 @@ export interface LoadOptions {
   channels: 1 | 3;
   /** Run seed, used by synthetic digits unless the spec has its own. */
   seed: number;
+  /** Told what a loader skipped (e.g. photos without a usable face), so that nothing is dropped silently. */
+  onWarning?: (message: string) => void;
 }
 
 /**
@@ -57,6 +60,10 @@ export async function loadDataSpec(spec: DataSpec, opts: LoadOptions): Promise<I
         ...shape,
         cacheDir: path.join(opts.baseDir, DEFAULT_CACHE_ROOT, 'emoji'),
       });
+    case 'face-photos':
+    case 'face-api-demo-photos':
+      // Cropped at 150 x 150 (the input of the face encoder f), then conformed.
+      return conformImageSet(await loadFaceSpec(spec, { baseDir: opts.baseDir, onWarning: opts.onWarning }), shape);
     default: {
       const never: never = spec;
       throw new Error(`unknown data kind ${(never as { kind: string }).kind}`);

@@ -201,8 +201,21 @@ async function loadDomains(
 ): Promise<{ source: ImageSet; target: ImageSet }> {
   const arch = config.architecture;
   const { batchSize } = config.train;
-  const source = await loadDataSpec(config.source, { baseDir, size: f.inputSize, channels: arch.sourceChannels, seed: config.seed });
-  const target = await loadDataSpec(config.target, { baseDir, size: arch.imageSize, channels: arch.targetChannels, seed: config.seed + 1 });
+  const onWarning = (message: string) => emit({ type: 'warning', message });
+  const source = await loadDataSpec(config.source, {
+    baseDir,
+    size: f.inputSize,
+    channels: arch.sourceChannels,
+    seed: config.seed,
+    onWarning,
+  });
+  const target = await loadDataSpec(config.target, {
+    baseDir,
+    size: arch.imageSize,
+    channels: arch.targetChannels,
+    seed: config.seed + 1,
+    onWarning,
+  });
   for (const set of [source, target]) {
     const skipped = skippedSummary(set);
     if (skipped) emit({ type: 'warning', message: skipped });

@@ -5,6 +5,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendChoice, DtnConfig } from '../../shared/config';
 import { decodeImage, type ImageShape } from '../data/imageDecode';
+import { conformImageSet } from '../data/conform';
+import { CROP_SIZE } from '../data/faces/alignment';
+import { cropFace } from '../data/faces/faceCrop';
 import { Dtn } from '../dtn/dtn';
 import { initBackend } from '../engine/backend';
 import { openExport } from '../export/loadExport';
@@ -30,6 +33,15 @@ export interface LoadedTranslator extends Translator {
   checkpoint: string;
   step: number;
   backend: { name: string; device: string };
+}
+
+/** A photo's aligned face crop at f's input (FACE_NOT_FOUND, naming the photo, when it has no usable face). */
+async function alignedFaceOf(file: string, source: ImageShape): Promise<Float32Array> {
+  const { image } = await cropFace(file);
+  if (source.size === CROP_SIZE && source.channels === 3) return image;
+  const shape = { size: source.size, channels: source.channels };
+  const one = { images: image, count: 1, height: CROP_SIZE, width: CROP_SIZE, channels: 3, origin: file };
+  return conformImageSet(one, shape).images;
 }
 
 /** A translator over a DTN already in memory (its g and f). */
