@@ -1,4 +1,7 @@
-/** Built-in configurations. `digits` follows the paper; `digits-quick` is narrow enough for a 2-core CPU. */
+/**
+ * Built-in configurations. `digits` and `faces-emoji` follow the paper; the `-quick` ones are narrow
+ * enough for a 2-core CPU.
+ */
 import type { DtnConfigInput } from './config';
 
 export const PRESETS = {
@@ -41,7 +44,52 @@ export const PRESETS = {
     train: { steps: 1000, batchSize: 32, learningRate: 1e-3, sampleEvery: 50, checkpointEvery: 250, logEvery: 5 },
     eval: { count: 500, classifier: { widths: [8, 16, 32], embeddingSize: 32, steps: 500 } },
   },
+  // The paper's faces -> emoji networks and weights. Bring your own photos: a folder `faces/` beside
+  // the config (sub-folders = persons), or override `source`.
+  'faces-emoji': {
+    name: 'faces-emoji',
+    seed: 1,
+    architecture: {
+      kind: 'faces',
+      generatorWidths: [512, 256, 128, 64],
+      generatorPointwise: true,
+      discriminatorSize: 152,
+      discriminatorWidths: [64, 128, 256, 512, 512, 512],
+    },
+    encoder: { name: 'face-recognition-net' },
+    source: { kind: 'face-photos', path: 'faces' },
+    target: { kind: 'emoji', style: 'avataaars', count: 10000 },
+    losses: { alpha: 100, beta: 1, gamma: 0.05 },
+    train: { steps: 20000, batchSize: 32, sampleEvery: 250, checkpointEvery: 1000, logEvery: 10 },
+    eval: { count: 500 },
+  },
+  // A pipeline check on the demo photos of the face package: small networks, a few minutes on a CPU.
+  'faces-emoji-quick': {
+    name: 'faces-emoji-quick',
+    seed: 1,
+    architecture: {
+      kind: 'faces',
+      generatorWidths: [64, 32, 16, 16],
+      generatorPointwise: true,
+      discriminatorSize: 64,
+      discriminatorWidths: [16, 32, 64, 64],
+    },
+    encoder: { name: 'face-recognition-net' },
+    source: { kind: 'face-api-demo-photos' },
+    target: { kind: 'emoji', style: 'avataaars', count: 256 },
+    losses: { alpha: 100, beta: 1, gamma: 0.05 },
+    train: { steps: 150, batchSize: 8, learningRate: 1e-3, sampleEvery: 25, checkpointEvery: 50, logEvery: 5 },
+    eval: { count: 64 },
+  },
 } satisfies Record<string, DtnConfigInput>;
+
+/** One line each, for pickers. */
+export const PRESET_DETAILS: Record<keyof typeof PRESETS, string> = {
+  digits: "The paper's digits networks, street digits -> MNIST (a GPU makes it practical)",
+  'digits-quick': 'Narrow digits networks that train on a CPU in minutes',
+  'faces-emoji': "The paper's faces -> emoji networks and weights; needs your face photos in faces/",
+  'faces-emoji-quick': "A faces -> emoji pipeline check on the face package's demo photos (not a result)",
+};
 
 export type PresetName = keyof typeof PRESETS;
 export const PRESET_NAMES = Object.keys(PRESETS) as PresetName[];

@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { PRESET_NAMES, PRESETS, isPresetName } from '../../shared/presets';
+import { PRESET_DETAILS, PRESET_NAMES, PRESETS, isPresetName } from '../../shared/presets';
 import type { TrainTarget } from './trainerLaunch';
 
 export interface ChosenTarget {
@@ -65,7 +65,7 @@ export async function pickTarget(title: string): Promise<ChosenTarget | undefine
   items.push({ label: 'Built-in presets', kind: vscode.QuickPickItemKind.Separator });
   for (const p of PRESET_NAMES) {
     const t = PRESETS[p].train;
-    const detail = p === 'digits' ? "The paper's architecture (a GPU makes it practical)" : 'Narrow networks that train on a CPU';
+    const detail = PRESET_DETAILS[p];
     items.push({ label: `$(package) ${p}`, description: `${t.steps} steps, batch ${t.batchSize}`, detail, preset: p });
   }
   const pick = await vscode.window.showQuickPick(items, {
