@@ -63,6 +63,9 @@ let loaded: Promise<FaceApi> | undefined;
  * registers the wasm backend, but selects none: the ops run where the trainer's run.
  */
 async function loadFaceApi(): Promise<FaceApi> {
+  // face-api calls tensor methods (x.as3D()) that @tensorflow/tfjs registers and tfjs-core alone does not.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  require('@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const api = require('@vladmandic/face-api/dist/face-api.node-wasm.js') as FaceApi;
   const dir = faceApiModelDir();
