@@ -60,7 +60,7 @@ let loaded: Promise<FaceApi> | undefined;
 /**
  * The node-wasm build: it imports @tensorflow/tfjs (whose tfjs-core is ours, `npm ls
  * @tensorflow/tfjs-core` shows one copy; the trainer bundle maps it to tfjs-core itself) and
- * registers the wasm backend, but selects none: the ops run where the trainer's run.
+ * registers the wasm backend without selecting it, so its ops run on the backend already active.
  */
 async function loadFaceApi(): Promise<FaceApi> {
   // face-api calls tensor methods (x.as3D()) that @tensorflow/tfjs registers and tfjs-core alone does not.
