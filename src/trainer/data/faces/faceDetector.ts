@@ -60,9 +60,12 @@ let loaded: Promise<FaceApi> | undefined;
 /**
  * The node-wasm build: it imports @tensorflow/tfjs (whose tfjs-core is ours, `npm ls
  * @tensorflow/tfjs-core` shows one copy; the trainer bundle maps it to tfjs-core itself) and
- * registers the wasm backend, but selects none: the ops run where the trainer's run.
+ * registers the wasm backend without selecting it, so its ops run on the backend already active.
  */
 async function loadFaceApi(): Promise<FaceApi> {
+  // face-api calls tensor methods (x.as3D()) that @tensorflow/tfjs registers and tfjs-core alone does not.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  require('@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const api = require('@vladmandic/face-api/dist/face-api.node-wasm.js') as FaceApi;
   const dir = faceApiModelDir();
