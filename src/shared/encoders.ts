@@ -132,6 +132,10 @@ export const EncoderListingSchema = z.object({
 });
 export type EncoderListing = z.infer<typeof EncoderListingSchema>;
 
+/** `dtn encoders add --json`: the encoder just registered. */
+export const EncoderAddedSchema = z.object({ type: z.literal('encoder-added'), encoder: EncoderEntrySchema });
+export type EncoderAdded = z.infer<typeof EncoderAddedSchema>;
+
 /** How a config names an encoder of this kind: a pretrained digits folder by path, the others by name. */
 export function encoderConfigField(kind: EncoderKind): 'name' | 'path' {
   return kind === 'pretrained' ? 'path' : 'name';
