@@ -114,7 +114,7 @@ function describeTfjs(name: string, dir: string, raw: unknown, workspaceDir: str
   return { kind: 'tfjs-model', dir, entry, descriptor, modelFile };
 }
 
-/** What the folder `dir` (named `name`) holds; a problem for anything that is not a usable encoder. */
+/** What the folder `dir` holds (its name is the encoder's); a problem for anything that is not a usable encoder. */
 export function readEncoderFolder(dir: string, workspaceDir: string): EncoderFolder {
   const name = path.basename(dir);
   const problem = (message: string): EncoderFolder => ({ kind: 'problem', dir, problem: { name, dir, message } });
