@@ -41,6 +41,8 @@ const targets = [
     format: 'cjs',
     external: ['vscode'],
     minify: true,
+    // jsonc-parser's UMD build requires its parts at run time (not bundled); its ESM build bundles whole.
+    mainFields: ['module', 'main'],
   },
   { entryPoints: ['src/webviews/dashboard/main.ts'], outfile: 'dist/webviews/dashboard.js', ...browser },
   { entryPoints: ['src/webviews/samples/main.ts'], outfile: 'dist/webviews/samples.js', ...browser },

@@ -9,6 +9,7 @@ import { DEFAULT_ABLATION_ROOT } from '../shared/node/runLayout';
 import { pickAblation, pickRunsToCompare } from './runs/comparePicker';
 import { ComparePanel, COMPARE_VIEW_TYPE, type CompareState } from './panels/comparePanel';
 import { DashboardPanel, DASHBOARD_VIEW_TYPE } from './panels/dashboardPanel';
+import { useEncoderAsF } from './encoders/useEncoderCommand';
 import { exportCheckpoint } from './export/exportModel';
 import type { PanelHost, PanelState } from './panels/runPanel';
 import { SamplesPanel, SAMPLES_VIEW_TYPE } from './panels/samplesPanel';
@@ -152,6 +153,7 @@ export function activate(context: vscode.ExtensionContext): void {
     'dtn.exportCheckpoint': (arg) => exportCheckpoint(context.extensionUri, log, arg),
     'dtn.trainClassifier': (arg) => trainClassifier(context.extensionUri, log, arg),
     'dtn.runAblation': (arg) => runAblation(context.extensionUri, log, arg),
+    'dtn.useEncoderAsF': (arg) => useEncoderAsF(arg),
     'dtn.showLog': () => log.show(),
     'dtn.refreshRuns': () => {
       refreshRuns();
@@ -196,7 +198,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration(`${SECTION}.runRoot`) && refreshRuns()),
     vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration(`${SECTION}.backend`) && void translator.restart()),
     ...watch('**/*.dtn.json', refreshWorkspace),
-    ...watch('**/.dtn/encoders/*/manifest.json', refreshWorkspace),
+    ...watch('**/.dtn/encoders/*/{manifest,encoder}.json', refreshWorkspace),
     ...(vscode.workspace.workspaceFolders ?? []).flatMap((f) =>
       watch(new vscode.RelativePattern(runRoot(f.uri.fsPath), '*/run.json'), refreshRuns),
     ),

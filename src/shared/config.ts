@@ -3,6 +3,7 @@
  * validator used by the trainer and the extension, and the JSON Schema the editor uses.
  */
 import { z } from 'zod';
+import { EncoderNameSchema } from './encoderName';
 import { DtnError } from './errors';
 
 export const BACKENDS = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
@@ -202,9 +203,15 @@ export type PublishedEncoderName = (typeof PUBLISHED_ENCODERS)[number];
 export const EncoderSchema = z
   .object({
     name: z
-      .enum(PUBLISHED_ENCODERS)
+      .union([
+        z.enum(PUBLISHED_ENCODERS).describe('A published encoder, loaded from its package.'),
+        EncoderNameSchema.describe('An encoder registered in .dtn/encoders/<name> (`dtn encoders add`).'),
+      ])
       .optional()
-      .describe('A published encoder used as f as it is (`dtn encoders` lists them). Default: the one `dtn pretrain-f` trains.'),
+      .describe(
+        'An encoder used as f as it is: a published one or a registered one (`dtn encoders` lists them). ' +
+          'Default: the one `dtn pretrain-f` trains.',
+      ),
     path: z.string().min(1).optional().describe('Folder written by `dtn pretrain-f`. Default: .dtn/encoders/<preset>.'),
     pretrainSteps: positiveInt.default(1500).describe('Steps of `dtn pretrain-f` when it trains this encoder.'),
   })

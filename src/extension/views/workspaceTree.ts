@@ -1,16 +1,21 @@
-/** "Configs & Encoders" view: *.dtn.json files, the built-in presets, and pretrained encoders in .dtn/encoders. */
-import * as fs from 'node:fs';
+/**
+ * "Configs & Encoders" view: *.dtn.json files, the built-in presets, and the encoders f can be
+ * (the published ones, and each workspace folder's .dtn/encoders: pretrained digits encoders and
+ * registered TensorFlow.js models).
+ */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { publishedEncoderEntries, type EncoderEntry, type EncoderProblem } from '../../shared/encoders';
+import { listEncoderFolders } from '../../shared/node/encoderFolders';
 import { PRESET_NAMES } from '../../shared/presets';
-import { childPaths } from '../../shared/node/runFiles';
-import { DEFAULT_ENCODER_ROOT, TENSOR_MANIFEST } from '../../shared/node/runLayout';
+import { describeEncoder, describeEncoderProblem, type EncoderItemText } from './encoderItem';
 
 export type WorkspaceNode =
   | { kind: 'group'; group: 'configs' | 'presets' | 'encoders' }
   | { kind: 'config'; uri: vscode.Uri }
   | { kind: 'preset'; preset: string }
-  | { kind: 'encoder'; dir: string };
+  | { kind: 'encoder'; entry: EncoderEntry }
+  | { kind: 'encoderProblem'; problem: EncoderProblem };
 
 const GROUP_LABEL = { configs: 'Configs', presets: 'Presets', encoders: 'Encoders' } as const;
 
@@ -30,9 +35,13 @@ export class WorkspaceTreeProvider implements vscode.TreeDataProvider<WorkspaceN
       const files = await vscode.workspace.findFiles('**/*.dtn.json', '**/{node_modules,.git,.dtn}/**', 500);
       return files.sort((a, b) => a.fsPath.localeCompare(b.fsPath)).map((uri) => ({ kind: 'config', uri }));
     }
-    return (vscode.workspace.workspaceFolders ?? [])
-      .flatMap((f) => listEncoders(path.join(f.uri.fsPath, DEFAULT_ENCODER_ROOT)))
-      .map((dir) => ({ kind: 'encoder', dir }));
+    const folders = (vscode.workspace.workspaceFolders ?? []).flatMap((f) => listEncoderFolders(f.uri.fsPath));
+    return [
+      ...publishedEncoderEntries().map((entry): WorkspaceNode => ({ kind: 'encoder', entry })),
+      ...folders.map((f): WorkspaceNode =>
+        f.kind === 'problem' ? { kind: 'encoderProblem', problem: f.problem } : { kind: 'encoder', entry: f.entry },
+      ),
+    ];
   }
 
   getTreeItem(node: WorkspaceNode): vscode.TreeItem {
@@ -58,16 +67,10 @@ export class WorkspaceTreeProvider implements vscode.TreeDataProvider<WorkspaceN
         item.contextValue = 'dtnPreset';
         return item;
       }
-      case 'encoder': {
-        const item = new vscode.TreeItem(path.basename(node.dir), vscode.TreeItemCollapsibleState.None);
-        item.iconPath = new vscode.ThemeIcon('symbol-namespace');
-        const meta = readEncoderMeta(node.dir);
-        if (meta?.heldOutAccuracy !== undefined)
-          item.description = `f accuracy ${(meta.heldOutAccuracy * 100).toFixed(1)}% · ${meta.steps ?? '?'} steps`;
-        item.tooltip = node.dir;
-        item.contextValue = 'dtnEncoder';
-        return item;
-      }
+      case 'encoder':
+        return encoderTreeItem(describeEncoder(node.entry));
+      case 'encoderProblem':
+        return encoderTreeItem(describeEncoderProblem(node.problem));
     }
   }
 
@@ -76,21 +79,11 @@ export class WorkspaceTreeProvider implements vscode.TreeDataProvider<WorkspaceN
   }
 }
 
-function listEncoders(root: string): string[] {
-  return childPaths(root).filter((d) => fs.existsSync(path.join(d, TENSOR_MANIFEST)));
-}
-
-function readEncoderMeta(dir: string): { heldOutAccuracy?: number; steps?: number } | undefined {
-  try {
-    const m = JSON.parse(fs.readFileSync(path.join(dir, TENSOR_MANIFEST), 'utf8')) as {
-      meta?: { heldOutAccuracy?: unknown; steps?: unknown };
-    };
-    const meta = m.meta ?? (m as Record<string, unknown>);
-    return {
-      heldOutAccuracy: typeof meta.heldOutAccuracy === 'number' ? meta.heldOutAccuracy : undefined,
-      steps: typeof meta.steps === 'number' ? meta.steps : undefined,
-    };
-  } catch {
-    return undefined;
-  }
+function encoderTreeItem(t: EncoderItemText): vscode.TreeItem {
+  const item = new vscode.TreeItem(t.label, vscode.TreeItemCollapsibleState.None);
+  item.description = t.description;
+  item.tooltip = t.tooltip;
+  item.iconPath = new vscode.ThemeIcon(t.icon);
+  item.contextValue = t.contextValue;
+  return item;
 }

@@ -5,6 +5,15 @@
 import { Command, Option } from 'commander';
 import { action } from './commands/action';
 import { defineBench } from './commands/benchCommand';
+import {
+  accuracyArg,
+  channelsArg,
+  encoderNameArg,
+  encodersAddCommand,
+  encodersCommand,
+  preprocessingArg,
+  type EncodersAddOpts,
+} from './commands/encoderCommands';
 import { ablateCommand, evalCommand } from './commands/evalCommands';
 import { exportCommand } from './commands/exportCommand';
 import { backendOption, intInRange, positiveInt, withConfigOptions } from './commands/options';
@@ -14,7 +23,11 @@ import { serveCommand, translateCommand, type TranslateOpts } from './commands/t
 /** One resolver (run/resumeTarget.ts) reads every --checkpoint. */
 const CHECKPOINT_HELP = 'a checkpoint folder, a run folder (its best checkpoint, else its newest), or best (the newest run: its best)';
 
-const program = new Command('dtn').description('Domain Transfer Network trainer (Taigman, Polyak & Wolf, ICLR 2017)').showHelpAfterError();
+const program = new Command('dtn')
+  .description('Domain Transfer Network trainer (Taigman, Polyak & Wolf, ICLR 2017)')
+  .showHelpAfterError()
+  // A command's options after its subcommand belong to the subcommand (`dtn encoders add … --json`).
+  .enablePositionalOptions();
 
 withConfigOptions(
   program.command('train').description('train a DTN and write a run folder (config.json, run.json, metrics.jsonl, samples/, checkpoints/)'),
@@ -90,6 +103,36 @@ program
   .addOption(backendOption())
   .option('--json', 'protocol status lines, then an `exported` line naming the folder')
   .action(action(exportCommand));
+
+const encoders = program
+  .command('encoders')
+  .description('list the encoders f can be: published ones, digits encoders from dtn pretrain-f, registered TensorFlow.js models')
+  .option('--dir <folder>', 'the folder whose .dtn/encoders is read (default: the current folder)')
+  .option('--json', 'print the list as one JSON line')
+  .enablePositionalOptions()
+  .action(action(encodersCommand));
+
+encoders
+  .command('add')
+  .description('register a TensorFlow.js Layers model as an encoder (.dtn/encoders/<name>): it is loaded once to check it')
+  .argument('<name>', 'the encoder\'s name, for "encoder": { "name" } in a config', encoderNameArg)
+  .requiredOption('--model <model.json>', "the model's model.json (its weight files beside it)")
+  .requiredOption('--input-size <n>', 'side of the square images the model reads', positiveInt('--input-size'))
+  .requiredOption('--channels <c>', 'channels the model reads: 1 or 3', channelsArg)
+  .requiredOption(
+    '--preprocessing <p>',
+    'how [-1,1] images become its input: [-1,1], [0,1], [0,255], imagenet-mean-std, or {"scale": s, "offset": o} (per channel)',
+    preprocessingArg,
+  )
+  .option('--embedding-layer <layer>', "the layer whose output is f(x) (default: the model's output)")
+  .option('--link', 'refer to the model where it is (inside the workspace) instead of copying it')
+  .option('--accuracy <fraction:benchmark>', 'a known accuracy, e.g. 0.9938:LFW', accuracyArg)
+  .option('--description <text>', 'a line for the listing')
+  .option('--force', 'replace a folder of that name even if it is not a registered model')
+  .option('--dir <folder>', 'the folder whose .dtn/encoders receives it (default: the current folder)')
+  .addOption(backendOption())
+  .option('--json', 'print the registered encoder as one JSON line')
+  .action((name: string, opts: EncodersAddOpts) => action((o: EncodersAddOpts) => encodersAddCommand(name, o))(opts));
 
 defineBench(program.command('bench'));
 

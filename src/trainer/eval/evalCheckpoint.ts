@@ -36,7 +36,7 @@ export async function evaluateCheckpoint(checkpoint: string, backendChoice?: Bac
   const { config, baseDir } = folder.readConfig();
   const configFile = folder.configPath;
   const { backend } = await initBackend(backendChoice ?? config.backend);
-  const { f } = loadConfigEncoder(config, baseDir, 'The encoder this run was trained with must be present');
+  const { f } = await loadConfigEncoder(config, baseDir, 'The encoder this run was trained with must be present');
   if (config.architecture.kind === 'faces') {
     const faces = await loadIdentityFaces(config, baseDir, f);
     const dtn = new Dtn(config, f);

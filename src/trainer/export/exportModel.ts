@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { digitsArchitecture, type BackendChoice } from '../../shared/config';
 import { Encoder } from '../dtn/models/encoder';
 import { DtnError, messageOf } from '../../shared/errors';
+import { writeFolderAtomically } from '../../shared/node/atomicWrite';
 import { isWithin } from '../../shared/node/paths';
 import { stepName } from '../../shared/node/runLayout';
 import type { RunInfo } from '../../shared/runInfo';
@@ -68,25 +69,6 @@ function readInfo(folder: RunFolder): RunInfo | undefined {
     return folder.readInfo();
   } catch {
     return undefined; // the card says run.json is missing; the weights are what matter
-  }
-}
-
-/** Writes `fill(tmp)` into a temporary sibling of `out`, then swaps it into place. */
-async function writeFolderAtomically(out: string, fill: (tmp: string) => Promise<void>): Promise<void> {
-  const parent = path.dirname(out);
-  fs.mkdirSync(parent, { recursive: true });
-  const tmp = fs.mkdtempSync(path.join(parent, `.${path.basename(out)}.tmp-`));
-  try {
-    await fill(tmp);
-    if (fs.existsSync(out)) {
-      const old = `${tmp}-old`;
-      fs.renameSync(out, old);
-      fs.renameSync(tmp, out);
-      fs.rmSync(old, { recursive: true, force: true });
-    } else fs.renameSync(tmp, out);
-  } catch (err) {
-    fs.rmSync(tmp, { recursive: true, force: true });
-    throw err;
   }
 }
 

@@ -1,12 +1,15 @@
 /**
  * f for a config: the digits encoder `dtn pretrain-f` wrote (encoder.path, else
- * .dtn/encoders/<name>), or a published encoder loaded from its package (encoder.name). The one
- * place training, evaluation and translation get f from.
+ * .dtn/encoders/<name>), a published encoder loaded from its package, or an encoder registered in
+ * .dtn/encoders (encoder.name; run/encoderRegistry.ts). The one place training, evaluation and
+ * translation get f from.
  */
 import type { DtnConfig } from '../../shared/config';
+import { isPublishedEncoderName } from '../../shared/encoders';
 import { DtnError } from '../../shared/errors';
 import type { FeatureEncoder } from '../dtn/models/featureEncoder';
 import { loadPublishedEncoder } from '../dtn/models/publishedEncoders';
+import { loadRegisteredEncoder } from './encoderRegistry';
 import { defaultEncoderDir, loadEncoder, type EncoderMeta } from './encoderStore';
 
 export interface ConfigEncoder {
@@ -18,9 +21,11 @@ export interface ConfigEncoder {
 }
 
 /** `fix` completes the error of a missing pretrained encoder (e.g. "Train it first: dtn pretrain-f …"). */
-export function loadConfigEncoder(config: DtnConfig, baseDir: string, fix: string): ConfigEncoder {
+export async function loadConfigEncoder(config: DtnConfig, baseDir: string, fix: string): Promise<ConfigEncoder> {
   const arch = config.architecture;
   const name = config.encoder.name;
+  // A registered name resolves against the config's folder, as encoder.path does.
+  if (name !== undefined && !isPublishedEncoderName(name)) return loadRegisteredEncoder(baseDir, name, arch, fix);
   if (arch.kind === 'faces') {
     if (!name) {
       throw new DtnError('CONFIG_INVALID', 'a faces config needs a face-identity f: set encoder.name (e.g. "face-recognition-net")', {

@@ -68,7 +68,7 @@ export async function setUpTraining(opts: TrainOptions): Promise<TrainSetup> {
   emit({ type: 'status', phase: 'backend', message: `initialising backend ${backendChoice}` });
   const engine = await initBackend(backendChoice);
   const { backend } = engine;
-  const f = loadRunEncoder(opts);
+  const f = await loadRunEncoder(opts);
   emit({ type: 'status', phase: 'data', message: 'loading source and target domains' });
   const { source, target } = await loadDomains(config, opts.baseDir, f, emit);
 
@@ -180,7 +180,7 @@ function keptBest(runDir: string, previous: RunInfo | undefined, step: number): 
 }
 
 /** f, or an error naming the command that writes the encoder this run looks for. */
-function loadRunEncoder(opts: TrainOptions): FeatureEncoder {
+async function loadRunEncoder(opts: TrainOptions): Promise<FeatureEncoder> {
   const { config, emit } = opts;
   const encoderDir = defaultEncoderDir(config, opts.baseDir);
   emit({ type: 'status', phase: 'encoder', message: `loading f from ${config.encoder.name ?? encoderDir}` });
@@ -189,7 +189,7 @@ function loadRunEncoder(opts: TrainOptions): FeatureEncoder {
   // came from the preset.
   const fromPreset = opts.origin === undefined ? config.name in { digits: 1, 'digits-quick': 1 } : opts.origin.startsWith('preset ');
   const pretrainArgs = fromPreset ? `--preset ${config.name}` : `--config ${opts.origin ?? '<file>'} --out ${encoderDir}`;
-  return loadConfigEncoder(config, opts.baseDir, `Train it first: dtn pretrain-f ${pretrainArgs}`).f;
+  return (await loadConfigEncoder(config, opts.baseDir, `Train it first: dtn pretrain-f ${pretrainArgs}`)).f;
 }
 
 /** The source domain at the size f reads, the target at the size g writes. */

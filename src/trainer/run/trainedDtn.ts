@@ -46,7 +46,7 @@ export async function loadTrainedDtn(
   const { config, baseDir } = folder.readConfig();
   const engine = await initBackend(opts.backendFor(config));
   const fix = `${opts.use} needs the encoder f this run was trained with`;
-  const { f, meta: encoder } = loadConfigEncoder(config, baseDir, fix);
+  const { f, meta: encoder } = await loadConfigEncoder(config, baseDir, fix);
   const dtn = new Dtn(config, f);
   try {
     const { step } = await folder.loadCheckpoint(checkpoint, dtn);

@@ -1,7 +1,7 @@
 /**
  * What the DTN needs of f, whichever network it is: the digits encoder this project pretrains
  * (models/encoder.ts), the face-identity network loaded from published weights
- * (models/faceRecognitionNet.ts), or a user's own TensorFlow.js model.
+ * (models/faceRecognitionNet.ts), or a user's own TensorFlow.js Layers model (models/tfjsEncoder.ts).
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import type { ForwardMode } from './layers';

@@ -37,13 +37,27 @@ export class ParamStore {
     return this.add(this.trainable, name, tf.tensor(values, shape, 'float32'));
   }
 
+  /**
+   * Takes over a variable made elsewhere (a TensorFlow.js Layers model's weight): the store lists,
+   * freezes and disposes it like its own. `state` for values the model updates itself (BN statistics).
+   */
+  adopt(name: string, v: tf.Variable, kind: 'trainable' | 'state' = 'trainable'): tf.Variable {
+    (kind === 'trainable' ? this.trainable : this.state).set(this.freshKey(name), v);
+    return v;
+  }
+
   private add(into: Map<string, tf.Variable>, name: string, init: tf.Tensor): tf.Variable {
-    const key = `${this.prefix}/${name}`;
-    if (this.trainable.has(key) || this.state.has(key)) throw new Error(`duplicate parameter ${key}`);
+    const key = this.freshKey(name);
     const v = tf.variable(init, into === this.trainable);
     init.dispose();
     into.set(key, v);
     return v;
+  }
+
+  private freshKey(name: string): string {
+    const key = `${this.prefix}/${name}`;
+    if (this.trainable.has(key) || this.state.has(key)) throw new Error(`duplicate parameter ${key}`);
+    return key;
   }
 
   /** Trainable first, then state, in creation order: the order checkpoints and optimisers use. */
