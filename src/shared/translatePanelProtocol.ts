@@ -26,6 +26,8 @@ export const UsedCheckpointSchema = z.object({
   step: z.number().int().nonnegative(),
   path: z.string(),
   accuracy: z.number().min(0).max(1).optional(),
+  /** A faces run: the input shown is the photo's detected, aligned face crop; accuracy is identity top-1. */
+  faces: z.boolean().optional(),
   /** Why this checkpoint: chosen by the user, the run's best, or its newest. */
   reason: z.enum(['chosen', 'best', 'newest']),
 });

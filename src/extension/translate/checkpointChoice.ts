@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { bestCheckpointOf, listCheckpointDirs, readMetricsFile, readRunInfoFile } from '../../shared/node/runFiles';
-import { TENSOR_MANIFEST } from '../../shared/node/runLayout';
+import { RUN_FILES, TENSOR_MANIFEST } from '../../shared/node/runLayout';
 
 export interface CheckpointInfo {
   runDir: string;
@@ -17,6 +17,8 @@ export interface CheckpointInfo {
   accuracy?: number;
   /** When the checkpoint was written (ms since the epoch). */
   time: number;
+  /** A faces run: its inputs are photos, translated through their detected, aligned face crop. */
+  faces?: boolean;
 }
 
 export type CheckpointChoice = CheckpointInfo & { reason: 'chosen' | 'best' | 'newest' };
@@ -38,9 +40,20 @@ export function runCheckpoints(runDir: string): CheckpointInfo[] {
   const accuracy = new Map<number, number>();
   for (const r of readMetricsFile(runDir)) if (r.eval) accuracy.set(r.step, r.eval.accuracy);
   const runId = readRunInfoFile(runDir)?.runId ?? path.basename(runDir);
+  const faces = isFacesRun(runDir) || undefined;
   return listCheckpointDirs(runDir)
     .reverse()
-    .map((c) => ({ runDir, runId, step: c.step, path: c.path, accuracy: accuracy.get(c.step), time: mtime(c.path) }));
+    .map((c) => ({ runDir, runId, step: c.step, path: c.path, accuracy: accuracy.get(c.step), time: mtime(c.path), faces }));
+}
+
+/** Whether the run's config.json has the faces architecture (read as data; anything odd reads as digits). */
+function isFacesRun(runDir: string): boolean {
+  try {
+    const raw = JSON.parse(fs.readFileSync(path.join(runDir, RUN_FILES.config), 'utf8')) as { architecture?: { kind?: unknown } };
+    return raw.architecture?.kind === 'faces';
+  } catch {
+    return false;
+  }
 }
 
 /** `runDirs` newest first (as listRunDirs gives them); `lastChosen` from the workspace's memory. */
@@ -61,7 +74,7 @@ export function chooseCheckpoint(runDirs: string[], lastChosen?: string): Checkp
 }
 
 /** One line for notifications and the panel: `run-id · step 400 · accuracy 71.2%`. */
-export function describeCheckpoint(c: Pick<CheckpointInfo, 'runId' | 'step' | 'accuracy'>): string {
-  const acc = c.accuracy === undefined ? '' : ` · accuracy ${(100 * c.accuracy).toFixed(1)}%`;
+export function describeCheckpoint(c: Pick<CheckpointInfo, 'runId' | 'step' | 'accuracy' | 'faces'>): string {
+  const acc = c.accuracy === undefined ? '' : ` · ${c.faces ? 'identity top-1' : 'accuracy'} ${(100 * c.accuracy).toFixed(1)}%`;
   return `${c.runId} · step ${c.step}${acc}`;
 }

@@ -40,12 +40,14 @@ function image(src: string | undefined, cls: string, alt: string, label: string)
   return fig;
 }
 
-function card(item: TranslatedItem, step: number): HTMLElement {
+function card(item: TranslatedItem, step: number, faces: boolean): HTMLElement {
   const c = el('article', { class: 'item', title: item.input });
   c.append(el('h2', { class: 'name' }, item.name));
   const pair = el('div', { class: 'pair' });
   pair.append(
-    image(item.inputUri, 'model-input', `${item.name} as the model sees it`, 'x (as G sees it)'),
+    faces
+      ? image(item.inputUri, 'model-input', `the face detected in ${item.name}, aligned`, 'detected face (aligned crop)')
+      : image(item.inputUri, 'model-input', `${item.name} as the model sees it`, 'x (as G sees it)'),
     el('span', { class: 'arrow', 'aria-hidden': 'true' }, '→'),
     image(item.outputUri, 'output', `translation of ${item.name} at step ${step}`, `G(x) · step ${step}`),
   );
@@ -72,7 +74,7 @@ function render(): void {
   notice.hidden = !model.notice;
   notice.textContent = model.notice?.text ?? '';
   notice.classList.toggle('error', model.notice?.level === 'error');
-  grid.replaceChildren(...model.items.map((i) => card(i, c?.step ?? 0)));
+  grid.replaceChildren(...model.items.map((i) => card(i, c?.step ?? 0, Boolean(c?.faces))));
   failures.hidden = model.failures.length === 0;
   const list = el('ul');
   for (const f of model.failures) {

@@ -33,7 +33,8 @@ const REASON: Record<UsedCheckpoint['reason'], string> = {
 
 /** `run-id · step 400 · accuracy 71.2% · the run's best`. */
 export function checkpointLine(c: UsedCheckpoint): string {
-  const acc = c.accuracy === undefined ? 'accuracy not evaluated' : `accuracy ${(100 * c.accuracy).toFixed(1)}%`;
+  const what = c.faces ? 'identity top-1' : 'accuracy';
+  const acc = c.accuracy === undefined ? `${what} not evaluated` : `${what} ${(100 * c.accuracy).toFixed(1)}%`;
   return `${c.runId} · step ${c.step} · ${acc} · ${REASON[c.reason]}`;
 }
 

@@ -43,7 +43,7 @@ export class FacesDiscriminator implements Network<tf.Tensor4D, tf.Tensor2D> {
   /** [B, H, W, 3] -> [B, 3] logits. */
   apply(x: tf.Tensor4D, mode: ForwardMode): tf.Tensor2D {
     return tf.tidy(() => {
-      let h = x.shape[1] === this.size && x.shape[2] === this.size ? x : tf.image.resizeBilinear(x, [this.size, this.size], false, true);
+      let h = x.shape[1] === this.size && x.shape[2] === this.size ? x : tf.image.resizeBilinear(x, [this.size, this.size]);
       for (const { conv, norm } of this.blocks) h = norm.apply(conv.apply(h), mode, LEAKY_RELU);
       return tf.reshape(this.output.apply(h), [x.shape[0], 3]);
     });
