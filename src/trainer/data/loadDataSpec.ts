@@ -11,6 +11,7 @@ import { renderSyntheticDigits } from './syntheticDigits';
 import { loadEmoji } from './emoji/loadEmoji';
 import { DEFAULT_CACHE_ROOT } from '../../shared/node/runLayout';
 import { loadFaceSpec } from './faces/faceDataSpec';
+import { assertDomainFits } from './memoryBudget';
 
 export interface LoadOptions {
   /** Folder of the config file; spec paths are relative to it. */
@@ -30,6 +31,9 @@ export interface LoadOptions {
 export async function loadDataSpec(spec: DataSpec, opts: LoadOptions): Promise<ImageSet> {
   const resolve = (p: string) => path.resolve(opts.baseDir, p);
   const shape = { size: opts.size, channels: opts.channels };
+  // Rendered kinds make exactly `count` images: check they fit before making any.
+  if (spec.kind === 'synthetic-digits' || spec.kind === 'emoji')
+    assertDomainFits(spec.count, opts.size, Math.max(3, opts.channels), `${spec.kind} count`);
   switch (spec.kind) {
     case 'synthetic-digits':
       // Rendered at the target size directly: sharper than resizing afterwards.
