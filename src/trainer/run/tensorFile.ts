@@ -51,14 +51,15 @@ export function assertReplaceable(dir: string, kind: string, force = false): voi
   const fix = 'Choose another --out folder, or pass --force to replace it';
   if (!fs.statSync(dir).isDirectory()) throw new DtnError('OUTPUT_INVALID', `${dir} is a file, not a folder`, { file: dir, fix });
   if (fs.readdirSync(dir).length === 0) return;
-  let found: unknown;
+  let found: string | undefined;
   try {
-    found = (JSON.parse(fs.readFileSync(path.join(dir, MANIFEST), 'utf8')) as { meta?: { kind?: unknown } }).meta?.kind;
+    const k = (JSON.parse(fs.readFileSync(path.join(dir, MANIFEST), 'utf8')) as { meta?: { kind?: unknown } }).meta?.kind;
+    found = typeof k === 'string' ? k.slice(0, 40) : undefined;
   } catch {
     found = undefined;
   }
   if (found === kind) return;
-  const what = found === undefined ? 'a folder that dtn did not write' : `a ${String(found)} folder`;
+  const what = found === undefined ? 'a folder that dtn did not write' : `a ${found} folder`;
   throw new DtnError('OUTPUT_INVALID', `${dir} is ${what}, not a ${kind} folder: refusing to replace it`, { file: dir, fix });
 }
 

@@ -102,6 +102,7 @@ describe('trainer command line', () => {
 
   it('the log shows the command line as a shell would take it, quoting only what needs it', () => {
     const l = trainLaunch({ ...ctx, cwd: '/my ws' }, { target: { kind: 'config', file: '/my ws/a b.dtn.json' } });
-    assert.equal(describeLaunch(l), '$ /vscode/code /ext/dist/trainer/cli.js train --config "/my ws/a b.dtn.json" --json --host-stdin   (cwd /my ws)');
+    const expected = '$ /vscode/code /ext/dist/trainer/cli.js train --config "/my ws/a b.dtn.json" --json --host-stdin   (cwd /my ws)';
+    assert.equal(describeLaunch(l), expected);
   });
 });

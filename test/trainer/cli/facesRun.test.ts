@@ -55,7 +55,7 @@ describe('faces -> emoji with the CLI (wasm)', function () {
   });
   after(cleanTempDirs);
 
-  it('a short training run writes a complete run folder: config, run.json, metrics with the identity metric, samples, a checkpoint', async () => {
+  it('a short run writes a complete run folder: config, run.json, metrics with the identity metric, samples, a checkpoint', async () => {
     const folder = new RunFolder(runDir);
     assert.equal(folder.readInfo()!.status, 'completed');
     assert.equal(folder.readConfig().config.architecture.kind, 'faces');

@@ -93,7 +93,7 @@ describe('encoder store', () => {
     assert.throws(() => loadEncoder(half, digitsArch(config), FIX), EncoderNotFoundError);
   });
 
-  it('never replaces a folder that is not an encoder (a user folder, a classifier) unless forced; an older encoder is replaced', async () => {
+  it('never replaces a folder that is not an encoder unless forced; an older encoder is replaced', async () => {
     const user = tempDir('dtn-user-');
     fs.writeFileSync(path.join(user, 'notes.txt'), 'mine');
     await assert.rejects(
