@@ -69,7 +69,7 @@ export function readConfigFile(file: string): ResolvedConfig {
  */
 export function configHash(config: DtnConfig): string {
   const { steps: _steps, ...trainRest } = config.train;
-  const hashed = { ...config, train: trainRest };
+  const hashed = { ...withoutLaterDefaults(config), train: trainRest };
   const canonical = (v: unknown): unknown =>
     isObject(v)
       ? Object.fromEntries(
@@ -85,6 +85,19 @@ export function configHash(config: DtnConfig): string {
     .update(JSON.stringify(canonical(hashed)))
     .digest('hex')
     .slice(0, 16);
+}
+
+/**
+ * Fields added after 0.1.0, where they hold their defaults, are left out of the hash, so a run
+ * written before them still hashes the same and resumes without a "config differs" warning.
+ */
+function withoutLaterDefaults(config: DtnConfig): Record<string, unknown> {
+  const out: Record<string, unknown> = structuredClone(config);
+  const arch = out.architecture as { kind?: string };
+  if (arch.kind === 'digits') delete arch.kind;
+  const specs = [out.source, out.target, (out.eval as { source?: unknown }).source] as ({ kind?: string; badFiles?: string } | undefined)[];
+  for (const spec of specs) if (spec?.kind === 'image-folder' && spec.badFiles === 'skip') delete spec.badFiles;
+  return out;
 }
 
 /** ":line:column" of a JSON.parse error, as editors print places, when V8 gave its offset. */

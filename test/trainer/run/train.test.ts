@@ -104,7 +104,8 @@ describe('train(): resume', () => {
 
   it('resolveResume: a run folder means its newest checkpoint; anything else is refused', () => {
     const runDir = path.join(dir, 'cut');
-    assert.deepEqual(resolveResume(runDir), { checkpoint: checkpointPath(runDir, 6), runDir });
+    const { checkpoint, runDir: of } = resolveResume(runDir);
+    assert.deepEqual({ checkpoint, runDir: of }, { checkpoint: checkpointPath(runDir, 6), runDir });
     assert.deepEqual(resolveResume(checkpointPath(runDir, 3)), { checkpoint: checkpointPath(runDir, 3), runDir });
     const empty = tempDir('dtn-train-');
     assert.throws(
