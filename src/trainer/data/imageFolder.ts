@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { DataError, type ImageSet, type SkippedFile } from './imageSet';
 import { IMAGE_EXTENSIONS, isImageName } from '../../shared/imageFiles';
 import { decodeImages } from './imageDecode';
+import { byName, listDataDir } from './folderListing';
 
 export interface ImageFolderOptions {
   labelsFromFolders: boolean;
@@ -25,21 +26,8 @@ export function folderLabels(names: readonly string[]): Record<string, number> {
   return Object.fromEntries([...names].sort(byName).map((n, i) => [n, i]));
 }
 
-/** Plain code-unit order, not locale order, so every machine lists files the same way. */
-const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-
 function listDir(dir: string): fs.Dirent[] {
-  try {
-    return fs
-      .readdirSync(dir, { withFileTypes: true })
-      .filter((e) => !e.name.startsWith('.'))
-      .sort((a, b) => byName(a.name, b.name));
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT' ? 'folder not found' : code === 'ENOTDIR' ? 'is a file, expected a folder of images' : (e as Error).message;
-    throw new DataError(why, dir, 'Check the "path" of the image-folder data spec (it is relative to the config file)');
-  }
+  return listDataDir(dir, 'image-folder', 'images');
 }
 
 function imagesUnder(dir: string, skipped: SkippedFile[]): string[] {

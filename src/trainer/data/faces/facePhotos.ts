@@ -12,6 +12,7 @@ import type { FaceCache } from './faceCache';
 import { chooseFaces, SKIP_REASONS, type FaceChoiceOptions, type SkipReason } from './faceChoice';
 import { faceApiDetector, type Box, type FaceDetector } from './faceDetector';
 import { facesOfFile } from './facesOfFile';
+import { listDataDir } from '../folderListing';
 
 export interface FacePhotoOptions extends FaceChoiceOptions {
   /** Stop once this many crops are collected (photos taken round-robin over persons). */
@@ -57,20 +58,8 @@ export interface PhotoEntry {
   person?: number;
 }
 
-const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-
 function listDir(dir: string): fs.Dirent[] {
-  try {
-    return fs
-      .readdirSync(dir, { withFileTypes: true })
-      .filter((e) => !e.name.startsWith('.'))
-      .sort((a, b) => byName(a.name, b.name));
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT' ? 'folder not found' : code === 'ENOTDIR' ? 'is a file, expected a folder of photos' : (e as Error).message;
-    throw new DataError(why, dir, 'Check the "path" of the face-photos data spec (it is relative to the config file)');
-  }
+  return listDataDir(dir, 'face-photos', 'photos');
 }
 
 function filesUnder(dir: string): string[] {
