@@ -333,6 +333,39 @@ try {
   await useTheme('light');
   await page.screenshot({ path: path.join(screens, 'e2e-translate-light.png') });
 
+  console.log('faces: a photo translates through its detected face, shown beside the emoji');
+  // A tiny faces -> emoji run from the CLI, now the newest run: translation picks it up.
+  const faces = {
+    name: 'e2e-faces',
+    backend: 'wasm',
+    architecture: { kind: 'faces', generatorWidths: [8, 8, 8, 8], discriminatorSize: 32, discriminatorWidths: [8, 8] },
+    encoder: { name: 'face-recognition-net' },
+    source: { kind: 'face-api-demo-photos', count: 4 },
+    target: { kind: 'emoji', count: 8 },
+    train: { steps: 2, batchSize: 2, logEvery: 1, sampleEvery: 2, checkpointEvery: 2, sampleCount: 4 },
+    eval: { count: 4 },
+  };
+  fs.writeFileSync(path.join(ws, 'faces.dtn.json'), JSON.stringify(faces, null, 2));
+  const facesRun = spawnSync(process.execPath, [cli, 'train', '--config', 'faces.dtn.json'], { cwd: ws, encoding: 'utf8' });
+  check(facesRun.status === 0, `the CLI trained a faces run (${facesRun.stderr.slice(-200)})`);
+  const demo = path.join(repo, 'node_modules', '@vladmandic', 'face-api', 'demo', 'sample1.jpg');
+  fs.copyFileSync(demo, path.join(ws, 'face.jpg'));
+  await palette('View: Close All Editors');
+  await page.keyboard.press('Control+Shift+E');
+  const faceRow = page.locator('.explorer-folders-view .monaco-list-row', { hasText: /^face\.jpg$/ }).first();
+  await faceRow.waitFor({ state: 'visible', timeout: 30_000 });
+  await faceRow.click({ button: 'right' });
+  await menuPick('Translate Image');
+  const ftr = await frameWith('#results .item img.output', 180_000);
+  // The panel still shows the digit until the faces run's translation replaces it.
+  const faceLine = await waitText(ftr, '#checkpoint', /e2e-faces.* · step 2 /, 180_000);
+  await outputShown(ftr);
+  check(/identity top-1/.test(faceLine), `the panel names the faces run and its identity metric (${faceLine})`);
+  const caption = await ftr.$eval('#results .item figcaption', (c) => c.textContent).catch(() => '');
+  check(/detected face/.test(caption ?? ''), `the crop beside the emoji is labelled as the detected face (${caption})`);
+  await page.waitForTimeout(1000);
+  await page.screenshot({ path: path.join(screens, 'e2e-translate-face.png') });
+
   check(cspErrors.length === 0, `no CSP violations (${cspErrors.slice(0, 2).join(' | ')})`);
   if (failures.length) throw new Error(`e2e failed: ${failures.join('; ')}`);
   console.log('e2e passed');
