@@ -67,7 +67,15 @@ export class RunFolder {
    * (assertWritable); a new run with `force` then removes the old run's files.
    */
   create(config: DtnConfig, info: RunInfo, opts: CreateOptions = {}): void {
-    fs.mkdirSync(this.dir, { recursive: true });
+    try {
+      fs.mkdirSync(this.dir, { recursive: true });
+    } catch (err) {
+      throw new DtnError('OUTPUT_INVALID', `cannot create the run folder ${this.dir}: ${messageOf(err)}`, {
+        file: this.dir,
+        fix: 'Make its parent folder writable, or pass another --run-dir',
+        cause: err,
+      });
+    }
     this.lock(opts.warn);
     // Again under the lock: another trainer may have written here since start-up looked.
     this.assertWritable({ newRun: !opts.resumed, force: opts.force });
