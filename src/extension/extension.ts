@@ -15,6 +15,7 @@ import type { PanelHost, PanelState } from './panels/runPanel';
 import { SamplesPanel, SAMPLES_VIEW_TYPE } from './panels/samplesPanel';
 import { childRunDirs, expandToRuns } from './runs/runCollections';
 import { RunFeeds } from './runs/runFeeds';
+import { stopRunByLock } from './runs/stopRun';
 import { runRoot, SECTION } from './settings';
 import { runAblation, trainClassifier } from './trainer/evalTasks';
 import { TrainerLog } from './trainer/trainerLog';
@@ -107,7 +108,15 @@ export function activate(context: vscode.ExtensionContext): void {
         '',
       );
     },
-    'dtn.stopTraining': () => c.stop(),
+    'dtn.stopTraining': (arg) => {
+      // A run this window does not train (a terminal run, one from before a reload): through its lock.
+      const named = dirsFromArgs(arg, undefined);
+      const runDir = named.length === 1 ? named[0] : undefined;
+      if (runDir === undefined || c.liveFor(runDir)) return c.stop();
+      const r = stopRunByLock(runDir);
+      void (r.ok ? vscode.window.showInformationMessage(r.message) : vscode.window.showWarningMessage(r.message));
+      refreshRuns();
+    },
     'dtn.openDashboard': (arg) => void DashboardPanel.show(host, runDirFromArg(arg)),
     'dtn.openSamples': (arg) => void SamplesPanel.show(host, runDirFromArg(arg)),
     'dtn.openRun': async () => {
@@ -200,10 +209,14 @@ export function activate(context: vscode.ExtensionContext): void {
     ...watch('**/*.dtn.json', refreshWorkspace),
     ...watch('**/.dtn/encoders/*/{manifest,encoder}.json', refreshWorkspace),
     ...(vscode.workspace.workspaceFolders ?? []).flatMap((f) =>
-      watch(new vscode.RelativePattern(runRoot(f.uri.fsPath), '*/run.json'), refreshRuns),
+      // lock.json: a trainer in another process took or released a run.
+      watch(new vscode.RelativePattern(runRoot(f.uri.fsPath), '*/{run.json,lock.json}'), refreshRuns),
     ),
     ...(vscode.workspace.workspaceFolders ?? []).flatMap((f) =>
-      watch(new vscode.RelativePattern(path.resolve(f.uri.fsPath, DEFAULT_ABLATION_ROOT), '**/{run.json,ablation.md}'), refreshRuns),
+      watch(
+        new vscode.RelativePattern(path.resolve(f.uri.fsPath, DEFAULT_ABLATION_ROOT), '**/{run.json,lock.json,ablation.md}'),
+        refreshRuns,
+      ),
     ),
   );
 }

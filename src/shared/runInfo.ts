@@ -6,6 +6,14 @@
 import { z } from 'zod';
 
 export const RunStatusSchema = z.enum(['running', 'completed', 'stopped', 'failed']);
+export type RunStatus = z.infer<typeof RunStatusSchema>;
+
+/**
+ * What a reader shows: run.json's status, except that a run whose run.json says `running` while no
+ * live process holds its lock (lock.json) is `interrupted`: its trainer was killed or its machine
+ * went down. Never written to run.json: resuming the run continues it.
+ */
+export type EffectiveRunStatus = RunStatus | 'interrupted';
 
 /**
  * The run's best evaluation so far and the checkpoint that scored it (kept from pruning).

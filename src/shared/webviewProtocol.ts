@@ -8,7 +8,8 @@ import { MetricsRecordSchema } from './protocol';
 
 const step = z.number().int().nonnegative();
 
-export const RUN_STATUSES = ['running', 'completed', 'stopped', 'failed', 'unknown'] as const;
+/** run.json's statuses, `interrupted` (running, but no live trainer holds its lock) and `unknown`. */
+export const RUN_STATUSES = ['running', 'completed', 'stopped', 'failed', 'interrupted', 'unknown'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
 /** What a panel shows about a run besides its metrics and samples. */
@@ -18,6 +19,8 @@ export const RunSummarySchema = z.object({
   status: z.enum(RUN_STATUSES),
   /** A trainer this window started is training it now (so the panel may offer Stop). */
   managed: z.boolean(),
+  /** A live trainer on this machine that the panel may stop: this window's, or another process's (through its lock). */
+  stoppable: z.boolean().optional(),
   totalSteps: step,
   lastStep: step,
   backend: z.string().optional(),

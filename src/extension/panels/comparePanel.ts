@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { FlatConfig } from '../../shared/configDiff';
 import type { MetricsRecord } from '../../shared/protocol';
-import { isRunDir } from '../../shared/node/runFiles';
+import { isRunDir, runState } from '../../shared/node/runFiles';
 import {
   CompareOutSchema,
   parseMessage,
@@ -155,7 +155,7 @@ export class ComparePanel implements vscode.Disposable {
 
   private summary(f: Followed): RunSummary {
     const snap = f.lease.tailer.snapshot();
-    return summarizeRun(f.runDir, snap.info, snap.records.at(-1)?.step, this.host.liveFor(f.runDir));
+    return summarizeRun(f.runDir, snap.info, snap.records.at(-1)?.step, this.host.liveFor(f.runDir), runState(f.runDir, snap.info));
   }
 
   private onTail(f: Followed, e: TailEvent): void {

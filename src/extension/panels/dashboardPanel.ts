@@ -70,7 +70,7 @@ export class DashboardPanel extends RunPanel<DashboardOut> {
         void vscode.commands.executeCommand('dtn.openRun');
         break;
       case 'stop':
-        void vscode.commands.executeCommand('dtn.stopTraining');
+        void vscode.commands.executeCommand('dtn.stopTraining', this.runDir);
         break;
       case 'compare':
         void vscode.commands.executeCommand('dtn.compareRuns', this.runDir);

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { z } from 'zod';
 import { listEvalReports } from '../../shared/node/evalReports';
+import { runState } from '../../shared/node/runFiles';
 import { parseMessage, type RunSummary } from '../../shared/webviewProtocol';
 import type { LiveRunState } from '../runs/liveRunState';
 import { summarizeRun } from '../runs/liveRunState';
@@ -81,7 +82,13 @@ export abstract class RunPanel<Out extends { type: string }> implements vscode.D
   protected summary(): RunSummary | undefined {
     if (!this.runDir || !this.lease) return undefined;
     const snap = this.lease.tailer.snapshot();
-    const run = summarizeRun(this.runDir, snap.info, snap.records.at(-1)?.step, this.host.liveFor(this.runDir));
+    const run = summarizeRun(
+      this.runDir,
+      snap.info,
+      snap.records.at(-1)?.step,
+      this.host.liveFor(this.runDir),
+      runState(this.runDir, snap.info),
+    );
     const evaluations = listEvalReports(this.runDir).map(({ step, accuracy, fConstancy }) => ({ step, accuracy, fConstancy }));
     return evaluations.length ? { ...run, evaluations } : run;
   }

@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { isRunDir, listCheckpointDirs, readRunInfoFile } from '../../shared/node/runFiles';
+import { isRunDir, listCheckpointDirs, readRunInfoFile, runState } from '../../shared/node/runFiles';
 import { RUN_FILES, TENSOR_MANIFEST } from '../../shared/node/runLayout';
 
 export type DeletionVerdict =
@@ -49,7 +49,7 @@ export function vetCheckpointDeletion(target: string, liveRunDir: string | undef
     step,
     last: others.length === 0,
     best: info?.best?.step === step,
-    runningElsewhere: info?.status === 'running',
+    runningElsewhere: runState(runDir, info).status === 'running',
   };
 }
 

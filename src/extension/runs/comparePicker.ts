@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { listRunDirs, readMetricsFile, readRunInfoFile } from '../../shared/node/runFiles';
+import { listRunDirs, readMetricsFile, readRunInfoFile, runState } from '../../shared/node/runFiles';
 import { DEFAULT_ABLATION_ROOT } from '../../shared/node/runLayout';
 import { ABLATION_FILES, expandToRuns, listAblations, type AblationFolder } from './runCollections';
 import { runRoot } from '../settings';
@@ -30,7 +30,8 @@ function runRoots(): string[] {
 function runDescription(runDir: string): string {
   const info = readRunInfoFile(runDir);
   const last = info?.lastStep ?? readMetricsFile(runDir).at(-1)?.step ?? 0;
-  return `${info?.status ?? 'unknown'} · step ${last}/${info?.totalSteps ?? '?'}${info?.backend ? ` · ${info.backend}` : ''}`;
+  const status = runState(runDir, info).status ?? 'unknown';
+  return `${status} · step ${last}/${info?.totalSteps ?? '?'}${info?.backend ? ` · ${info.backend}` : ''}`;
 }
 
 /** "full 46.9% · no-tid 31.2% · …" from ablation.csv, when the ablation finished. */

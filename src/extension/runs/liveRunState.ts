@@ -1,7 +1,7 @@
 /** What the status bar and the Stop command know about the live run: a reducer over trainer messages. */
 import type { Losses, MetricsRecord, TrainerMessage } from '../../shared/protocol';
 import type { RunStatus, RunSummary } from '../../shared/webviewProtocol';
-import type { RunInfoFile } from '../../shared/node/runFiles';
+import type { RunInfoFile, RunState } from '../../shared/node/runFiles';
 import * as path from 'node:path';
 
 export interface LiveRunState {
@@ -60,19 +60,27 @@ export function reduceLiveRun(s: LiveRunState, msg: TrainerMessage): LiveRunStat
   }
 }
 
-/** The panels' view of a run: run.json on disk, overridden by the live trainer when this window runs it. */
+/**
+ * The panels' view of a run: run.json on disk, read through its lock when `state` is given (see
+ * runState: `interrupted`, or live in another process), overridden by the live trainer when this
+ * window runs it.
+ */
 export function summarizeRun(
   runDir: string,
   info: RunInfoFile | undefined,
   lastRecordStep: number | undefined,
   live?: LiveRunState,
+  state?: RunState,
 ): RunSummary {
-  const status: RunStatus = live && live.phase !== 'finished' ? 'running' : (info?.status ?? 'unknown');
+  const managed = Boolean(live && live.phase !== 'finished');
+  const onDisk = state ? state.status : info?.status;
+  const status: RunStatus = managed ? 'running' : (onDisk ?? 'unknown');
   return {
     runId: info?.runId ?? path.basename(runDir),
     runDir,
     status,
-    managed: Boolean(live && live.phase !== 'finished'),
+    managed,
+    stoppable: managed || Boolean(state?.owner?.here),
     totalSteps: live?.totalSteps || info?.totalSteps || 0,
     lastStep: Math.max(live?.step ?? 0, info?.lastStep ?? 0, lastRecordStep ?? 0),
     backend: live?.backend ?? info?.backend,

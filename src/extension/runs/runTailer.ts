@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { MetricsRecord } from '../../shared/protocol';
 import { RUN_FILES } from '../../shared/node/runLayout';
-import { listSampleFiles, parseMetricsLines, readRunInfoFile, type RunInfoFile, type StepFile } from '../../shared/node/runFiles';
+import { listSampleFiles, parseMetricsLines, readRunInfoFile, runState, type RunInfoFile, type StepFile } from '../../shared/node/runFiles';
 import { Emitter } from '../util/emitter';
 
 export type TailEvent =
@@ -60,7 +60,7 @@ export class RunTailer {
     this.samples = listSampleFiles(this.runDir);
     this.samplesStamp = this.samples.map((s) => s.step).join(',');
     this.info = readRunInfoFile(this.runDir);
-    this.infoStamp = JSON.stringify(this.info);
+    this.infoStamp = this.stampOf(this.info);
   }
 
   /** Appends new complete lines; returns the records they held, or 'reset' when the file shrank. */
@@ -110,7 +110,7 @@ export class RunTailer {
         this.emitter.fire({ kind: 'samples', samples: [...samples] });
       }
       const info = readRunInfoFile(this.runDir);
-      const infoStamp = JSON.stringify(info);
+      const infoStamp = this.stampOf(info);
       if (infoStamp !== this.infoStamp) {
         this.infoStamp = infoStamp;
         this.info = info;
@@ -121,6 +121,11 @@ export class RunTailer {
     } finally {
       this.polling = false;
     }
+  }
+
+  /** run.json and whether its trainer lives: a SIGKILLed trainer changes no file, only the latter. */
+  private stampOf(info: RunInfoFile | undefined): string {
+    return JSON.stringify([info, runState(this.runDir, info).status]);
   }
 
   dispose(): void {

@@ -27,6 +27,7 @@ interface Job {
 }
 
 const SHOW_LOG = 'Show Log';
+const STOP_OTHER = 'Stop That Run';
 
 export class TrainingController implements vscode.Disposable {
   private job: Job | undefined;
@@ -196,10 +197,13 @@ export class TrainingController implements vscode.Disposable {
 
   private async reportCrash(job: Job, exit: TrainerExit): Promise<void> {
     const missingEncoder = exit.error?.code === 'ENCODER_MISSING' && job.target.kind !== 'resume';
-    const actions = missingEncoder ? ['Pretrain Encoder', SHOW_LOG] : [SHOW_LOG];
+    // Another live trainer holds the run (a terminal, a window before a reload): offer to stop it.
+    const busy = exit.error?.code === 'RUN_BUSY';
+    const actions = missingEncoder ? ['Pretrain Encoder', SHOW_LOG] : busy ? [STOP_OTHER, SHOW_LOG] : [SHOW_LOG];
     const pick = await vscode.window.showErrorMessage(`DTN: ${job.label} failed: ${exit.cause}`, ...actions);
     if (pick === SHOW_LOG) this.log.show();
     if (pick === 'Pretrain Encoder') void vscode.commands.executeCommand('dtn.pretrainEncoder', job.target);
+    if (pick === STOP_OTHER) void vscode.commands.executeCommand('dtn.stopTraining', job.state.runDir);
   }
 
   dispose(): void {

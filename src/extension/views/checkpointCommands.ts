@@ -76,7 +76,9 @@ async function remove(deps: CheckpointCommandDeps, n: CheckpointNode): Promise<v
   const run = path.basename(first.runDir);
   const notes = [
     first.best ? 'It is the run’s best checkpoint.' : '',
-    first.runningElsewhere ? 'run.json says this run is running: a trainer outside this window may still write it.' : '',
+    first.runningElsewhere
+      ? 'a live trainer outside this window holds this run (its lock.json): it may still write and prune these checkpoints.'
+      : '',
   ].join(' ');
   const ok = await vscode.window.showWarningMessage(
     `Delete the checkpoint at step ${first.step} of ${run}?`,

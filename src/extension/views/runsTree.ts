@@ -1,11 +1,12 @@
 /** "Runs" view: run folders under each workspace folder's run root -> their checkpoints (best starred); ablations -> variants. */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { listCheckpointDirs, listRunDirs, readMetricsFile, readRunInfoFile } from '../../shared/node/runFiles';
+import { listCheckpointDirs, listRunDirs, readMetricsFile, readRunInfoFile, runState } from '../../shared/node/runFiles';
 import { ablationRoots, ablationDetail } from '../runs/comparePicker';
 import { listAblations, type AblationFolder } from '../runs/runCollections';
 import { runRoot } from '../settings';
 import { checkpointFacts, describeCheckpoint, type CheckpointFacts } from './checkpointItem';
+import { describeRun } from './runItem';
 
 export type RunsNode =
   | { kind: 'run'; runDir: string }
@@ -13,22 +14,27 @@ export type RunsNode =
   /** A folder written by `dtn ablate`: one run folder per variant. */
   | { kind: 'ablation'; dir: string; ablation: AblationFolder };
 
-const STATUS_ICON: Record<string, string> = {
-  running: 'sync~spin',
-  completed: 'pass',
-  stopped: 'debug-pause',
-  failed: 'error',
-  unknown: 'circle-outline',
-};
+/** How often runs shown as live in another process are checked: a killed trainer changes no file. */
+const OWNER_POLL_MS = 3000;
 
 export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<RunsNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
+  /** Runs last shown as held by another live process, with the status shown. */
+  private readonly heldElsewhere = new Map<string, string | undefined>();
+  private readonly poll = setInterval(() => this.checkOwners(), OWNER_POLL_MS);
 
   constructor(private readonly liveRunDir: () => string | undefined) {}
 
   refresh(): void {
+    this.heldElsewhere.clear();
     this.changed.fire(undefined);
+  }
+
+  private checkOwners(): void {
+    for (const [runDir, shown] of this.heldElsewhere) {
+      if (runState(runDir).status !== shown) return this.refresh();
+    }
   }
 
   getChildren(node?: RunsNode): RunsNode[] {
@@ -78,22 +84,22 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
       return item;
     }
     const info = readRunInfoFile(node.runDir);
-    const live = this.liveRunDir() !== undefined && path.resolve(this.liveRunDir()!) === path.resolve(node.runDir);
-    // A run.json that says running without a live trainer here is a CLI run elsewhere, or one that died.
-    const status = live ? 'running' : (info?.status ?? 'unknown');
-    const last = info?.lastStep ?? readMetricsFile(node.runDir).at(-1)?.step ?? 0;
-    const item = new vscode.TreeItem(info?.runId ?? path.basename(node.runDir), vscode.TreeItemCollapsibleState.Collapsed);
-    item.description = `${status} · ${last}/${info?.totalSteps ?? '?'}`;
-    item.iconPath = new vscode.ThemeIcon(STATUS_ICON[status] ?? 'circle-outline');
-    item.contextValue = live ? 'dtnRunLive' : 'dtnRun';
-    const where = info?.backend ? ` · ${info.backend} on ${info.device}` : '';
-    const error = info?.error ? `\n\nerror: ${info.error}` : '';
-    item.tooltip = new vscode.MarkdownString(`**${path.basename(node.runDir)}**\n\n${node.runDir}\n\nstatus ${status}${where}${error}`);
+    const thisWindow = this.liveRunDir() !== undefined && path.resolve(this.liveRunDir()!) === path.resolve(node.runDir);
+    const state = runState(node.runDir, info);
+    if (!thisWindow && state.owner) this.heldElsewhere.set(node.runDir, state.status);
+    const lastStep = info?.lastStep ?? readMetricsFile(node.runDir).at(-1)?.step ?? 0;
+    const text = describeRun({ runDir: node.runDir, info, lastStep, state, thisWindow });
+    const item = new vscode.TreeItem(text.label, vscode.TreeItemCollapsibleState.Collapsed);
+    item.description = text.description;
+    item.iconPath = new vscode.ThemeIcon(text.icon);
+    item.contextValue = text.contextValue;
+    item.tooltip = new vscode.MarkdownString(text.tooltip);
     item.command = { command: 'dtn.openDashboard', title: 'Open Dashboard', arguments: [node] };
     return item;
   }
 
   dispose(): void {
+    clearInterval(this.poll);
     this.changed.dispose();
   }
 }

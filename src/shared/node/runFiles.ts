@@ -6,8 +6,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { MetricsRecordSchema, type MetricsRecord } from '../protocol';
-import { RunInfoFileSchema, type RunInfoFile } from '../runInfo';
+import { RunInfoFileSchema, type EffectiveRunStatus, type RunInfoFile } from '../runInfo';
 import { checkpointPath, parseStepName, RUN_FILES, TENSOR_MANIFEST } from './runLayout';
+import { runLockState } from './runLock';
 
 export type { RunInfoFile };
 
@@ -19,6 +20,26 @@ export function readRunInfoFile(runDir: string): RunInfoFile | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** A run's status as a reader should show it, and the live process that owns it, if any. */
+export interface RunState {
+  /** undefined: no readable run.json and no live owner. */
+  status: EffectiveRunStatus | undefined;
+  owner?: { pid: number; hostname: string; startedAt: string; /** On this host (so it can be signalled). */ here: boolean };
+}
+
+/**
+ * `running` only while a live process holds the run's lock (on another host: while its lock is
+ * there, which cannot be checked from here); run.json's `running` without one reads `interrupted`.
+ */
+export function runState(runDir: string, info = readRunInfoFile(runDir)): RunState {
+  const lock = runLockState(runDir);
+  if (lock.kind === 'live') {
+    const { pid, hostname, startedAt } = lock.lock;
+    return { status: 'running', owner: { pid, hostname, startedAt, here: lock.here } };
+  }
+  return { status: info?.status === 'running' ? 'interrupted' : info?.status };
 }
 
 /** Parses metrics.jsonl text; malformed lines are skipped. */

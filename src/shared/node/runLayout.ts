@@ -9,6 +9,8 @@ export const RUN_FILES = {
   checkpoints: 'checkpoints',
   /** `dtn eval` reports: step-XXXXXXXX.json and .md. */
   eval: 'eval',
+  /** Held by the live trainer (see runLock.ts); absent when no process owns the run. */
+  lock: 'lock.json',
 } as const;
 
 /** Written last into checkpoint, encoder and classifier folders: its presence marks them complete. */

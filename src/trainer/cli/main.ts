@@ -35,6 +35,7 @@ withConfigOptions(
   .option('--run-dir <dir>', 'run folder (default .dtn/runs/<id>)')
   .option('--steps <n>', 'total steps to train to', positiveInt('--steps'))
   .option('--sample-every <n>', 'steps between sample grids (overrides train.sampleEvery)', positiveInt('--sample-every'))
+  .option('--force', 'a new run into --run-dir replaces the run there (its run.json, config.json, metrics, samples, checkpoints, eval)')
   .option('--host-stdin', 'the launching program holds stdin: when it closes, the host has gone, so checkpoint and stop')
   .option(
     '--resume <dir>',

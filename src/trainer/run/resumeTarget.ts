@@ -9,7 +9,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { bestCheckpointOf, listCheckpointDirs, listRunDirs, readRunInfoFile } from '../../shared/node/runFiles';
+import { bestCheckpointOf, isRunDir, listCheckpointDirs, listRunDirs, readRunInfoFile } from '../../shared/node/runFiles';
 import { DEFAULT_RUN_ROOT, TENSOR_MANIFEST } from '../../shared/node/runLayout';
 import { DtnError } from '../../shared/errors';
 
@@ -52,6 +52,17 @@ export function resolveCheckpoint(ref: string, opts: ResolveOptions): ResolvedCh
       });
     }
     return { checkpoint: abs, runDir: path.resolve(abs, '..', '..') };
+  }
+  if (isRunDir(abs)) {
+    // A run stopped or killed before its first checkpoint: nothing to continue from.
+    const fix =
+      opts.ofRun === 'newest'
+        ? `Start it over in the same folder with its config and --run-dir ${abs} --force (or pass another --run-dir)`
+        : `Train it until it writes a checkpoint (train.checkpointEvery), or pass another run`;
+    throw new DtnError('CHECKPOINT_MISSING', `${abs} is a run folder with no complete checkpoint: it ended before writing one`, {
+      file: abs,
+      fix,
+    });
   }
   throw new DtnError(
     'CHECKPOINT_MISSING',

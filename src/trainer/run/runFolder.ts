@@ -1,6 +1,7 @@
 /**
  * A run folder (layout in src/shared/node/runLayout): the one place in the trainer that reads or
- * writes run.json, config.json, metrics.jsonl, samples/, checkpoints/ and eval/ of a run.
+ * writes run.json, config.json, metrics.jsonl, samples/, checkpoints/ and eval/ of a run, and that
+ * takes its lock (lock.json) before changing any of them.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -11,12 +12,37 @@ import { RunInfoSchema, type RunInfo } from '../../shared/runInfo';
 import { writeFileAtomic } from '../../shared/node/atomicWrite';
 import { listCheckpointDirs, newRunId, readMetricsFile, type StepFile } from '../../shared/node/runFiles';
 import { DEFAULT_RUN_ROOT, evalReportPath, RUN_FILES, samplePath } from '../../shared/node/runLayout';
+import { acquireRunLock, type RunLock } from '../../shared/node/runLock';
+import { removeLeftovers } from './runLeftovers';
 import type { Dtn } from '../dtn/dtn';
 import { loadCheckpoint, pruneCheckpoints, saveCheckpoint, type CheckpointMeta } from './checkpoint';
 import { readConfigFile, type ResolvedConfig } from './configFile';
 
+export interface CreateOptions {
+  /** Continuing a run (--resume): the folder's files are this run's own. */
+  resumed?: boolean;
+  /** A new run may replace the run already in the folder (--force). */
+  force?: boolean;
+  /** Told when a stale lock is taken over. */
+  warn?: (message: string) => void;
+}
+
+/** What a new run finds in its folder. */
+export type FolderContents = 'empty' | 'run' | 'other';
+
+/** The files of a run: what --force removes. */
+const RUN_ENTRIES: readonly string[] = [
+  RUN_FILES.run,
+  RUN_FILES.config,
+  RUN_FILES.metrics,
+  RUN_FILES.samples,
+  RUN_FILES.checkpoints,
+  RUN_FILES.eval,
+];
+
 export class RunFolder {
   readonly dir: string;
+  private held: RunLock | undefined;
 
   constructor(dir: string) {
     this.dir = path.resolve(dir);
@@ -35,12 +61,112 @@ export class RunFolder {
     return path.join(this.dir, name);
   }
 
-  /** Makes the folder with config.json and run.json: called once the run is sure to start. */
-  create(config: DtnConfig, info: RunInfo): void {
+  /**
+   * Makes the folder with config.json and run.json: called once the run is sure to start. Takes
+   * the lock first (if not held yet) and checks, under it, that the folder is this run's to write
+   * (assertWritable); a new run with `force` then removes the old run's files.
+   */
+  create(config: DtnConfig, info: RunInfo, opts: CreateOptions = {}): void {
+    try {
+      fs.mkdirSync(this.dir, { recursive: true });
+    } catch (err) {
+      throw new DtnError('OUTPUT_INVALID', `cannot create the run folder ${this.dir}: ${messageOf(err)}`, {
+        file: this.dir,
+        fix: 'Make its parent folder writable, or pass another --run-dir',
+        cause: err,
+      });
+    }
+    this.lock(opts.warn);
+    // Again under the lock: another trainer may have written here since start-up looked.
+    this.assertWritable({ newRun: !opts.resumed, force: opts.force });
+    if (!opts.resumed) this.removeRunFiles();
+    // run.json first: a trainer killed in between leaves a folder that reads as a run (--force
+    // replaces it), never a config.json that looks like someone's own.
+    this.writeInfo(info);
+    this.writeJson(RUN_FILES.config, config);
     fs.mkdirSync(this.file(RUN_FILES.samples), { recursive: true });
     fs.mkdirSync(this.file(RUN_FILES.checkpoints), { recursive: true });
-    this.writeJson(RUN_FILES.config, config);
-    this.writeInfo(info);
+  }
+
+  exists(): boolean {
+    return fs.existsSync(this.dir);
+  }
+
+  /** Takes the folder's lock (the folder exists); a live owner is a RUN_BUSY error. Held until unlock(). */
+  lock(warn?: (message: string) => void): void {
+    if (this.held) return;
+    if (!fs.statSync(this.dir).isDirectory()) {
+      throw new DtnError('OUTPUT_INVALID', `${this.dir} is a file, not a run folder`, {
+        file: this.dir,
+        fix: 'Pass a folder as --run-dir',
+      });
+    }
+    this.held = acquireRunLock(this.dir, { warn });
+  }
+
+  /** Releases the lock if this process holds it. */
+  unlock(): void {
+    this.held?.release();
+    this.held = undefined;
+  }
+
+  get locked(): boolean {
+    return this.held !== undefined;
+  }
+
+  /** Nothing but a lock and crash leftovers; a run (run.json or metrics.jsonl, as isRunDir); or anything else. */
+  contents(): FolderContents {
+    let names: string[];
+    try {
+      names = fs.readdirSync(this.dir);
+    } catch {
+      return 'empty';
+    }
+    const own = names.filter((n) => n !== RUN_FILES.lock && !n.includes('.tmp-') && !n.includes('.stale-'));
+    if (own.length === 0) return 'empty';
+    if (own.includes(RUN_FILES.run) || own.includes(RUN_FILES.metrics)) return 'run';
+    return 'other';
+  }
+
+  /**
+   * A folder of other files (no run.json) is never written into: its config.json may be someone's
+   * own. A new run goes into an empty folder, or over a run with `force`.
+   */
+  assertWritable(opts: { newRun: boolean; force?: boolean }): void {
+    const contents = this.contents();
+    if (contents === 'other') {
+      throw new DtnError('OUTPUT_INVALID', `${this.dir} is not empty and holds no run (no ${RUN_FILES.run}): it is not written into`, {
+        file: this.dir,
+        fix: 'Pass a new or empty folder as --run-dir (or none: runs go to .dtn/runs/<id>)',
+      });
+    }
+    if (contents === 'run' && opts.newRun && !opts.force) {
+      throw new DtnError('RUN_EXISTS', `${this.dir} already holds a run`, {
+        file: this.dir,
+        fix:
+          `Continue it with --resume ${this.dir}, start over with --force (removes its run.json, config.json, ` +
+          'metrics.jsonl, samples/, checkpoints/ and eval/), or pass another --run-dir',
+      });
+    }
+  }
+
+  /** --force: the old run's files go, nothing else in the folder. Only with the lock held. */
+  private removeRunFiles(): void {
+    this.assertLocked();
+    for (const name of RUN_ENTRIES) fs.rmSync(this.file(name), { recursive: true, force: true });
+  }
+
+  /**
+   * Removes what a killed trainer left: temporary files of atomic writes, temporary and
+   * manifest-less checkpoint folders. Only with the lock held; returns the paths removed.
+   */
+  cleanLeftovers(): string[] {
+    this.assertLocked();
+    return removeLeftovers(this.dir);
+  }
+
+  private assertLocked(): void {
+    if (!this.held) throw new Error(`${this.dir}: the run folder's lock is not held`);
   }
 
   /** run.json, validated; undefined when the folder has none yet. A file that fails is an error, not a guess. */

@@ -26,20 +26,45 @@ export interface TrainResult {
 
 export async function train(opts: TrainOptions): Promise<TrainResult> {
   const run = await setUpTraining(opts);
+  let result: TrainResult;
+  try {
+    result = await trainLocked(run, opts);
+  } finally {
+    // Completed, stopped or failed: the folder is free again (run.json says which).
+    run.folder.unlock();
+  }
+  const { reason, step, runDir, checkpoint } = result;
+  opts.emit({ type: 'done', reason, step, runDir, checkpoint });
+  return result;
+}
+
+async function trainLocked(run: TrainSetup, opts: TrainOptions): Promise<TrainResult> {
   const { config, emit } = opts;
   const { folder, info, dtn } = run;
   const t = config.train;
-  const runner = newStepRunner(run, opts);
-  const sync = () => runner.sync();
-  const evaluation = await createEvalHook(config, opts.baseDir, { dtn, f: run.f, sync }, emit);
-  const samples = new SampleHook({ folder, dtn, arch: config.architecture, source: run.source, count: t.sampleCount, sync, emit });
-  const samplers = () => run.data.state();
-  const checkpoints = new CheckpointHook({ folder, dtn, info, configHash: run.configHash, keep: t.keepCheckpoints, samplers, sync, emit });
-  const plan = new PlanNote(run.backend.name, info, emit);
-  const timer = new StepTimer(t.batchSize);
   let step = run.startStep;
   let reason: TrainResult['reason'] = 'completed';
+  // Made inside the try: a hook that fails to start still ends the run as failed.
+  const owned: { samples?: SampleHook; runner?: StepRunner; evaluation?: { dispose(): void } } = {};
+  let checkpoints: CheckpointHook | undefined;
+  let failure: { err: unknown } | undefined;
   try {
+    const runner = (owned.runner = newStepRunner(run, opts));
+    const sync = () => runner.sync();
+    const evaluation = (owned.evaluation = await createEvalHook(config, opts.baseDir, { dtn, f: run.f, sync }, emit));
+    const samples = (owned.samples = new SampleHook({
+      folder,
+      dtn,
+      arch: config.architecture,
+      source: run.source,
+      count: t.sampleCount,
+      sync,
+      emit,
+    }));
+    const samplers = () => run.data.state();
+    checkpoints = new CheckpointHook({ folder, dtn, info, configHash: run.configHash, keep: t.keepCheckpoints, samplers, sync, emit });
+    const plan = new PlanNote(run.backend.name, info, emit);
+    const timer = new StepTimer(t.batchSize);
     if (step === 0) await samples.write(step);
     while (step < t.steps) {
       await yieldToEventLoop();
@@ -82,16 +107,19 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   } catch (err) {
     info.status = 'failed';
     info.error = err instanceof Error ? err.message : String(err);
-    throw err;
-  } finally {
-    info.updatedAt = new Date().toISOString();
-    folder.writeInfo(info);
-    [samples, runner, dtn, evaluation].forEach((x) => x?.dispose());
-    run.f.params.dispose();
+    failure = { err };
   }
-  const checkpoint = checkpoints.last!.path;
-  emit({ type: 'done', reason, step, runDir: folder.dir, checkpoint });
-  return { runDir: folder.dir, step, reason, checkpoint };
+  info.updatedAt = new Date().toISOString();
+  [owned.samples, owned.runner, dtn, owned.evaluation].forEach((x) => x?.dispose());
+  run.f.params.dispose();
+  try {
+    folder.writeInfo(info);
+  } catch (err) {
+    // A full disk fails this too: then the run's own error says more.
+    if (!failure) throw err;
+  }
+  if (failure) throw failure.err;
+  return { runDir: folder.dir, step, reason, checkpoint: checkpoints!.last!.path };
 }
 
 /** Runs each step: through tfjs, or on WebGPU by replaying a recorded step (see StepRunner). */

@@ -1,12 +1,15 @@
 /**
  * Start-up of a training run: which folder and checkpoint, the backend, f, the data and the model,
- * then (only once all of them have loaded) the run folder with its config.json and run.json.
+ * then (only once all of them have loaded) the run folder with its config.json and run.json. An
+ * existing folder is locked before anything else (resuming truncates its metrics), a new one as
+ * it is created; on failure the lock is released.
  */
+import * as path from 'node:path';
 import { BACKENDS, type BackendChoice, type DtnConfig } from '../../shared/config';
 import { DtnError } from '../../shared/errors';
 import type { TrainerMessage } from '../../shared/protocol';
 import type { RunInfo } from '../../shared/runInfo';
-import { bestCheckpointOf } from '../../shared/node/runFiles';
+import { bestCheckpointOf, isRunDir } from '../../shared/node/runFiles';
 import { skippedSummary, type ImageSet } from '../data/imageSet';
 import { loadDataSpec } from '../data/loadDataSpec';
 import { Dtn } from '../dtn/dtn';
@@ -30,6 +33,8 @@ export interface TrainOptions {
   origin?: string;
   runDir?: string;
   resume?: string;
+  /** A new run may replace the run already in runDir (its files only). */
+  force?: boolean;
   backend?: BackendChoice;
   emit: (msg: TrainerMessage) => void;
   /** Polled between steps: true = checkpoint and stop. */
@@ -58,13 +63,38 @@ export interface TrainSetup {
 
 export async function setUpTraining(opts: TrainOptions): Promise<TrainSetup> {
   const { config, emit } = opts;
-  const hash = configHash(config);
-  const resume = opts.resume ? resolveResume(opts.resume) : undefined;
+  const warn = (message: string) => emit({ type: 'warning', message });
+  if (opts.force && opts.resume) {
+    throw new DtnError('CONFIG_INVALID', '--force starts a run over and --resume continues one: pass one of them', {
+      fix: 'Drop --force to continue the run, or --resume to start it over',
+    });
+  }
+  const resume = opts.resume ? resolveResumeTarget(opts.resume, warn) : undefined;
   const runDir = opts.runDir ?? resume?.runDir;
   const folder = runDir !== undefined ? new RunFolder(runDir) : RunFolder.fresh(config.name);
+  if (folder.exists()) folder.lock(warn);
+  try {
+    return await setUpLocked(opts, folder, resume);
+  } catch (err) {
+    folder.unlock();
+    throw err;
+  }
+}
 
-  const previous = folder.readInfo();
-  const backendChoice = chooseBackend(opts, resume ? previous : undefined);
+async function setUpLocked(opts: TrainOptions, folder: RunFolder, resume: ResolvedCheckpoint | undefined): Promise<TrainSetup> {
+  const { config, emit } = opts;
+  const warn = (message: string) => emit({ type: 'warning', message });
+  const hash = configHash(config);
+  if (folder.locked) {
+    // Refused before the slow part (backend, data); create() checks again under the lock.
+    folder.assertWritable({ newRun: !resume, force: opts.force });
+    const removed = folder.cleanLeftovers();
+    if (removed.length) emit({ type: 'status', phase: 'setup', message: `removed leftovers of an interrupted run: ${removed.join(', ')}` });
+  }
+
+  // A new run (with --force over an old one) owes the old run.json nothing.
+  const previous = resume ? folder.readInfo() : undefined;
+  const backendChoice = chooseBackend(opts, previous);
   emit({ type: 'status', phase: 'backend', message: `initialising backend ${backendChoice}` });
   const engine = await initBackend(backendChoice);
   const { backend } = engine;
@@ -94,7 +124,11 @@ export async function setUpTraining(opts: TrainOptions): Promise<TrainSetup> {
     }
     data = DomainBatches.restore(source, target, meta.samplers, checkpoint);
     step = meta.step;
-    folder.truncateMetricsAfter(step);
+    // Under the lock: a folder that appeared since start-up (another --run-dir) is locked now.
+    if (folder.exists()) {
+      folder.lock(warn);
+      folder.truncateMetricsAfter(step);
+    }
     resumedFrom.push(checkpoint);
   }
 
@@ -119,11 +153,32 @@ export async function setUpTraining(opts: TrainOptions): Promise<TrainSetup> {
   };
   // Only now, with backend, encoder, data and checkpoint loaded: a run that cannot start leaves no
   // empty folder behind for the Runs view to list.
-  folder.create(config, info);
+  folder.create(config, info, { resumed: Boolean(resume), force: opts.force, warn });
   const { runId, totalSteps } = info;
   const { name, reason: backendReason, device } = backend;
   emit({ type: 'started', runId, runDir: folder.dir, backend: name, backendReason, device, configHash: hash, startStep: step, totalSteps });
   return { folder, info, engine, backend, dtn, f, source, target, data, startStep: step, configHash: hash };
+}
+
+/**
+ * --resume's target. A run folder killed before its first checkpoint has none: its leftovers are
+ * cleared (under its lock, so not while it is live) before the error says how to start over.
+ */
+function resolveResumeTarget(ref: string, warn: (message: string) => void): ResolvedCheckpoint {
+  try {
+    return resolveResume(ref);
+  } catch (err) {
+    if (err instanceof DtnError && err.code === 'CHECKPOINT_MISSING' && isRunDir(path.resolve(ref))) {
+      const folder = new RunFolder(ref);
+      folder.lock(warn);
+      try {
+        folder.cleanLeftovers();
+      } finally {
+        folder.unlock();
+      }
+    }
+    throw err;
+  }
 }
 
 /**
@@ -175,6 +230,7 @@ function chooseBackend(opts: TrainOptions, resumed: RunInfo | undefined): Backen
  * a later one is about to be overwritten by the training that replaces it.
  */
 function keptBest(runDir: string, previous: RunInfo | undefined, step: number): RunInfo['best'] {
+  if (!previous) return undefined;
   const best = bestCheckpointOf(runDir, previous);
   return best && best.step <= step ? previous!.best : undefined;
 }

@@ -11,6 +11,8 @@ export function statusText(run: RunSummary): string {
       return 'stopped';
     case 'failed':
       return 'failed';
+    case 'interrupted':
+      return 'interrupted (its trainer is gone: resume it)';
     default:
       return 'unknown';
   }

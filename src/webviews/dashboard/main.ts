@@ -92,7 +92,7 @@ function render(): void {
   const run = model.run;
   empty.hidden = !model.empty;
   for (const e of [progressRow, controls, charts]) e.hidden = !run;
-  btnStop.hidden = !(run?.managed && run.status === 'running');
+  btnStop.hidden = !((run?.managed || run?.stoppable) && run.status === 'running');
   btnSamples.hidden = !run;
   btnCompare.hidden = !run;
   title.textContent = run ? run.runId : 'DTN Dashboard';

@@ -48,6 +48,20 @@ describe('live run state (status bar, Stop)', () => {
     assert.equal(summarizeRun('/r/y', undefined, undefined).status, 'unknown');
   });
 
+  it('reads a run through its lock: interrupted when its trainer is gone, stoppable when another process here holds it', () => {
+    const info = { runId: 'x', status: 'running' as const, totalSteps: 100, lastStep: 20 };
+    const gone = summarizeRun('/r/x', info, 25, undefined, { status: 'interrupted' });
+    assert.deepEqual([gone.status, gone.managed, gone.stoppable], ['interrupted', false, false]);
+    const owner = { pid: 7, hostname: 'h', startedAt: '', here: true };
+    const terminal = summarizeRun('/r/x', info, 25, undefined, { status: 'running', owner });
+    assert.deepEqual([terminal.status, terminal.managed, terminal.stoppable], ['running', false, true]);
+    const remote = summarizeRun('/r/x', info, 25, undefined, { status: 'running', owner: { ...owner, here: false } });
+    assert.equal(remote.stoppable, false, 'another host: nothing to signal from here');
+    const live = { ...initialLiveRun('/r/x', 100), phase: 'training' as const, step: 31 };
+    const mine = summarizeRun('/r/x', info, 25, live, { status: 'interrupted' });
+    assert.deepEqual([mine.status, mine.managed, mine.stoppable], ['running', true, true], 'this window’s trainer wins');
+  });
+
   it('formats numbers for people', () => {
     assert.equal(formatDuration(undefined), '–');
     assert.equal(formatDuration(42_000), '42s');

@@ -54,4 +54,16 @@ describe('error codes', () => {
     });
     assert.equal(errorCodeOf('a string'), 'INTERNAL');
   });
+
+  it('a write the file system refuses (full, read-only, no permission) is OUTPUT_INVALID naming the path', () => {
+    const full = Object.assign(new Error("ENOSPC: no space left on device, write '/r/metrics.jsonl'"), {
+      code: 'ENOSPC',
+      path: '/r/metrics.jsonl',
+    });
+    const msg = describeError(full);
+    assert.deepEqual([msg.code, msg.file], ['OUTPUT_INVALID', '/r/metrics.jsonl']);
+    assert.match(msg.fix ?? '', /Free space/);
+    for (const code of ['EACCES', 'EROFS']) assert.equal(describeError(Object.assign(new Error(code), { code })).code, 'OUTPUT_INVALID');
+    assert.equal(describeError(Object.assign(new Error('gone'), { code: 'ENOENT' })).code, 'INTERNAL');
+  });
 });

@@ -100,6 +100,26 @@ describe('resolveCheckpoint: what --resume and --checkpoint name', () => {
     assert.equal(resolveCheckpoint(checkpointPath(older, 4), { ofRun: 'newest' }).older, undefined);
   });
 
+  it('a run folder without a complete checkpoint: for --resume the fix is to start over with --force', () => {
+    const other = tempDir('dtn-resolve-bare-');
+    fs.mkdirSync(path.join(other, 'killed-early'));
+    const bare = fakeRun(other, 'killed-early', []);
+    const errorOf = (fn: () => unknown) => {
+      try {
+        fn();
+      } catch (e) {
+        return e as DtnError;
+      }
+      assert.fail('expected an error');
+    };
+    const resume = errorOf(() => resolveResume(bare));
+    assert.equal(resume.code, 'CHECKPOINT_MISSING');
+    assert.match(resume.message, /no complete checkpoint/);
+    assert.ok(resume.fix?.includes(`--run-dir ${bare} --force`), resume.fix);
+    const evaluate = errorOf(() => resolveCheckpoint(bare, { ofRun: 'best' }));
+    assert.ok(!evaluate.fix?.includes('--force'), 'eval and translate have nothing to start over');
+  });
+
   it('a best whose recorded checkpoint text leaves the run resolves by its step, inside the run', () => {
     const run = fakeRun(root, '20231231-000000-c', [5, 10], 5, 500);
     const info = JSON.parse(fs.readFileSync(path.join(run, 'run.json'), 'utf8')) as { best: { checkpoint: string } };

@@ -30,7 +30,10 @@ describe('RunFolder', () => {
     const folder = new RunFolder(path.join(tempDir('dtn-run-'), 'r'));
     const config = tinyConfig();
     folder.create(config, runInfo());
-    assert.deepEqual(fs.readdirSync(folder.dir).sort(), [RUN_FILES.checkpoints, RUN_FILES.config, RUN_FILES.run, RUN_FILES.samples].sort());
+    const files = [RUN_FILES.checkpoints, RUN_FILES.config, RUN_FILES.run, RUN_FILES.samples];
+    assert.deepEqual(fs.readdirSync(folder.dir).sort(), [...files, RUN_FILES.lock].sort(), 'locked while the run lives');
+    folder.unlock();
+    assert.deepEqual(fs.readdirSync(folder.dir).sort(), files.sort());
     assert.deepEqual(JSON.parse(fs.readFileSync(folder.configPath, 'utf8')), JSON.parse(JSON.stringify(config)));
     assert.deepEqual(folder.readInfo(), runInfo());
     assert.ok(fs.readFileSync(path.join(folder.dir, RUN_FILES.run), 'utf8').endsWith('}\n'));

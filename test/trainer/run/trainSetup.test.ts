@@ -1,12 +1,14 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { TrainerMessage } from '../../../src/shared/protocol';
 import type { DtnError } from '../../../src/shared/errors';
-import { RUN_FILES } from '../../../src/shared/node/runLayout';
+import { RUN_FILES, checkpointPath } from '../../../src/shared/node/runLayout';
+import { lockPath } from '../../../src/shared/node/runLock';
 import { readConfigFile } from '../../../src/trainer/run/configFile';
 import { RunFolder } from '../../../src/trainer/run/runFolder';
-import { setUpTraining } from '../../../src/trainer/run/trainSetup';
+import { setUpTraining, type TrainOptions } from '../../../src/trainer/run/trainSetup';
 import { cleanTempDirs, tempDir } from '../data/tmp';
 
 const FIXTURE = path.join(__dirname, '..', '..', 'fixtures', 'v0.1.0');
@@ -52,6 +54,7 @@ describe('training start-up', () => {
         ['status', 'status', 'status', 'started'],
       );
     } finally {
+      run.folder.unlock();
       run.dtn.dispose();
       run.f.params.dispose();
     }
@@ -68,6 +71,7 @@ describe('training start-up', () => {
     try {
       assert.equal(run.backend.name, 'cpu');
     } finally {
+      run.folder.unlock();
       run.dtn.dispose();
       run.f.params.dispose();
     }
@@ -104,6 +108,7 @@ describe('training start-up', () => {
       );
       assert.deepEqual(folder.readInfo()!.resumedFrom.at(-1), good);
     } finally {
+      run.folder.unlock();
       run.dtn.dispose();
       run.f.params.dispose();
     }
@@ -112,5 +117,158 @@ describe('training start-up', () => {
       setUpTraining({ config, baseDir: root, resume: damaged, backend: 'cpu', emit: () => undefined }),
       (e: DtnError) => e.code === 'CHECKPOINT_CORRUPT' && e.message.includes(damaged),
     );
+  });
+});
+
+describe('training start-up: whose folder it is', () => {
+  after(cleanTempDirs);
+
+  function copy(): { root: string; runDir: string; folder: RunFolder; opts: Omit<TrainOptions, 'emit'> } {
+    const root = tempDir('dtn-own-');
+    fs.cpSync(FIXTURE, root, { recursive: true });
+    const runDir = path.join(root, 'runs', 'tiny');
+    const folder = new RunFolder(runDir);
+    const { config } = folder.readConfig();
+    config.train.steps = 6;
+    return { root, runDir, folder, opts: { config, baseDir: root, backend: 'cpu' } };
+  }
+
+  /** Every file under `dir` with its content, to show a refused start changed nothing. */
+  function tree(dir: string): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const e of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
+      const p = path.join(e.parentPath, e.name);
+      if (e.isFile()) out[path.relative(dir, p)] = fs.readFileSync(p).toString('base64');
+    }
+    return out;
+  }
+
+  async function setUp(opts: TrainOptions) {
+    const run = await setUpTraining(opts);
+    run.folder.unlock();
+    run.dtn.dispose();
+    run.f.params.dispose();
+    return run;
+  }
+
+  it('a new run into a folder that holds a run is refused, before anything loads, unless --force', async () => {
+    const { runDir, opts } = copy();
+    const before = tree(runDir);
+    const messages: TrainerMessage[] = [];
+    await assert.rejects(
+      setUpTraining({ ...opts, runDir, emit: (m) => messages.push(m) }),
+      (e: DtnError) => e.code === 'RUN_EXISTS' && e.message.includes(runDir) && /--resume/.test(e.fix ?? '') && /--force/.test(e.fix ?? ''),
+    );
+    assert.deepEqual(messages, [], 'refused before the backend and the data');
+    assert.deepEqual(tree(runDir), before, 'nothing changed, no lock left');
+  });
+
+  it('--force replaces the old run’s files and nothing else', async () => {
+    const { runDir, folder, opts } = copy();
+    fs.writeFileSync(path.join(runDir, 'notes.txt'), 'mine');
+    fs.mkdirSync(path.join(runDir, RUN_FILES.eval));
+    fs.writeFileSync(path.join(runDir, RUN_FILES.eval, 'step-00000004.md'), '# old');
+    const old = folder.readInfo()!;
+    await setUp({ ...opts, runDir, force: true, emit: () => undefined });
+    assert.deepEqual(fs.readdirSync(runDir).sort(), [
+      RUN_FILES.checkpoints,
+      RUN_FILES.config,
+      'notes.txt',
+      RUN_FILES.run,
+      RUN_FILES.samples,
+    ]);
+    assert.deepEqual(fs.readdirSync(path.join(runDir, RUN_FILES.checkpoints)), []);
+    const info = folder.readInfo()!;
+    assert.notEqual(info.createdAt, old.createdAt, 'a new run, not the old one continued');
+    assert.deepEqual([info.resumedFrom, info.lastStep, info.best], [[], 0, undefined]);
+  });
+
+  it('a folder of other files is never written into, even with --force; an empty one is fine', async () => {
+    const { root, opts } = copy();
+    const theirs = path.join(root, 'mine');
+    fs.mkdirSync(theirs);
+    fs.writeFileSync(path.join(theirs, 'config.json'), '{"my": "own"}');
+    for (const force of [false, true]) {
+      await assert.rejects(
+        setUpTraining({ ...opts, runDir: theirs, force, emit: () => undefined }),
+        (e: DtnError) => e.code === 'OUTPUT_INVALID' && e.message.includes(theirs),
+      );
+    }
+    assert.deepEqual(fs.readdirSync(theirs), ['config.json']);
+    assert.equal(fs.readFileSync(path.join(theirs, 'config.json'), 'utf8'), '{"my": "own"}');
+    const empty = path.join(root, 'empty');
+    fs.mkdirSync(empty);
+    await setUp({ ...opts, runDir: empty, emit: () => undefined });
+    assert.ok(fs.existsSync(path.join(empty, RUN_FILES.run)));
+  });
+
+  it('a folder held by a live trainer is RUN_BUSY, for a resume and for --force alike, and stays as it was', async () => {
+    const { runDir, opts } = copy();
+    const other = new RunFolder(runDir);
+    other.lock();
+    try {
+      const before = tree(runDir);
+      for (const extra of [{ resume: runDir }, { runDir, force: true }]) {
+        await assert.rejects(
+          setUpTraining({ ...opts, ...extra, emit: () => undefined }),
+          (e: DtnError) => e.code === 'RUN_BUSY' && e.message.includes(runDir) && e.message.includes(`process ${process.pid}`),
+        );
+      }
+      assert.deepEqual(tree(runDir), before);
+    } finally {
+      other.unlock();
+    }
+  });
+
+  it('a restart clears what the killed trainer left and takes over its stale lock, saying so', async () => {
+    const { runDir, opts } = copy();
+    fs.writeFileSync(
+      lockPath(runDir),
+      JSON.stringify({ pid: 999_999_999, hostname: os.hostname(), startedAt: new Date().toISOString(), command: [] }),
+    );
+    fs.writeFileSync(path.join(runDir, `run.json.tmp-999999999`), '{"runId": "half');
+    fs.mkdirSync(path.join(runDir, 'checkpoints', '.step-00000005.tmp-xyz123'));
+    const messages: TrainerMessage[] = [];
+    await setUp({ ...opts, resume: runDir, emit: (m) => messages.push(m) });
+    const text = messages.map((m) => ('message' in m ? m.message : m.type)).join('\n');
+    assert.match(text, /took over the stale lock .*999999999/);
+    assert.match(text, /removed leftovers of an interrupted run: .*run\.json\.tmp-999999999/);
+    assert.deepEqual(
+      fs.readdirSync(runDir).filter((n) => n.includes('.tmp-') || n === RUN_FILES.lock),
+      [],
+    );
+    assert.deepEqual(fs.readdirSync(path.join(runDir, 'checkpoints')), ['step-00000004']);
+  });
+
+  it('a start that fails leaves the folder unlocked', async () => {
+    const { runDir, opts } = copy();
+    opts.config.train.steps = 4;
+    await assert.rejects(setUpTraining({ ...opts, resume: runDir, emit: () => undefined }), /nothing to train/);
+    assert.ok(!fs.existsSync(lockPath(runDir)));
+  });
+
+  it('--force with --resume is refused: one starts over, the other continues', async () => {
+    const { runDir, opts } = copy();
+    await assert.rejects(
+      setUpTraining({ ...opts, resume: runDir, force: true, emit: () => undefined }),
+      (e: DtnError) => e.code === 'CONFIG_INVALID' && /--force/.test(e.message),
+    );
+  });
+
+  it('--resume of a run killed before its first checkpoint says so and how to start over, and clears its leftovers', async () => {
+    const { runDir, opts } = copy();
+    fs.rmSync(checkpointPath(runDir, 4), { recursive: true });
+    const tmp = path.join(runDir, 'checkpoints', '.step-00000002.tmp-AbCdEf');
+    fs.mkdirSync(tmp);
+    fs.writeFileSync(path.join(tmp, 'tensors.bin'), 'partial');
+    await assert.rejects(
+      setUpTraining({ ...opts, resume: runDir, emit: () => undefined }),
+      (e: DtnError) =>
+        e.code === 'CHECKPOINT_MISSING' &&
+        /no complete checkpoint/.test(e.message) &&
+        (e.fix ?? '').includes(`--run-dir ${runDir} --force`),
+    );
+    assert.deepEqual(fs.readdirSync(path.join(runDir, 'checkpoints')), [], 'no temporary folder left');
+    assert.ok(!fs.existsSync(lockPath(runDir)));
   });
 });

@@ -1,6 +1,8 @@
 /** What the `dtn` subcommands share: option parsing and resolving --preset / --config / --resume. */
+import * as path from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { BACKENDS, ConfigError, type BackendChoice } from '../../../shared/config';
+import { isRunDir } from '../../../shared/node/runFiles';
 import { PRESET_NAMES } from '../../../shared/presets';
 import { presetConfig, readConfigFile, type ResolvedConfig } from '../../run/configFile';
 import { RunFolder } from '../../run/runFolder';
@@ -62,6 +64,8 @@ export function resolveConfig(opts: CommonOpts, fallbackPreset?: string): Resolv
 
 /** `--resume` alone: train on with the config the run was started with. */
 export function configOfRun(resume: string): ResolvedConfig {
-  const { runDir } = resolveResume(resume);
+  // A run folder is its own: whether it has a checkpoint to resume from is train()'s to say (and
+  // to clear up after, under the run's lock).
+  const runDir = isRunDir(path.resolve(resume)) ? resume : resolveResume(resume).runDir;
   return new RunFolder(runDir).readConfig();
 }

@@ -23,7 +23,7 @@ import { configOfRun, resolveConfig, type CommonOpts } from './options';
 import { stopControls } from '../stopControls';
 
 export async function trainCommand(
-  opts: CommonOpts & { runDir?: string; steps?: number; resume?: string; sampleEvery?: number; hostStdin?: boolean },
+  opts: CommonOpts & { runDir?: string; steps?: number; resume?: string; sampleEvery?: number; hostStdin?: boolean; force?: boolean },
 ): Promise<TrainResult> {
   const reporter = createReporter(Boolean(opts.json));
   const resolved = !opts.preset && !opts.config && opts.resume ? configOfRun(opts.resume) : resolveConfig(opts);
@@ -34,6 +34,7 @@ export async function trainCommand(
     ...resolved,
     runDir: opts.runDir,
     resume: opts.resume,
+    force: opts.force,
     backend: opts.backend,
     emit: reporter.emit,
     ...controls,
