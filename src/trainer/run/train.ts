@@ -65,6 +65,11 @@ async function trainLocked(run: TrainSetup, opts: TrainOptions): Promise<TrainRe
     checkpoints = new CheckpointHook({ folder, dtn, info, configHash: run.configHash, keep: t.keepCheckpoints, samplers, sync, emit });
     const plan = new PlanNote(run.backend.name, info, emit);
     const timer = new StepTimer(t.batchSize);
+    // Losses are checked for NaN on every step where reading them costs nothing (the CPU backends);
+    // on a GPU a read waits for the device, so there at log and checkpoint steps (and a checkpoint
+    // refuses non-finite weights), and an error says since when the losses were last seen finite.
+    const everyStep = readsAreFree(run.backend);
+    let finiteAt = step;
     if (step === 0) await samples.write(step);
     while (step < t.steps) {
       await yieldToEventLoop();
@@ -78,22 +83,24 @@ async function trainLocked(run: TrainSetup, opts: TrainOptions): Promise<TrainRe
       dtn.scheduleLearningRate(next);
       const evalNow = evaluation?.due(next) ?? false;
       const logNow = next % t.logEvery === 0 || next === t.steps || evalNow;
-      const pending = runner.step(xs, xt, logNow);
+      const readNow = logNow || everyStep || next % t.checkpointEvery === 0;
+      const pending = runner.step(xs, xt, readNow);
       plan.check(runner);
       step = next;
       timer.tick();
       let evaluated: EvalSummary | undefined;
-      if (logNow) {
-        const loss = (await pending)!;
+      const loss = await pending;
+      if (loss) {
         run.engine.deviceHealth.assertHealthy();
-        assertFiniteLosses(loss, step);
-        const record = timer.record(step, loss);
+        assertFiniteLosses(loss, step, finiteAt);
+        finiteAt = step;
+      }
+      if (logNow) {
+        const record = timer.record(step, loss!);
         if (evalNow) record.eval = evaluated = await evaluation!.run();
         folder.appendMetrics(record);
         emit({ type: 'metrics', record, totalSteps: t.steps });
         timer.restart();
-      } else {
-        await pending;
       }
       if (step % t.sampleEvery === 0 || step === t.steps) await samples.write(step);
       // A new best off the checkpoint schedule (eval.every set apart from it) gets a checkpoint of its
@@ -120,6 +127,11 @@ async function trainLocked(run: TrainSetup, opts: TrainOptions): Promise<TrainRe
   }
   if (failure) throw failure.err;
   return { runDir: folder.dir, step, reason, checkpoint: checkpoints!.last!.path };
+}
+
+/** Whether reading a step's losses costs no device round trip. */
+function readsAreFree(backend: TrainSetup['backend']): boolean {
+  return backend.name === 'cpu' || backend.name === 'wasm' || (backend.name === 'tensorflow' && /\(CPU\)/.test(backend.device));
 }
 
 /** Runs each step: through tfjs, or on WebGPU by replaying a recorded step (see StepRunner). */

@@ -380,6 +380,18 @@ describe('dtn CLI', function () {
       for (const n of needles) assert.ok(r.stderr.includes(n), `stderr does not mention ${JSON.stringify(n)}:\n${r.stderr}`);
     }
 
+    it('a loss that diverges between log steps stops the run at that step, naming it, and no checkpoint of it is written', async () => {
+      const runDir = path.join(cwd, 'runs', 'diverged');
+      const config = writeConfig(
+        { losses: { alpha: 1e39 }, train: { steps: 12, batchSize: 4, logEvery: 10, checkpointEvery: 3 } },
+        'inf.dtn.json',
+      );
+      const r = await dtn(['train', '--config', config, '--run-dir', runDir], cwd);
+      assertFails(r, 'loss G became Infinity at step 1', 'train.learningRate');
+      assert.deepEqual(listCheckpoints(runDir), [], 'no checkpoint of diverged weights');
+      assert.equal(new RunFolder(runDir).readInfo()?.status, 'failed');
+    });
+
     it('a negative batch size names train.batchSize', async () => {
       assertFails(await dtn(['train', '--config', writeConfig({ train: { batchSize: -1 } }), '--run-dir', 'r1'], cwd), 'train.batchSize');
     });
