@@ -99,7 +99,8 @@ export async function saveCheckpoint(runDir: string, dtn: Dtn, meta: Omit<Checkp
     ...(await optimizerTensors('optD', dtn.optD, dVars)),
   ]);
   const full: CheckpointMeta = { kind: 'dtn-checkpoint', createdAt: new Date().toISOString(), ...meta };
-  await writeTensorFolder(dir, tensors, full, assertFiniteWeights);
+  // The run folder is ours (its lock is held): a damaged step folder there is replaced.
+  await writeTensorFolder(dir, tensors, full, assertFiniteWeights, { force: true });
   return dir;
 }
 
