@@ -16,6 +16,10 @@ export function listDataDir(dir: string, kind: 'image-folder' | 'face-photos', h
     const code = (e as NodeJS.ErrnoException).code;
     const why =
       code === 'ENOENT' ? 'folder not found' : code === 'ENOTDIR' ? `is a file, expected a folder of ${holds}` : (e as Error).message;
-    throw new DataError(why, dir, `Check the "path" of the ${kind} data spec (it is relative to the config file)`);
+    throw new DataError(
+      why,
+      dir,
+      `Check the "path" of the ${kind} data spec (relative to the config file's folder; with --preset, to the current folder)`,
+    );
   }
 }
