@@ -66,7 +66,8 @@ export function styleAxes(chart: LineChart, y: YAxis): void {
   const font = { family: cssVar('--vscode-font-family', 'sans-serif'), size: 11 };
   const axis = { ticks: { color: fg, font, maxTicksLimit: 6 }, grid: { color: grid }, border: { color: grid } };
   chart.options.scales = {
-    x: { type: 'linear', ...axis, title: { display: true, text: 'step', color: fg, font } },
+    // Steps count from 0 in whole numbers: a single evaluation at step 10 reads 0..10, not 9.5..10.5.
+    x: { type: 'linear', min: 0, ...axis, ticks: { ...axis.ticks, precision: 0 }, title: { display: true, text: 'step', color: fg, font } },
     y:
       y === 'percent'
         ? { type: 'linear', min: 0, max: 1, ...axis, ticks: { ...axis.ticks, callback: (v) => `${Math.round(Number(v) * 100)}%` } }
