@@ -3,7 +3,7 @@
  * Builds dist/ first when it is missing or older than src/ (`npm test` builds anyway).
  */
 import { strict as assert } from 'node:assert';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PNG } from 'pngjs';
@@ -16,27 +16,7 @@ import { RunFolder } from '../../../src/trainer/run/runFolder';
 import { MANIFEST, readTensorFolder } from '../../../src/trainer/run/tensorFile';
 import { cleanTempDirs, tempDir } from '../data/tmp';
 import { bitwiseEqual, tinyRunConfig } from '../helpers';
-
-const ROOT = path.resolve(__dirname, '..', '..', '..');
-const CLI = path.join(ROOT, 'dist', 'trainer', 'cli.js');
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : fs.statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-function ensureBuilt(): void {
-  const stale =
-    !fs.existsSync(CLI) ||
-    fs.statSync(CLI).mtimeMs < Math.max(newestMtime(path.join(ROOT, 'src', 'trainer')), newestMtime(path.join(ROOT, 'src', 'shared')));
-  if (!stale) return;
-  const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'build.mjs')], { cwd: ROOT, encoding: 'utf8' });
-  assert.equal(r.status, 0, `build failed:\n${r.stdout}\n${r.stderr}`);
-}
+import { CLI, ensureBuilt } from './builtCli';
 
 interface CliResult {
   status: number | null;

@@ -13,9 +13,7 @@ import { faceApiDemoPhotos } from '../../../src/trainer/data/faces/faceApiPackag
 import { listCheckpoints } from '../../../src/trainer/run/checkpoint';
 import { RunFolder } from '../../../src/trainer/run/runFolder';
 import { cleanTempDirs, tempDir } from '../data/tmp';
-
-const ROOT = path.resolve(__dirname, '..', '..', '..');
-const CLI = path.join(ROOT, 'dist', 'trainer', 'cli.js');
+import { CLI, ensureBuilt } from './builtCli';
 
 const TINY_FACES = {
   name: 'faces-tiny',
@@ -46,7 +44,7 @@ describe('faces -> emoji with the CLI (wasm)', function () {
   let runDir: string;
 
   before(() => {
-    if (!fs.existsSync(CLI)) assert.equal(spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT }).status, 0);
+    ensureBuilt();
     dir = tempDir('dtn-faces-');
     fs.writeFileSync(path.join(dir, 'faces.dtn.json'), JSON.stringify(TINY_FACES));
     runDir = path.join(dir, 'run');

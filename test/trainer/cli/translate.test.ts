@@ -9,9 +9,7 @@ import { parseServeResponse, parseTranslateLine, type ServeResponse, type Transl
 import { cleanTempDirs, tempDir } from '../data/tmp';
 import { tinyRunConfig } from '../helpers';
 import { quadrants, writeFormatSamples } from '../translate/images';
-
-const ROOT = path.resolve(__dirname, '..', '..', '..');
-const CLI = path.join(ROOT, 'dist', 'trainer', 'cli.js');
+import { CLI, ensureBuilt } from './builtCli';
 
 function dtnSync(args: string[], cwd: string) {
   const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 120_000 });
@@ -31,7 +29,7 @@ describe('dtn translate / dtn serve', function () {
   let run: string;
 
   before(() => {
-    if (!fs.existsSync(CLI)) assert.equal(spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT }).status, 0);
+    ensureBuilt();
     dir = tempDir('dtn-translate-');
     const train = { steps: 3, batchSize: 4, checkpointEvery: 3, sampleEvery: 3 };
     fs.writeFileSync(path.join(dir, 'tiny.dtn.json'), JSON.stringify(tinyRunConfig({ train })));

@@ -15,27 +15,9 @@ import { RUN_FILES, TENSOR_MANIFEST, parseStepName } from '../../../src/shared/n
 import { configHash } from '../../../src/trainer/run/configFile';
 import { readTensorFolder } from '../../../src/trainer/run/tensorFile';
 
-export const ROOT = path.resolve(__dirname, '..', '..', '..');
-export const CLI = path.join(ROOT, 'dist', 'trainer', 'cli.js');
+import { CLI } from '../cli/builtCli';
 
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : fs.statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-/** Builds dist/ when it is missing or older than the trainer's sources (as cli.test.ts does). */
-export function ensureBuilt(): void {
-  const stale =
-    !fs.existsSync(CLI) ||
-    fs.statSync(CLI).mtimeMs < Math.max(newestMtime(path.join(ROOT, 'src', 'trainer')), newestMtime(path.join(ROOT, 'src', 'shared')));
-  if (!stale) return;
-  const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'build.mjs')], { cwd: ROOT, encoding: 'utf8' });
-  assert.equal(r.status, 0, `build failed:\n${r.stdout}\n${r.stderr}`);
-}
+export { CLI, ROOT, ensureBuilt } from '../cli/builtCli';
 
 /** mulberry32: small, seedable, good enough to pick kill points. */
 export function seededRandom(seed: number): () => number {
