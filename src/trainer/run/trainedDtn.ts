@@ -17,6 +17,8 @@ import { RunFolder } from './runFolder';
 export interface TrainedDtn {
   dtn: Dtn;
   config: DtnConfig;
+  /** The folder the run's relative paths resolve against (its workspace, usually). */
+  baseDir: string;
   /** The run folder the checkpoint belongs to. */
   folder: RunFolder;
   checkpoint: string;
@@ -50,7 +52,7 @@ export async function loadTrainedDtn(
   const dtn = new Dtn(config, f);
   try {
     const { step } = await folder.loadCheckpoint(checkpoint, dtn);
-    return { dtn, config, folder, checkpoint, step, encoder, engine };
+    return { dtn, config, baseDir, folder, checkpoint, step, encoder, engine };
   } catch (e) {
     dtn.dispose();
     f.params.dispose();

@@ -7,6 +7,7 @@ import type { BackendChoice, DtnConfig } from '../../shared/config';
 import { decodeImage, type ImageShape } from '../data/imageDecode';
 import { conformImageSet } from '../data/conform';
 import { CROP_SIZE } from '../data/faces/alignment';
+import { FaceCache, faceCacheRoot } from '../data/faces/faceCache';
 import { cropFace } from '../data/faces/faceCrop';
 import { Dtn } from '../dtn/dtn';
 import { initBackend } from '../engine/backend';
@@ -35,9 +36,12 @@ export interface LoadedTranslator extends Translator {
   backend: { name: string; device: string };
 }
 
-/** A photo's aligned face crop at f's input (FACE_NOT_FOUND, naming the photo, when it has no usable face). */
-async function alignedFaceOf(file: string, source: ImageShape): Promise<Float32Array> {
-  const { image } = await cropFace(file);
+/**
+ * A photo's aligned face crop at f's input (FACE_NOT_FOUND, naming the photo, when it has no usable
+ * face). With the run's cache, a photo seen in training or translated before is not detected again.
+ */
+async function alignedFaceOf(file: string, source: ImageShape, cache?: FaceCache): Promise<Float32Array> {
+  const { image } = await cropFace(file, { cache });
   if (source.size === CROP_SIZE && source.channels === 3) return image;
   const shape = { size: source.size, channels: source.channels };
   const one = { images: image, count: 1, height: CROP_SIZE, width: CROP_SIZE, channels: 3, origin: file };
@@ -45,16 +49,17 @@ async function alignedFaceOf(file: string, source: ImageShape): Promise<Float32A
 }
 
 /** A translator over a DTN already in memory (its g and f). */
-export function translatorFor(dtn: Dtn, config: DtnConfig): Translator {
+export function translatorFor(dtn: Dtn, config: DtnConfig, baseDir?: string): Translator {
   const arch = config.architecture;
   const source: ImageShape = { size: dtn.f.inputSize, channels: arch.sourceChannels };
   const target: ImageShape = { size: arch.imageSize, channels: arch.targetChannels };
+  const faceCache = arch.kind === 'faces' && baseDir !== undefined ? new FaceCache(faceCacheRoot(baseDir)) : undefined;
   const inSize = source.size * source.size * source.channels;
   const outSize = target.size * target.size * target.channels;
   return {
     source,
     target,
-    prepare: arch.kind === 'faces' ? (file) => alignedFaceOf(file, source) : (file) => decodeImage(file, source),
+    prepare: arch.kind === 'faces' ? (file) => alignedFaceOf(file, source, faceCache) : (file) => decodeImage(file, source),
     async translate(images) {
       if (images.length === 0) return [];
       const flat = new Float32Array(images.length * inSize);
@@ -93,5 +98,5 @@ export async function loadTranslator(checkpointOrRun: string, backendChoice?: Ba
   const target = resolveCheckpoint(checkpointOrRun, { ofRun: 'best' });
   const t = await loadTrainedDtn(target, { backendFor: (config) => backendChoice ?? config.backend, use: 'Translation' });
   const { name, device } = t.engine.backend;
-  return { ...translatorFor(t.dtn, t.config), checkpoint: t.checkpoint, step: t.step, backend: { name, device } };
+  return { ...translatorFor(t.dtn, t.config, t.baseDir), checkpoint: t.checkpoint, step: t.step, backend: { name, device } };
 }

@@ -38,6 +38,11 @@ function dtn(args: string[], cwd: string) {
   return { ...r, lines: lines.filter((l): l is TranslateLine => Boolean(l)) };
 }
 
+/** The face cache's entry files (one JSON per photo seen). */
+function cacheEntries(root: string): string[] {
+  return fs.existsSync(root) ? (fs.readdirSync(root, { recursive: true }) as string[]).filter((f) => f.endsWith('.json')) : [];
+}
+
 describe('faces -> emoji with the CLI (wasm)', function () {
   this.timeout(300_000);
   let dir: string;
@@ -85,7 +90,11 @@ describe('faces -> emoji with the CLI (wasm)', function () {
       .png()
       .toFile(noFace);
     const out = path.join(dir, 'out');
+    const entries = () => cacheEntries(path.join(dir, '.dtn', 'cache', 'faces'));
+    const before = entries();
     const r = dtn(['translate', '--checkpoint', runDir, photo, noFace, '--out', out, '--json'], dir);
+    // The run's face cache serves the photo training already cropped; only the new photo is added.
+    assert.deepEqual(entries().filter((e) => !before.includes(e)).length, 1, 'one new cache entry (the photo without a face)');
     const results = r.lines.filter((l) => l.type === 'translated' || l.type === 'translate-failed');
     const ok = results.find((l) => l.type === 'translated');
     assert.ok(ok?.type === 'translated', r.stdout + r.stderr);
