@@ -18,7 +18,7 @@ import {
   type Preprocessing,
 } from '../../../shared/encoders';
 import { initBackend } from '../../engine/backend';
-import { addTfjsEncoder } from '../../run/encoderRegistration';
+import { addTfjsEncoder, type AddEncoderOptions } from '../../run/encoderRegistration';
 import { listEncoders } from '../../run/encoderRegistry';
 
 type Write = (text: string) => void;
@@ -30,16 +30,8 @@ export interface EncodersOpts {
   json?: boolean;
 }
 
-export interface EncodersAddOpts extends EncodersOpts {
-  model: string;
-  inputSize: number;
-  channels: 1 | 3;
-  preprocessing: Preprocessing;
-  embeddingLayer?: string;
-  link?: boolean;
-  force?: boolean;
-  accuracy?: Accuracy;
-  description?: string;
+/** The registration's own options, less where it goes (the CLI's --dir and <name>), plus the backend. */
+export interface EncodersAddOpts extends EncodersOpts, Omit<AddEncoderOptions, 'workspaceDir' | 'name'> {
   backend?: BackendChoice;
 }
 

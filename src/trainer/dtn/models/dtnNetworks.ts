@@ -2,7 +2,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { Architecture } from '../../../shared/config';
 import { Discriminator } from './discriminator';
-import { FacesDiscriminator } from './facesDiscriminator';
 import { FacesGenerator } from './facesGenerator';
 import { Generator } from './generator';
 import type { Network } from './network';
@@ -15,6 +14,8 @@ export function createGenerator(arch: Architecture, embeddingSize: number, seed:
   return arch.kind === 'faces' ? new FacesGenerator(arch, embeddingSize, seed) : new Generator(arch, seed);
 }
 
+/** One D for both: faces read at discriminatorSize (the paper's 152), digits at their 32. */
 export function createDiscriminator(arch: Architecture, seed: number): DiscriminatorNet {
-  return arch.kind === 'faces' ? new FacesDiscriminator(arch, seed) : new Discriminator(arch, seed);
+  const size = arch.kind === 'faces' ? arch.discriminatorSize : arch.imageSize;
+  return new Discriminator({ size, channels: arch.targetChannels, widths: arch.discriminatorWidths }, seed);
 }

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { FacesArchitectureSchema, parseConfig, type DtnConfig } from '../../../../src/shared/config';
 import { Dtn, readLosses } from '../../../../src/trainer/dtn/dtn';
 import { createDiscriminator, createGenerator } from '../../../../src/trainer/dtn/models/dtnNetworks';
-import { sideAfterStrides } from '../../../../src/trainer/dtn/models/facesDiscriminator';
+import { sideAfterStrides } from '../../../../src/trainer/dtn/models/discriminator';
 import type { FeatureEncoder } from '../../../../src/trainer/dtn/models/featureEncoder';
 import { Conv } from '../../../../src/trainer/dtn/models/layers';
 import { ParamStore } from '../../../../src/trainer/dtn/models/params';
