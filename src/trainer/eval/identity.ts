@@ -101,15 +101,18 @@ export async function evaluateIdentity(opts: {
  * The faces the identity metric retrieves among: `eval.source` when given, else the first
  * `eval.count` training faces (the paper scores translations of its source photos). Their labels
  * are persons: the sub-folders of a face-photos folder; without them each face is its own person.
+ * `trainingSource`: the source domain training already loaded, used rather than loaded twice.
  */
-export async function loadIdentityFaces(config: DtnConfig, baseDir: string, f: FeatureEncoder): Promise<ImageSet> {
+export async function loadIdentityFaces(
+  config: DtnConfig,
+  baseDir: string,
+  f: FeatureEncoder,
+  trainingSource?: ImageSet,
+): Promise<ImageSet> {
   const spec = config.eval.source ?? config.source;
-  const set: ImageSet & { persons?: Int32Array } = await loadDataSpec(spec, {
-    baseDir,
-    size: f.inputSize,
-    channels: f.inputChannels,
-    seed: config.seed,
-  });
+  const loaded = config.eval.source ? undefined : trainingSource;
+  const set: ImageSet & { persons?: Int32Array } =
+    loaded ?? (await loadDataSpec(spec, { baseDir, size: f.inputSize, channels: f.inputChannels, seed: config.seed }));
   return firstImages({ ...set, labels: set.persons }, Math.min(set.count, config.eval.count));
 }
 

@@ -51,7 +51,7 @@ async function trainLocked(run: TrainSetup, opts: TrainOptions): Promise<TrainRe
   try {
     const runner = (owned.runner = newStepRunner(run, opts));
     const sync = () => runner.sync();
-    const evaluation = (owned.evaluation = await createEvalHook(config, opts.baseDir, { dtn, f: run.f, sync }, emit));
+    const evaluation = (owned.evaluation = await createEvalHook(config, opts.baseDir, { dtn, f: run.f, sync, source: run.source }, emit));
     const samples = (owned.samples = new SampleHook({
       folder,
       dtn,

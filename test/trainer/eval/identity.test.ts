@@ -68,4 +68,25 @@ describe('identity metric', () => {
     const photosPerPerson = [0, 1].map((p) => faces.labels!.filter((l) => l === p).length).sort();
     assert.deepEqual(photosPerPerson, [1, 2], "ann's two photos share a label, bob's one has the other");
   });
+
+  it('during training, the identity faces are the source domain already loaded, not loaded again', async () => {
+    const config = parseConfig({
+      architecture: { kind: 'faces', generatorWidths: [8, 8, 8, 8], discriminatorWidths: [8, 8] },
+      encoder: { name: 'face-recognition-net' },
+      // A folder that does not exist: loading it again would fail.
+      source: { kind: 'face-photos', path: 'no-such-folder' },
+      target: { kind: 'emoji', count: 8 },
+      eval: { count: 2 },
+    });
+    const per = 150 * 150 * 3;
+    const loaded = { images: new Float32Array(3 * per).fill(0.5), count: 3, height: 150, width: 150, channels: 3, origin: 'loaded' };
+    const f = { inputSize: 150, inputChannels: 3 } as FeatureEncoder;
+    const faces = await loadIdentityFaces(config, tempDir('dtn-identity-'), f, {
+      ...loaded,
+      persons: Int32Array.of(0, 1, 1),
+    } as typeof loaded);
+    assert.equal(faces.origin, 'loaded');
+    assert.equal(faces.count, 2, 'eval.count of them');
+    assert.deepEqual(Array.from(faces.labels!), [0, 1]);
+  });
 });

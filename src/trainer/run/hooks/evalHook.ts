@@ -72,13 +72,14 @@ export class EvalHook {
 export async function createEvalHook(
   config: DtnConfig,
   baseDir: string,
-  deps: Pick<EvalHookDeps, 'dtn' | 'f' | 'sync'>,
+  deps: Pick<EvalHookDeps, 'dtn' | 'f' | 'sync'> & { source?: ImageSet },
   emit: (msg: TrainerMessage) => void,
 ): Promise<EvalHook | undefined> {
-  const set = await prepareEvaluation(config, baseDir, deps.f, emit);
+  const { source, ...hookDeps } = deps;
+  const set = await prepareEvaluation(config, baseDir, deps.f, emit, source);
   if (!set) return undefined;
   const every = config.eval.every || config.train.checkpointEvery;
-  return new EvalHook({ ...deps, set, distance: config.losses.constDistance, every, totalSteps: config.train.steps });
+  return new EvalHook({ ...hookDeps, set, distance: config.losses.constDistance, every, totalSteps: config.train.steps });
 }
 
 /**
@@ -90,8 +91,10 @@ export async function prepareEvaluation(
   baseDir: string,
   f: FeatureEncoder,
   emit: (msg: TrainerMessage) => void,
+  /** The training source, already loaded: faces are scored on it unless eval.source names others. */
+  source?: ImageSet,
 ): Promise<EvalSet | undefined> {
-  if (config.architecture.kind === 'faces') return { faces: await loadIdentityFaces(config, baseDir, f) };
+  if (config.architecture.kind === 'faces') return { faces: await loadIdentityFaces(config, baseDir, f, source) };
   const dir = defaultClassifierDir(config, baseDir);
   if (!classifierExists(dir)) {
     const message = `no target classifier at ${dir}: translation accuracy is not tracked. Run dtn train-classifier first to track it`;
