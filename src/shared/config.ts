@@ -191,6 +191,15 @@ export const TrainSchema = z
       .enum(['none', 'linear'])
       .default('none')
       .describe('linear: constant for the first half of train.steps, then down to 0 at the last step (steadies the end of GAN training).'),
+    emaDecay: z
+      .number()
+      .min(0)
+      .lt(1)
+      .default(0)
+      .describe(
+        "Decay of an exponential moving average of g's weights, which samples, evaluation, translation and export then use " +
+          '(it damps the oscillation of GAN training). 0 = off: the raw g.',
+      ),
     logEvery: positiveInt.default(10).describe('Steps between metrics.jsonl records.'),
     sampleEvery: positiveInt.default(100).describe('Steps between sample grids.'),
     checkpointEvery: positiveInt.default(500).describe('Steps between checkpoints (one is always written at the end).'),

@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { DtnConfig, LossConfig } from '../../shared/config';
 import type { LossKey } from '../../shared/protocol';
 import { FusedAdamOptimizer } from '../engine/webgpu/fusedAdamOptimizer';
+import { GeneratorAverage } from './generatorAverage';
 import * as L from './losses';
 import { createDiscriminator, createGenerator, type DiscriminatorNet, type GeneratorNet } from './models/dtnNetworks';
 import type { FeatureEncoder } from './models/featureEncoder';
@@ -29,6 +30,8 @@ export class Dtn {
   readonly D: DiscriminatorNet;
   readonly optG: FusedAdamOptimizer;
   readonly optD: FusedAdamOptimizer;
+  /** The average of g's weights (train.emaDecay > 0): what generate() uses. */
+  readonly average?: GeneratorAverage;
   private readonly terms: ReturnType<typeof activeTerms>;
 
   constructor(
@@ -39,6 +42,7 @@ export class Dtn {
     // Distinct seeds per network so g and D never start from correlated weights.
     this.g = createGenerator(config.architecture, f.embeddingSize, config.seed * 2 + 1);
     this.D = createDiscriminator(config.architecture, config.seed * 2 + 2);
+    if (config.train.emaDecay > 0) this.average = new GeneratorAverage(this.g, config.architecture, f.embeddingSize, config.train.emaDecay);
     const t = config.train;
     this.optG = new FusedAdamOptimizer(t.learningRate, t.adamBeta1, t.adamBeta2);
     this.optD = new FusedAdamOptimizer(t.learningRate, t.adamBeta1, t.adamBeta2);
@@ -58,9 +62,21 @@ export class Dtn {
     (this.optD as unknown as { learningRate: number }).learningRate = rate;
   }
 
-  /** G(x) = g(f(x)); f always runs on its frozen running statistics. */
+  /** The generator that samples, evaluation, translation and export use: g's average when kept. */
+  get inferenceGenerator(): GeneratorNet {
+    return this.average?.net ?? this.g;
+  }
+
+  /** The inference generator's parameters under g's names (what an export holds). */
+  inferenceParams(): Map<string, tf.Variable> {
+    if (!this.average) return this.g.params.all();
+    const raw = [...this.g.params.all().keys()];
+    return new Map([...this.average.net.params.all().values()].map((v, i) => [raw[i], v]));
+  }
+
+  /** G(x) = g(f(x)) with the inference generator; f always runs on its frozen running statistics. */
   generate(x: tf.Tensor4D, mode: ForwardMode = { training: false }): tf.Tensor4D {
-    return tf.tidy(() => this.g.apply(this.f.embed(x), mode));
+    return tf.tidy(() => this.inferenceGenerator.apply(this.f.embed(x), mode));
   }
 
   /**
@@ -119,6 +135,7 @@ export class Dtn {
   }
 
   dispose(): void {
+    this.average?.dispose();
     this.g.params.dispose();
     this.D.params.dispose();
     this.optG.dispose();

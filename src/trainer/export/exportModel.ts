@@ -101,12 +101,14 @@ export async function exportModel(opts: ExportOptions): Promise<{ dir: string; m
     };
     await writeFolderAtomically(out, async (tmp) => {
       say('writing the weights of g and f');
+      // g's average when the run kept one: the generator its samples and evaluations showed.
+      const g = dtn.inferenceParams();
       fs.writeFileSync(path.join(tmp, EXPORT_FILES.config), `${JSON.stringify(config, null, 2)}\n`);
-      await writeTensorFolder(path.join(tmp, EXPORT_FILES.generator), dtn.g.params.all(), { kind: GENERATOR_KIND, step });
+      await writeTensorFolder(path.join(tmp, EXPORT_FILES.generator), g, { kind: GENERATOR_KIND, step });
       const { trainedOn, steps, heldOutAccuracy } = encoder;
       await saveEncoder(path.join(tmp, EXPORT_FILES.encoder), f, { trainedOn, steps, heldOutAccuracy });
       say('writing the TensorFlow.js model');
-      const params = new Map([...f.params.all(), ...dtn.g.params.all()]);
+      const params = new Map([...f.params.all(), ...g]);
       const tfjs = await tfjsModelArtifacts(arch, params, `${config.name}_${stepName(step)}`.replace(/[^\w]/g, '_'));
       const modelDir = path.dirname(path.join(tmp, EXPORT_FILES.tfjsModel));
       fs.mkdirSync(modelDir, { recursive: true });

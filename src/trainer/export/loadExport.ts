@@ -36,6 +36,8 @@ export function openExport(dir: string): OpenedExport | undefined {
         throw new DtnError('CHECKPOINT_CORRUPT', `${gDir} is not an exported generator (kind: ${String(meta?.kind)})`, { file: gDir, fix });
       }
       assignVariables(dtn.g.params.all(), tensors, gDir);
+      // The export holds one generator (the average, when the run kept one): generate() reads it.
+      dtn.average?.restart();
       return dtn;
     } catch (e) {
       dtn.dispose();

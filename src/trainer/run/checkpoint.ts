@@ -11,6 +11,7 @@ import { listCheckpointDirs } from '../../shared/node/runFiles';
 import { RUN_FILES, checkpointPath, stepName } from '../../shared/node/runLayout';
 import { z } from 'zod';
 import type { Dtn } from '../dtn/dtn';
+import { AVERAGE_PREFIX } from '../dtn/generatorAverage';
 import type { FusedAdamOptimizer } from '../engine/webgpu/fusedAdamOptimizer';
 import { assignVariables, readTensorFolder, writeTensorFolder } from './tensorFile';
 import { DtnError } from '../../shared/errors';
@@ -88,6 +89,25 @@ async function restoreOptimizer(
   }
 }
 
+/** g's average and how many updates it has folded in (the decay's warm-up resumes from there). */
+function averageTensors(dtn: Dtn): [string, tf.Tensor][] {
+  if (!dtn.average) return [];
+  return [...dtn.average.net.params.all(), [`${AVERAGE_PREFIX}/updates`, tf.tensor1d([dtn.average.updates])]];
+}
+
+/** Restores g's average; a checkpoint from a run without one starts it from the restored g. */
+function restoreAverage(dtn: Dtn, stored: Map<string, { shape: number[]; values: Float32Array }>, source: string): void {
+  if (!dtn.average) return;
+  const updates = stored.get(`${AVERAGE_PREFIX}/updates`);
+  if (!updates) return dtn.average.restart();
+  const n = updates.values[0];
+  if (updates.values.length !== 1 || !Number.isInteger(n) || n < 0) {
+    throw new DtnError('CHECKPOINT_CORRUPT', `${source}: ${AVERAGE_PREFIX}/updates is not a whole number`, { file: source });
+  }
+  assignVariables(dtn.average.net.params.all(), stored, source);
+  dtn.average.updates = n;
+}
+
 export async function saveCheckpoint(runDir: string, dtn: Dtn, meta: Omit<CheckpointMeta, 'kind' | 'createdAt'>): Promise<string> {
   const dir = checkpointPath(runDir, meta.step);
   const gVars = dtn.g.params.trainable;
@@ -97,6 +117,7 @@ export async function saveCheckpoint(runDir: string, dtn: Dtn, meta: Omit<Checkp
     ...dtn.D.params.all(),
     ...(await optimizerTensors('optG', dtn.optG, gVars)),
     ...(await optimizerTensors('optD', dtn.optD, dVars)),
+    ...averageTensors(dtn),
   ]);
   const full: CheckpointMeta = { kind: 'dtn-checkpoint', createdAt: new Date().toISOString(), ...meta };
   // The run folder is ours (its lock is held): a damaged step folder there is replaced.
@@ -122,7 +143,7 @@ export async function loadCheckpoint(dir: string, dtn: Dtn): Promise<CheckpointM
     throw new DtnError('CHECKPOINT_CORRUPT', `${dir}: its manifest says step ${meta.step}, its folder name another step`, { file: dir });
   }
   for (const [name, t] of tensors) {
-    if (name.startsWith('g/') || name.startsWith('D/')) {
+    if (name.startsWith('g/') || name.startsWith('D/') || name.startsWith(`${AVERAGE_PREFIX}/`)) {
       try {
         assertFiniteWeights(name, t.values);
       } catch {
@@ -137,6 +158,7 @@ export async function loadCheckpoint(dir: string, dtn: Dtn): Promise<CheckpointM
   assignVariables(dtn.D.params.all(), tensors, dir);
   await restoreOptimizer('optG', dtn.optG, dtn.g.params.trainable, tensors, dir);
   await restoreOptimizer('optD', dtn.optD, dtn.D.params.trainable, tensors, dir);
+  restoreAverage(dtn, tensors, dir);
   return meta;
 }
 

@@ -3,6 +3,7 @@
  * samples, checkpoints and evaluations, reporting through `emit`.
  */
 import { StepRunner } from '../engine/stepRunner';
+import { AverageHook } from './hooks/averageHook';
 import { convTuningWanted } from '../engine/webgpu/convTune';
 import type { EvalSummary } from '../../shared/protocol';
 import { beatsBest, CheckpointHook } from './hooks/checkpointHook';
@@ -50,7 +51,12 @@ async function trainLocked(run: TrainSetup, opts: TrainOptions): Promise<TrainRe
   let failure: { err: unknown } | undefined;
   try {
     const runner = (owned.runner = newStepRunner(run, opts));
-    const sync = () => runner.sync();
+    const averaging = dtn.average && new AverageHook(dtn.average, runner);
+    // Everything that reads the model first brings its variables (and g's average) up to date.
+    const sync = () => {
+      runner.sync();
+      averaging?.flush();
+    };
     const evaluation = (owned.evaluation = await createEvalHook(config, opts.baseDir, { dtn, f: run.f, sync, source: run.source }, emit));
     const samples = (owned.samples = new SampleHook({
       folder,
@@ -90,6 +96,7 @@ async function trainLocked(run: TrainSetup, opts: TrainOptions): Promise<TrainRe
       timer.tick();
       let evaluated: EvalSummary | undefined;
       const loss = await pending;
+      averaging?.afterStep();
       if (loss) {
         run.engine.deviceHealth.assertHealthy();
         assertFiniteLosses(loss, step, finiteAt);

@@ -9,9 +9,12 @@ import type { Network } from './network';
 export type GeneratorNet = Network<tf.Tensor2D, tf.Tensor4D>;
 export type DiscriminatorNet = Network<tf.Tensor4D, tf.Tensor2D>;
 
-/** g: f's embedding (`embeddingSize` long, f's own) -> an image of the target domain. */
-export function createGenerator(arch: Architecture, embeddingSize: number, seed: number): GeneratorNet {
-  return arch.kind === 'faces' ? new FacesGenerator(arch, embeddingSize, seed) : new Generator(arch, seed);
+/**
+ * g: f's embedding (`embeddingSize` long, f's own) -> an image of the target domain. `prefix` names
+ * its parameters ('g'; 'gAvg' for the weight average).
+ */
+export function createGenerator(arch: Architecture, embeddingSize: number, seed: number, prefix = 'g'): GeneratorNet {
+  return arch.kind === 'faces' ? new FacesGenerator(arch, embeddingSize, seed, prefix) : new Generator(arch, seed, prefix);
 }
 
 /** One D for both: faces read at discriminatorSize (the paper's 152), digits at their 32. */

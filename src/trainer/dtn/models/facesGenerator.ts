@@ -24,8 +24,8 @@ export class FacesGenerator implements Network<tf.Tensor2D, tf.Tensor4D> {
   private readonly blocks: Block[] = [];
   private readonly output: ConvTranspose;
 
-  constructor(arch: FacesArchitecture, embeddingSize: number, seed: number) {
-    this.params = new ParamStore('g', seed);
+  constructor(arch: FacesArchitecture, embeddingSize: number, seed: number, prefix = 'g') {
+    this.params = new ParamStore(prefix, seed);
     let c = embeddingSize;
     arch.generatorWidths.forEach((w, i) => {
       const first = i === 0;

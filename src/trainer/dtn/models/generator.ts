@@ -19,8 +19,9 @@ export class Generator implements Network<tf.Tensor2D, tf.Tensor4D> {
   constructor(
     readonly arch: DigitsArchitecture,
     seed: number,
+    prefix = 'g',
   ) {
-    this.params = new ParamStore('g', seed);
+    this.params = new ParamStore(prefix, seed);
     const [w0, w1, w2] = arch.generatorWidths;
     const sizes = [4, 8, 16];
     let c = arch.embeddingSize;
