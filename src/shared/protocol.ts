@@ -33,6 +33,11 @@ export const EvalSummarySchema = z.object({
   medianRank: z.number().min(1).optional(),
   /** Mean d(f(x), f(G(x))). */
   fConstancy: z.number().nonnegative(),
+  /**
+   * Translation only: held-out images counted by source label (row) and the classifier's reading of
+   * G(x) (column). A class permutation shows as mass off the diagonal.
+   */
+  confusion: z.array(z.array(z.number().int().nonnegative()).max(100)).max(100).optional(),
   count: z.number().int().positive(),
 });
 export type EvalSummary = z.infer<typeof EvalSummarySchema>;

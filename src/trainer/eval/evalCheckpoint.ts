@@ -93,7 +93,7 @@ export async function evaluateCheckpoint(checkpoint: string, backendChoice?: Bac
 const pct = (v: number) => `${(v * 100).toFixed(2)}%`;
 
 export function reportMarkdown(r: EvalReport): string {
-  if (!('confusion' in r.translation)) return identityMarkdown(r, r.translation);
+  if (r.translation.metric === 'identity' || !r.translation.confusion) return identityMarkdown(r, r.translation as IdentityEval);
   return [
     `# Evaluation of ${path.basename(r.runDir)} at step ${r.step}`,
     '',

@@ -24,6 +24,8 @@ export const DashboardUiStateSchema = z.object({
   runDir: z.string().optional(),
   smoothing: z.number().min(0).max(0.999).optional(),
   logScale: z.boolean().default(false),
+  /** The evaluation whose confusion matrix is shown; absent = the newest (follows a live run). */
+  confusionStep: z.number().int().nonnegative().optional(),
 });
 export type DashboardUiState = z.infer<typeof DashboardUiStateSchema>;
 
@@ -50,7 +52,9 @@ export function reduceDashboard(model: DashboardModel, msg: DashboardIn): Dashbo
 
 /** After an `init`, the host's default smoothing applies unless the user chose one for this panel. */
 export function applyInit(ui: DashboardUiState, msg: Extract<DashboardIn, { type: 'init' }>): DashboardUiState {
-  return { ...ui, runDir: msg.run.runDir, smoothing: ui.smoothing ?? msg.smoothing };
+  // A step picked in another run's matrix means nothing in this one.
+  const confusionStep = msg.run.runDir === ui.runDir ? ui.confusionStep : undefined;
+  return { ...ui, runDir: msg.run.runDir, smoothing: ui.smoothing ?? msg.smoothing, confusionStep };
 }
 
 export function allLossSeries(records: readonly MetricsRecord[], smoothing: number, logScale: boolean): LossSeries[] {
@@ -98,4 +102,40 @@ export function headline(model: DashboardModel): Headline | undefined {
     best: model.run.best,
     evaluated: model.run.evaluations?.reduce<Headline['evaluated']>((a, e) => (a && a.step > e.step ? a : e), undefined),
   };
+}
+
+/** Steps whose evaluation recorded a confusion matrix (digits runs), oldest first. */
+export function confusionSteps(records: readonly MetricsRecord[]): number[] {
+  return records.filter((r) => r.eval?.confusion).map((r) => r.step);
+}
+
+export interface ConfusionView {
+  step: number;
+  /** counts[true][read as] */
+  counts: number[][];
+  /** Per source class: the share of its images whose translation is read as that class. */
+  perClass: (number | undefined)[];
+  /** The class whose translations are most often read as another, with that other class. */
+  worst?: { label: number; readAs: number; share: number };
+}
+
+/** The confusion matrix at `step`, or at the newest evaluation that has one when `step` is absent or unknown. */
+export function confusionAt(records: readonly MetricsRecord[], step?: number): ConfusionView | undefined {
+  const withMatrix = records.filter((r) => r.eval?.confusion);
+  const record = withMatrix.find((r) => r.step === step) ?? withMatrix.at(-1);
+  if (!record) return undefined;
+  const counts = record.eval!.confusion!;
+  const perClass = counts.map((row, t) => {
+    const n = row.reduce((a, b) => a + b, 0);
+    return n > 0 ? row[t] / n : undefined;
+  });
+  let worst: ConfusionView['worst'];
+  counts.forEach((row, t) => {
+    const n = row.reduce((a, b) => a + b, 0);
+    row.forEach((c, p) => {
+      if (p === t || n === 0) return;
+      if (!worst || c / n > worst.share) worst = { label: t, readAs: p, share: c / n };
+    });
+  });
+  return { step: record.step, counts, perClass, worst: worst && worst.share > 0 ? worst : undefined };
 }

@@ -14,6 +14,8 @@ import {
   accuracySeries,
   allLossSeries,
   applyInit,
+  confusionAt,
+  confusionSteps,
   headline,
   initialModel,
   reduceDashboard,
@@ -21,6 +23,7 @@ import {
   type DashboardModel,
   type DashboardUiState,
 } from './dashboardModel';
+import { ConfusionCard } from './confusionCard';
 import { LossCharts } from './lossCharts';
 
 let model: DashboardModel = initialModel;
@@ -61,6 +64,7 @@ const errorBox = el('section', { class: 'error', id: 'run-error' });
 app.append(header, progressRow, errorBox, controls, charts, empty);
 
 const lossCharts = new LossCharts(charts);
+const confusion = new ConfusionCard(charts, (step) => setUi({ ...ui, confusionStep: step }));
 
 btnSamples.addEventListener('click', () => bridge.post({ type: 'openSamples' }));
 btnOpen.addEventListener('click', () => bridge.post({ type: 'openRun' }));
@@ -122,6 +126,7 @@ function render(): void {
   stats.textContent = parts.filter(Boolean).join('  ·  ');
   const meaning = accuracyMeaning(model.records);
   lossCharts.update(allLossSeries(model.records, smoothing, ui.logScale), accuracySeries(model.records), ui.logScale, smoothing, meaning);
+  confusion.update(confusionAt(model.records, ui.confusionStep), confusionSteps(model.records), ui.confusionStep);
 }
 
 const pct = (v: number) => `${(v * 100).toFixed(1)}%`;

@@ -34,14 +34,19 @@ describe('eval hook', () => {
     f.params.dispose();
   });
 
-  it('syncs first and returns the summary that metrics.jsonl records (no confusion matrix)', async () => {
+  it('syncs first and returns the summary that metrics.jsonl records, with the confusion matrix', async () => {
     const events: string[] = [];
     const { f, h } = hook(4, () => events.push('sync'));
     try {
       const summary = await h.run();
       assert.deepEqual(events, ['sync']);
-      assert.deepEqual(Object.keys(summary).sort(), ['accuracy', 'count', 'fConstancy']);
+      assert.deepEqual(Object.keys(summary).sort(), ['accuracy', 'confusion', 'count', 'fConstancy']);
       assert.equal(summary.count, 6);
+      // Every held-out image is counted once, in its label's row.
+      assert.equal(summary.confusion!.length, 10);
+      assert.equal(summary.confusion!.flat().reduce((a, b) => a + b, 0), 6);
+      const diagonal = summary.confusion!.reduce((a, row, i) => a + row[i], 0);
+      assert.equal(diagonal / 6, summary.accuracy);
       assert.equal(summary.fConstancy, 0, 'G = identity keeps f(x) exactly');
       assert.ok(summary.accuracy >= 0 && summary.accuracy <= 1);
     } finally {
