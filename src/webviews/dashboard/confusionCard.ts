@@ -75,6 +75,8 @@ export class ConfusionCard {
   update(view: ConfusionView | undefined, steps: number[], picked: number | undefined): void {
     this.root.hidden = !view;
     if (!view) return;
+    // After the loss and accuracy cards, which are created as their series first arrive.
+    if (this.root.nextElementSibling) this.root.parentElement!.append(this.root);
     this.renderPicker(steps, picked);
     const k = view.counts.length;
     const labels = Array.from({ length: k }, (_, i) => String(i));
