@@ -1,16 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { gridGeometry, gridPixelSize, sameSources, SampleIndexSchema, tileRect, type SampleIndex } from '../../src/shared/sampleIndex';
-
-export const index8: SampleIndex = {
-  kind: 'dtn-sample-index',
-  version: 1,
-  since: 0,
-  tile: { height: 32, width: 32 },
-  pad: 2,
-  count: 8,
-  source: { kind: 'held-out', origin: 'synthetic digits (seed 1000004)' },
-  tiles: Array.from({ length: 8 }, (_, i) => ({ index: i, label: String(i % 10) })),
-};
+import { gridGeometry, gridPixelSize, sameSources, SampleIndexSchema, tileRect } from '../../src/shared/sampleIndex';
+import { index8 } from './sampleIndexFixture';
 
 describe('sample index', () => {
   it('lays tiles out as the trainer draws them: a row of sources above a row of translations', () => {

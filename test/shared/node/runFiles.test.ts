@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { readSampleIndex } from '../../../src/shared/node/runFiles';
 import { sampleIndexPath } from '../../../src/shared/node/runLayout';
-import { index8 } from '../sampleIndex.test';
+import { index8 } from '../sampleIndexFixture';
 
 describe('run files: samples/index.json', () => {
   let run: string;
