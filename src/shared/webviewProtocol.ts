@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { MetricsRecordSchema } from './protocol';
+import { SampleIndexSchema } from './sampleIndex';
 
 const step = z.number().int().nonnegative();
 
@@ -63,10 +64,21 @@ export const SampleRefSchema = z.object({ step, uri: z.string().min(1) });
 export type SampleRef = z.infer<typeof SampleRefSchema>;
 
 export const SamplesInSchema = z.discriminatedUnion('type', [
-  /** `select`: show the grid of this step (or the nearest earlier one) instead of following the newest. */
-  z.object({ type: z.literal('init'), run: RunSummarySchema, samples: z.array(SampleRefSchema), select: step.optional() }),
-  /** Samples written since the last message (rate-bounded by the host). */
-  z.object({ type: z.literal('samples'), runId: z.string(), samples: z.array(SampleRefSchema) }),
+  /**
+   * `select`: show the grid of this step (or the nearest earlier one) instead of following the newest.
+   * `index`: samples/index.json (what each tile is), absent for runs written before it; `indexProblem`
+   * says why one could not be used.
+   */
+  z.object({
+    type: z.literal('init'),
+    run: RunSummarySchema,
+    samples: z.array(SampleRefSchema),
+    select: step.optional(),
+    index: SampleIndexSchema.optional(),
+    indexProblem: z.string().optional(),
+  }),
+  /** Samples written since the last message (rate-bounded by the host), and the index when it changed. */
+  z.object({ type: z.literal('samples'), runId: z.string(), samples: z.array(SampleRefSchema), index: SampleIndexSchema.optional() }),
   z.object({ type: z.literal('run'), run: RunSummarySchema }),
   z.object({ type: z.literal('empty') }),
 ]);
@@ -89,6 +101,9 @@ export const CompareRunSchema = z.object({
   records: z.array(MetricsRecordSchema),
   /** config.json flattened into dotted keys; absent when the run has none (or it is not JSON). */
   config: z.record(z.string(), FlatValueSchema).optional(),
+  /** The run's sample grids, oldest first, and what their tiles are (samples/index.json). */
+  samples: z.array(SampleRefSchema).optional(),
+  sampleIndex: SampleIndexSchema.optional(),
 });
 export type CompareRun = z.infer<typeof CompareRunSchema>;
 
@@ -106,6 +121,13 @@ export const CompareInSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('records'), batches: z.array(z.object({ runDir: z.string(), records: z.array(MetricsRecordSchema) })) }),
   /** A run's status or step changed (run.json, or the trainer this window runs). */
   z.object({ type: z.literal('run'), run: RunSummarySchema }),
+  /** A run's sample grids changed: all of them, and its index. */
+  z.object({
+    type: z.literal('samples'),
+    runDir: z.string(),
+    samples: z.array(SampleRefSchema),
+    sampleIndex: SampleIndexSchema.optional(),
+  }),
   z.object({ type: z.literal('empty') }),
 ]);
 export type CompareIn = z.infer<typeof CompareInSchema>;

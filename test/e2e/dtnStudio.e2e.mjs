@@ -179,7 +179,7 @@ try {
   const dash = await frameWith('#charts');
   await waitText(dash, '#stats', /step (2\d|[3-9]\d|\d{3}) \//);
   check((await dash.$$('#charts canvas')).length >= 6, 'a chart for each loss term');
-  const samples = await frameWith('#sample-img');
+  const samples = await frameWith('#sample-grid');
   await waitText(samples, '#sample-caption', /following newest/);
   check(/DTN \d+\/400/.test(await page.textContent('.statusbar')), 'status bar shows step / total');
   await page.screenshot({ path: path.join(screens, 'e2e-live-dark.png') });
@@ -214,15 +214,50 @@ try {
   await waitText(dash2, '#stats', new RegExp(`${records} records`));
   check(/stopped/.test(await dash2.textContent('#run-status')), 'finished run shows as stopped');
   await page.screenshot({ path: path.join(screens, 'e2e-reopened-dark.png') });
-  const samples2 = await frameWith('#sample-img', 20_000).catch(async () => {
+  const samples2 = await frameWith('#sample-grid', 20_000).catch(async () => {
     await palette('DTN: Open Sample Preview');
-    return frameWith('#sample-img');
+    return frameWith('#sample-grid');
   });
   await samples2.$eval('#step-slider', (s) => {
     s.value = '1';
     s.dispatchEvent(new Event('input'));
   });
   check(/step 5 /.test(await samples2.textContent('#sample-caption')), 'slider scrubs to an older grid');
+
+  console.log('the sample explorer: scaled grid, a tile large, step A beside B, zoom, filmstrip, playback');
+  const grid = await samples2.$eval('#sample-grid', (c) => [c.width, c.height, c.getBoundingClientRect().width]);
+  check(grid[0] === 274 && grid[2] > 2 * grid[0], `the 274 px grid is drawn crisply at ${Math.round(grid[2])} px, scaled to the panel`);
+  const index = JSON.parse(fs.readFileSync(path.join(runDir, 'samples', 'index.json'), 'utf8'));
+  check(index.source.kind === 'held-out' && index.tiles.length === 8, 'samples/index.json names 8 held-out source images');
+  const box = await (await samples2.$('#sample-grid')).boundingBox();
+  await samples2.click('#sample-grid', { position: { x: (box.width * (2 + 2 * 34 + 16)) / 274, y: (box.height * 18) / 70 } });
+  const tileTitle = await waitText(samples2, '#inspector-title', /tile 3 of 8/, 10_000);
+  check(
+    tileTitle.includes(`held-out image #${index.tiles[2].index} · label ${index.tiles[2].label}`),
+    `a clicked tile shows large with its source image and label (${tileTitle})`,
+  );
+  check((await samples2.$$('#inspector-tiles canvas')).length === 2, 'the inspector shows the source and its translation');
+  check((await samples2.$$('#filmstrip .film-frame')).length >= 2, 'the filmstrip shows the tile over the steps');
+  await page.screenshot({ path: path.join(screens, 'e2e-explorer-tile.png') });
+  await samples2.click('#compare');
+  await waitText(samples2, '#caption-b', /step \d+/, 10_000);
+  const lanes = await samples2.$$eval('.lane-label', (ls) => ls.map((l) => l.textContent));
+  check(lanes.filter((l) => /^G\(x\) · step/.test(l)).length === 2, `step A and step B rows, tile by tile (${lanes.join(' | ')})`);
+  check((await samples2.$$('#inspector-tiles canvas')).length === 3, 'the inspector shows the source, G(x) at A and at B');
+  await page.screenshot({ path: path.join(screens, 'e2e-explorer-ab.png') });
+  await samples2.click('#zoom-in');
+  await samples2.click('#zoom-in');
+  const zoomText = await samples2.textContent('#zoom-label');
+  check(/^\d+×$/.test(zoomText), `zoom in goes to a crisp integer scale (${zoomText})`);
+  await page.screenshot({ path: path.join(screens, 'e2e-explorer-zoom.png') });
+  await samples2.click('#zoom-fit');
+  await samples2.click('#compare');
+  await samples2.click('#play');
+  await waitText(samples2, '#sample-caption', /playing/, 10_000);
+  const f1 = await samples2.textContent('#sample-caption');
+  await page.waitForTimeout(1200);
+  check(f1 !== (await samples2.textContent('#sample-caption')), 'Play animates through the steps');
+  await samples2.click('#play');
 
   for (const kind of ['light', 'dark']) {
     await useTheme(kind);
@@ -246,6 +281,19 @@ try {
   check(keys.includes('seed') && keys.includes('train.steps'), `the config differences list seed and train.steps (${keys.join(', ')})`);
   check((await cmp.$$('#charts canvas')).length >= 6, 'a chart per loss term, one line per run');
   await page.screenshot({ path: path.join(screens, 'e2e-compare-dark.png') });
+  await waitText(cmp, '#sample-step-label', /step 10$/, 20_000);
+  await cmp.$eval('#compare-samples', (e) => e.scrollIntoView());
+  const cmpLanes = await cmp.$$eval('#compare-grids .lane-label', (ls) => ls.map((l) => l.textContent));
+  const runNames = await cmp.$$eval('#legend .chip-label', (ls) => ls.map((l) => l.textContent));
+  check(
+    runNames.every((n) => cmpLanes.some((l) => l.startsWith(n))),
+    `Compare shows each run's grid at the newest common step (${cmpLanes.join(' | ')})`,
+  );
+  const cbox = await (await cmp.$('#compare-grids canvas')).boundingBox();
+  await cmp.click('#compare-grids canvas', { position: { x: (cbox.width * 20) / 274, y: 10 } });
+  await waitText(cmp, '#compare-inspector-title', /tile 1 of 8/, 10_000);
+  await page.waitForTimeout(500);
+  await page.screenshot({ path: path.join(screens, 'e2e-compare-samples.png') });
 
   console.log('the Runs view: checkpoint rows, the best starred, Evaluate from the context menu');
   const runsRoot = path.join(ws, '.dtn', 'runs');

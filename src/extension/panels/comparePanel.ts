@@ -10,7 +10,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { FlatConfig } from '../../shared/configDiff';
 import type { MetricsRecord } from '../../shared/protocol';
-import { isRunDir, runState } from '../../shared/node/runFiles';
+import { isRunDir, readSampleIndex, runState, type StepFile } from '../../shared/node/runFiles';
+import { RUN_FILES } from '../../shared/node/runLayout';
 import {
   CompareOutSchema,
   parseMessage,
@@ -18,6 +19,7 @@ import {
   type CompareOut,
   type CompareRun,
   type RunSummary,
+  type SampleRef,
 } from '../../shared/webviewProtocol';
 import { chartSmoothing } from '../settings';
 import { summarizeRun } from '../runs/liveRunState';
@@ -121,7 +123,18 @@ export class ComparePanel implements vscode.Disposable {
     if (this.rescanTimer) clearInterval(this.rescanTimer);
     this.rescanTimer = this.source ? setInterval(() => this.rescan(), RESCAN_MS) : undefined;
     this.updateTitle();
+    this.applyOptions();
     this.sendInit();
+  }
+
+  /** The webview may load the sample grids of the compared runs, and nothing else of theirs. */
+  private applyOptions(): void {
+    const samples = this.runs.map((r) => vscode.Uri.file(path.join(r.runDir, RUN_FILES.samples)));
+    this.panel.webview.options = { enableScripts: true, localResourceRoots: webviewRoots(this.host.extensionUri, samples) };
+  }
+
+  private sampleRefs(files: readonly StepFile[]): SampleRef[] {
+    return files.map((f) => ({ step: f.step, uri: this.panel.webview.asWebviewUri(vscode.Uri.file(f.path)).toString() }));
   }
 
   private follow(runDir: string): Followed {
@@ -142,6 +155,7 @@ export class ComparePanel implements vscode.Disposable {
     if (fresh.length === 0) return;
     this.runs.push(...fresh.map((d) => this.follow(d)));
     this.updateTitle();
+    this.applyOptions();
     this.sendInit();
   }
 
@@ -163,6 +177,8 @@ export class ComparePanel implements vscode.Disposable {
       this.pending.push(...e.records.map((record) => ({ runDir: f.runDir, record })));
     } else if (e.kind === 'reset') {
       this.sendInit();
+    } else if (e.kind === 'samples') {
+      this.send({ type: 'samples', runDir: f.runDir, samples: this.sampleRefs(e.samples), sampleIndex: readSampleIndex(f.runDir).index });
     } else if (e.kind === 'info') {
       f.config ??= readFlatConfig(f.runDir);
       this.send({ type: 'run', run: this.summary(f) });
@@ -179,6 +195,8 @@ export class ComparePanel implements vscode.Disposable {
       run: this.summary(f),
       records: f.lease.tailer.snapshot().records,
       config: f.config,
+      samples: this.sampleRefs(f.lease.tailer.snapshot().samples),
+      sampleIndex: readSampleIndex(f.runDir).index,
     }));
     const ablation = this.source !== undefined && isAblationDir(this.source);
     this.send({
@@ -211,6 +229,7 @@ export class ComparePanel implements vscode.Disposable {
         this.runs = this.runs.filter((r) => r !== f);
         this.removed.add(f.runDir);
         this.updateTitle();
+        this.applyOptions();
         return this.sendInit();
       }
       case 'pickRuns':

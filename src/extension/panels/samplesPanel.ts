@@ -1,7 +1,8 @@
 /** Host side of the sample preview: source -> G(source) grids of one run, newest first, rate-bounded. */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { StepFile } from '../../shared/node/runFiles';
+import { readSampleIndex, type StepFile } from '../../shared/node/runFiles';
+import type { SampleIndex } from '../../shared/sampleIndex';
 import { RUN_FILES } from '../../shared/node/runLayout';
 import { SamplesOutSchema, type SampleRef, type SamplesIn, type SamplesOut } from '../../shared/webviewProtocol';
 import type { TailEvent } from '../runs/runTailer';
@@ -17,8 +18,10 @@ export class SamplesPanel extends RunPanel<SamplesOut> {
   private sent = new Set<number>();
   private readonly fresh = new BatchingThrottle<StepFile>(sampleIntervalMs(), (files) => {
     if (!this.lease) return;
-    this.send({ type: 'samples', runId: this.summary()!.runId, samples: files.map((f) => this.ref(f)) });
+    this.send({ type: 'samples', runId: this.summary()!.runId, samples: files.map((f) => this.ref(f)), index: this.freshIndex() });
   });
+  /** samples/index.json as last sent (JSON), so a changed one (a resume with other sources) is sent again. */
+  private sentIndex = '';
 
   /** The step a checkpoint asked to see (Open Samples at This Step); cleared when another run is shown. */
   private selectStep: number | undefined;
@@ -67,6 +70,16 @@ export class SamplesPanel extends RunPanel<SamplesOut> {
   protected resetRun(): void {
     this.fresh.clear();
     this.sent = new Set();
+    this.sentIndex = '';
+  }
+
+  /** The run's index when it differs from the one the webview has. */
+  private freshIndex(): SampleIndex | undefined {
+    const { index } = readSampleIndex(this.runDir!);
+    const json = JSON.stringify(index ?? null);
+    if (!index || json === this.sentIndex) return undefined;
+    this.sentIndex = json;
+    return index;
   }
 
   protected sendInit(): void {
@@ -75,7 +88,10 @@ export class SamplesPanel extends RunPanel<SamplesOut> {
     if (!run) return this.send({ type: 'empty' });
     const samples = this.lease!.tailer.snapshot().samples;
     for (const s of samples) this.sent.add(s.step);
-    this.send({ type: 'init', run, samples: samples.map((s) => this.ref(s)), select: this.selectStep });
+    const { index, problem } = readSampleIndex(this.runDir!);
+    if (problem) this.host.log(`DTN Samples: ${problem}`);
+    this.sentIndex = JSON.stringify(index ?? null);
+    this.send({ type: 'init', run, samples: samples.map((s) => this.ref(s)), select: this.selectStep, index, indexProblem: problem });
   }
 
   protected override onTail(e: TailEvent): void {

@@ -7,7 +7,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { MetricsRecordSchema, type MetricsRecord } from '../protocol';
 import { RunInfoFileSchema, type EffectiveRunStatus, type RunInfoFile } from '../runInfo';
-import { checkpointPath, parseStepName, RUN_FILES, TENSOR_MANIFEST } from './runLayout';
+import { SampleIndexSchema, type SampleIndex } from '../sampleIndex';
+import { checkpointPath, parseStepName, RUN_FILES, sampleIndexPath, TENSOR_MANIFEST } from './runLayout';
 import { runLockState } from './runLock';
 
 export type { RunInfoFile };
@@ -98,6 +99,25 @@ function stepEntries(dir: string, keep: (p: string) => boolean): StepFile[] {
 /** Saved sample grids, oldest first. */
 export function listSampleFiles(runDir: string): StepFile[] {
   return stepEntries(path.join(runDir, RUN_FILES.samples), (p) => p.endsWith('.png'));
+}
+
+/**
+ * samples/index.json: `index` when valid; nothing when absent (a run written before it existed: the
+ * grids still show, tiles unnamed); `problem` (naming the file and the fix) when it cannot be used.
+ */
+export function readSampleIndex(runDir: string): { index?: SampleIndex; problem?: string } {
+  const file = sampleIndexPath(runDir);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    return { problem: `${file} is not readable JSON (${(err as Error).message}). Delete it: the grids show without tile labels.` };
+  }
+  const r = SampleIndexSchema.safeParse(raw);
+  if (r.success) return { index: r.data };
+  const why = r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+  return { problem: `${file} is not a valid sample index (${why}). Delete it: the grids show without tile labels.` };
 }
 
 /** Complete checkpoints (those with a manifest: an interrupted write has none), oldest first. */

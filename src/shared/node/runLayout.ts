@@ -33,6 +33,13 @@ export function parseStepName(name: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
+/** samples/index.json: what the grids' tiles are (src/shared/sampleIndex.ts). */
+export const SAMPLE_INDEX_FILE = 'index.json';
+
+export function sampleIndexPath(runDir: string): string {
+  return path.join(runDir, RUN_FILES.samples, SAMPLE_INDEX_FILE);
+}
+
 export function samplePath(runDir: string, step: number): string {
   return path.join(runDir, RUN_FILES.samples, `${stepName(step)}.png`);
 }

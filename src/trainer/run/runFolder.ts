@@ -9,9 +9,10 @@ import type { DtnConfig } from '../../shared/config';
 import { DtnError, messageOf } from '../../shared/errors';
 import type { MetricsRecord } from '../../shared/protocol';
 import { RunInfoSchema, type RunInfo } from '../../shared/runInfo';
+import type { SampleIndex } from '../../shared/sampleIndex';
 import { writeFileAtomic } from '../../shared/node/atomicWrite';
-import { listCheckpointDirs, newRunId, readMetricsFile, type StepFile } from '../../shared/node/runFiles';
-import { DEFAULT_RUN_ROOT, evalReportPath, RUN_FILES, samplePath } from '../../shared/node/runLayout';
+import { listCheckpointDirs, newRunId, readMetricsFile, readSampleIndex, type StepFile } from '../../shared/node/runFiles';
+import { DEFAULT_RUN_ROOT, evalReportPath, RUN_FILES, sampleIndexPath, samplePath } from '../../shared/node/runLayout';
 import { acquireRunLock, type RunLock } from '../../shared/node/runLock';
 import { removeLeftovers } from './runLeftovers';
 import type { Dtn } from '../dtn/dtn';
@@ -232,6 +233,15 @@ export class RunFolder {
     const file = this.samplePath(step);
     writeFileAtomic(file, png);
     return file;
+  }
+
+  /** samples/index.json (see src/shared/sampleIndex.ts); `problem` when the one there is unusable. */
+  readSampleIndex(): ReturnType<typeof readSampleIndex> {
+    return readSampleIndex(this.dir);
+  }
+
+  writeSampleIndex(index: SampleIndex): void {
+    writeFileAtomic(sampleIndexPath(this.dir), `${JSON.stringify(index, null, 2)}\n`);
   }
 
   saveCheckpoint(dtn: Dtn, meta: Omit<CheckpointMeta, 'kind' | 'createdAt'>): Promise<string> {

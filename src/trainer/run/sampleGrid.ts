@@ -1,7 +1,8 @@
 /** The sample grid: source images in the top row, their translations G(x) below, as a PNG. */
 import { PNG } from 'pngjs';
+import { SAMPLE_GRID_PAD } from '../../shared/sampleIndex';
 
-const PAD = 2;
+const PAD = SAMPLE_GRID_PAD;
 
 export interface GridRow {
   /** NHWC in [-1, 1]. */

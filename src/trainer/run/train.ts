@@ -11,6 +11,7 @@ import { createEvalHook } from './hooks/evalHook';
 import { assertFiniteLosses } from './hooks/finiteGuard';
 import { PlanNote } from './hooks/planNote';
 import { SampleHook } from './hooks/sampleHook';
+import { chooseSampleSource } from './sampleSource';
 import { StepTimer } from './hooks/stepTimer';
 import { setUpTraining, type TrainOptions, type TrainSetup } from './trainSetup';
 
@@ -62,8 +63,7 @@ async function trainLocked(run: TrainSetup, opts: TrainOptions): Promise<TrainRe
       folder,
       dtn,
       arch: config.architecture,
-      source: run.source,
-      count: t.sampleCount,
+      sample: await chooseSampleSource(config, opts.baseDir, run.source, emit),
       sync,
       emit,
     }));

@@ -8,7 +8,8 @@ import { z } from 'zod';
 import { diffConfigs, formatFlatValue, type ConfigDiffRow, type FlatConfig } from '../../shared/configDiff';
 import type { LossKey, MetricsRecord } from '../../shared/protocol';
 import { formatLoss } from '../../shared/trainingProgress';
-import type { CompareIn, RunSummary } from '../../shared/webviewProtocol';
+import type { SampleIndex } from '../../shared/sampleIndex';
+import type { CompareIn, RunSummary, SampleRef } from '../../shared/webviewProtocol';
 import { statusText } from '../common/runStatus';
 import { lossSeries, mergeRecords, type Point } from '../common/metricSeries';
 
@@ -18,6 +19,9 @@ export interface ComparedRun {
   /** Sorted by step, one record per step. */
   records: MetricsRecord[];
   config?: FlatConfig;
+  /** Sample grids, sorted by step. */
+  samples: SampleRef[];
+  sampleIndex?: SampleIndex;
 }
 
 export interface CompareModel {
@@ -35,7 +39,14 @@ export function reduceCompare(model: CompareModel, msg: CompareIn): CompareModel
     case 'init':
       return {
         title: msg.title,
-        runs: msg.runs.map((r) => ({ label: r.label, run: r.run, records: mergeRecords([], r.records), config: r.config })),
+        runs: msg.runs.map((r) => ({
+          label: r.label,
+          run: r.run,
+          records: mergeRecords([], r.records),
+          config: r.config,
+          samples: sortSamples(r.samples ?? []),
+          sampleIndex: r.sampleIndex,
+        })),
         source: msg.source,
         empty: false,
       };
@@ -57,9 +68,20 @@ export function reduceCompare(model: CompareModel, msg: CompareIn): CompareModel
       runs[i] = { ...runs[i], run: msg.run };
       return { ...model, runs };
     }
+    case 'samples': {
+      const i = model.runs.findIndex((r) => r.run.runDir === msg.runDir);
+      if (i < 0) return model;
+      const runs = [...model.runs];
+      runs[i] = { ...runs[i], samples: sortSamples(msg.samples), sampleIndex: msg.sampleIndex };
+      return { ...model, runs };
+    }
     case 'empty':
       return { ...initialCompareModel, empty: true };
   }
+}
+
+function sortSamples(samples: readonly SampleRef[]): SampleRef[] {
+  return [...new Map(samples.map((s) => [s.step, s])).values()].sort((a, b) => a.step - b.step);
 }
 
 /** Persisted across reloads; validated because an older panel may have saved it. */
@@ -75,6 +97,8 @@ export const CompareUiStateSchema = z.object({
   showSame: z.boolean().default(false),
   /** Colour slot of each run, so a run keeps its colour while others come and go. */
   colors: z.record(z.string(), z.number().int().nonnegative()).default({}),
+  /** The step whose sample grids are shown side by side (the newest common one when unset). */
+  sampleStep: z.number().int().nonnegative().optional(),
 });
 export type CompareUiState = z.infer<typeof CompareUiStateSchema>;
 

@@ -6,6 +6,7 @@ import { CompareInSchema, type CompareIn, type CompareOut } from '../../shared/w
 import { onThemeChange } from '../common/theme';
 import { connect, el } from '../common/vscodeApi';
 import { CompareCharts, runColor, runDash } from './compareCharts';
+import { CompareGrids } from './compareGrids';
 import {
   applyCompareInit,
   configRows,
@@ -58,7 +59,8 @@ empty.append(
   el('p', {}, 'Nothing to compare yet. Pick runs (or an ablation folder written by `dtn ablate`).'),
   el('vscode-button', { id: 'btn-pick-empty' }, 'Pick Runs…'),
 );
-app.append(header, legend, controls, charts, tableSection, empty);
+const compareGrids = new CompareGrids((step) => setUi({ ...ui, sampleStep: step }));
+app.append(header, legend, controls, charts, compareGrids.root, tableSection, empty);
 
 const compareCharts = new CompareCharts(charts);
 type Checkable = HTMLElement & { checked: boolean };
@@ -202,6 +204,7 @@ function render(): void {
   const has = model.runs.length > 0;
   empty.hidden = !model.empty;
   for (const e of [legend, controls, charts, tableSection]) e.hidden = !has;
+  if (!has) compareGrids.root.hidden = true;
   title.textContent = has ? `Compare · ${model.title}` : 'DTN Compare';
   btnReport.hidden = !model.source?.report;
   const smoothing = ui.smoothing ?? 0.6;
@@ -223,6 +226,7 @@ function render(): void {
     smoothing,
     logScale: ui.logScale,
   });
+  compareGrids.update(model.runs, ui.hidden, ui.sampleStep);
   renderTable();
 }
 

@@ -6,7 +6,16 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { TrainerMessage } from '../../../src/shared/protocol';
-import { listCheckpointDirs, listRunDirs, listSampleFiles, readMetricsFile, readRunInfoFile } from '../../../src/shared/node/runFiles';
+import { PNG } from 'pngjs';
+import {
+  listCheckpointDirs,
+  listRunDirs,
+  listSampleFiles,
+  readMetricsFile,
+  readRunInfoFile,
+  readSampleIndex,
+} from '../../../src/shared/node/runFiles';
+import { gridGeometry } from '../../../src/shared/sampleIndex';
 import { configHash } from '../../../src/trainer/run/configFile';
 import { defaultEncoderDir, loadEncoder } from '../../../src/trainer/run/encoderStore';
 import { RunFolder } from '../../../src/trainer/run/runFolder';
@@ -61,6 +70,10 @@ describe('a run folder written by 0.1.0', () => {
       [6],
       'keepCheckpoints 1, as configured then',
     );
+    const index = readSampleIndex(runDir).index!;
+    assert.ok(index.since > 4, `the sample index names only grids drawn after the resume (since ${index.since})`);
+    const old = PNG.sync.read(fs.readFileSync(listSampleFiles(runDir)[0].path));
+    assert.equal(gridGeometry(old.width, old.height, index, 0)?.tiles, undefined, "0.1.0's grids are not named by it");
   });
 
   it('is listed by the extension host with its info, metrics, samples and checkpoints', () => {
@@ -79,5 +92,14 @@ describe('a run folder written by 0.1.0', () => {
       listCheckpointDirs(runDir).map((c) => c.step),
       [4],
     );
+  });
+
+  it('shows its sample grids without samples/index.json: the tiles are found from the PNG size', () => {
+    assert.deepEqual(readSampleIndex(runDir), {});
+    for (const s of listSampleFiles(runDir)) {
+      const png = PNG.sync.read(fs.readFileSync(s.path));
+      const g = gridGeometry(png.width, png.height);
+      assert.deepEqual([g?.count, g?.tileWidth, g?.tileHeight, g?.tiles], [2, 32, 32, undefined], `step ${s.step}`);
+    }
   });
 });

@@ -36,17 +36,19 @@ const summary = (name: string, extra: Partial<RunSummary> = {}): RunSummary => (
   device: 'CPU',
   ...extra,
 });
-const full: CompareRun = {
+const full: CompareRun & { samples: [] } = {
   label: 'full',
   run: summary('full'),
   records: [rec(10, 0.5), rec(20, 0.4, 0.3), rec(30, 0.3), rec(40, 0.2, 0.25)],
   config: { name: 'd-full', seed: 1, 'losses.tid': true, 'train.learningRate': 0.001 },
+  samples: [],
 };
-const noTid: CompareRun = {
+const noTid: CompareRun & { samples: [] } = {
   label: 'no-tid',
   run: summary('no-tid'),
   records: [rec(10, null), rec(20, null, 0.1), rec(30, null), rec(40, null, 0.35)],
   config: { name: 'd-no-tid', seed: 1, 'losses.tid': false, 'train.learningRate': 0.001 },
+  samples: [],
 };
 const init = (runs: CompareRun[]): Extract<CompareIn, { type: 'init' }> => ({
   type: 'init',
@@ -145,7 +147,7 @@ describe('compare model', () => {
   });
 
   it('results: final step, last and best accuracy (with its step), last f-constancy; the best is marked', () => {
-    const r = runResults({ label: 'full', run: full.run, records: full.records });
+    const r = runResults({ label: 'full', run: full.run, records: full.records, samples: [] });
     assert.deepEqual(r.lastAccuracy, { value: 0.25, step: 40 });
     assert.deepEqual(r.bestAccuracy, { value: 0.3, step: 20 });
     assert.equal(r.lastFConstancy?.step, 40);
