@@ -66,14 +66,18 @@ export const HELD_OUT_SEED_OFFSET = 1_000_003;
 
 /**
  * Held-out labelled source images: `eval.source` when given, else synthetic digits rendered with a
- * seed the training set never uses. Undefined when neither applies (e.g. an unlabelled folder).
+ * fixed seed (not the run's) that the training set never uses. Undefined when neither applies (e.g. an unlabelled folder).
  */
 export async function loadHeldOutSource(config: DtnConfig, baseDir: string): Promise<ImageSet | undefined> {
   const arch = config.architecture;
   const opts = { baseDir, size: arch.imageSize, channels: arch.sourceChannels, seed: config.seed + HELD_OUT_SEED_OFFSET };
   if (config.eval.source) return loadDataSpec({ ...config.eval.source, count: config.eval.count } as typeof config.eval.source, opts);
   if (config.source.kind === 'synthetic-digits') {
-    const seed = (config.source.seed ?? config.seed) + HELD_OUT_SEED_OFFSET;
+    // The same images whatever the run's seed, so the seeds of a sweep are scored alike; never the
+    // training set's own seed.
+    const trainingSeed = config.source.seed ?? config.seed;
+    let seed = (config.source.seed ?? 1) + HELD_OUT_SEED_OFFSET;
+    if (seed === trainingSeed) seed++;
     return loadDataSpec({ kind: 'synthetic-digits', count: config.eval.count, seed }, opts);
   }
   return undefined;

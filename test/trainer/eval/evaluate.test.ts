@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../../../src/trainer/engine/backend';
 import type { ImageSet } from '../../../src/trainer/data/imageSet';
-import { evaluateTranslation } from '../../../src/trainer/eval/evaluate';
+import { evaluateTranslation, loadHeldOutSource } from '../../../src/trainer/eval/evaluate';
 import type { Encoder } from '../../../src/trainer/dtn/models/encoder';
 import { scaledEncoder, tinyConfig } from '../helpers';
 
@@ -28,6 +28,17 @@ function labelledSet(labels: number[], channels: 1 | 3): ImageSet {
 describe('eval/evaluate', () => {
   before(async () => {
     await initBackend('cpu');
+  });
+
+  it('scores every seed of a synthetic-digits config on the same held-out images, never the training ones', async () => {
+    const config = (seed: number) => tinyConfig({ seed, source: { kind: 'synthetic-digits', count: 8 }, eval: { count: 6 } });
+    const [a, b] = await Promise.all([loadHeldOutSource(config(1), process.cwd()), loadHeldOutSource(config(7), process.cwd())]);
+    assert.deepEqual(a!.labels, b!.labels);
+    assert.deepEqual(a!.images, b!.images);
+    assert.equal(a!.count, 6);
+    // A run whose seed is the held-out seed itself is scored on other images than it trains on.
+    const clash = await loadHeldOutSource(config(1_000_004), process.cwd());
+    assert.notDeepEqual(clash!.images, a!.images);
   });
 
   it('scores the classifier on G(x) against the source labels, with the confusion matrix', async () => {
