@@ -227,6 +227,13 @@ export const EncoderSchema = z
       ),
     path: z.string().min(1).optional().describe('Folder written by `dtn pretrain-f`. Default: .dtn/encoders/<preset>.'),
     pretrainSteps: positiveInt.default(1500).describe('Steps of `dtn pretrain-f` when it trains this encoder.'),
+    augment: z
+      .boolean()
+      .default(true)
+      .describe(
+        '`dtn pretrain-f` trains on randomly greyed, inverted and contrast-varied source images, so f reads digits of ' +
+          "any colour scheme alike, G's target-style output included (false: the source images as they are).",
+      ),
   })
   .strict();
 
@@ -266,7 +273,7 @@ export const DtnConfigSchema = z
     seed: z.number().int().min(0).default(1),
     backend: z.enum(BACKENDS).default('auto'),
     architecture: ArchitectureSchema,
-    encoder: EncoderSchema.default({ pretrainSteps: 1500 }),
+    encoder: EncoderSchema.default({ pretrainSteps: 1500, augment: true }),
     source: DataSpecSchema.describe('Source domain S (labelled source data lets `pretrain-f` train f).'),
     target: DataSpecSchema.describe('Target domain T.'),
     losses: LossSchema.default(LossSchema.parse({})),

@@ -55,7 +55,7 @@ export async function pretrainEncoder(opts: PretrainOptions): Promise<PretrainRe
   const { model: f, testAccuracy: heldOutAccuracy } = await trainLabelClassifier(data, arch, {
     steps,
     seed: config.seed,
-    jitter: false,
+    augment: config.encoder.augment ? 'colour' : 'none',
     onProgress: opts.onProgress,
   });
   await saveEncoder(dir, f, { trainedOn: data.origin, steps, heldOutAccuracy }, { force: opts.force });

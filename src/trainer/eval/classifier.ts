@@ -50,7 +50,7 @@ export function trainClassifier(
   opts: { steps: number; seed: number; onProgress?: (step: number, total: number, loss: number) => void },
 ): Promise<LabelClassifierTraining> {
   if (!data.labels) throw new DtnError('DATA_INVALID', `${data.origin} has no labels: the classifier needs labelled target images`);
-  return trainLabelClassifier(data, arch, { ...opts, jitter: true });
+  return trainLabelClassifier(data, arch, { ...opts, augment: 'intensity' });
 }
 
 export async function saveClassifier(
