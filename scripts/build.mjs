@@ -30,7 +30,8 @@ const targets = [
     // face-api's node-wasm build requires the whole of @tensorflow/tfjs but uses only tfjs-core's
     // ops (and its chained ops, which faceDetector registers): mapping it to tfjs-core keeps
     // layers, converter and WebGL (4 MB) out of the bundle.
-    alias: { '@tensorflow/tfjs': '@tensorflow/tfjs-core' },
+    // jsonc-parser (the config check): its UMD build requires its parts at run time; its ESM build bundles whole.
+    alias: { '@tensorflow/tfjs': '@tensorflow/tfjs-core', 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
     banner: { js: '#!/usr/bin/env node' },
   },
   // The extension host must stay light: the bundle may not pull in tfjs (checked below).

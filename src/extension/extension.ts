@@ -9,6 +9,7 @@ import { DEFAULT_ABLATION_ROOT } from '../shared/node/runLayout';
 import { pickAblation, pickRunsToCompare } from './runs/comparePicker';
 import { ComparePanel, COMPARE_VIEW_TYPE, type CompareState } from './panels/comparePanel';
 import { DashboardPanel, DASHBOARD_VIEW_TYPE } from './panels/dashboardPanel';
+import { configReady, duplicateConfigCommand, newConfig } from './configs/configCommands';
 import { useEncoderAsF } from './encoders/useEncoderCommand';
 import { exportCheckpoint } from './export/exportModel';
 import type { PanelHost, PanelState } from './panels/runPanel';
@@ -25,7 +26,11 @@ import { TranslationService } from './translate/translationService';
 import { checkpointCommands } from './views/checkpointCommands';
 import { RunsTreeProvider, type RunsNode } from './views/runsTree';
 import { WorkspaceTreeProvider } from './views/workspaceTree';
+import { progressFacts } from './walkthrough/progressFacts';
 import { guardUntrusted, RESTRICTED_MESSAGE } from './workspaceTrust';
+
+/** The walkthrough (package.json contributes.walkthroughs): `publisher.name#id`. */
+const WALKTHROUGH = 'dtn-studio.dtn-studio#dtn.gettingStarted';
 
 let controller: TrainingController | undefined;
 let translation: TranslationService | undefined;
@@ -50,7 +55,11 @@ export function activate(context: vscode.ExtensionContext): void {
   const runsTree = new RunsTreeProvider(() => c.live?.runDir);
   const workspaceTree = new WorkspaceTreeProvider();
   const refreshRuns = debounce(() => runsTree.refresh(), 300);
-  const refreshWorkspace = debounce(() => workspaceTree.refresh(), 300);
+  const refreshWorkspace = debounce(() => {
+    workspaceTree.refresh();
+    void updateProgress();
+  }, 300);
+  const refreshProgress = debounce(() => void updateProgress(), 300);
 
   /** A run folder from a command argument: a path, a tree node, or nothing (then the obvious one). */
   const runDirFromArg = (arg: unknown): string | undefined => {
@@ -91,12 +100,16 @@ export function activate(context: vscode.ExtensionContext): void {
   const commands: Record<string, (...args: unknown[]) => unknown> = {
     'dtn.startTraining': async (arg) => {
       const chosen = targetFromArg(arg) ?? (await pickTarget('DTN: Start Training'));
-      if (chosen) await c.startTraining(chosen.target, chosen.label, chosen.cwd, chosen.runName);
+      if (chosen && (await configReady(chosen.target, 'training', log)))
+        await c.startTraining(chosen.target, chosen.label, chosen.cwd, chosen.runName);
     },
     'dtn.pretrainEncoder': async (arg) => {
       const chosen = targetFromArg(arg) ?? (await pickTarget('DTN: Pretrain Encoder f'));
-      if (chosen) await c.pretrain(chosen.target, chosen.label, chosen.cwd);
+      if (chosen && (await configReady(chosen.target, 'pretraining f', log))) await c.pretrain(chosen.target, chosen.label, chosen.cwd);
     },
+    'dtn.newConfig': () => newConfig(),
+    'dtn.duplicateConfig': (arg) => duplicateConfigCommand(arg),
+    'dtn.openWalkthrough': () => vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH, false),
     'dtn.resumeTraining': async (arg) => {
       const node = arg as RunsNode | undefined;
       const from = node?.kind === 'checkpoint' ? node.path : runDirFromArg(arg);
@@ -171,6 +184,7 @@ export function activate(context: vscode.ExtensionContext): void {
     ...translator.commands(),
     ...checkpointCommands({ extensionUri: context.extensionUri, host, log, liveRunDir: () => c.live?.runDir, refreshRuns }),
   };
+  void updateProgress();
   const guarded = guardUntrusted(commands, () => vscode.workspace.isTrusted, refuseUntrusted);
   for (const [id, fn] of Object.entries(guarded)) context.subscriptions.push(vscode.commands.registerCommand(id, fn));
 
@@ -208,9 +222,13 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration(`${SECTION}.backend`) && void translator.restart()),
     ...watch('**/*.dtn.json', refreshWorkspace),
     ...watch('**/.dtn/encoders/*/{manifest,encoder}.json', refreshWorkspace),
+    ...watch('**/.dtn/{classifiers/*/manifest.json,translations/*/*}', refreshProgress),
     ...(vscode.workspace.workspaceFolders ?? []).flatMap((f) =>
       // lock.json: a trainer in another process took or released a run.
-      watch(new vscode.RelativePattern(runRoot(f.uri.fsPath), '*/{run.json,lock.json}'), refreshRuns),
+      watch(new vscode.RelativePattern(runRoot(f.uri.fsPath), '*/{run.json,lock.json}'), () => {
+        refreshRuns();
+        refreshProgress();
+      }),
     ),
     ...(vscode.workspace.workspaceFolders ?? []).flatMap((f) =>
       watch(
@@ -226,6 +244,15 @@ export async function deactivate(): Promise<void> {
   await Promise.all([controller?.shutdown(4000), translation?.shutdown()]);
   controller = undefined;
   translation = undefined;
+}
+
+/** Context keys the walkthrough's steps complete on (`onContext:`), from what is on disk. */
+async function updateProgress(): Promise<void> {
+  const dirs = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
+  const facts = progressFacts(dirs, runRoot);
+  const configs = await vscode.workspace.findFiles('**/*.dtn.json', '**/{node_modules,.git,.dtn}/**', 1);
+  const keys: Record<string, boolean> = { hasConfig: configs.length > 0, ...facts };
+  for (const [k, v] of Object.entries(keys)) void vscode.commands.executeCommand('setContext', `dtn.${k}`, v);
 }
 
 async function refuseUntrusted(): Promise<void> {

@@ -3,6 +3,7 @@
  * validator used by the trainer and the extension, and the JSON Schema the editor uses.
  */
 import { z } from 'zod';
+import { explainIssues } from './configIssues';
 import { EncoderNameSchema } from './encoderName';
 import { DtnError } from './errors';
 
@@ -285,26 +286,33 @@ export type DtnConfig = z.infer<typeof DtnConfigSchema>;
 /** What a user writes: everything with a default may be left out. */
 export type DtnConfigInput = z.input<typeof DtnConfigSchema>;
 
+/** One field at fault: its dotted path, what is wrong, what to do, and where in the file when known. */
+export interface ConfigErrorIssue {
+  path: string;
+  message: string;
+  fix?: string;
+  line?: number;
+  column?: number;
+}
+
 export class ConfigError extends DtnError {
   constructor(
     message: string,
     file: string | undefined,
-    readonly issues: { path: string; message: string }[],
+    readonly issues: ConfigErrorIssue[],
   ) {
-    super('CONFIG_INVALID', message, { file, fix: issues.length ? 'Fix the fields named above.' : undefined });
+    // Each issue's line carries its own fix, so there is no separate one to repeat.
+    super('CONFIG_INVALID', message, { file });
     this.name = 'ConfigError';
   }
 }
 
-/** Validates raw JSON; the error names every offending field by its dotted path. */
+/** Validates raw JSON; the error names every offending field by its dotted path, with its fix. */
 export function parseConfig(raw: unknown, file?: string): DtnConfig {
   const result = DtnConfigSchema.safeParse(raw);
   if (result.success) return result.data;
-  const issues = result.error.issues.map((i) => ({
-    path: i.path.map(String).join('.') || '(root)',
-    message: i.message,
-  }));
+  const issues = explainIssues(result.error.issues, raw).map((i) => ({ path: i.field, message: i.message, fix: i.fix }));
   const where = file ? `${file}: ` : '';
-  const lines = issues.map((i) => `  ${i.path}: ${i.message}`).join('\n');
-  throw new ConfigError(`${where}invalid DTN config\n${lines}\nFix these fields (see the JSON schema for allowed values).`, file, issues);
+  const lines = issues.map((i) => `  ${i.path}: ${i.message} — ${i.fix}`).join('\n');
+  throw new ConfigError(`${where}invalid DTN config\n${lines}`, file, issues);
 }

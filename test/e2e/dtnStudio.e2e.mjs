@@ -192,6 +192,8 @@ try {
     !(await stopToast.$('.monaco-button:text("Open Dashboard")')) && !(await stopToast.$('.monaco-button:text("Open Samples")')),
     'the stop notification offers no panel that is already open',
   );
+  await page.waitForTimeout(1500);
+  check(!(await page.$('.notification-toast:has-text("stopping")')), 'no "stopping…" notification is left once the run has stopped');
   const runDir = path.join(ws, '.dtn', 'runs', fs.readdirSync(path.join(ws, '.dtn', 'runs'))[0]);
   const info = JSON.parse(fs.readFileSync(path.join(runDir, 'run.json'), 'utf8'));
   check(info.status === 'stopped', 'run.json says stopped');
@@ -335,6 +337,55 @@ try {
     'notification offers Pretrain Encoder',
   );
   await page.screenshot({ path: path.join(screens, 'e2e-crash.png') });
+
+  console.log('New Config from the palette: a preset, a name, the file written and opened');
+  await palette('View: Close All Editors');
+  await palette('Notifications: Clear All Notifications');
+  await palette('DTN: New Config', 'digits-quick');
+  await page.waitForSelector('.quick-input-widget input[aria-describedby], .quick-input-box input', { state: 'visible' });
+  await page.waitForTimeout(500);
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('fresh');
+  await page.waitForTimeout(300);
+  await page.keyboard.press('Enter');
+  await notification('created fresh.dtn.json', 30_000);
+  const fresh = path.join(ws, 'fresh.dtn.json');
+  check(
+    fs.existsSync(fresh) && JSON.stringify(JSON.parse(fs.readFileSync(fresh, 'utf8'))) === '{"extends":"digits-quick","name":"fresh"}',
+    'New Config wrote fresh.dtn.json extending the preset, under its name',
+  );
+  check(Boolean(await page.$('.tabs-container .tab:has-text("fresh.dtn.json")')), 'the new config is open in the editor');
+  check(
+    Boolean(await page.$('.notification-toast .monaco-button:text("Pretrain Encoder f")')),
+    'the notification says f must be pretrained, and offers it',
+  );
+  await page.waitForTimeout(1000);
+  await page.screenshot({ path: path.join(screens, 'e2e-new-config.png') });
+
+  console.log('a config with problems is refused before launch, each problem at its line and column');
+  fs.writeFileSync(
+    path.join(ws, 'invalid.dtn.json'),
+    '{\n  "extends": "digits-quick",\n  "train": { "steps": -5 },\n  "colour": "red"\n}\n',
+  );
+  const runsBefore = fs.readdirSync(path.join(ws, '.dtn', 'runs')).length;
+  await palette('Notifications: Clear All Notifications');
+  await palette('DTN: Start Training', 'invalid.dtn.json');
+  const refusal = await page.waitForSelector('.notification-toast:has-text("invalid.dtn.json has 2 problems")', { timeout: 30_000 });
+  const refusalText = await refusal.textContent();
+  check(
+    /invalid\.dtn\.json:3:23: train\.steps: .*use a number > 0/.test(refusalText) &&
+      /invalid\.dtn\.json:4:3: colour: unknown field/.test(refusalText),
+    `the refusal places each problem (${refusalText.slice(0, 200)})`,
+  );
+  check(Boolean(await refusal.$('.monaco-button:text("Go to Problem")')), 'the refusal offers Go to Problem');
+  await page.waitForTimeout(2000);
+  check(fs.readdirSync(path.join(ws, '.dtn', 'runs')).length === runsBefore, 'no trainer started: no run folder was created');
+  await page.screenshot({ path: path.join(screens, 'e2e-config-refused.png') });
+  await (await refusal.$('.monaco-button:text("Go to Problem")')).click();
+  await page.waitForSelector('.tabs-container .tab.active:has-text("invalid.dtn.json")', { timeout: 15_000 });
+  check(/Ln 3, Col 23/.test(await page.textContent('.statusbar')), 'Go to Problem puts the cursor on the first problem');
+  await page.waitForTimeout(1500);
+  await page.screenshot({ path: path.join(screens, 'e2e-config-problem.png') });
   console.log('translate a PNG from the explorer, then save it next to the input');
   const grids = fs.readdirSync(path.join(runDir, 'samples'));
   fs.copyFileSync(path.join(runDir, 'samples', grids.at(-1)), path.join(ws, 'digit.png'));
@@ -413,6 +464,18 @@ try {
   check(/detected face/.test(caption ?? ''), `the crop beside the emoji is labelled as the detected face (${caption})`);
   await page.waitForTimeout(1000);
   await page.screenshot({ path: path.join(screens, 'e2e-translate-face.png') });
+
+  console.log('the walkthrough: its steps are ticked by what this workspace has done');
+  await palette('DTN: Get Started');
+  await page.waitForSelector('.gettingStartedContainer :text("Get Started with DTN Studio")', { timeout: 30_000 });
+  await page.waitForTimeout(1500);
+  const ticked = [];
+  for (const title of ['Create a config', 'Pretrain the encoder f', 'Train the classifier', 'Start training', 'Translate an image']) {
+    const step = page.locator('.getting-started-step', { hasText: title }).first();
+    if (await step.locator('.codicon-getting-started-step-checked').count()) ticked.push(title);
+  }
+  check(ticked.length === 5, `every step the e2e workspace went through is ticked (${ticked.join(', ')})`);
+  await page.screenshot({ path: path.join(screens, 'e2e-walkthrough.png') });
 
   check(cspErrors.length === 0, `no CSP violations (${cspErrors.slice(0, 2).join(' | ')})`);
   if (failures.length) throw new Error(`e2e failed: ${failures.join('; ')}`);

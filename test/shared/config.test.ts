@@ -63,7 +63,8 @@ describe('parseConfig', () => {
     const { err, paths } = issues({ ...minimal, colour: 'red', train: { stepz: 3 } });
     assert.match(err.message, /colour/);
     assert.match(err.message, /stepz/);
-    assert.ok(paths.includes('train'), paths.join(', '));
+    assert.ok(paths.includes('train.stepz') && paths.includes('colour'), paths.join(', '));
+    assert.match(err.message, /\n {2}train\.stepz: unknown field "stepz" — remove it, or correct its spelling/);
   });
 
   it('rejects missing required sections and unknown data kinds', () => {
@@ -77,7 +78,7 @@ describe('parseConfig', () => {
 
   it('every nested object is strict: a typo inside a data source is named, not ignored', () => {
     const { err, paths } = issues({ ...minimal, source: { kind: 'synthetic-digits', cuont: 400 } });
-    assert.deepEqual(paths, ['source']);
+    assert.deepEqual(paths, ['source.cuont']);
     assert.match(err.message, /cuont/);
     assert.match(issues({ ...minimal, eval: { source: { kind: 'mnist-package', conut: 3 } } }).err.message, /conut/);
   });

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { PRESETS, isPresetName } from '../../shared/presets';
+import { configReady } from '../configs/configCommands';
 import { newRunId } from '../../shared/node/runFiles';
 import { DEFAULT_ABLATION_ROOT } from '../../shared/node/runLayout';
 import { backendSetting } from '../settings';
@@ -13,7 +14,7 @@ import { pickTarget, targetFromArg, type ChosenTarget } from './trainingTargets'
 
 export async function trainClassifier(extensionUri: vscode.Uri, log: TrainerLog, arg: unknown): Promise<void> {
   const chosen = targetFromArg(arg) ?? (await pickTarget('DTN: Train Classifier'));
-  if (!chosen) return;
+  if (!chosen || !(await configReady(chosen.target, 'training the classifier', log))) return;
   const launch = trainClassifierLaunch(launchContext(extensionUri, chosen.cwd), { target: chosen.target, backend: backendSetting() });
   const what = `training the classifier for ${chosen.label}`;
   const outcome = await runTrainerTask(log, launch, { title: `DTN: ${what}` });
@@ -47,7 +48,7 @@ function ablationProgress(): Describe {
 
 export async function runAblation(extensionUri: vscode.Uri, log: TrainerLog, arg: unknown): Promise<void> {
   const chosen = targetFromArg(arg) ?? (await pickTarget('DTN: Run Ablation'));
-  if (!chosen) return;
+  if (!chosen || !(await configReady(chosen.target, 'the ablation', log))) return;
   const input = await vscode.window.showInputBox({
     title: `DTN: Run Ablation of ${chosen.label}`,
     prompt: 'Training steps for each variant (the full DTN, then without L_TID, L_CONST, L_GANG + L_D, L_CONST + L_TID)',

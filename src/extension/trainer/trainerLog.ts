@@ -33,8 +33,12 @@ export class TrainerLog implements vscode.Disposable {
         return this.channel.info(`checkpoint at step ${m.step}: ${m.path}`);
       case 'warning':
         return this.channel.warn(m.message);
-      case 'error':
-        return this.channel.error(`${m.message}${m.fix ? `\n  fix: ${m.fix}` : ''}${m.file ? `\n  file: ${m.file}` : ''}`);
+      case 'error': {
+        // Once: the fix and the file only where the message does not already say them.
+        const fix = m.fix && !m.message.includes(m.fix) ? `\n  fix: ${m.fix}` : '';
+        const file = m.file && !m.message.includes(m.file) ? `\n  file: ${m.file}` : '';
+        return this.channel.error(`${m.message}${fix}${file}`);
+      }
       case 'done':
         return this.channel.info(`done (${m.reason}) at step ${m.step}; checkpoint ${m.checkpoint ?? '-'}`);
     }
@@ -42,6 +46,10 @@ export class TrainerLog implements vscode.Disposable {
 
   info(text: string): void {
     this.channel.info(text);
+  }
+
+  error(text: string): void {
+    this.channel.error(text);
   }
 
   show(): void {

@@ -13,6 +13,8 @@ import { describeEncoder, describeEncoderProblem, type EncoderItemText } from '.
 export type WorkspaceNode =
   | { kind: 'group'; group: 'configs' | 'presets' | 'encoders' }
   | { kind: 'config'; uri: vscode.Uri }
+  /** The Configs group's one row while the workspace has no config: what to do about it. */
+  | { kind: 'noConfigs' }
   | { kind: 'preset'; preset: string }
   | { kind: 'encoder'; entry: EncoderEntry }
   | { kind: 'encoderProblem'; problem: EncoderProblem };
@@ -28,11 +30,14 @@ export class WorkspaceTreeProvider implements vscode.TreeDataProvider<WorkspaceN
   }
 
   async getChildren(node?: WorkspaceNode): Promise<WorkspaceNode[]> {
+    // No folder: nothing to list, and the view's welcome content says to open one.
+    if (!vscode.workspace.workspaceFolders?.length) return [];
     if (!node) return (['configs', 'presets', 'encoders'] as const).map((group) => ({ kind: 'group', group }));
     if (node.kind !== 'group') return [];
     if (node.group === 'presets') return PRESET_NAMES.map((preset) => ({ kind: 'preset', preset }));
     if (node.group === 'configs') {
       const files = await vscode.workspace.findFiles('**/*.dtn.json', '**/{node_modules,.git,.dtn}/**', 500);
+      if (files.length === 0) return [{ kind: 'noConfigs' }];
       return files.sort((a, b) => a.fsPath.localeCompare(b.fsPath)).map((uri) => ({ kind: 'config', uri }));
     }
     const folders = (vscode.workspace.workspaceFolders ?? []).flatMap((f) => listEncoderFolders(f.uri.fsPath));
@@ -58,6 +63,14 @@ export class WorkspaceTreeProvider implements vscode.TreeDataProvider<WorkspaceN
         item.iconPath = new vscode.ThemeIcon('settings');
         item.contextValue = 'dtnConfig';
         item.command = { command: 'vscode.open', title: 'Open', arguments: [node.uri] };
+        return item;
+      }
+      case 'noConfigs': {
+        const item = new vscode.TreeItem('New Config…', vscode.TreeItemCollapsibleState.None);
+        item.description = 'no *.dtn.json in this workspace yet';
+        item.tooltip = 'Create a config from a preset: it names its runs and its encoder, and you can override any field.';
+        item.iconPath = new vscode.ThemeIcon('add');
+        item.command = { command: 'dtn.newConfig', title: 'New Config…' };
         return item;
       }
       case 'preset': {

@@ -3,7 +3,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ConfigError, parseConfig, type DtnConfig } from '../../shared/config';
-import { messageOf } from '../../shared/errors';
+import { checkConfigText, configFileError } from '../../shared/configCheck';
 import { PRESETS, PRESET_NAMES, isPresetName } from '../../shared/presets';
 
 export interface ResolvedConfig {
@@ -15,14 +15,6 @@ export interface ResolvedConfig {
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** Objects merge key by key; arrays and scalars from `over` replace. */
-export function deepMerge(base: unknown, over: unknown): unknown {
-  if (!isObject(base) || !isObject(over)) return over === undefined ? base : over;
-  const out: Record<string, unknown> = { ...base };
-  for (const [k, v] of Object.entries(over)) out[k] = deepMerge(base[k], v);
-  return out;
 }
 
 export function presetConfig(name: string): ResolvedConfig {
@@ -43,24 +35,10 @@ export function readConfigFile(file: string): ResolvedConfig {
       [],
     );
   }
-  const text = fs.readFileSync(abs, 'utf8');
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (err) {
-    throw new ConfigError(`${abs}${jsonErrorPlace(text, err)}: not valid JSON (${messageOf(err)}). Fix the syntax and run again`, abs, []);
-  }
-  if (isObject(raw) && typeof raw.extends === 'string') {
-    if (!isPresetName(raw.extends)) {
-      throw new ConfigError(
-        `${abs}: invalid DTN config\n  extends: unknown preset "${raw.extends}" (choose ${PRESET_NAMES.join(', ')})`,
-        abs,
-        [{ path: 'extends', message: 'unknown preset' }],
-      );
-    }
-    raw = deepMerge(PRESETS[raw.extends], raw);
-  }
-  return { config: parseConfig(raw, abs), baseDir: path.dirname(abs), origin: abs };
+  // The same check the editor runs before a launch: problems placed at line and column.
+  const check = checkConfigText(fs.readFileSync(abs, 'utf8'));
+  if (!check.ok) throw configFileError(abs, check);
+  return { config: check.config, baseDir: path.dirname(abs), origin: abs };
 }
 
 /**
@@ -98,13 +76,4 @@ function withoutLaterDefaults(config: DtnConfig): Record<string, unknown> {
   const specs = [out.source, out.target, (out.eval as { source?: unknown }).source] as ({ kind?: string; badFiles?: string } | undefined)[];
   for (const spec of specs) if (spec?.kind === 'image-folder' && spec.badFiles === 'skip') delete spec.badFiles;
   return out;
-}
-
-/** ":line:column" of a JSON.parse error, as editors print places, when V8 gave its offset. */
-export function jsonErrorPlace(text: string, err: unknown): string {
-  const at = /at position (\d+)/.exec(messageOf(err));
-  if (!at) return '';
-  const before = text.slice(0, Number(at[1]));
-  const line = before.split('\n').length;
-  return `:${line}:${before.length - before.lastIndexOf('\n')}`;
 }

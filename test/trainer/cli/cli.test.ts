@@ -381,10 +381,12 @@ describe('dtn CLI', function () {
       assertFails(await dtn(['train', '--config', writeConfig({ losses: { delta: 1 } }), '--run-dir', 'r2'], cwd), 'delta', 'losses');
     });
 
-    it('invalid JSON names the file', async () => {
+    it('invalid JSON names the file at the line and column of the error (not a character position)', async () => {
       const file = path.join(dir, 'broken.dtn.json');
-      fs.writeFileSync(file, '{"extends": "digits-quick",');
-      assertFails(await dtn(['train', '--config', file], cwd), file, 'not valid JSON');
+      fs.writeFileSync(file, '{\n  "extends": "digits-quick",\n  "seed": 2,\n}\n');
+      const r = await dtn(['train', '--config', file], cwd);
+      assertFails(r, `${file}:3:12: not valid JSON: a trailing comma — remove the comma`);
+      assert.doesNotMatch(r.stderr, /position/);
     });
 
     it('a missing config file is named', async () => {

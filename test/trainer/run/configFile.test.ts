@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ConfigError } from '../../../src/shared/config';
 import { PRESETS } from '../../../src/shared/presets';
-import { configHash, deepMerge, presetConfig, readConfigFile } from '../../../src/trainer/run/configFile';
+import { configHash, presetConfig, readConfigFile } from '../../../src/trainer/run/configFile';
 import { cleanTempDirs, tempDir } from '../data/tmp';
 import { digitsArch } from '../helpers';
 
@@ -25,12 +25,6 @@ function configError(fn: () => unknown): ConfigError {
 
 describe('config files', () => {
   after(cleanTempDirs);
-
-  it('deepMerge merges objects key by key; arrays and scalars replace; undefined keeps the base', () => {
-    const base = { a: { b: 1, c: [1, 2, 3] }, d: 'x', e: 5 };
-    assert.deepEqual(deepMerge(base, { a: { c: [9] }, d: 'y', e: undefined }), { a: { b: 1, c: [9] }, d: 'y', e: 5 });
-    assert.deepEqual(base, { a: { b: 1, c: [1, 2, 3] }, d: 'x', e: 5 }, 'the base is not modified');
-  });
 
   it('extends: a preset underneath, the file on top; paths resolve against the file folder', () => {
     const file = writeConfig({
