@@ -44,7 +44,10 @@ describe('eval hook', () => {
       assert.equal(summary.count, 6);
       // Every held-out image is counted once, in its label's row.
       assert.equal(summary.confusion!.length, 10);
-      assert.equal(summary.confusion!.flat().reduce((a, b) => a + b, 0), 6);
+      assert.equal(
+        summary.confusion!.flat().reduce((a, b) => a + b, 0),
+        6,
+      );
       const diagonal = summary.confusion!.reduce((a, row, i) => a + row[i], 0);
       assert.equal(diagonal / 6, summary.accuracy);
       assert.equal(summary.fConstancy, 0, 'G = identity keeps f(x) exactly');
