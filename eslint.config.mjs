@@ -129,7 +129,7 @@ const boundaryZones = [
     files: ['src/webviews/**'],
     options: {
       zone: 'src/webviews',
-      why: 'browser scripts: only src/shared (not node/), src/webviews/common, their own folder, chart.js (+ its matrix), @vscode-elements/elements, zod',
+      why: 'browser scripts: only src/shared (not node/), src/webviews/common, their own folder, chart.js (+ matrix), vscode-elements, zod',
       allowPaths: ['src/shared', 'src/webviews/common'],
       denyPaths: ['src/shared/node'],
       ownFolderUnder: 'src/webviews',
