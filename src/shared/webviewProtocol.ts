@@ -17,6 +17,9 @@ export type RunStatus = (typeof RUN_STATUSES)[number];
 export const RunSummarySchema = z.object({
   runId: z.string(),
   runDir: z.string(),
+  /** The run's name (label.json); absent for a run without one, shown by its id. */
+  name: z.string().optional(),
+  notes: z.string().optional(),
   status: z.enum(RUN_STATUSES),
   /** A trainer this window started is training it now (so the panel may offer Stop). */
   managed: z.boolean(),
