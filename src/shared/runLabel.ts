@@ -53,6 +53,10 @@ export function shortRunId(runId: string): string {
 
 /** The name a run gets when none is given: its config's name and a short id (`digits-quick-k3x9a`). */
 export function defaultRunName(configName: string, runId: string): string {
-  const base = configName.replace(/\p{Cc}/gu, ' ').trim().slice(0, RUN_NAME_MAX - 6) || 'run';
+  const base =
+    configName
+      .replace(/\p{Cc}/gu, ' ')
+      .trim()
+      .slice(0, RUN_NAME_MAX - 6) || 'run';
   return `${base}-${shortRunId(runId)}`;
 }

@@ -37,7 +37,7 @@ withConfigOptions(
   .option('--sample-every <n>', 'steps between sample grids (overrides train.sampleEvery)', positiveInt('--sample-every'))
   .option('--force', 'a new run into --run-dir replaces the run there (its run.json, config.json, metrics, samples, checkpoints, eval)')
   .option('--host-stdin', 'the launching program holds stdin: when it closes, the host has gone, so checkpoint and stop')
-  .option('--name <name>', 'the run\'s name, shown instead of its id (default: the config\'s name and a short id)', runName)
+  .option('--name <name>', "the run's name, shown instead of its id (default: the config's name and a short id)", runName)
   .option('--notes <text>', 'notes on the run (what it tries, why)', runNotes)
   .option(
     '--resume <dir>',

@@ -107,7 +107,11 @@ export class RunFolder {
     }
     if (given.name === undefined && given.notes === undefined) return;
     const old = readRunLabel(this.dir);
-    writeRunLabel(this.dir, { ...old, name: given.name ?? old?.name ?? defaultRunName(configName, this.id), notes: given.notes ?? old?.notes });
+    writeRunLabel(this.dir, {
+      ...old,
+      name: given.name ?? old?.name ?? defaultRunName(configName, this.id),
+      notes: given.notes ?? old?.notes,
+    });
   }
 
   exists(): boolean {
