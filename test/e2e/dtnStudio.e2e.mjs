@@ -358,7 +358,11 @@ try {
     ['Name', 'Status', 'Steps', 'Best acc.', 'f-const.', 'Backend', 'Duration', 'seed', 'train.steps'].every((h) => heads.includes(h)),
     `columns for results and the config fields that differ (${heads.join(', ')})`,
   );
+  // The whole table (every column) in the screenshot: its editor group maximized for a moment.
+  await palette('View: Toggle Maximized Editor Group');
+  await page.waitForTimeout(1000);
   await page.screenshot({ path: path.join(screens, 'e2e-experiments-dark.png') });
+  await palette('View: Toggle Maximized Editor Group');
   await table.locator('#filter input').fill('seed=2');
   await page.waitForTimeout(500);
   check(
