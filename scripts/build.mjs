@@ -49,6 +49,7 @@ const targets = [
   { entryPoints: ['src/webviews/samples/main.ts'], outfile: 'dist/webviews/samples.js', ...browser },
   { entryPoints: ['src/webviews/compare/main.ts'], outfile: 'dist/webviews/compare.js', ...browser },
   { entryPoints: ['src/webviews/translate/main.ts'], outfile: 'dist/webviews/translate.js', ...browser },
+  { entryPoints: ['src/webviews/experiments/main.ts'], outfile: 'dist/webviews/experiments.js', ...browser },
 ];
 
 for (const t of targets) {

@@ -4,12 +4,14 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { isRunDir, listRunDirs } from '../shared/node/runFiles';
+import { isRunDir, listRunDirs, newRunId } from '../shared/node/runFiles';
+import { defaultRunName } from '../shared/runLabel';
 import { DEFAULT_ABLATION_ROOT } from '../shared/node/runLayout';
 import { pickAblation, pickRunsToCompare } from './runs/comparePicker';
 import { ComparePanel, COMPARE_VIEW_TYPE, type CompareState } from './panels/comparePanel';
 import { DashboardPanel, DASHBOARD_VIEW_TYPE } from './panels/dashboardPanel';
 import { configReady, duplicateConfigCommand, newConfig } from './configs/configCommands';
+import { ExperimentsPanel, EXPERIMENTS_VIEW_TYPE } from './panels/experimentsPanel';
 import { useEncoderAsF } from './encoders/useEncoderCommand';
 import { exportCheckpoint } from './export/exportModel';
 import type { PanelHost, PanelState } from './panels/runPanel';
@@ -20,10 +22,12 @@ import { stopRunByLock } from './runs/stopRun';
 import { runRoot, SECTION } from './settings';
 import { runAblation, trainClassifier } from './trainer/evalTasks';
 import { TrainerLog } from './trainer/trainerLog';
+import { askRunLabel } from './trainer/runLabelPrompt';
 import { TrainingController } from './trainer/trainingController';
 import { pickTarget, targetFromArg, workspaceDirFor } from './trainer/trainingTargets';
 import { TranslationService } from './translate/translationService';
 import { checkpointCommands } from './views/checkpointCommands';
+import { runCommands } from './views/runCommands';
 import { RunsTreeProvider, type RunsNode } from './views/runsTree';
 import { WorkspaceTreeProvider } from './views/workspaceTree';
 import { progressFacts } from './walkthrough/progressFacts';
@@ -54,7 +58,18 @@ export function activate(context: vscode.ExtensionContext): void {
   };
   const runsTree = new RunsTreeProvider(() => c.live?.runDir);
   const workspaceTree = new WorkspaceTreeProvider();
-  const refreshRuns = debounce(() => runsTree.refresh(), 300);
+  const refreshRuns = debounce(() => {
+    runsTree.refresh();
+    ExperimentsPanel.current?.refresh();
+  }, 300);
+  const runRoots = (): string[] => [...new Set((vscode.workspace.workspaceFolders ?? []).map((f) => runRoot(f.uri.fsPath)))];
+  /** A run was renamed, annotated or deleted (here, by hand or in another window): every view of it again. */
+  const runsChanged = debounce(() => {
+    refreshRuns();
+    DashboardPanel.current?.refreshRun();
+    SamplesPanel.current?.refreshRun();
+    ComparePanel.current?.refresh();
+  }, 100);
   const refreshWorkspace = debounce(() => {
     workspaceTree.refresh();
     void updateProgress();
@@ -100,8 +115,12 @@ export function activate(context: vscode.ExtensionContext): void {
   const commands: Record<string, (...args: unknown[]) => unknown> = {
     'dtn.startTraining': async (arg) => {
       const chosen = targetFromArg(arg) ?? (await pickTarget('DTN: Start Training'));
-      if (chosen && (await configReady(chosen.target, 'training', log)))
-        await c.startTraining(chosen.target, chosen.label, chosen.cwd, chosen.runName);
+      if (!chosen || !(await configReady(chosen.target, 'training', log))) return;
+      // Busy: startTraining says so, without asking for a name first.
+      if (c.busy) return c.startTraining(chosen.target, chosen.label, chosen.cwd, chosen.runName);
+      const runId = newRunId(chosen.runName);
+      const named = await askRunLabel(defaultRunName(chosen.runName, runId), chosen.label);
+      if (named) await c.startTraining(chosen.target, chosen.label, chosen.cwd, chosen.runName, { runId, ...named });
     },
     'dtn.pretrainEncoder': async (arg) => {
       const chosen = targetFromArg(arg) ?? (await pickTarget('DTN: Pretrain Encoder f'));
@@ -131,6 +150,7 @@ export function activate(context: vscode.ExtensionContext): void {
       refreshRuns();
     },
     'dtn.openDashboard': (arg) => void DashboardPanel.show(host, runDirFromArg(arg)),
+    'dtn.openExperiments': () => void ExperimentsPanel.show(host, runRoots),
     'dtn.openSamples': (arg) => void SamplesPanel.show(host, runDirFromArg(arg)),
     'dtn.openRun': async () => {
       const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
@@ -182,6 +202,12 @@ export function activate(context: vscode.ExtensionContext): void {
       refreshWorkspace();
     },
     ...translator.commands(),
+    ...runCommands({
+      runDirsFrom: (arg, selection) => dirsFromArgs(arg, selection).filter((d) => isRunDir(d)),
+      runRoots,
+      liveRunDir: () => c.live?.runDir,
+      runsChanged,
+    }),
     ...checkpointCommands({ extensionUri: context.extensionUri, host, log, liveRunDir: () => c.live?.runDir, refreshRuns }),
   };
   void updateProgress();
@@ -209,6 +235,11 @@ export function activate(context: vscode.ExtensionContext): void {
       SAMPLES_VIEW_TYPE,
       revive((p, d) => SamplesPanel.revive(p, host, d)),
     ),
+    vscode.window.registerWebviewPanelSerializer(EXPERIMENTS_VIEW_TYPE, {
+      async deserializeWebviewPanel(panel) {
+        ExperimentsPanel.revive(panel, host, runRoots);
+      },
+    }),
     vscode.window.registerWebviewPanelSerializer(COMPARE_VIEW_TYPE, {
       async deserializeWebviewPanel(panel, state: unknown) {
         ComparePanel.revive(panel, host, state as CompareState | undefined);
@@ -229,6 +260,10 @@ export function activate(context: vscode.ExtensionContext): void {
         refreshRuns();
         refreshProgress();
       }),
+    ),
+    ...(vscode.workspace.workspaceFolders ?? []).flatMap((f) =>
+      // label.json: a run renamed in another window, by `dtn train --resume --name`, or by hand.
+      watch(new vscode.RelativePattern(runRoot(f.uri.fsPath), '*/label.json'), runsChanged),
     ),
     ...(vscode.workspace.workspaceFolders ?? []).flatMap((f) =>
       watch(

@@ -17,6 +17,7 @@ export const ERROR_CODES = {
   RUN_INVALID: 'a run folder or its run.json is damaged or not a run',
   RUN_BUSY: 'another live trainer holds the run folder (its lock.json names the process)',
   RUN_EXISTS: 'the run folder already holds a run: resume it, or start over with --force',
+  LABEL_INVALID: 'a run name or notes are not valid (empty, too long, control characters)',
   BACKEND_UNAVAILABLE: 'the requested compute backend cannot start on this machine',
   DEVICE_FAILED: 'the GPU rejected work during training; results since then are invalid',
   TRAINING_DIVERGED: 'a loss became NaN or infinite',

@@ -17,6 +17,9 @@ export type RunStatus = (typeof RUN_STATUSES)[number];
 export const RunSummarySchema = z.object({
   runId: z.string(),
   runDir: z.string(),
+  /** The run's name (label.json); absent for a run without one, shown by its id. */
+  name: z.string().optional(),
+  notes: z.string().optional(),
   status: z.enum(RUN_STATUSES),
   /** A trainer this window started is training it now (so the panel may offer Stop). */
   managed: z.boolean(),
@@ -144,6 +147,54 @@ export const CompareOutSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('openReport') }),
 ]);
 export type CompareOut = z.infer<typeof CompareOutSchema>;
+
+/** One run of the experiments table: what it is called, how far it got, how well it does, and its config. */
+export const ExperimentRowSchema = z.object({
+  runDir: z.string(),
+  /** The folder's id (it never changes). */
+  id: z.string(),
+  /** The run's name (label.json), else its id. */
+  name: z.string(),
+  notes: z.string().optional(),
+  status: z.enum(RUN_STATUSES),
+  /** This window's trainer runs it. */
+  managed: z.boolean(),
+  lastStep: step,
+  totalSteps: step,
+  /** run.json's best evaluation. */
+  best: z.object({ step, accuracy: z.number().min(0).max(1) }).optional(),
+  /** The newest evaluation in metrics.jsonl: its accuracy, f-constancy and what the accuracy measures. */
+  last: z
+    .object({ step, accuracy: z.number().min(0).max(1), fConstancy: z.number().nonnegative(), metric: z.enum(['translation', 'identity']) })
+    .optional(),
+  backend: z.string().optional(),
+  device: z.string().optional(),
+  /** ISO time the run started (run.json's createdAt). */
+  startedAt: z.string().optional(),
+  /** Wall time from start to the last update (to now while it runs). */
+  durationMs: z.number().nonnegative().optional(),
+  config: z.record(z.string(), FlatValueSchema).optional(),
+});
+export type ExperimentRow = z.infer<typeof ExperimentRowSchema>;
+
+export const ExperimentsInSchema = z.discriminatedUnion('type', [
+  /** Every run, replacing what the table shows (its sort, filter and selection are the webview's). */
+  z.object({ type: z.literal('rows'), rows: z.array(ExperimentRowSchema) }),
+]);
+export type ExperimentsIn = z.infer<typeof ExperimentsInSchema>;
+
+/** Runs named by folder; the host acts only on folders of rows it sent. */
+const runDirs = z.array(z.string()).min(1).max(1000);
+export const ExperimentsOutSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ready') }),
+  z.object({ type: z.literal('open'), runDir: z.string() }),
+  z.object({ type: z.literal('compare'), runDirs }),
+  /** The host confirms first (a modal dialog) and refuses live runs. */
+  z.object({ type: z.literal('delete'), runDirs }),
+  z.object({ type: z.literal('rename'), runDir: z.string() }),
+  z.object({ type: z.literal('editNotes'), runDir: z.string() }),
+]);
+export type ExperimentsOut = z.infer<typeof ExperimentsOutSchema>;
 
 /** Validates a posted message; undefined (never a throw) for anything that does not match. */
 export function parseMessage<T>(schema: z.ZodType<T>, data: unknown): T | undefined {

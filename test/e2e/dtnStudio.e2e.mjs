@@ -172,10 +172,27 @@ try {
     throw new Error(`${selector}: "${text}" never matched ${re}`);
   };
   const notification = (re, timeout = 60_000) => page.waitForSelector(`.notification-toast :text-matches("${re}")`, { timeout });
+  /** Start Training's name box (its default kept, or `name` typed) and notes box (`notes`, or none). */
+  const answerRunLabel = async ({ name, notes } = {}) => {
+    const box = '.quick-input-widget input.input';
+    await page.waitForSelector(`.quick-input-widget:has-text("Name of the run")`, { state: 'visible', timeout: 30_000 });
+    const shown = await page.inputValue(box);
+    if (name !== undefined) {
+      await page.keyboard.press('Control+A');
+      await page.keyboard.type(name);
+    }
+    await page.keyboard.press('Enter');
+    await page.waitForSelector(`.quick-input-widget:has-text("Notes")`, { state: 'visible', timeout: 30_000 });
+    if (notes !== undefined) await page.keyboard.type(notes);
+    await page.keyboard.press('Enter');
+    return shown;
+  };
 
   await open();
   console.log('start a run from a config');
   await palette('DTN: Start Training', 'e2e.dtn.json');
+  const defaultName = await answerRunLabel({ notes: 'first e2e run' });
+  check(/^e2e-[0-9a-z]{5}$/.test(defaultName), `Start Training offers the config name and a short id as the name (${defaultName})`);
   const dash = await frameWith('#charts');
   await waitText(dash, '#stats', /step (2\d|[3-9]\d|\d{3}) \//);
   check((await dash.$$('#charts canvas')).length >= 6, 'a chart for each loss term');
@@ -196,6 +213,8 @@ try {
   check(!(await page.$('.notification-toast:has-text("stopping")')), 'no "stopping…" notification is left once the run has stopped');
   const runDir = path.join(ws, '.dtn', 'runs', fs.readdirSync(path.join(ws, '.dtn', 'runs'))[0]);
   const info = JSON.parse(fs.readFileSync(path.join(runDir, 'run.json'), 'utf8'));
+  const label = JSON.parse(fs.readFileSync(path.join(runDir, 'label.json'), 'utf8'));
+  check(label.name === defaultName && label.notes === 'first e2e run', `label.json holds the name and notes (${JSON.stringify(label)})`);
   check(info.status === 'stopped', 'run.json says stopped');
   check(
     fs.existsSync(path.join(runDir, 'checkpoints', `step-${String(info.lastStep).padStart(8, '0')}`, 'manifest.json')),
@@ -303,14 +322,15 @@ try {
     .readdirSync(runsRoot)
     .map((n) => path.join(runsRoot, n))
     .find((d) => d !== runDir);
-  const secondId = path.basename(secondDir);
+  const secondName = JSON.parse(fs.readFileSync(path.join(secondDir, 'label.json'), 'utf8')).name;
+  check(/^e2e-[0-9a-z]{5}$/.test(secondName) && secondName !== defaultName, `the CLI run has its own default name (${secondName})`);
   check(
     JSON.parse(fs.readFileSync(path.join(secondDir, 'run.json'), 'utf8')).best?.step === 10,
     'run.json of the CLI run records its best',
   );
   await page.click('.activitybar .action-item a[aria-label^="DTN Studio"], .activitybar .action-label[aria-label^="DTN Studio"]');
   const runsPane = '.pane:has(.pane-header[aria-label^="Runs"])';
-  const runRow = await page.waitForSelector(`${runsPane} .monaco-list-row:has-text("${secondId}")`, { timeout: 30_000 });
+  const runRow = await page.waitForSelector(`${runsPane} .monaco-list-row:has-text("${secondName}")`, { timeout: 30_000 });
   if ((await runRow.getAttribute('aria-expanded')) !== 'true') await (await runRow.$('.monaco-tl-twistie')).click();
   const ckptRow = await page.waitForSelector(`${runsPane} .monaco-list-row:has-text("step 10")`, { timeout: 30_000 });
   check(Boolean(await ckptRow.$('.codicon-star-full')), 'the best checkpoint has a star');
@@ -325,8 +345,74 @@ try {
   check(/\d+\.\d%/.test(await evaluated.textContent()), `the row shows the accuracy (${await evaluated.textContent()})`);
   await page.screenshot({ path: path.join(screens, 'e2e-runs-evaluated.png') });
 
+  console.log('the experiments table, from the Runs view title bar');
+  await page.hover(`${runsPane} .pane-header`);
+  await page.click(`${runsPane} .pane-header .action-label[aria-label^="Open Experiments Table"]`);
+  const table = await frameWith('#runs-table tbody tr');
+  const tableNames = async () => table.$$eval('#runs-table tbody td.col-name', (tds) => tds.map((t) => t.firstChild?.textContent));
+  check((await table.$$('#runs-table tbody tr')).length === 2, 'one row per run');
+  check(
+    (await tableNames()).includes(defaultName) && (await tableNames()).includes(secondName),
+    `the rows are named (${await tableNames()})`,
+  );
+  const heads = await table.$$eval('#runs-table thead th button', (bs) => bs.map((b) => b.firstChild?.textContent));
+  check(
+    ['Name', 'Status', 'Steps', 'Best acc.', 'f-const.', 'Backend', 'Duration', 'seed', 'train.steps'].every((h) => heads.includes(h)),
+    `columns for results and the config fields that differ (${heads.join(', ')})`,
+  );
+  // The whole table (every column) in the screenshot: its editor group maximized for a moment.
+  await palette('View: Toggle Maximized Editor Group');
+  await page.waitForTimeout(1000);
+  await page.screenshot({ path: path.join(screens, 'e2e-experiments-dark.png') });
+  await palette('View: Toggle Maximized Editor Group');
+  await table.locator('#filter input').fill('seed=2');
+  await page.waitForTimeout(500);
+  check(
+    JSON.stringify(await tableNames()) === JSON.stringify([secondName]),
+    `the filter seed=2 leaves the CLI run (${await tableNames()})`,
+  );
+  await table.locator('#filter input').fill('');
+  await table.click('#runs-table thead th.col-best button');
+  await page.waitForTimeout(300);
+  const bestCells = await table.$$eval('#runs-table tbody td.col-best', (tds) => tds.map((t) => t.textContent));
+  check(/%/.test(bestCells[0] ?? ''), `sorted by best accuracy, best first (${bestCells.join(' | ')})`);
+  await table.click('#select-all');
+  await page.waitForTimeout(300);
+  check(!(await table.$eval('#btn-compare', (b) => b.hasAttribute('disabled'))), 'two runs selected: Compare is on');
+  check(await table.$eval('#btn-open', (b) => b.hasAttribute('disabled')), 'two runs selected: Open is off');
+  await page.screenshot({ path: path.join(screens, 'e2e-experiments-selected.png') });
+
+  console.log('rename a run from the tree: the tree, the dashboard and the table show the name');
+  const longName = 'baseline: digits-quick with the paper weights (alpha = beta = 15) and a much longer name than fits';
+  const row2 = await page.waitForSelector(`${runsPane} .monaco-list-row:has-text("${secondName}")`);
+  await row2.click({ button: 'right' });
+  await menuPick('Rename…');
+  await page.waitForSelector('.quick-input-widget:has-text("folder keeps the id")', { state: 'visible' });
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type(longName);
+  await page.keyboard.press('Enter');
+  await page.waitForTimeout(1000);
+  check(
+    JSON.parse(fs.readFileSync(path.join(secondDir, 'label.json'), 'utf8')).name === longName,
+    'Rename wrote label.json; the folder keeps its id',
+  );
+  check(fs.existsSync(secondDir), 'the run folder was not moved');
+  const renamed = await page.waitForSelector(`${runsPane} .monaco-list-row:has-text("baseline: digits-quick")`, { timeout: 15_000 });
+  await renamed.click();
+  const dash3 = await frameWith('#charts');
+  await waitText(dash3, '#run-id', /^baseline: digits-quick .*than fits$/, 20_000);
+  const wraps = await dash3.$eval('#run-id', (h) => h.scrollWidth <= h.clientWidth + 1);
+  check(wraps, 'the long name is shown whole in the dashboard header (it wraps)');
+  await page.screenshot({ path: path.join(screens, 'e2e-renamed-dashboard.png') });
+  await palette('DTN: Open Experiments Table');
+  const table2 = await frameWith('#runs-table tbody tr');
+  const names2 = await table2.$$eval('#runs-table tbody td.col-name', (tds) => tds.map((t) => t.firstChild?.textContent));
+  check(names2.includes(longName), `the table shows the new name (${names2})`);
+  await page.screenshot({ path: path.join(screens, 'e2e-renamed-table.png') });
+
   console.log('a failing start is reported with the cause');
   await palette('DTN: Start Training', 'broken.dtn.json');
+  await answerRunLabel();
   await notification('failed: No encoder', 60_000);
   check(
     Boolean(

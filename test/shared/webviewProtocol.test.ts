@@ -2,6 +2,8 @@
 import * as assert from 'node:assert/strict';
 import { parseHostLine, parseTrainerLine } from '../../src/shared/protocol';
 import {
+  ExperimentsInSchema,
+  ExperimentsOutSchema,
   CompareInSchema,
   CompareOutSchema,
   DashboardInSchema,
@@ -121,5 +123,22 @@ describe('compare panel protocol validation', () => {
     for (const c of inCases) assert.equal(parseMessage(CompareInSchema, c), undefined, JSON.stringify(c));
     const outCases: unknown[] = [{ type: 'openDashboard' }, { type: 'remove', runDir: 3 }, { type: 'runCommand', id: 'x' }, null];
     for (const c of outCases) assert.equal(parseMessage(CompareOutSchema, c), undefined, JSON.stringify(c));
+  });
+});
+
+describe('experiments table protocol validation', () => {
+  const row = { runDir: '/ws/.dtn/runs/r1', id: 'r1', name: 'baseline', status: 'completed', managed: false, lastStep: 10, totalSteps: 10 };
+  it('accepts the rows the host sends and the actions the webview asks for', () => {
+    assert.ok(parseMessage(ExperimentsInSchema, { type: 'rows', rows: [row, { ...row, config: { seed: 1, 'losses.tid': false } }] }));
+    assert.ok(parseMessage(ExperimentsOutSchema, { type: 'compare', runDirs: ['/a', '/b'] }));
+    assert.ok(parseMessage(ExperimentsOutSchema, { type: 'delete', runDirs: ['/a'] }));
+    assert.ok(parseMessage(ExperimentsOutSchema, { type: 'rename', runDir: '/a' }));
+  });
+  it('rejects malformed ones', () => {
+    assert.equal(parseMessage(ExperimentsInSchema, { type: 'rows', rows: [{ ...row, status: 'exploded' }] }), undefined);
+    assert.equal(parseMessage(ExperimentsInSchema, { type: 'rows', rows: [{ ...row, best: { step: 1, accuracy: 2 } }] }), undefined);
+    assert.equal(parseMessage(ExperimentsOutSchema, { type: 'delete', runDirs: [] }), undefined, 'nothing to delete');
+    assert.equal(parseMessage(ExperimentsOutSchema, { type: 'delete', runDirs: '/a' }), undefined);
+    assert.equal(parseMessage(ExperimentsOutSchema, { type: 'rm -rf', runDirs: ['/a'] }), undefined);
   });
 });

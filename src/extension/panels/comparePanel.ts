@@ -12,6 +12,7 @@ import type { FlatConfig } from '../../shared/configDiff';
 import type { MetricsRecord } from '../../shared/protocol';
 import { isRunDir, readSampleIndex, runState, type StepFile } from '../../shared/node/runFiles';
 import { RUN_FILES } from '../../shared/node/runLayout';
+import { readRunLabel } from '../../shared/node/runLabelFile';
 import {
   CompareOutSchema,
   parseMessage,
@@ -23,7 +24,7 @@ import {
 } from '../../shared/webviewProtocol';
 import { chartSmoothing } from '../settings';
 import { summarizeRun } from '../runs/liveRunState';
-import { ABLATION_FILES, childRunDirs, isAblationDir, readFlatConfig, runLabels } from '../runs/runCollections';
+import { ABLATION_FILES, childRunDirs, isAblationDir, readFlatConfig, runNames } from '../runs/runCollections';
 import type { RunFeedLease } from '../runs/runFeeds';
 import type { TailEvent } from '../runs/runTailer';
 import { BatchingThrottle } from '../util/rateLimit';
@@ -159,6 +160,11 @@ export class ComparePanel implements vscode.Disposable {
     this.sendInit();
   }
 
+  /** A run's name changed: labels are part of the whole picture. */
+  refresh(): void {
+    this.sendInit();
+  }
+
   private updateTitle(): void {
     const n = this.runs.length;
     this.panel.title =
@@ -169,7 +175,8 @@ export class ComparePanel implements vscode.Disposable {
 
   private summary(f: Followed): RunSummary {
     const snap = f.lease.tailer.snapshot();
-    return summarizeRun(f.runDir, snap.info, snap.records.at(-1)?.step, this.host.liveFor(f.runDir), runState(f.runDir, snap.info));
+    const live = this.host.liveFor(f.runDir);
+    return summarizeRun(f.runDir, snap.info, snap.records.at(-1)?.step, live, runState(f.runDir, snap.info), readRunLabel(f.runDir));
   }
 
   private onTail(f: Followed, e: TailEvent): void {
@@ -189,7 +196,7 @@ export class ComparePanel implements vscode.Disposable {
     // Records gathered before this point are in the snapshots below.
     this.pending.clear();
     if (this.runs.length === 0) return this.send({ type: 'empty' });
-    const labels = runLabels(this.shownRuns);
+    const labels = runNames(this.shownRuns);
     const runs: CompareRun[] = this.runs.map((f, i) => ({
       label: labels[i],
       run: this.summary(f),

@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import type { z } from 'zod';
 import { listEvalReports } from '../../shared/node/evalReports';
 import { runState } from '../../shared/node/runFiles';
+import { readRunLabel, runDisplayName } from '../../shared/node/runLabelFile';
 import { parseMessage, type RunSummary } from '../../shared/webviewProtocol';
 import type { LiveRunState } from '../runs/liveRunState';
 import { summarizeRun } from '../runs/liveRunState';
@@ -67,7 +68,7 @@ export abstract class RunPanel<Out extends { type: string }> implements vscode.D
     if (runDir) {
       this.lease = this.host.feeds.acquire(runDir);
       this.leaseSub = this.lease.tailer.onEvent((e) => this.onTail(e));
-      this.panel.title = `${this.page.title}: ${path.basename(runDir)}`;
+      this.panel.title = `${this.page.title}: ${runDisplayName(runDir)}`;
     } else {
       this.panel.title = this.page.title;
     }
@@ -88,13 +89,15 @@ export abstract class RunPanel<Out extends { type: string }> implements vscode.D
       snap.records.at(-1)?.step,
       this.host.liveFor(this.runDir),
       runState(this.runDir, snap.info),
+      readRunLabel(this.runDir),
     );
     const evaluations = listEvalReports(this.runDir).map(({ step, accuracy, fConstancy }) => ({ step, accuracy, fConstancy }));
     return evaluations.length ? { ...run, evaluations } : run;
   }
 
-  /** Re-sends the run's summary (after something the tailer does not watch changed: an eval report). */
+  /** Re-sends the run's summary (after something the tailer does not watch changed: an eval report, its name). */
   refreshRun(): void {
+    if (this.runDir) this.panel.title = `${this.page.title}: ${runDisplayName(this.runDir)}`;
     this.sendRun();
   }
 

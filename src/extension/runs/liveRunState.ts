@@ -2,6 +2,7 @@
 import type { Losses, MetricsRecord, TrainerMessage } from '../../shared/protocol';
 import type { RunStatus, RunSummary } from '../../shared/webviewProtocol';
 import type { RunInfoFile, RunState } from '../../shared/node/runFiles';
+import type { RunLabel } from '../../shared/runLabel';
 import * as path from 'node:path';
 
 export interface LiveRunState {
@@ -61,7 +62,7 @@ export function reduceLiveRun(s: LiveRunState, msg: TrainerMessage): LiveRunStat
 }
 
 /**
- * The panels' view of a run: run.json on disk, read through its lock when `state` is given (see
+ * The panels' view of a run: its name and notes (label.json), run.json on disk, read through its lock when `state` is given (see
  * runState: `interrupted`, or live in another process), overridden by the live trainer when this
  * window runs it.
  */
@@ -71,6 +72,7 @@ export function summarizeRun(
   lastRecordStep: number | undefined,
   live?: LiveRunState,
   state?: RunState,
+  label?: RunLabel,
 ): RunSummary {
   const managed = Boolean(live && live.phase !== 'finished');
   const onDisk = state ? state.status : info?.status;
@@ -78,6 +80,7 @@ export function summarizeRun(
   return {
     runId: info?.runId ?? path.basename(runDir),
     runDir,
+    ...(label ? { name: label.name, ...(label.notes ? { notes: label.notes } : {}) } : {}),
     status,
     managed,
     stoppable: managed || Boolean(state?.owner?.here),

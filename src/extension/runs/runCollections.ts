@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { flattenConfig, type FlatConfig } from '../../shared/configDiff';
 import { childPaths, isDir, isRunDir, readRunInfoFile } from '../../shared/node/runFiles';
 import { RUN_FILES } from '../../shared/node/runLayout';
+import { readRunLabel } from '../../shared/node/runLabelFile';
 
 export const ABLATION_FILES = { markdown: 'ablation.md', csv: 'ablation.csv' } as const;
 
@@ -107,6 +108,19 @@ export function runLabels(runDirs: readonly string[]): string[] {
     if (!clash) return labels;
   }
   return parts.map((p, i) => p.slice(-depth[i]).join('/'));
+}
+
+/**
+ * What each run is called in a comparison or table: its name (label.json), else its folder's id;
+ * where two runs share a name, the folder label (runLabels) is added to tell them apart.
+ */
+export function runNames(runDirs: readonly string[]): string[] {
+  const names = runDirs.map((d) => readRunLabel(d)?.name);
+  const folders = runLabels(runDirs);
+  const shown = names.map((n, i) => n ?? folders[i]);
+  const counts = new Map<string, number>();
+  for (const s of shown) counts.set(s, (counts.get(s) ?? 0) + 1);
+  return shown.map((s, i) => (counts.get(s)! > 1 && names[i] !== undefined ? `${s} (${folders[i]})` : s));
 }
 
 /** The run's config.json flattened into dotted keys; undefined when missing or not JSON. */

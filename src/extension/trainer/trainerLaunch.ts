@@ -48,13 +48,16 @@ function launch(ctx: LaunchContext, args: string[]): TrainerLaunch {
 
 export function trainLaunch(
   ctx: LaunchContext,
-  opts: { target: TrainTarget; runDir?: string; backend?: BackendChoice; steps?: number },
+  opts: { target: TrainTarget; runDir?: string; backend?: BackendChoice; steps?: number; name?: string; notes?: string },
 ): TrainerLaunch {
   // --host-stdin: if the window dies, its end of stdin closes and the run checkpoints and stops.
   const args = ['train', ...targetArgs(opts.target), '--json', '--host-stdin'];
   if (opts.runDir && opts.target.kind !== 'resume') args.push('--run-dir', path.resolve(ctx.cwd, opts.runDir));
   if (opts.backend) args.push('--backend', opts.backend);
   if (opts.steps !== undefined) args.push('--steps', String(opts.steps));
+  // One argument each (no shell): a name with spaces or quotes arrives as typed.
+  if (opts.name !== undefined) args.push('--name', opts.name);
+  if (opts.notes !== undefined) args.push('--notes', opts.notes);
   return launch(ctx, args);
 }
 

@@ -69,10 +69,25 @@ export class TrainingController implements vscode.Disposable {
     return true;
   }
 
-  async startTraining(target: TrainTarget, label: string, cwd: string, runName: string): Promise<void> {
+  /**
+   * `named`: a new run's folder id (chosen before asking for its name, whose default derives from
+   * it), name and notes.
+   */
+  async startTraining(
+    target: TrainTarget,
+    label: string,
+    cwd: string,
+    runName: string,
+    named?: { runId: string; name: string; notes?: string },
+  ): Promise<void> {
     if (await this.refuseIfBusy()) return;
-    const runDir = target.kind === 'resume' ? runDirOf(target.from) : path.join(runRoot(cwd), newRunId(runName));
-    const launch = trainLaunch(this.launchContext(cwd), { target, runDir, backend: backendSetting() });
+    const runDir = target.kind === 'resume' ? runDirOf(target.from) : path.join(runRoot(cwd), named?.runId ?? newRunId(runName));
+    const launch = trainLaunch(this.launchContext(cwd), {
+      target,
+      runDir,
+      backend: backendSetting(),
+      ...(named && target.kind !== 'resume' ? { name: named.name, notes: named.notes } : {}),
+    });
     const job = this.spawn('train', label, target, launch, runDir);
     await this.startupProgress(job, `DTN: starting ${label}`);
     if (job.state.phase === 'training' && openDashboardOnStart()) this.onRunOpened(job.state.runDir);

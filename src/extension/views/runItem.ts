@@ -6,6 +6,7 @@
  */
 import * as path from 'node:path';
 import type { RunInfoFile, RunState } from '../../shared/node/runFiles';
+import type { RunLabel } from '../../shared/runLabel';
 
 export interface RunFacts {
   runDir: string;
@@ -15,6 +16,8 @@ export interface RunFacts {
   state: RunState;
   /** This window's trainer is running it. */
   thisWindow: boolean;
+  /** label.json: the run's name and notes (none: the folder's id is shown). */
+  label?: RunLabel;
 }
 
 export type RunContext = 'dtnRunLive' | 'dtnRunLocked' | 'dtnRunElsewhere' | 'dtnRunInterrupted' | 'dtnRun';
@@ -38,6 +41,11 @@ const STATUS_ICON: Record<string, string> = {
   unknown: 'circle-outline',
 };
 
+/** Names and notes are the user's text: shown as written, never as Markdown or links. */
+function md(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, '\\$&');
+}
+
 export function describeRun(f: RunFacts): RunText {
   const { info, state } = f;
   const owner = f.thisWindow ? undefined : state.owner;
@@ -53,7 +61,11 @@ export function describeRun(f: RunFacts): RunText {
           : 'dtnRun';
   const word = owner ? (owner.here ? `running (process ${owner.pid})` : `running on ${owner.hostname}`) : status;
   const where = info?.backend ? ` · ${info.backend} on ${info.device}` : '';
-  const lines = [`**${path.basename(f.runDir)}**`, f.runDir, `status ${status}${where}`];
+  const id = path.basename(f.runDir);
+  // The tooltip holds the whole name (the row may cut it), the id the folder keeps, and the notes.
+  const lines = f.label ? [`**${md(f.label.name)}**`, `id ${id} · ${f.runDir}`] : [`**${id}**`, f.runDir];
+  if (f.label?.notes) lines.push(md(f.label.notes).replace(/\n/g, '  \n'));
+  lines.push(`status ${status}${where}`);
   if (owner?.here)
     lines.push(
       `trained by process ${owner.pid} on this machine since ${owner.startedAt}, not by this window: Stop asks it to checkpoint and exit`,
@@ -66,7 +78,7 @@ export function describeRun(f: RunFacts): RunText {
     );
   if (info?.error) lines.push(`error: ${info.error}`);
   return {
-    label: info?.runId ?? path.basename(f.runDir),
+    label: f.label?.name ?? info?.runId ?? id,
     description: `${word} · ${f.lastStep}/${info?.totalSteps ?? '?'}`,
     tooltip: lines.join('\n\n'),
     icon: STATUS_ICON[status] ?? STATUS_ICON.unknown,

@@ -2,6 +2,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { listCheckpointDirs, listRunDirs, readMetricsFile, readRunInfoFile, runState } from '../../shared/node/runFiles';
+import { readRunLabel } from '../../shared/node/runLabelFile';
 import { ablationRoots, ablationDetail } from '../runs/comparePicker';
 import { listAblations, type AblationFolder } from '../runs/runCollections';
 import { runRoot } from '../settings';
@@ -88,7 +89,7 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
     const state = runState(node.runDir, info);
     if (!thisWindow && state.owner) this.heldElsewhere.set(node.runDir, state.status);
     const lastStep = info?.lastStep ?? readMetricsFile(node.runDir).at(-1)?.step ?? 0;
-    const text = describeRun({ runDir: node.runDir, info, lastStep, state, thisWindow });
+    const text = describeRun({ runDir: node.runDir, info, lastStep, state, thisWindow, label: readRunLabel(node.runDir) });
     const item = new vscode.TreeItem(text.label, vscode.TreeItemCollapsibleState.Collapsed);
     item.description = text.description;
     item.iconPath = new vscode.ThemeIcon(text.icon);

@@ -11,6 +11,8 @@ export const RUN_FILES = {
   eval: 'eval',
   /** Held by the live trainer (see runLock.ts); absent when no process owns the run. */
   lock: 'lock.json',
+  /** The run's name and notes (src/shared/runLabel.ts): the user's, editable while the run trains. */
+  label: 'label.json',
 } as const;
 
 /** Written last into checkpoint, encoder and classifier folders: its presence marks them complete. */

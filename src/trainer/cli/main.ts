@@ -16,7 +16,7 @@ import {
 } from './commands/encoderCommands';
 import { ablateCommand, evalCommand } from './commands/evalCommands';
 import { exportCommand } from './commands/exportCommand';
-import { backendOption, intInRange, positiveInt, withConfigOptions } from './commands/options';
+import { backendOption, intInRange, positiveInt, runName, runNotes, withConfigOptions } from './commands/options';
 import { DEMO_PRESETS, demoCommand, pretrainCommand, trainClassifierCommand, trainCommand } from './commands/trainCommands';
 import { serveCommand, translateCommand, type TranslateOpts } from './commands/translateCommands';
 
@@ -37,6 +37,8 @@ withConfigOptions(
   .option('--sample-every <n>', 'steps between sample grids (overrides train.sampleEvery)', positiveInt('--sample-every'))
   .option('--force', 'a new run into --run-dir replaces the run there (its run.json, config.json, metrics, samples, checkpoints, eval)')
   .option('--host-stdin', 'the launching program holds stdin: when it closes, the host has gone, so checkpoint and stop')
+  .option('--name <name>', "the run's name, shown instead of its id (default: the config's name and a short id)", runName)
+  .option('--notes <text>', 'notes on the run (what it tries, why)', runNotes)
   .option(
     '--resume <dir>',
     'continue from a checkpoint folder, a run folder (its newest checkpoint), or best (the newest run: its best checkpoint)',

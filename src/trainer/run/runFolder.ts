@@ -10,10 +10,12 @@ import { DtnError, messageOf } from '../../shared/errors';
 import type { MetricsRecord } from '../../shared/protocol';
 import { RunInfoSchema, type RunInfo } from '../../shared/runInfo';
 import type { SampleIndex } from '../../shared/sampleIndex';
+import { defaultRunName } from '../../shared/runLabel';
 import { writeFileAtomic } from '../../shared/node/atomicWrite';
 import { listCheckpointDirs, newRunId, readMetricsFile, readSampleIndex, type StepFile } from '../../shared/node/runFiles';
 import { DEFAULT_RUN_ROOT, evalReportPath, RUN_FILES, sampleIndexPath, samplePath } from '../../shared/node/runLayout';
 import { acquireRunLock, type RunLock } from '../../shared/node/runLock';
+import { readRunLabel, writeRunLabel } from '../../shared/node/runLabelFile';
 import { removeLeftovers } from './runLeftovers';
 import type { Dtn } from '../dtn/dtn';
 import { loadCheckpoint, pruneCheckpoints, saveCheckpoint, type CheckpointMeta } from './checkpoint';
@@ -26,6 +28,8 @@ export interface CreateOptions {
   force?: boolean;
   /** Told when a stale lock is taken over. */
   warn?: (message: string) => void;
+  /** `--name` / `--notes`: a new run's label (default name: the config's name and a short id); on resume, changes to it. */
+  label?: { name?: string; notes?: string };
 }
 
 /** What a new run finds in its folder. */
@@ -39,6 +43,7 @@ const RUN_ENTRIES: readonly string[] = [
   RUN_FILES.samples,
   RUN_FILES.checkpoints,
   RUN_FILES.eval,
+  RUN_FILES.label,
 ];
 
 export class RunFolder {
@@ -85,8 +90,28 @@ export class RunFolder {
     // replaces it), never a config.json that looks like someone's own.
     this.writeInfo(info);
     this.writeJson(RUN_FILES.config, config);
+    this.writeLabel(config.name, opts);
     fs.mkdirSync(this.file(RUN_FILES.samples), { recursive: true });
     fs.mkdirSync(this.file(RUN_FILES.checkpoints), { recursive: true });
+  }
+
+  /**
+   * label.json: a new run's name and notes; a resumed run keeps the user's (they may have renamed it)
+   * unless --name or --notes change them.
+   */
+  private writeLabel(configName: string, opts: CreateOptions): void {
+    const given = opts.label ?? {};
+    if (!opts.resumed) {
+      writeRunLabel(this.dir, { name: given.name ?? defaultRunName(configName, this.id), notes: given.notes });
+      return;
+    }
+    if (given.name === undefined && given.notes === undefined) return;
+    const old = readRunLabel(this.dir);
+    writeRunLabel(this.dir, {
+      ...old,
+      name: given.name ?? old?.name ?? defaultRunName(configName, this.id),
+      notes: given.notes ?? old?.notes,
+    });
   }
 
   exists(): boolean {

@@ -9,6 +9,7 @@ import { BACKENDS, type BackendChoice, type DtnConfig } from '../../shared/confi
 import { DtnError } from '../../shared/errors';
 import type { TrainerMessage } from '../../shared/protocol';
 import type { RunInfo } from '../../shared/runInfo';
+import { runNameProblem, runNotesProblem } from '../../shared/runLabel';
 import { bestCheckpointOf, isRunDir } from '../../shared/node/runFiles';
 import { skippedSummary, type ImageSet } from '../data/imageSet';
 import { loadDataSpec } from '../data/loadDataSpec';
@@ -35,6 +36,8 @@ export interface TrainOptions {
   resume?: string;
   /** A new run may replace the run already in runDir (its files only). */
   force?: boolean;
+  /** The run's name and notes (label.json); validated before anything loads. */
+  label?: { name?: string; notes?: string };
   backend?: BackendChoice;
   emit: (msg: TrainerMessage) => void;
   /** Polled between steps: true = checkpoint and stop. */
@@ -69,6 +72,7 @@ export async function setUpTraining(opts: TrainOptions): Promise<TrainSetup> {
       fix: 'Drop --force to continue the run, or --resume to start it over',
     });
   }
+  assertLabel(opts.label);
   const resume = opts.resume ? resolveResumeTarget(opts.resume, warn) : undefined;
   const runDir = opts.runDir ?? resume?.runDir;
   const folder = runDir !== undefined ? new RunFolder(runDir) : RunFolder.fresh(config.name);
@@ -153,11 +157,21 @@ async function setUpLocked(opts: TrainOptions, folder: RunFolder, resume: Resolv
   };
   // Only now, with backend, encoder, data and checkpoint loaded: a run that cannot start leaves no
   // empty folder behind for the Runs view to list.
-  folder.create(config, info, { resumed: Boolean(resume), force: opts.force, warn });
+  folder.create(config, info, { resumed: Boolean(resume), force: opts.force, warn, label: opts.label });
   const { runId, totalSteps } = info;
   const { name, reason: backendReason, device } = backend;
   emit({ type: 'started', runId, runDir: folder.dir, backend: name, backendReason, device, configHash: hash, startStep: step, totalSteps });
   return { folder, info, engine, backend, dtn, f, source, target, data, startStep: step, configHash: hash };
+}
+
+/** A bad --name or --notes fails at once, not after the data has loaded. */
+function assertLabel(label: TrainOptions['label']): void {
+  const problem = (label?.name !== undefined && runNameProblem(label.name)) || (label?.notes !== undefined && runNotesProblem(label.notes));
+  if (problem) {
+    throw new DtnError('LABEL_INVALID', `--name/--notes: ${problem}`, {
+      fix: 'Give a name of 1 to 100 characters without newlines or tabs (notes: at most 4000 characters)',
+    });
+  }
 }
 
 /**

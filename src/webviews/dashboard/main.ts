@@ -61,7 +61,8 @@ empty.append(
   el('vscode-button', { id: 'btn-open-empty' }, 'Open Run…'),
 );
 const errorBox = el('section', { class: 'error', id: 'run-error' });
-app.append(header, progressRow, errorBox, controls, charts, empty);
+const notes = el('p', { class: 'run-notes', id: 'run-notes' });
+app.append(header, notes, progressRow, errorBox, controls, charts, empty);
 
 const lossCharts = new LossCharts(charts);
 const confusion = new ConfusionCard(charts, (step) => setUi({ ...ui, confusionStep: step }));
@@ -99,7 +100,11 @@ function render(): void {
   btnStop.hidden = !((run?.managed || run?.stoppable) && run.status === 'running');
   btnSamples.hidden = !run;
   btnCompare.hidden = !run;
-  title.textContent = run ? run.runId : 'DTN Dashboard';
+  // The name wraps rather than being cut; the hover adds the folder's id.
+  title.textContent = run ? (run.name ?? run.runId) : 'DTN Dashboard';
+  title.title = run ? [run.name ?? run.runId, `id ${run.runId}`, run.runDir].join('\n') : '';
+  notes.hidden = !run?.notes;
+  notes.textContent = run?.notes ?? '';
   badge.hidden = !run;
   badge.textContent = run ? statusText(run) : '';
   errorBox.hidden = !run?.error;

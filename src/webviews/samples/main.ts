@@ -182,7 +182,8 @@ function render(): void {
   emptyText.textContent = run
     ? 'This run has no sample grids yet: the first appears when training starts.'
     : 'No run to show yet. Start one with “DTN: Start Training”, or open a run folder.';
-  title.textContent = run ? run.runId : 'DTN Samples';
+  title.textContent = run ? (run.name ?? run.runId) : 'DTN Samples';
+  title.title = run ? `${run.name ?? run.runId}\nid ${run.runId}` : '';
   badge.hidden = !run;
   badge.textContent = run ? statusText(run) : '';
   btnDash.hidden = !run;

@@ -3,6 +3,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { writeRunLabel } from '../../../src/shared/node/runLabelFile';
 import {
   childRunDirs,
   expandToRuns,
@@ -10,6 +11,7 @@ import {
   listAblations,
   readFlatConfig,
   runLabels,
+  runNames,
 } from '../../../src/extension/runs/runCollections';
 
 function makeRun(dir: string, createdAt = '2025-01-01T00:00:00Z', config?: object): string {
@@ -73,6 +75,17 @@ describe('run collections', () => {
       'no-tid',
     ]);
     assert.deepEqual(runLabels([]), []);
+  });
+
+  it('names are run names where runs have one (the folder label added where two share one), else folder labels', () => {
+    const a = makeRun(path.join(root, 'A', 'full'));
+    const b = makeRun(path.join(root, 'B', 'full'));
+    const c = makeRun(path.join(root, 'B', 'no-tid'));
+    const d = makeRun(path.join(root, 'B', 'plain'));
+    writeRunLabel(a, { name: 'baseline' });
+    writeRunLabel(b, { name: 'baseline' });
+    writeRunLabel(c, { name: 'no TID' });
+    assert.deepEqual(runNames([a, b, c, d]), ['baseline (A/full)', 'baseline (B/full)', 'no TID', 'plain']);
   });
 
   it('reads config.json flattened, undefined when it is missing or not an object', () => {

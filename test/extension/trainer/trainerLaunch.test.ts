@@ -31,6 +31,13 @@ describe('trainer command line', () => {
     ]);
   });
 
+  it("passes a new run's name and notes as single arguments (spaces and quotes as typed), never on resume", () => {
+    const l = trainLaunch(ctx, { target: { kind: 'config', file: '/ws/a.dtn.json' }, name: 'lr "fast" run', notes: 'try 1e-3' });
+    assert.deepEqual(l.args.slice(-4), ['--name', 'lr "fast" run', '--notes', 'try 1e-3']);
+    const none = trainLaunch(ctx, { target: { kind: 'config', file: '/ws/a.dtn.json' } });
+    assert.ok(!none.args.includes('--name') && !none.args.includes('--notes'));
+  });
+
   it('passes a config file, and leaves the backend to the config when unset', () => {
     const l = trainLaunch(ctx, { target: { kind: 'config', file: '/ws/a.dtn.json' }, runDir: '/abs/run' });
     assert.deepEqual(l.args.slice(1), ['train', '--config', '/ws/a.dtn.json', '--json', '--host-stdin', '--run-dir', '/abs/run']);

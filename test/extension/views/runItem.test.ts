@@ -43,4 +43,13 @@ describe('run items', () => {
     assert.equal(failed.label, 'r1', 'the folder name without a runId');
     assert.equal(describeRun({ ...base, info: undefined, state: { status: undefined } }).description, 'unknown · 40/?');
   });
+
+  it('a named run shows its name; the tooltip holds the whole name, the id and the notes, as text not Markdown', () => {
+    const t = describeRun({ ...base, label: { name: 'lr **1e-3** [link](x)', notes: 'first line\nsecond' } });
+    assert.equal(t.label, 'lr **1e-3** [link](x)');
+    assert.match(t.tooltip, /lr \\\*\\\*1e\\-3\\\*\\\* \\\[link\\\]\\\(x\\\)/);
+    assert.match(t.tooltip, /id r1 · \/ws\/\.dtn\/runs\/r1/);
+    assert.match(t.tooltip, /first line {2}\nsecond/);
+    assert.equal(describeRun(base).label, 'r1', 'without a label: the id');
+  });
 });

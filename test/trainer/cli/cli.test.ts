@@ -106,8 +106,18 @@ describe('dtn CLI', function () {
     let r: CliResult;
     before(async () => {
       runDir = path.join(cwd, 'runs', 'full');
-      r = await dtn(['train', '--config', configFile, '--run-dir', runDir, '--json'], cwd);
+      r = await dtn(
+        ['train', '--config', configFile, '--run-dir', runDir, '--json', '--name', ' tiny baseline ', '--notes', 'the smallest run'],
+        cwd,
+      );
       assertOk(r);
+    });
+
+    it('writes label.json with the --name (trimmed) and --notes given', () => {
+      assert.deepEqual(JSON.parse(fs.readFileSync(path.join(runDir, RUN_FILES.label), 'utf8')), {
+        name: 'tiny baseline',
+        notes: 'the smallest run',
+      });
     });
 
     it('reports in order: status…, started, then metrics/samples/checkpoints, done last', () => {
@@ -370,6 +380,13 @@ describe('dtn CLI', function () {
       assertFails(r, 'loss G became Infinity at step 1', 'train.learningRate');
       assert.deepEqual(listCheckpoints(runDir), [], 'no checkpoint of diverged weights');
       assert.equal(new RunFolder(runDir).readInfo()?.status, 'failed');
+    });
+
+    it('an empty or multi-line --name is refused before anything loads, saying why; no run folder is made', async () => {
+      const runDir = path.join(cwd, 'runs', 'badname');
+      assertFails(await dtn(['train', '--config', configFile, '--run-dir', runDir, '--name', '  '], cwd), '--name', 'cannot be empty');
+      assertFails(await dtn(['train', '--config', configFile, '--run-dir', runDir, '--name', 'a\nb'], cwd), 'control characters');
+      assert.ok(!fs.existsSync(runDir));
     });
 
     it('a negative batch size names train.batchSize', async () => {

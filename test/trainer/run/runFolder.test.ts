@@ -3,6 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { MetricsRecord } from '../../../src/shared/protocol';
 import { DEFAULT_RUN_ROOT, RUN_FILES } from '../../../src/shared/node/runLayout';
+import { readRunLabel, updateRunLabel } from '../../../src/shared/node/runLabelFile';
+import { defaultRunName } from '../../../src/shared/runLabel';
 import { RunFolder } from '../../../src/trainer/run/runFolder';
 import { Dtn } from '../../../src/trainer/dtn/dtn';
 import { cleanTempDirs, tempDir } from '../data/tmp';
@@ -30,13 +32,37 @@ describe('RunFolder', () => {
     const folder = new RunFolder(path.join(tempDir('dtn-run-'), 'r'));
     const config = tinyConfig();
     folder.create(config, runInfo());
-    const files = [RUN_FILES.checkpoints, RUN_FILES.config, RUN_FILES.run, RUN_FILES.samples];
+    const files = [RUN_FILES.checkpoints, RUN_FILES.config, RUN_FILES.label, RUN_FILES.run, RUN_FILES.samples];
     assert.deepEqual(fs.readdirSync(folder.dir).sort(), [...files, RUN_FILES.lock].sort(), 'locked while the run lives');
     folder.unlock();
     assert.deepEqual(fs.readdirSync(folder.dir).sort(), files.sort());
     assert.deepEqual(JSON.parse(fs.readFileSync(folder.configPath, 'utf8')), JSON.parse(JSON.stringify(config)));
     assert.deepEqual(folder.readInfo(), runInfo());
     assert.ok(fs.readFileSync(path.join(folder.dir, RUN_FILES.run), 'utf8').endsWith('}\n'));
+  });
+
+  it('create() names a new run (--name/--notes, else config name + short id); a resume keeps the name unless given one', () => {
+    const config = tinyConfig();
+    const named = new RunFolder(path.join(tempDir('dtn-run-'), 'r'));
+    named.create(config, runInfo(), { label: { name: 'lr 1e-3', notes: 'faster?' } });
+    named.unlock();
+    assert.deepEqual(readRunLabel(named.dir), { name: 'lr 1e-3', notes: 'faster?' });
+    const plain = new RunFolder(path.join(tempDir('dtn-run-'), 'r'));
+    plain.create(config, runInfo());
+    plain.unlock();
+    assert.equal(readRunLabel(plain.dir)?.name, defaultRunName(config.name, 'r'));
+    // The user renamed it meanwhile: resuming keeps that name; --notes adds notes, keeping it.
+    updateRunLabel(plain.dir, { name: 'renamed' });
+    plain.create(config, runInfo(), { resumed: true });
+    plain.unlock();
+    assert.deepEqual(readRunLabel(plain.dir), { name: 'renamed' });
+    plain.create(config, runInfo(), { resumed: true, label: { notes: 'resumed for 1000 more steps' } });
+    plain.unlock();
+    assert.deepEqual(readRunLabel(plain.dir), { name: 'renamed', notes: 'resumed for 1000 more steps' });
+    // --force starts over: the old run's label goes with its files.
+    plain.create(config, runInfo(), { force: true });
+    plain.unlock();
+    assert.deepEqual(readRunLabel(plain.dir), { name: defaultRunName(config.name, 'r') });
   });
 
   it('metrics round-trip through metrics.jsonl, one JSON object per line', () => {

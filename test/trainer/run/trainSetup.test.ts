@@ -173,6 +173,7 @@ describe('training start-up: whose folder it is', () => {
     assert.deepEqual(fs.readdirSync(runDir).sort(), [
       RUN_FILES.checkpoints,
       RUN_FILES.config,
+      RUN_FILES.label,
       'notes.txt',
       RUN_FILES.run,
       RUN_FILES.samples,

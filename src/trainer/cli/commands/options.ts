@@ -4,6 +4,7 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import { BACKENDS, ConfigError, type BackendChoice } from '../../../shared/config';
 import { isRunDir } from '../../../shared/node/runFiles';
 import { PRESET_NAMES } from '../../../shared/presets';
+import { runNameProblem, runNotesProblem } from '../../../shared/runLabel';
 import { presetConfig, readConfigFile, type ResolvedConfig } from '../../run/configFile';
 import { RunFolder } from '../../run/runFolder';
 import { resolveResume } from '../../run/resumeTarget';
@@ -38,6 +39,19 @@ export function intInRange(name: string, min: number, max: number) {
     if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be an integer from ${min} to ${max}`);
     return n;
   };
+}
+
+/** --name: checked as the extension's Rename checks it (src/shared/runLabel.ts). */
+export function runName(v: string): string {
+  const problem = runNameProblem(v);
+  if (problem) throw new InvalidArgumentError(problem);
+  return v.trim();
+}
+
+export function runNotes(v: string): string {
+  const problem = runNotesProblem(v);
+  if (problem) throw new InvalidArgumentError(problem);
+  return v;
 }
 
 export const backendOption = () => new Option('--backend <name>', 'compute backend').choices(BACKENDS);

@@ -23,7 +23,16 @@ import { configOfRun, resolveConfig, type CommonOpts } from './options';
 import { stopControls } from '../stopControls';
 
 export async function trainCommand(
-  opts: CommonOpts & { runDir?: string; steps?: number; resume?: string; sampleEvery?: number; hostStdin?: boolean; force?: boolean },
+  opts: CommonOpts & {
+    runDir?: string;
+    steps?: number;
+    resume?: string;
+    sampleEvery?: number;
+    hostStdin?: boolean;
+    force?: boolean;
+    name?: string;
+    notes?: string;
+  },
 ): Promise<TrainResult> {
   const reporter = createReporter(Boolean(opts.json));
   const resolved = !opts.preset && !opts.config && opts.resume ? configOfRun(opts.resume) : resolveConfig(opts);
@@ -35,6 +44,7 @@ export async function trainCommand(
     runDir: opts.runDir,
     resume: opts.resume,
     force: opts.force,
+    label: opts.name !== undefined || opts.notes !== undefined ? { name: opts.name, notes: opts.notes } : undefined,
     backend: opts.backend,
     emit: reporter.emit,
     ...controls,
