@@ -46,8 +46,9 @@ export function readConfigFile(file: string): ResolvedConfig {
  * train.steps is left out: training the same recipe for longer is the same run.
  */
 export function configHash(config: DtnConfig): string {
-  const { steps: _steps, ...trainRest } = config.train;
-  const hashed = { ...withoutLaterDefaults(config), train: trainRest };
+  const cleaned = withoutLaterDefaults(config);
+  const { steps: _steps, ...trainRest } = cleaned.train as DtnConfig['train'];
+  const hashed = { ...cleaned, train: trainRest };
   const canonical = (v: unknown): unknown =>
     isObject(v)
       ? Object.fromEntries(
@@ -75,5 +76,9 @@ function withoutLaterDefaults(config: DtnConfig): Record<string, unknown> {
   if (arch.kind === 'digits') delete arch.kind;
   const specs = [out.source, out.target, (out.eval as { source?: unknown }).source] as ({ kind?: string; badFiles?: string } | undefined)[];
   for (const spec of specs) if (spec?.kind === 'image-folder' && spec.badFiles === 'skip') delete spec.badFiles;
+  const train = out.train as { emaDecay?: number };
+  if (train.emaDecay === 0) delete train.emaDecay;
+  const encoder = out.encoder as { augment?: boolean };
+  if (encoder.augment === true) delete encoder.augment;
   return out;
 }
