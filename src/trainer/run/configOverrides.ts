@@ -13,6 +13,8 @@ export interface ConfigOverride {
 
 /** Keys a config names fields by: letters, digits, `_` (array elements by index). */
 const KEY_SEGMENT = /^[A-Za-z_][A-Za-z0-9_]*$|^\d+$/;
+/** Never a config field; written through, they would reach Object.prototype. */
+const OBJECT_INTERNALS = new Set(['__proto__', 'constructor', 'prototype']);
 /** Fields that say where the config came from, not what it is: an override cannot change them. */
 const NOT_OVERRIDABLE = new Set(['extends', '$schema']);
 
@@ -23,7 +25,7 @@ function setError(text: string, problem: string): ConfigError {
 /** The key of `key=...`, checked: dotted segments of letters, digits and `_`. */
 export function parseOverrideKey(key: string, text = key): string[] {
   const segments = key.split('.');
-  if (!key || segments.some((s) => !KEY_SEGMENT.test(s))) {
+  if (!key || segments.some((s) => !KEY_SEGMENT.test(s) || OBJECT_INTERNALS.has(s))) {
     throw setError(text, `"${key}" is not a dotted field path (e.g. train.emaDecay or architecture.encoderWidths)`);
   }
   if (NOT_OVERRIDABLE.has(segments[0])) throw setError(text, `${segments[0]} cannot be overridden; pass --preset or --config instead`);

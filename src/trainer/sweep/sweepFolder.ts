@@ -5,6 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { SAFE_NAME } from '../../shared/config';
 import { DtnError, messageOf } from '../../shared/errors';
 import { writeFileAtomic } from '../../shared/node/atomicWrite';
 import { isInside } from '../../shared/node/paths';
@@ -58,7 +59,7 @@ export function writeSweepFile(dir: string, sweep: SweepFile): void {
 /** A run's folder: its name is a safe name (the schema), and the folder is checked to lie inside the sweep. */
 export function runDirOf(dir: string, run: Pick<SweepRun, 'name'>): string {
   const runDir = path.join(path.resolve(dir), run.name);
-  if (!isInside(dir, runDir) || path.dirname(runDir) !== path.resolve(dir)) {
+  if (!SAFE_NAME.test(run.name) || !isInside(dir, runDir) || path.dirname(runDir) !== path.resolve(dir)) {
     throw new DtnError('RUN_INVALID', `${sweepFilePath(dir)}: run name ${run.name} leads outside the sweep folder`, {
       file: sweepFilePath(dir),
     });
