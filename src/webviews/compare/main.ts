@@ -204,6 +204,7 @@ function render(): void {
   for (const e of [legend, controls, charts, tableSection]) e.hidden = !has;
   title.textContent = has ? `Compare · ${model.title}` : 'DTN Compare';
   btnReport.hidden = !model.source?.report;
+  btnReport.textContent = model.source?.reportName ?? 'ablation.md';
   const smoothing = ui.smoothing ?? 0.6;
   smoothInput.value = String(smoothing);
   smoothValue.textContent = smoothing.toFixed(2);
