@@ -146,6 +146,41 @@ describe('dtn sweep', function () {
     assert.ok(!fs.existsSync(out), 'no sweep folder');
   });
 
+  it('--resume refuses a base config changed since, a damaged sweep.json, and a new plan', async () => {
+    const out = path.join(dir, 'sweeps', 'ema');
+    const again = await dtn(['sweep', '--resume', out, '--json'], dir);
+    assert.equal(again.status, 0, info(again));
+    assert.ok(
+      again.messages.some((m) => m.type === 'status' && /0 run\(s\) to do/.test(m.message)),
+      'nothing to run again',
+    );
+    const spec = JSON.parse(fs.readFileSync(path.join(out, SWEEP_FILES.spec), 'utf8')) as { base: { config: string } };
+
+    // The same sweep over a config file that has changed since.
+    const copy = path.join(dir, 'sweeps', 'changed');
+    fs.cpSync(out, copy, { recursive: true });
+    const changedFile = path.join(dir, 'changed.dtn.json');
+    fs.writeFileSync(changedFile, JSON.stringify({ ...JSON.parse(fs.readFileSync(configFile, 'utf8')), seed: 9 }));
+    fs.writeFileSync(path.join(copy, SWEEP_FILES.spec), JSON.stringify({ ...spec, base: { config: changedFile } }));
+    const changed = await dtn(['sweep', '--resume', copy, '--json'], dir);
+    const last = changed.messages.at(-1);
+    assert.ok(
+      last?.type === 'error' && last.code === 'CONFIG_INVALID' && /has changed since the sweep started/.test(last.message),
+      info(changed),
+    );
+
+    fs.writeFileSync(
+      path.join(copy, SWEEP_FILES.spec),
+      JSON.stringify({ ...spec, runs: [{ name: '../escape', variant: 0, seed: 1, state: 'pending' }] }),
+    );
+    const damaged = await dtn(['sweep', '--resume', copy, '--json'], dir);
+    const err = damaged.messages.at(-1);
+    assert.ok(err?.type === 'error' && err.code === 'RUN_INVALID' && err.file === path.join(copy, SWEEP_FILES.spec), info(damaged));
+
+    const replanned = await dtn(['sweep', '--resume', out, '--seeds', '3', '--json'], dir);
+    assert.ok(replanned.messages.at(-1)?.type === 'error' && replanned.status === 1, info(replanned));
+  });
+
   it('stops on SIGINT (each run checkpoints) and --resume finishes the runs from their checkpoints', async () => {
     const out = path.join(dir, 'sweeps', 'stop');
     const steps = new Map<string, number>();
