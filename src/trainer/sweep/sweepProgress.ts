@@ -77,18 +77,23 @@ function lineProgress(): SweepProgress {
   };
 }
 
+/** Width of a bar's label (variant · seed). */
+const LABEL = 30;
+
 function barProgress(): SweepProgress {
   const multi = new cliProgress.MultiBar(
     {
       stream: process.stderr,
       format: '{label} [{bar}] {value}/{total} | {detail}',
       hideCursor: true,
+      // Room for the label, the counts and the accuracy on an 80-column terminal.
+      barsize: 16,
       clearOnComplete: false,
       etaBuffer: 20,
     },
     cliProgress.Presets.shades_classic,
   );
-  const overallBar = multi.create(1, 0, { label: 'sweep'.padEnd(36), detail: 'starting' });
+  const overallBar = multi.create(1, 0, { label: 'sweep'.padEnd(LABEL), detail: 'starting' });
   const bars = new Map<string, { bar: cliProgress.SingleBar; accuracy?: number }>();
   const log = (text: string) => multi.log(`${text}\n`);
   return {
@@ -98,7 +103,8 @@ function barProgress(): SweepProgress {
     },
     runStarted(r, how) {
       const text = label(r);
-      bars.set(r.name, { bar: multi.create(1, 0, { label: (text.length > 36 ? `${text.slice(0, 35)}…` : text).padEnd(36), detail: how }) });
+      const shown = text.length > LABEL ? `${text.slice(0, LABEL - 1)}…` : text.padEnd(LABEL);
+      bars.set(r.name, { bar: multi.create(1, 0, { label: shown, detail: how }) });
     },
     runProgress(r, step, total, accuracy) {
       const b = bars.get(r.name);
