@@ -273,9 +273,16 @@ try {
   await waitText(cmp, '#compare-title', /Sweep e2e-sweep/, 30_000);
   for (let i = 0; i < 20 && (await cmp.$$('#legend .chip')).length !== 2; i++) await page.waitForTimeout(500);
   const chips = await cmp.$$eval('#legend .chip', (cs) => cs.map((c) => c.textContent ?? ''));
-  check(chips.length === 2 && chips.some((c) => c.includes('emaDecay_0.9')), `the sweep's two runs are compared (${chips.join(' | ')})`);
+  check(
+    chips.length === 2 && chips.some((c) => c.includes('v2-emaDecay_0.9-seed1')),
+    `the sweep's two runs are compared (${chips.join(' | ')})`,
+  );
   check(await cmp.$eval('#btn-report', (b) => !b.hidden && /summary\.md/.test(b.textContent ?? '')), 'its summary.md is one click away');
-  check(/Sweep: e2e-sweep/.test(await page.textContent('.tabs-container')), 'the tab says which sweep');
+  const tabs = await page.$$eval('.tab', (ts) => ts.map((t) => t.textContent ?? ''));
+  check(
+    tabs.some((t) => /DTN Sweep: e2e-sweep/.test(t)),
+    `the tab says which sweep (${tabs.join(' | ')})`,
+  );
   await page.screenshot({ path: path.join(screens, 'e2e-sweep-compare.png') });
 
   console.log('the Runs view: checkpoint rows, the best starred, Evaluate from the context menu');

@@ -86,16 +86,26 @@ function idValue(v: unknown): string {
   return typeof v === 'string' ? v : JSON.stringify(v);
 }
 
-/** Every combination of the sets' values, in order (the last set varies fastest). */
+/**
+ * Every combination of the sets' values, in order (the last set varies fastest). The ids name the
+ * keys that vary (a single-value --set applies to every variant, so it tells none apart).
+ */
 export function variantProduct(sets: readonly SweepSet[]): SweepVariant[] {
   const keys = sets.map((s) => s.key);
   const dup = keys.find((k, i) => keys.indexOf(k) !== i);
   if (dup) throw sweepError(`--set ${dup} is given twice: list all its values in one --set ${dup}=v1,v2`, dup);
-  const short = shortKeys(keys);
+  const varying = sets.filter((s) => s.values.length > 1).map((s) => s.key);
+  const named = new Set(varying.length ? varying : keys);
+  const short = shortKeys([...named]);
   let combos: ConfigOverride[][] = [[]];
   for (const s of sets) combos = combos.flatMap((c) => s.values.map((value) => [...c, { key: s.key, value }]));
+  const id = (overrides: ConfigOverride[]) =>
+    overrides
+      .filter((o) => named.has(o.key))
+      .map((o) => `${short.get(o.key)}=${idValue(o.value)}`)
+      .join(' ');
   return combos.map((overrides) => ({
-    id: overrides.length ? overrides.map((o) => `${short.get(o.key)}=${idValue(o.value)}`).join(' ') : 'base',
+    id: overrides.length ? id(overrides) : 'base',
     overrides: overrides.map((o) => ({ key: o.key, value: o.value as SweepVariant['overrides'][number]['value'] })),
   }));
 }

@@ -57,6 +57,16 @@ describe('sweep/sweepSpec', () => {
       { key: 'losses.constDistance', value: 'cosine' },
     ]);
     assert.deepEqual(variantProduct([]), [{ id: 'base', overrides: [] }]);
+    // A single-value --set applies to every variant: the ids leave it out (unless nothing varies).
+    const fixed = variantProduct([parseSweepSet('train.steps=500'), parseSweepSet('train.emaDecay=0,0.99')]);
+    assert.deepEqual(
+      fixed.map((v) => [v.id, v.overrides.length]),
+      [
+        ['emaDecay=0', 2],
+        ['emaDecay=0.99', 2],
+      ],
+    );
+    assert.equal(variantProduct([parseSweepSet('train.steps=500')])[0].id, 'steps=500');
     // Two keys that end alike are told apart by their whole path.
     const widths = variantProduct([parseSweepSet('architecture.embeddingSize=8'), parseSweepSet('eval.classifier.embeddingSize=4')]);
     assert.equal(widths[0].id, 'architecture.embeddingSize=8 eval.classifier.embeddingSize=4');
