@@ -6,8 +6,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { isRunDir, listRunDirs, newRunId } from '../shared/node/runFiles';
 import { defaultRunName } from '../shared/runLabel';
-import { DEFAULT_ABLATION_ROOT } from '../shared/node/runLayout';
-import { pickAblation, pickRunsToCompare } from './runs/comparePicker';
+import { DEFAULT_ABLATION_ROOT, DEFAULT_SWEEP_ROOT } from '../shared/node/runLayout';
+import { pickAblation, pickRunsToCompare, pickSweep } from './runs/comparePicker';
 import { ComparePanel, COMPARE_VIEW_TYPE, type CompareState } from './panels/comparePanel';
 import { DashboardPanel, DASHBOARD_VIEW_TYPE } from './panels/dashboardPanel';
 import { configReady, duplicateConfigCommand, newConfig } from './configs/configCommands';
@@ -93,7 +93,7 @@ export function activate(context: vscode.ExtensionContext): void {
       if (Array.isArray(a)) return a.flatMap(one);
       const node = a as RunsNode | undefined;
       if (node?.kind === 'run' || node?.kind === 'checkpoint') return [node.runDir];
-      if (node?.kind === 'ablation') return [node.dir];
+      if (node?.kind === 'ablation' || node?.kind === 'sweep') return [node.dir];
       return [];
     };
     // A tree command gets (clicked node, all selected nodes); the selection wins when it holds the clicked one.
@@ -192,6 +192,10 @@ export function activate(context: vscode.ExtensionContext): void {
       const dir = dirsFromArgs(arg, undefined)[0] ?? (await pickAblation());
       if (dir) compare([dir], dir);
     },
+    'dtn.openSweep': async (arg) => {
+      const dir = dirsFromArgs(arg, undefined)[0] ?? (await pickSweep());
+      if (dir) compare([dir], dir);
+    },
     'dtn.exportCheckpoint': (arg) => exportCheckpoint(context.extensionUri, log, arg),
     'dtn.trainClassifier': (arg) => trainClassifier(context.extensionUri, log, arg),
     'dtn.runAblation': (arg) => runAblation(context.extensionUri, log, arg),
@@ -270,6 +274,9 @@ export function activate(context: vscode.ExtensionContext): void {
         new vscode.RelativePattern(path.resolve(f.uri.fsPath, DEFAULT_ABLATION_ROOT), '**/{run.json,lock.json,ablation.md}'),
         refreshRuns,
       ),
+    ),
+    ...(vscode.workspace.workspaceFolders ?? []).flatMap((f) =>
+      watch(new vscode.RelativePattern(path.resolve(f.uri.fsPath, DEFAULT_SWEEP_ROOT), '**/{run.json,sweep.json}'), refreshRuns),
     ),
   );
 }

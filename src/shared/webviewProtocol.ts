@@ -117,8 +117,11 @@ export const CompareInSchema = z.discriminatedUnion('type', [
     title: z.string(),
     runs: z.array(CompareRunSchema),
     smoothing: z.number().min(0).max(0.999),
-    /** The folder the runs came from (an ablation written by `dtn ablate`, or any folder of runs). */
-    source: z.object({ dir: z.string(), ablation: z.boolean(), report: z.boolean() }).optional(),
+    /**
+     * The folder the runs came from (an ablation written by `dtn ablate`, a sweep by `dtn sweep`, or
+     * any folder of runs); `report`: its report exists, named `reportName` (ablation.md by default).
+     */
+    source: z.object({ dir: z.string(), ablation: z.boolean(), report: z.boolean(), reportName: z.string().max(64).optional() }).optional(),
   }),
   /** New metrics records of several runs, batched by the host (keyed by run folder). */
   z.object({ type: z.literal('records'), batches: z.array(z.object({ runDir: z.string(), records: z.array(MetricsRecordSchema) })) }),
@@ -143,7 +146,7 @@ export const CompareOutSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('remove'), runDir: z.string() }),
   /** Asks the user for runs to add (quick pick). */
   z.object({ type: z.literal('pickRuns') }),
-  /** Opens ablation.md of the shown ablation. */
+  /** Opens the report of the shown folder of runs: an ablation's ablation.md, a sweep's summary.md. */
   z.object({ type: z.literal('openReport') }),
 ]);
 export type CompareOut = z.infer<typeof CompareOutSchema>;

@@ -316,6 +316,44 @@ try {
   await page.waitForTimeout(500);
   await page.screenshot({ path: path.join(screens, 'e2e-compare-samples.png') });
 
+  console.log('a sweep from the CLI opens as one comparison');
+  const sweep = spawnSync(
+    process.execPath,
+    [
+      cli,
+      'sweep',
+      '--config',
+      'e2e.dtn.json',
+      '--seeds',
+      '1',
+      '--set',
+      'train.steps=10',
+      '--set',
+      'train.emaDecay=0,0.9',
+      '--parallel',
+      '2',
+      '--name',
+      'e2e-sweep',
+    ],
+    { cwd: ws, encoding: 'utf8' },
+  );
+  check(sweep.status === 0, `dtn sweep of 2 variants${sweep.status ? `: ${sweep.stderr.slice(-300)}` : ''}`);
+  await palette('DTN: Open Sweep', 'e2e-sweep');
+  await waitText(cmp, '#compare-title', /Sweep e2e-sweep/, 30_000);
+  for (let i = 0; i < 20 && (await cmp.$$('#legend .chip')).length !== 2; i++) await page.waitForTimeout(500);
+  const chips = await cmp.$$eval('#legend .chip', (cs) => cs.map((c) => c.textContent ?? ''));
+  check(
+    chips.length === 2 && chips.some((c) => c.includes('v2-emaDecay_0.9-seed1')),
+    `the sweep's two runs are compared (${chips.join(' | ')})`,
+  );
+  check(await cmp.$eval('#btn-report', (b) => !b.hidden && /summary\.md/.test(b.textContent ?? '')), 'its summary.md is one click away');
+  const tabs = await page.$$eval('.tab', (ts) => ts.map((t) => t.textContent ?? ''));
+  check(
+    tabs.some((t) => /DTN Sweep: e2e-sweep/.test(t)),
+    `the tab says which sweep (${tabs.join(' | ')})`,
+  );
+  await page.screenshot({ path: path.join(screens, 'e2e-sweep-compare.png') });
+
   console.log('the Runs view: checkpoint rows, the best starred, Evaluate from the context menu');
   const runsRoot = path.join(ws, '.dtn', 'runs');
   const secondDir = fs
@@ -335,6 +373,10 @@ try {
   const ckptRow = await page.waitForSelector(`${runsPane} .monaco-list-row:has-text("step 10")`, { timeout: 30_000 });
   check(Boolean(await ckptRow.$('.codicon-star-full')), 'the best checkpoint has a star');
   check(/best/.test(await ckptRow.textContent()), 'its description says best');
+  check(
+    Boolean(await page.$(`${runsPane} .monaco-list-row:has-text("sweep e2e-sweep"):has-text("2 completed")`)),
+    'the Runs view lists the sweep and its states',
+  );
   await page.screenshot({ path: path.join(screens, 'e2e-runs-tree.png') });
   await ckptRow.click({ button: 'right' });
   await menuPick('Evaluate');

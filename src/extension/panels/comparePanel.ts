@@ -2,8 +2,8 @@
  * Host side of the comparison panel: several runs (live or finished) on the same charts, and a
  * table of their results and config differences. Each run is followed through the shared RunFeeds
  * (one RunTailer per run folder, whoever shows it); new records of all runs go to the webview in
- * one batched, rate-bounded message. A comparison opened from a folder of runs (an ablation)
- * picks up variants that `dtn ablate` starts later.
+ * one batched, rate-bounded message. A comparison opened from a folder of runs (an ablation, a
+ * sweep) picks up runs that `dtn ablate` or `dtn sweep` starts later.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -24,7 +24,8 @@ import {
 } from '../../shared/webviewProtocol';
 import { chartSmoothing } from '../settings';
 import { summarizeRun } from '../runs/liveRunState';
-import { ABLATION_FILES, childRunDirs, isAblationDir, readFlatConfig, runNames } from '../runs/runCollections';
+import { SWEEP_FILES } from '../../shared/sweep';
+import { ABLATION_FILES, childRunDirs, isAblationDir, isSweepDir, readFlatConfig, runNames } from '../runs/runCollections';
 import type { RunFeedLease } from '../runs/runFeeds';
 import type { TailEvent } from '../runs/runTailer';
 import { BatchingThrottle } from '../util/rateLimit';
@@ -167,10 +168,19 @@ export class ComparePanel implements vscode.Disposable {
 
   private updateTitle(): void {
     const n = this.runs.length;
+    const kind = this.sourceKind();
     this.panel.title =
-      this.source && isAblationDir(this.source)
-        ? `DTN Ablation: ${path.basename(this.source)}`
-        : `DTN Compare: ${n} run${n === 1 ? '' : 's'}`;
+      this.source && kind !== 'Runs in' ? `DTN ${kind}: ${path.basename(this.source)}` : `DTN Compare: ${n} run${n === 1 ? '' : 's'}`;
+  }
+
+  private sourceKind(): 'Ablation' | 'Sweep' | 'Runs in' {
+    if (this.source === undefined) return 'Runs in';
+    return isAblationDir(this.source) ? 'Ablation' : isSweepDir(this.source) ? 'Sweep' : 'Runs in';
+  }
+
+  /** The report of the folder of runs: a sweep's summary.md, an ablation's ablation.md. */
+  private reportName(): string {
+    return this.sourceKind() === 'Sweep' ? SWEEP_FILES.markdown : ABLATION_FILES.markdown;
   }
 
   private summary(f: Followed): RunSummary {
@@ -205,16 +215,20 @@ export class ComparePanel implements vscode.Disposable {
       samples: this.sampleRefs(f.lease.tailer.snapshot().samples),
       sampleIndex: readSampleIndex(f.runDir).index,
     }));
-    const ablation = this.source !== undefined && isAblationDir(this.source);
+    const kind = this.sourceKind();
+    const reportName = this.reportName();
     this.send({
       type: 'init',
-      title: this.source
-        ? `${ablation ? 'Ablation' : 'Runs in'} ${path.basename(this.source)}`
-        : `${runs.length} run${runs.length === 1 ? '' : 's'}`,
+      title: this.source ? `${kind} ${path.basename(this.source)}` : `${runs.length} run${runs.length === 1 ? '' : 's'}`,
       runs,
       smoothing: chartSmoothing(),
       source: this.source
-        ? { dir: this.source, ablation, report: fs.existsSync(path.join(this.source, ABLATION_FILES.markdown)) }
+        ? {
+            dir: this.source,
+            ablation: kind === 'Ablation',
+            report: fs.existsSync(path.join(this.source, reportName)),
+            reportName,
+          }
         : undefined,
     });
   }
@@ -244,7 +258,7 @@ export class ComparePanel implements vscode.Disposable {
         return;
       case 'openReport': {
         if (!this.source) return;
-        const report = vscode.Uri.file(path.join(this.source, ABLATION_FILES.markdown));
+        const report = vscode.Uri.file(path.join(this.source, this.reportName()));
         void vscode.commands.executeCommand('markdown.showPreview', report).then(undefined, () => vscode.window.showTextDocument(report));
         return;
       }

@@ -1,14 +1,15 @@
 /**
  * Choosing runs to compare: a multi-select quick pick over the run folders of the workspace, the
- * ablations (`dtn ablate` output: all variants in one item, or each on its own) and whatever the
- * panels show; a title-bar button browses for folders elsewhere. An ablation picker too.
+ * ablations (`dtn ablate` output) and sweeps (`dtn sweep` output) — all of one in one item, or each
+ * run on its own — and whatever the panels show; a title-bar button browses for folders elsewhere.
+ * Ablation and sweep pickers too.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { listRunDirs, readMetricsFile, readRunInfoFile, runState } from '../../shared/node/runFiles';
-import { DEFAULT_ABLATION_ROOT } from '../../shared/node/runLayout';
-import { ABLATION_FILES, expandToRuns, listAblations, type AblationFolder } from './runCollections';
+import { DEFAULT_ABLATION_ROOT, DEFAULT_SWEEP_ROOT } from '../../shared/node/runLayout';
+import { ABLATION_FILES, expandToRuns, listAblations, listSweeps, sweepStatesText, type AblationFolder } from './runCollections';
 import { runRoot } from '../settings';
 
 /** What to compare: run folders, and the folder they came from when it was one folder of runs. */
@@ -17,10 +18,15 @@ export interface ComparePick {
   source?: string;
 }
 
-type Item = vscode.QuickPickItem & { runDirs?: string[]; ablation?: string };
+/** `collection`: the ablation or sweep folder an "all runs" item stands for. */
+type Item = vscode.QuickPickItem & { runDirs?: string[]; collection?: string };
 
 export function ablationRoots(): string[] {
   return (vscode.workspace.workspaceFolders ?? []).map((f) => path.resolve(f.uri.fsPath, DEFAULT_ABLATION_ROOT));
+}
+
+export function sweepRoots(): string[] {
+  return [...new Set((vscode.workspace.workspaceFolders ?? []).map((f) => path.resolve(f.uri.fsPath, DEFAULT_SWEEP_ROOT)))];
 }
 
 function runRoots(): string[] {
@@ -84,9 +90,23 @@ export async function pickRunsToCompare(preselected: readonly string[]): Promise
         description: a.finished ? 'ablation' : 'ablation in progress',
         detail: ablationDetail(a),
         runDirs: a.variants,
-        ablation: a.dir,
+        collection: a.dir,
       },
       ...a.variants.map((v) => ({ ...runItem(v), label: `$(blank) ${path.basename(v)}` })),
+    );
+  }
+  for (const s of sweepRoots().flatMap((r) => listSweeps(r))) {
+    if (s.runs.length === 0) continue;
+    items.push(
+      { label: `Sweep ${s.id}`, kind: vscode.QuickPickItemKind.Separator },
+      {
+        label: `$(layers) all ${s.runs.length} runs`,
+        description: s.finished ? 'sweep' : 'sweep in progress',
+        detail: sweepStatesText(s),
+        runDirs: s.runs,
+        collection: s.dir,
+      },
+      ...s.runs.map((v) => ({ ...runItem(v), label: `$(blank) ${path.basename(v)}` })),
     );
   }
   const others = [...ticked].filter((d) => !listed.has(d));
@@ -122,43 +142,51 @@ export async function pickRunsToCompare(preselected: readonly string[]): Promise
     qp.onDidAccept(() => {
       const sel = qp.selectedItems;
       const runDirs = expandToRuns(sel.flatMap((i) => i.runDirs ?? []));
-      const ablations = sel.filter((i) => i.ablation);
-      // Exactly one ablation (and nothing outside it): follow the folder, so later variants join.
-      const only = ablations.length === 1 && sel.every((i) => i.ablation || ablations[0].runDirs!.includes(i.runDirs![0]));
-      finish(runDirs.length ? { runDirs, source: only ? ablations[0].ablation : undefined } : undefined);
+      const collections = sel.filter((i) => i.collection);
+      // Exactly one ablation or sweep (and nothing outside it): follow the folder, so later runs join.
+      const only = collections.length === 1 && sel.every((i) => i.collection || collections[0].runDirs!.includes(i.runDirs![0]));
+      finish(runDirs.length ? { runDirs, source: only ? collections[0].collection : undefined } : undefined);
     });
     qp.onDidHide(() => finish(undefined));
     qp.show();
   });
 }
 
-/** Picks one ablation of the workspace (or browses for one). */
-export async function pickAblation(): Promise<string | undefined> {
-  const ablations = ablationRoots().flatMap((r) => listAblations(r));
-  if (ablations.length === 0) {
-    const choice = await vscode.window.showInformationMessage(
-      "DTN: no ablations in .dtn/ablations yet. Run `dtn ablate --preset digits` (the paper's ablation table), or pick a folder.",
-      'Browse…',
-    );
+interface FolderChoice {
+  label: string;
+  description: string;
+  detail: string;
+  dir: string;
+}
+
+interface FolderKind {
+  /** Ablation, Sweep */
+  title: string;
+  /** an ablation, a sweep */
+  noun: string;
+  /** The command that writes such folders. */
+  writer: string;
+}
+
+/** Picks one folder of runs from `choices`, or browses for one; `none` is said when there is no choice. */
+async function pickFolderOfRuns(kind: FolderKind, choices: FolderChoice[], none: string): Promise<string | undefined> {
+  const browseTitle = `DTN: Open ${kind.title}… (a folder written by ${kind.writer})`;
+  if (choices.length === 0) {
+    const choice = await vscode.window.showInformationMessage(none, 'Browse…');
     if (choice !== 'Browse…') return undefined;
-    return (await browse('DTN: Open Ablation… (a folder written by dtn ablate)'))?.[0];
+    return (await browse(browseTitle))?.[0];
   }
   const qp = vscode.window.createQuickPick<vscode.QuickPickItem & { dir: string }>();
-  qp.title = 'DTN: Open Ablation';
-  qp.placeholder = 'Pick an ablation to compare its variants';
-  qp.items = ablations.map((a) => ({
-    label: `$(beaker) ${a.id}`,
-    description: `${a.variants.length} variants${a.finished ? '' : ' · in progress'}`,
-    detail: ablationDetail(a),
-    dir: a.dir,
-  }));
-  qp.buttons = [{ ...browseButton, tooltip: 'Browse for an ablation folder…' }];
+  qp.title = `DTN: Open ${kind.title}`;
+  qp.placeholder = `Pick ${kind.noun} to compare its runs`;
+  qp.items = choices;
+  qp.buttons = [{ ...browseButton, tooltip: `Browse for ${kind.noun} folder…` }];
   return new Promise((resolve) => {
     let done = false;
     qp.onDidTriggerButton(async () => {
       done = true;
       qp.hide();
-      resolve((await browse('DTN: Open Ablation… (a folder written by dtn ablate)'))?.[0]);
+      resolve((await browse(browseTitle))?.[0]);
       qp.dispose();
     });
     qp.onDidAccept(() => {
@@ -172,4 +200,38 @@ export async function pickAblation(): Promise<string | undefined> {
     });
     qp.show();
   });
+}
+
+/** Picks one ablation of the workspace (or browses for one). */
+export function pickAblation(): Promise<string | undefined> {
+  const choices = ablationRoots()
+    .flatMap((r) => listAblations(r))
+    .map((a) => ({
+      label: `$(beaker) ${a.id}`,
+      description: `${a.variants.length} variants${a.finished ? '' : ' · in progress'}`,
+      detail: ablationDetail(a),
+      dir: a.dir,
+    }));
+  return pickFolderOfRuns(
+    { title: 'Ablation', noun: 'an ablation', writer: 'dtn ablate' },
+    choices,
+    "DTN: no ablations in .dtn/ablations yet. Run `dtn ablate --preset digits` (the paper's ablation table), or pick a folder.",
+  );
+}
+
+/** Picks one sweep of the workspace (or browses for one). */
+export function pickSweep(): Promise<string | undefined> {
+  const choices = sweepRoots()
+    .flatMap((r) => listSweeps(r))
+    .map((s) => ({
+      label: `$(layers) ${s.id}`,
+      description: `${s.runs.length} runs${s.finished ? '' : ' · in progress or stopped'}`,
+      detail: sweepStatesText(s),
+      dir: s.dir,
+    }));
+  return pickFolderOfRuns(
+    { title: 'Sweep', noun: 'a sweep', writer: 'dtn sweep' },
+    choices,
+    'DTN: no sweeps in .dtn/sweeps yet. Run `dtn sweep --preset digits-quick --seeds 1,2,3 --set train.emaDecay=0,0.99`, or pick a folder.',
+  );
 }

@@ -1,7 +1,8 @@
 /**
  * Sets of runs to compare, found on disk (no vscode here, so it is tested with mocha): the run
  * folders of an ablation (`dtn ablate` writes .dtn/ablations/<id>/<variant>/ plus ablation.md and
- * ablation.csv), any folder that holds run folders, and short distinct names for a set of runs.
+ * ablation.csv) or of a sweep (`dtn sweep` writes .dtn/sweeps/<id>/<run>/ plus sweep.json and
+ * summary.md / summary.csv), any folder that holds run folders, and short distinct names for a set of runs.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -9,11 +10,24 @@ import { flattenConfig, type FlatConfig } from '../../shared/configDiff';
 import { childPaths, isDir, isRunDir, readRunInfoFile } from '../../shared/node/runFiles';
 import { RUN_FILES } from '../../shared/node/runLayout';
 import { readRunLabel } from '../../shared/node/runLabelFile';
+import { SWEEP_FILES, SweepFileSchema, countStates, type SweepFile, type SweepRunState } from '../../shared/sweep';
 
 export const ABLATION_FILES = { markdown: 'ablation.md', csv: 'ablation.csv' } as const;
 
-/** Variant ids in the order of ablation.csv (the paper's table order), when it exists. */
-function csvOrder(dir: string): string[] {
+/** sweep.json of a sweep folder, validated; undefined when absent or not a valid sweep file. */
+export function readSweepSpec(dir: string): SweepFile | undefined {
+  try {
+    const r = SweepFileSchema.safeParse(JSON.parse(fs.readFileSync(path.join(dir, SWEEP_FILES.spec), 'utf8')));
+    return r.success ? r.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Run folder names in their planned order: a sweep's runs as sweep.json lists them, an ablation's variants as ablation.csv does. */
+function plannedOrder(dir: string): string[] {
+  const sweep = readSweepSpec(dir);
+  if (sweep) return sweep.runs.map((r) => r.name);
   try {
     return fs
       .readFileSync(path.join(dir, ABLATION_FILES.csv), 'utf8')
@@ -28,12 +42,13 @@ function csvOrder(dir: string): string[] {
 
 /**
  * Run folders directly inside `dir`: an ablation's variants in its table's order (variants still
- * training come after, by start time), otherwise oldest first. A run folder itself has none.
+ * training come after, by start time), a sweep's runs in its plan's order, otherwise oldest first.
+ * A run folder itself has none.
  */
 export function childRunDirs(dir: string): string[] {
   if (isRunDir(dir)) return [];
   const runs = childPaths(dir).filter((d) => isDir(d) && isRunDir(d));
-  const order = csvOrder(dir);
+  const order = plannedOrder(dir);
   const rank = (d: string) => {
     const i = order.indexOf(path.basename(d));
     return i < 0 ? order.length : i;
@@ -69,6 +84,49 @@ export function listAblations(root: string): AblationFolder[] {
     }))
     .filter((a) => a.variants.length > 0)
     .sort((a, b) => b.id.localeCompare(a.id));
+}
+
+/** A folder `dtn sweep` wrote (or is writing): it holds sweep.json. */
+export function isSweepDir(dir: string): boolean {
+  return !isRunDir(dir) && isDir(dir) && fs.existsSync(path.join(dir, SWEEP_FILES.spec));
+}
+
+export interface SweepFolder {
+  dir: string;
+  id: string;
+  /** Its run folders that exist (a run not started yet has none). */
+  runs: string[];
+  /** Runs by state, from sweep.json (undefined when it cannot be read). */
+  states?: Record<SweepRunState, number>;
+  /** Every run completed or failed. */
+  finished: boolean;
+}
+
+/** Sweeps under a root (e.g. <workspace>/.dtn/sweeps), newest first (ids start with a timestamp). */
+export function listSweeps(root: string): SweepFolder[] {
+  return childPaths(root)
+    .filter((d) => isSweepDir(d))
+    .map((dir) => {
+      const spec = readSweepSpec(dir);
+      const states = spec && countStates(spec.runs);
+      return {
+        dir,
+        id: path.basename(dir),
+        runs: childRunDirs(dir),
+        states,
+        finished: states !== undefined && states.completed + states.failed === spec!.runs.length,
+      };
+    })
+    .sort((a, b) => b.id.localeCompare(a.id));
+}
+
+/** "4 completed · 1 failed · 1 pending" */
+export function sweepStatesText(s: SweepFolder): string {
+  if (!s.states) return 'sweep.json unreadable';
+  return Object.entries(s.states)
+    .filter(([, n]) => n > 0)
+    .map(([state, n]) => `${n} ${state}`)
+    .join(' · ');
 }
 
 /**

@@ -1,10 +1,10 @@
-/** "Runs" view: run folders under each workspace folder's run root -> their checkpoints (best starred); ablations -> variants. */
+/** "Runs" view: run folders under each run root -> their checkpoints (best starred); ablations and sweeps -> their runs. */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { listCheckpointDirs, listRunDirs, readMetricsFile, readRunInfoFile, runState } from '../../shared/node/runFiles';
 import { readRunLabel } from '../../shared/node/runLabelFile';
-import { ablationRoots, ablationDetail } from '../runs/comparePicker';
-import { listAblations, type AblationFolder } from '../runs/runCollections';
+import { ablationRoots, ablationDetail, sweepRoots } from '../runs/comparePicker';
+import { listAblations, listSweeps, sweepStatesText, type AblationFolder, type SweepFolder } from '../runs/runCollections';
 import { runRoot } from '../settings';
 import { checkpointFacts, describeCheckpoint, type CheckpointFacts } from './checkpointItem';
 import { describeRun } from './runItem';
@@ -13,7 +13,9 @@ export type RunsNode =
   | { kind: 'run'; runDir: string }
   | { kind: 'checkpoint'; runDir: string; step: number; path: string; facts?: CheckpointFacts }
   /** A folder written by `dtn ablate`: one run folder per variant. */
-  | { kind: 'ablation'; dir: string; ablation: AblationFolder };
+  | { kind: 'ablation'; dir: string; ablation: AblationFolder }
+  /** A folder written by `dtn sweep`: one run folder per variant and seed. */
+  | { kind: 'sweep'; dir: string; sweep: SweepFolder };
 
 /** How often runs shown as live in another process are checked: a killed trainer changes no file. */
 const OWNER_POLL_MS = 3000;
@@ -45,9 +47,13 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
       const ablations: RunsNode[] = [...new Set(ablationRoots())]
         .flatMap((r) => listAblations(r))
         .map((a) => ({ kind: 'ablation', dir: a.dir, ablation: a }));
-      return [...runs, ...ablations];
+      const sweeps: RunsNode[] = sweepRoots()
+        .flatMap((r) => listSweeps(r))
+        .map((s) => ({ kind: 'sweep', dir: s.dir, sweep: s }));
+      return [...runs, ...ablations, ...sweeps];
     }
     if (node.kind === 'ablation') return node.ablation.variants.map((runDir) => ({ kind: 'run', runDir }));
+    if (node.kind === 'sweep') return node.sweep.runs.map((runDir) => ({ kind: 'run', runDir }));
     if (node.kind === 'run') {
       const info = readRunInfoFile(node.runDir);
       const records = readMetricsFile(node.runDir);
@@ -72,6 +78,15 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
       item.description = `${a.variants.length} variants${a.finished ? '' : ' · in progress'}`;
       item.contextValue = 'dtnAblation';
       item.tooltip = new vscode.MarkdownString(`**${a.id}** (\`dtn ablate\`)\n\n${a.dir}\n\n${ablationDetail(a)}`);
+      return item;
+    }
+    if (node.kind === 'sweep') {
+      const s = node.sweep;
+      const item = new vscode.TreeItem(`sweep ${s.id}`, vscode.TreeItemCollapsibleState.Collapsed);
+      item.iconPath = new vscode.ThemeIcon('layers');
+      item.description = sweepStatesText(s);
+      item.contextValue = 'dtnSweep';
+      item.tooltip = new vscode.MarkdownString(`**${s.id}** (\`dtn sweep\`)\n\n${s.dir}\n\n${sweepStatesText(s)}`);
       return item;
     }
     if (node.kind === 'checkpoint') {

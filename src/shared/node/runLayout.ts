@@ -22,6 +22,8 @@ export const DEFAULT_RUN_ROOT = path.join('.dtn', 'runs');
 export const DEFAULT_ENCODER_ROOT = path.join('.dtn', 'encoders');
 export const DEFAULT_CLASSIFIER_ROOT = path.join('.dtn', 'classifiers');
 export const DEFAULT_ABLATION_ROOT = path.join('.dtn', 'ablations');
+/** `dtn sweep` folders: sweep.json, summary.md/.csv and one run folder per variant and seed. */
+export const DEFAULT_SWEEP_ROOT = path.join('.dtn', 'sweeps');
 /** Derived data (face crops, rendered emoji), keyed by what it was made from: safe to delete. */
 export const DEFAULT_CACHE_ROOT = path.join('.dtn', 'cache');
 

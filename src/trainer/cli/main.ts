@@ -19,6 +19,8 @@ import { exportCommand } from './commands/exportCommand';
 import { backendOption, intInRange, positiveInt, runName, runNotes, withConfigOptions } from './commands/options';
 import { DEMO_PRESETS, demoCommand, pretrainCommand, trainClassifierCommand, trainCommand } from './commands/trainCommands';
 import { serveCommand, translateCommand, type TranslateOpts } from './commands/translateCommands';
+import { parallelArg, seedsArg, sweepCommand, sweepNameArg, sweepSetArg } from './commands/sweepCommand';
+import { PRESET_NAMES } from '../../shared/presets';
 
 /** One resolver (run/resumeTarget.ts) reads every --checkpoint. */
 const CHECKPOINT_HELP = 'a checkpoint folder, a run folder (its best checkpoint, else its newest), or best (the newest run: its best)';
@@ -75,6 +77,29 @@ withConfigOptions(
   .option('--steps <n>', 'steps per variant', positiveInt('--steps'))
   .option('--out <dir>', 'ablation folder (default .dtn/ablations/<id>)')
   .action(action(ablateCommand));
+
+program
+  .command('sweep')
+  .description(
+    'train a config over seeds and --set value lists (every combination on every seed), one child `dtn train` per run, ' +
+      'into .dtn/sweeps/<id>/ with sweep.json and summary.md/.csv (accuracy mean/min/max per variant and evaluation step)',
+  )
+  .addOption(new Option('--preset <name>', 'built-in configuration').choices(PRESET_NAMES))
+  .option('--config <file>', 'a *.dtn.json configuration file')
+  .option('--seeds <list>', 'seeds to run every variant on, e.g. 1,2,3 (default: the config seed)', seedsArg)
+  .option(
+    '--set <path=values>',
+    'a field and the values to sweep, e.g. --set train.emaDecay=0,0.99 or --set architecture.encoderWidths=[8,8,8],[16,16,16] ' +
+      '(repeatable: variants are every combination)',
+    sweepSetArg,
+  )
+  .option('--parallel <n|auto>', 'runs at once (default 1); auto: one per core (1 on webgpu)', parallelArg)
+  .option('--name <name>', 'the sweep id, its folder name under .dtn/sweeps (default <timestamp>-<config name>-sweep)', sweepNameArg)
+  .option('--out <dir>', 'sweep folder (default .dtn/sweeps/<id>)')
+  .option('--resume <sweepDir>', 'continue a sweep: skip completed runs, resume stopped ones from their checkpoint, retry failed ones')
+  .addOption(backendOption())
+  .option('--json', 'protocol status lines (and an error line naming failed runs) instead of progress bars')
+  .action(action(sweepCommand));
 
 program
   .command('translate')

@@ -27,7 +27,7 @@ export interface ComparedRun {
 export interface CompareModel {
   title: string;
   runs: ComparedRun[];
-  source?: { dir: string; ablation: boolean; report: boolean };
+  source?: { dir: string; ablation: boolean; report: boolean; reportName?: string };
   /** The host said there is nothing to compare. */
   empty: boolean;
 }

@@ -207,6 +207,7 @@ function render(): void {
   if (!has) compareGrids.root.hidden = true;
   title.textContent = has ? `Compare · ${model.title}` : 'DTN Compare';
   btnReport.hidden = !model.source?.report;
+  btnReport.textContent = model.source?.reportName ?? 'ablation.md';
   const smoothing = ui.smoothing ?? 0.6;
   smoothInput.value = String(smoothing);
   smoothValue.textContent = smoothing.toFixed(2);

@@ -4,11 +4,17 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { writeRunLabel } from '../../../src/shared/node/runLabelFile';
+import { parseConfig } from '../../../src/shared/config';
+import { PRESETS } from '../../../src/shared/presets';
+import type { SweepFile } from '../../../src/shared/sweep';
 import {
   childRunDirs,
   expandToRuns,
   isAblationDir,
+  isSweepDir,
   listAblations,
+  listSweeps,
+  sweepStatesText,
   readFlatConfig,
   runLabels,
   runNames,
@@ -52,6 +58,54 @@ describe('run collections', () => {
     assert.equal(list[0].id, '20250101-000000-digits');
     assert.equal(list[0].finished, false);
     assert.equal(list[0].variants.length, 4);
+  });
+
+  it('a sweep folder lists its runs in sweep.json order, with their states; it is no ablation', () => {
+    const sweeps = path.join(root, '.dtn', 'sweeps');
+    const dir = path.join(sweeps, '20250102-000000-dtn-sweep');
+    const runs: SweepFile['runs'] = [
+      { name: 'v1-emaDecay_0-seed2', variant: 0, seed: 2, state: 'completed' },
+      { name: 'v1-emaDecay_0-seed1', variant: 0, seed: 1, state: 'failed', error: { code: 'INTERNAL', message: 'x' } },
+      { name: 'v2-emaDecay_0.9-seed1', variant: 1, seed: 1, state: 'pending' },
+    ];
+    makeRun(path.join(dir, runs[1].name), '2025-01-01T00:00:00Z');
+    makeRun(path.join(dir, runs[0].name), '2025-01-01T00:05:00Z');
+    const spec: SweepFile = {
+      kind: 'dtn-sweep',
+      version: 1,
+      id: path.basename(dir),
+      createdAt: 't',
+      updatedAt: 't',
+      base: { preset: 'digits-quick' },
+      baseConfig: parseConfig(PRESETS['digits-quick']),
+      seeds: [1, 2],
+      variants: [
+        { id: 'emaDecay=0', overrides: [{ key: 'train.emaDecay', value: 0 }] },
+        { id: 'emaDecay=0.9', overrides: [{ key: 'train.emaDecay', value: 0.9 }] },
+      ],
+      runs,
+    };
+    fs.writeFileSync(path.join(dir, 'sweep.json'), JSON.stringify(spec));
+    assert.ok(isSweepDir(dir));
+    assert.equal(isAblationDir(dir), false);
+    assert.deepEqual(
+      childRunDirs(dir).map((d) => path.basename(d)),
+      ['v1-emaDecay_0-seed2', 'v1-emaDecay_0-seed1'],
+    );
+    assert.deepEqual(expandToRuns([dir]), childRunDirs(dir));
+    const [s] = listSweeps(sweeps);
+    assert.equal(s.id, '20250102-000000-dtn-sweep');
+    assert.equal(s.runs.length, 2);
+    assert.equal(s.finished, false);
+    assert.equal(sweepStatesText(s), '1 pending · 1 completed · 1 failed');
+    // A damaged sweep.json still lists the folder (its runs by start time), without states.
+    fs.writeFileSync(path.join(dir, 'sweep.json'), '{');
+    const [damaged] = listSweeps(sweeps);
+    assert.equal(damaged.states, undefined);
+    assert.deepEqual(
+      damaged.runs.map((d) => path.basename(d)),
+      ['v1-emaDecay_0-seed1', 'v1-emaDecay_0-seed2'],
+    );
   });
 
   it('a run folder is not a collection; a plain folder of runs is expanded but is no ablation', () => {

@@ -6,12 +6,15 @@ import { isRunDir } from '../../../shared/node/runFiles';
 import { PRESET_NAMES } from '../../../shared/presets';
 import { runNameProblem, runNotesProblem } from '../../../shared/runLabel';
 import { presetConfig, readConfigFile, type ResolvedConfig } from '../../run/configFile';
+import { applyOverrides, parseOverride, type ConfigOverride } from '../../run/configOverrides';
 import { RunFolder } from '../../run/runFolder';
 import { resolveResume } from '../../run/resumeTarget';
 
 export interface CommonOpts {
   preset?: string;
   config?: string;
+  /** `--set key=value`, in the order given (a later one wins on the same key). */
+  set?: ConfigOverride[];
   backend?: BackendChoice;
   json?: boolean;
   seed?: number;
@@ -54,6 +57,22 @@ export function runNotes(v: string): string {
   return v;
 }
 
+/** Commander's parser for a repeatable `--set key=value`: bad syntax is a usage error at once. */
+export function collectOverride(text: string, previous: ConfigOverride[] = []): ConfigOverride[] {
+  try {
+    return [...previous, parseOverride(text)];
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
+  }
+}
+
+export const setOption = () =>
+  new Option(
+    '--set <path=value>',
+    'override one config field after the preset or file, e.g. --set train.emaDecay=0.99 ' +
+      '(the value is JSON when it parses, else a string; repeatable)',
+  ).argParser(collectOverride);
+
 export const backendOption = () => new Option('--backend <name>', 'compute backend').choices(BACKENDS);
 
 /** --preset | --config, --seed, --backend and --json, as every training-like command takes them. */
@@ -61,6 +80,7 @@ export function withConfigOptions(cmd: Command, presetHelp = 'built-in configura
   return cmd
     .addOption(new Option('--preset <name>', presetHelp).choices(PRESET_NAMES))
     .option('--config <file>', 'a *.dtn.json configuration file')
+    .addOption(setOption())
     .option('--seed <n>', 'override the config seed', nonNegativeInt('--seed'))
     .addOption(backendOption())
     .option('--json', 'one protocol message per stdout line (for tools)');
@@ -72,14 +92,16 @@ export function resolveConfig(opts: CommonOpts, fallbackPreset?: string): Resolv
   const resolved = opts.config ? readConfigFile(opts.config) : preset ? presetConfig(preset) : undefined;
   if (!resolved)
     throw new ConfigError(`choose a configuration: --preset ${PRESET_NAMES.join('|')} or --config <file.dtn.json>`, undefined, []);
+  resolved.config = applyOverrides(resolved.config, opts.set ?? [], resolved.origin);
   if (opts.seed !== undefined) resolved.config.seed = opts.seed;
   return resolved;
 }
 
 /** `--resume` alone: train on with the config the run was started with. */
-export function configOfRun(resume: string): ResolvedConfig {
+export function configOfRun(resume: string, overrides: readonly ConfigOverride[] = []): ResolvedConfig {
   // A run folder is its own: whether it has a checkpoint to resume from is train()'s to say (and
   // to clear up after, under the run's lock).
   const runDir = isRunDir(path.resolve(resume)) ? resume : resolveResume(resume).runDir;
-  return new RunFolder(runDir).readConfig();
+  const resolved = new RunFolder(runDir).readConfig();
+  return { ...resolved, config: applyOverrides(resolved.config, overrides, resolved.origin) };
 }

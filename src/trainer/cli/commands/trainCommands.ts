@@ -35,7 +35,7 @@ export async function trainCommand(
   },
 ): Promise<TrainResult> {
   const reporter = createReporter(Boolean(opts.json));
-  const resolved = !opts.preset && !opts.config && opts.resume ? configOfRun(opts.resume) : resolveConfig(opts);
+  const resolved = !opts.preset && !opts.config && opts.resume ? configOfRun(opts.resume, opts.set) : resolveConfig(opts);
   if (opts.steps !== undefined) resolved.config.train.steps = opts.steps;
   if (opts.sampleEvery !== undefined) resolved.config.train.sampleEvery = opts.sampleEvery;
   const controls = stopControls(reporter, Boolean(opts.json) && !process.stdin.isTTY, Boolean(opts.hostStdin));
