@@ -205,4 +205,6 @@ export default defineConfig(
     plugins: { dtn: { rules: { 'import-boundaries': importBoundaries } } },
   },
   ...boundaryZones.map(({ files, options }) => ({ files, rules: { 'dtn/import-boundaries': ['error', options] } })),
+  // Functions the end-to-end test hands to page.evaluate() and waitForFunction() run in the browser.
+  { files: ['test/e2e/**/*.mjs'], languageOptions: { globals: { ...globals.browser } } },
 );

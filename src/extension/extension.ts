@@ -26,11 +26,13 @@ import { checkpointCommands } from './views/checkpointCommands';
 import { RunsTreeProvider, type RunsNode } from './views/runsTree';
 import { WorkspaceTreeProvider } from './views/workspaceTree';
 import { guardUntrusted, RESTRICTED_MESSAGE } from './workspaceTrust';
+import type { DtnStudioApi } from './api';
+import { runIntegrationSuiteFromEnv } from './integrationHook';
 
 let controller: TrainingController | undefined;
 let translation: TranslationService | undefined;
 
-export function activate(context: vscode.ExtensionContext): void {
+export function activate(context: vscode.ExtensionContext): DtnStudioApi {
   const log = new TrainerLog();
   const feeds = new RunFeeds();
   const c = new TrainingController(context.extensionUri, log, feeds, (runDir) => {
@@ -219,6 +221,8 @@ export function activate(context: vscode.ExtensionContext): void {
       ),
     ),
   );
+  runIntegrationSuiteFromEnv();
+  return { runsTree, workspaceTree, liveRunDir: () => c.live?.runDir };
 }
 
 /** Window closing or extension stopping: the trainer writes a checkpoint before it exits. */
