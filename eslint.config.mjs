@@ -170,6 +170,9 @@ export default defineConfig(
       'shared/**',
       'test/fixtures/**',
       '*.vsix',
+      // Package staging and the end-to-end tools (scripts/package.mjs, scripts/e2e-tools.sh).
+      '.package/**',
+      '.e2e-tools/**',
     ],
   },
   js.configs.recommended,

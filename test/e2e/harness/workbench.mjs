@@ -65,11 +65,8 @@ export async function startWorkbench({ workspace, extDir, userData, screens, env
     'workbench.tips.enabled': false,
     'extensions.ignoreRecommendations': true,
   };
-  const writeSettings = () => {
-    fs.mkdirSync(path.dirname(settingsFile), { recursive: true });
-    fs.writeFileSync(settingsFile, JSON.stringify(settings, null, 2));
-  };
-  writeSettings();
+  fs.mkdirSync(path.dirname(settingsFile), { recursive: true });
+  fs.writeFileSync(settingsFile, JSON.stringify(settings, null, 2));
   const port = 8740 + Math.floor(Math.random() * 1000);
   const log = fs.openSync(path.join(screens, `code-server-${port}.log`), 'w');
   const server = spawn(
@@ -204,12 +201,11 @@ export async function startWorkbench({ workspace, extDir, userData, screens, env
     },
 
     /**
-     * Switches the color theme through the user settings (as a user editing settings.json would) and
-     * waits until the workbench and every open webview show it. Returns whether it took.
+     * Switches the color theme with *Preferences: Color Theme* (as a user would) and waits until the
+     * workbench and every open webview show it. Returns whether it took.
      */
     async useTheme(kind) {
-      settings['workbench.colorTheme'] = THEMES[kind].setting;
-      writeSettings();
+      if ((await wb.theme()) !== kind) await wb.palette('Preferences: Color Theme', THEMES[kind].setting);
       const { workbench, webview } = THEMES[kind];
       await wb.page.waitForFunction((cls) => document.querySelector('.monaco-workbench')?.classList.contains(cls), workbench, {
         timeout: 30_000,
@@ -219,8 +215,9 @@ export async function startWorkbench({ workspace, extDir, userData, screens, env
         `the open webviews to take the ${kind} theme`,
         async () => {
           for (const f of wb.page.frames()) {
-            const cls = await f.evaluate(() => (document.body?.className ?? '').match(/vscode-[a-z-]+/g) ?? []).catch(() => []);
-            if (cls.length && !cls.includes(webview)) return false;
+            const cls = await f.evaluate(() => [...(document.body?.classList ?? [])]).catch(() => []);
+            const themed = cls.filter((c) => /^vscode-(light|dark|high-contrast(-light)?)$/.test(c));
+            if (themed.length && !themed.includes(webview)) return false;
           }
           return true;
         },
