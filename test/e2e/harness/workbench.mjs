@@ -115,21 +115,36 @@ export async function startWorkbench({ workspace, extDir, userData, screens, env
       await page.locator('.part.editor').click({ position: { x: 400, y: 300 } });
     },
 
-    /** Runs a palette command by its title; `pick` then chooses that item in the command's own picker. */
+    /**
+     * Runs a palette command by its exact title; `pick` then chooses the item of that label in the
+     * command's own picker. An item is taken only when its label is exactly the text (the focused row
+     * can be another match, e.g. a recently used command).
+     */
     async palette(command, pick) {
       const { page } = wb;
       await page.keyboard.press('F1');
       await page.waitForSelector('.quick-input-widget', { state: 'visible' });
       await page.keyboard.type(command);
-      await page.waitForSelector(`.quick-input-list .monaco-list-row.focused:has-text("${command}")`, { timeout: 30_000 });
-      await page.keyboard.press('Enter');
+      await wb.chooseQuickPick(command);
       if (pick) {
-        await page.waitForSelector(`.quick-input-list .monaco-list-row:has-text("${pick}")`, { state: 'visible', timeout: 60_000 });
+        await page.locator('.quick-input-list .monaco-list-row', { hasText: pick }).first().waitFor({ timeout: 60_000 });
         await page.keyboard.type(pick);
-        await page.waitForSelector(`.quick-input-list .monaco-list-row.focused:has-text("${pick}")`, { timeout: 30_000 });
-        await page.keyboard.press('Enter');
+        await wb.chooseQuickPick(pick);
         await page.waitForSelector('.quick-input-widget', { state: 'hidden', timeout: 30_000 });
       }
+    },
+
+    /** Chooses the open quick pick's row labelled exactly `label`. */
+    async chooseQuickPick(label) {
+      const { page } = wb;
+      const exact = new RegExp(`^\\s*${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
+      const row = page
+        .locator('.quick-input-list .monaco-list-row')
+        .filter({ has: page.locator('.monaco-highlighted-label', { hasText: exact }) })
+        .first();
+      await row.waitFor({ state: 'visible', timeout: 60_000 });
+      if (/\bfocused\b/.test((await row.getAttribute('class')) ?? '')) await page.keyboard.press('Enter');
+      else await row.click();
     },
 
     /** The webview frame holding `selector` (webviews are nested iframes). */
