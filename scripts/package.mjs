@@ -76,7 +76,7 @@ function stage(target) {
   fs.writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify(published, null, 2)}\n`);
   for (const f of ['README.md', 'LICENSE', 'media']) copy(path.join(repo, f), path.join(dir, f));
   copy(path.join(repo, 'dist'), path.join(dir, 'dist'), (f) => !f.endsWith('.map'));
-  // Source maps and the checkout's .vscodeignore stay out; the staged folder holds only what ships.
+  // The staged folder holds only what ships; source maps stay out.
   fs.writeFileSync(path.join(dir, '.vscodeignore'), '**/*.map\n');
 
   const nm = path.join(dir, 'dist', 'node_modules');

@@ -4,13 +4,16 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { runTests } from '@vscode/test-electron';
+import { downloadAndUnzipVSCode, runTests } from '@vscode/test-electron';
 import { makeWorkspace } from './workspace.mjs';
 
 const repo = path.resolve(import.meta.dirname, '..', '..');
+// First, so that a machine that cannot download VS Code says so at once.
+const vscodeExecutablePath = await downloadAndUnzipVSCode('stable');
 const ws = makeWorkspace(path.join(repo, 'dist', 'trainer', 'cli.js'), fs.mkdtempSync(path.join(os.tmpdir(), 'dtn-int-')));
 try {
   await runTests({
+    vscodeExecutablePath,
     extensionDevelopmentPath: repo,
     extensionTestsPath: path.join(repo, 'out', 'integration', 'index.js'),
     launchArgs: [ws, '--disable-extensions', '--disable-workspace-trust'],
