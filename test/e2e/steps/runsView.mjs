@@ -9,7 +9,7 @@ export default {
   async run({ wb, check, ws, cli, state }) {
     const { page } = wb;
     dtn(cli, ws, ['train', '--config', 'e2e.dtn.json', '--steps', '10', '--seed', '2']);
-    await wb.palette('DTN: Compare Runs');
+    await wb.palette('DTN: Compare Runs…');
     // Tick every run with the picker's "toggle all" checkbox.
     const all = await page.waitForSelector('.quick-input-header [role=checkbox]', { state: 'visible' });
     if ((await all.getAttribute('aria-checked')) !== 'true') await all.click();
