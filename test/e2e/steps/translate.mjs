@@ -3,6 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { dtn } from '../../integration/workspace.mjs';
+import { until } from '../harness/workbench.mjs';
 
 /** The explorer row of `name`, right-clicked. */
 async function rightClickInExplorer(wb, name) {
@@ -14,17 +15,34 @@ async function rightClickInExplorer(wb, name) {
   return row;
 }
 
-/** Waits until the panel's output image has loaded (and is not `notSrc`); returns its src. */
-async function outputShown(frame, notSrc) {
-  const handle = await frame.waitForFunction(
-    (old) => {
-      const img = document.querySelector('#results .item img.output');
-      return img && img.complete && img.naturalWidth > 0 && img.src !== old ? img.src : false;
+/**
+ * Waits until a translation panel shows a loaded output image (other than `notSrc`) and, if given,
+ * a checkpoint line matching `line`; returns its frame and the image's src. Frames are looked up on
+ * every try: the panel's webview can be replaced while a translation arrives.
+ */
+async function outputShown(wb, { notSrc, line } = {}, timeout = 180_000) {
+  return until(
+    'a translation in the panel',
+    async () => {
+      for (const frame of wb.page.frames()) {
+        const shown = await frame
+          .evaluate(
+            ([old, re]) => {
+              const img = document.querySelector('#results .item img.output');
+              const ok = img && img.complete && img.naturalWidth > 0 && img.src !== old;
+              const text = document.querySelector('#checkpoint')?.textContent ?? '';
+              return ok && (!re || new RegExp(re).test(text)) ? img.src : null;
+            },
+            [notSrc ?? null, line?.source ?? null],
+          )
+          .catch(() => null);
+        if (shown) return { frame, src: shown };
+      }
+      return undefined;
     },
-    notSrc ?? null,
-    { timeout: 180_000 },
+    timeout,
+    100,
   );
-  return handle.jsonValue();
 }
 
 export default {
@@ -34,8 +52,7 @@ export default {
     fs.copyFileSync(path.join(state.runDir, 'samples', grids.at(-1)), path.join(ws, 'digit.png'));
     const row = await rightClickInExplorer(wb, 'digit.png');
     const coldStart = await wb.menuPick('Translate Image');
-    const tr = await wb.frameWith('#results .item img.output', 90_000);
-    const firstSrc = await outputShown(tr);
+    const { frame: tr, src: firstSrc } = await outputShown(wb);
     const coldMs = Date.now() - coldStart;
     // The newest run (the CLI's second one) translates: its newest checkpoint, as no best or choice exists.
     const line = await wb.waitText(tr, '#checkpoint', /step \d+ /);
@@ -52,7 +69,7 @@ export default {
     check(fs.existsSync(path.join(ws, 'digit.dtn.png')), 'Save Next to Input writes digit.dtn.png');
     await row.click({ button: 'right' });
     const warmStart = await wb.menuPick('Translate Image');
-    await outputShown(await wb.frameWith('#results .item img.output'), firstSrc);
+    await outputShown(wb, { notSrc: firstSrc });
     console.log(`  latency, right-click to result panel: cold ${coldMs} ms, warm ${Date.now() - warmStart} ms`);
     check(await wb.useTheme('light'), 'the light theme is on for the translation panel');
     await wb.screenshot('e2e-translate-light');
@@ -75,10 +92,9 @@ export default {
     fs.copyFileSync(path.join(ext, 'dist', 'node_modules', '@vladmandic', 'face-api', 'demo', 'sample1.jpg'), path.join(ws, 'face.jpg'));
     await rightClickInExplorer(wb, 'face.jpg');
     await wb.menuPick('Translate Image');
-    const ftr = await wb.frameWith('#results .item img.output', 180_000);
     // The panel still shows the digit until the faces run's translation replaces it.
-    const faceLine = await wb.waitText(ftr, '#checkpoint', /e2e-faces.* · step 2 /, 180_000);
-    await outputShown(ftr);
+    const { frame: ftr } = await outputShown(wb, { line: /e2e-faces.* · step 2 / });
+    const faceLine = await ftr.textContent('#checkpoint');
     check(/identity top-1/.test(faceLine), `the panel names the faces run and its identity metric (${faceLine})`);
     const caption = await ftr.$eval('#results .item figcaption', (c) => c.textContent).catch(() => '');
     check(/detected face/.test(caption ?? ''), `the crop beside the emoji is labelled as the detected face (${caption})`);
