@@ -41,6 +41,7 @@ mkdir -p "$tools"
 cd "$tools"
 # (npm init would name the package after the folder, and ".e2e-tools" is not a valid name.)
 [ -f package.json ] || echo '{ "name": "dtn-e2e-tools", "private": true }' > package.json
-# Its postinstall builds native modules: --unsafe-perm as root, and npx must not prompt.
+# Its postinstall builds native modules and refuses to run as root without --unsafe-perm (npm 11 warns
+# that it does not know the flag, but passes it on); npx must not prompt.
 npm_config_yes=true npm install --no-audit --no-fund --unsafe-perm "code-server@$CODE_SERVER_VERSION"
 echo "code-server $("$tools/node_modules/.bin/code-server" --version | head -1) in $tools"
