@@ -170,6 +170,9 @@ export default defineConfig(
       'shared/**',
       'test/fixtures/**',
       '*.vsix',
+      // Package staging and the end-to-end tools (scripts/package.mjs, scripts/e2e-tools.sh).
+      '.package/**',
+      '.e2e-tools/**',
     ],
   },
   js.configs.recommended,
@@ -205,4 +208,6 @@ export default defineConfig(
     plugins: { dtn: { rules: { 'import-boundaries': importBoundaries } } },
   },
   ...boundaryZones.map(({ files, options }) => ({ files, rules: { 'dtn/import-boundaries': ['error', options] } })),
+  // Functions the end-to-end test hands to page.evaluate() and waitForFunction() run in the browser.
+  { files: ['test/e2e/**/*.mjs'], languageOptions: { globals: { ...globals.browser } } },
 );

@@ -1,6 +1,7 @@
 // Bundles the trainer CLI (Node), the extension host (Node, `vscode` external) and the webview
-// scripts (browser IIFE) with esbuild, and generates the *.dtn.json JSON Schema. Native and
-// optional packages stay external for the trainer: they are resolved from node_modules at run time.
+// scripts (browser IIFE) with esbuild, and generates the *.dtn.json JSON Schema. Native, data and
+// optional packages stay external for the trainer: they are resolved at run time, from node_modules in
+// a checkout and from dist/node_modules in a packaged extension (scripts/package.mjs puts them there).
 import * as esbuild from 'esbuild';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -10,7 +11,6 @@ const external = [
   'sharp',
   '@tensorflow/tfjs-node',
   '@tensorflow/tfjs-node-gpu',
-  '@tensorflow/tfjs-backend-wasm',
   'webgpu',
   '@napi-rs/canvas',
   'dejavu-fonts-ttf',
@@ -50,6 +50,14 @@ const targets = [
   { entryPoints: ['src/webviews/compare/main.ts'], outfile: 'dist/webviews/compare.js', ...browser },
   { entryPoints: ['src/webviews/translate/main.ts'], outfile: 'dist/webviews/translate.js', ...browser },
   { entryPoints: ['src/webviews/experiments/main.ts'], outfile: 'dist/webviews/experiments.js', ...browser },
+  // The integration suite (not packaged): run in an extension host, it resolves mocha from node_modules.
+  {
+    entryPoints: ['test/integration/index.ts'],
+    outfile: 'out/integration/index.js',
+    platform: 'node',
+    format: 'cjs',
+    external: ['vscode', 'mocha'],
+  },
 ];
 
 for (const t of targets) {

@@ -32,6 +32,8 @@ import { RunsTreeProvider, type RunsNode } from './views/runsTree';
 import { WorkspaceTreeProvider } from './views/workspaceTree';
 import { progressFacts } from './walkthrough/progressFacts';
 import { guardUntrusted, RESTRICTED_MESSAGE } from './workspaceTrust';
+import type { DtnStudioApi } from './api';
+import { runIntegrationSuiteFromEnv } from './integrationHook';
 
 /** The walkthrough (package.json contributes.walkthroughs): `publisher.name#id`. */
 const WALKTHROUGH = 'dtn-studio.dtn-studio#dtn.gettingStarted';
@@ -39,7 +41,7 @@ const WALKTHROUGH = 'dtn-studio.dtn-studio#dtn.gettingStarted';
 let controller: TrainingController | undefined;
 let translation: TranslationService | undefined;
 
-export function activate(context: vscode.ExtensionContext): void {
+export function activate(context: vscode.ExtensionContext): DtnStudioApi {
   const log = new TrainerLog();
   const feeds = new RunFeeds();
   const c = new TrainingController(context.extensionUri, log, feeds, (runDir) => {
@@ -279,6 +281,8 @@ export function activate(context: vscode.ExtensionContext): void {
       watch(new vscode.RelativePattern(path.resolve(f.uri.fsPath, DEFAULT_SWEEP_ROOT), '**/{run.json,sweep.json}'), refreshRuns),
     ),
   );
+  runIntegrationSuiteFromEnv();
+  return { runsTree, workspaceTree, liveRunDir: () => c.live?.runDir };
 }
 
 /** Window closing or extension stopping: the trainer writes a checkpoint before it exits. */

@@ -39,3 +39,8 @@ export function openDashboardOnStart(): boolean {
 export function translatorIdleSeconds(): number {
   return Math.max(10, cfg().get<number>('translatorIdleSeconds', 300));
 }
+
+/** A folder holding node_modules/@tensorflow/tfjs-node-gpu for the `tensorflow` backend; undefined when unset. */
+export function tensorflowModules(): string | undefined {
+  return cfg().get<string>('tensorflowModules', '') || undefined;
+}

@@ -36,6 +36,19 @@ function targetArgs(target: TrainTarget): string[] {
   }
 }
 
+/**
+ * The environment that lets a packaged trainer load @tensorflow/tfjs-node-gpu (or tfjs-node): the
+ * package ships no libtensorflow, so `dtn.tensorflowModules` names a folder where the user installed
+ * it (`npm install @tensorflow/tfjs-node-gpu@4.22.0` there), and Node resolves it through NODE_PATH.
+ * `dir` may be that folder or its node_modules; relative to the workspace folder.
+ */
+export function tensorflowModulesEnv(dir: string | undefined, cwd: string, inherited: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  if (!dir?.trim()) return {};
+  const abs = path.resolve(cwd, dir.trim());
+  const modules = path.basename(abs) === 'node_modules' ? abs : path.join(abs, 'node_modules');
+  return { NODE_PATH: [modules, inherited.NODE_PATH].filter(Boolean).join(path.delimiter) };
+}
+
 function launch(ctx: LaunchContext, args: string[]): TrainerLaunch {
   return {
     command: ctx.nodePath,

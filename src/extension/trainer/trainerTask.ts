@@ -5,13 +5,19 @@
  */
 import * as vscode from 'vscode';
 import type { TrainerMessage } from '../../shared/protocol';
-import { describeLaunch, type LaunchContext, type TrainerLaunch, type TrainTarget } from './trainerLaunch';
+import { tensorflowModules } from '../settings';
+import { describeLaunch, tensorflowModulesEnv, type LaunchContext, type TrainerLaunch, type TrainTarget } from './trainerLaunch';
 import type { TrainerLog } from './trainerLog';
 import { TrainerProcess, type TrainerExit } from './trainerProcess';
 
 /** The bundled CLI, run by VS Code's own binary as Node, in `cwd` (the workspace folder). */
 export function launchContext(extensionUri: vscode.Uri, cwd: string): LaunchContext {
-  return { cliPath: vscode.Uri.joinPath(extensionUri, 'dist', 'trainer', 'cli.js').fsPath, nodePath: process.execPath, cwd };
+  return {
+    cliPath: vscode.Uri.joinPath(extensionUri, 'dist', 'trainer', 'cli.js').fsPath,
+    nodePath: process.execPath,
+    cwd,
+    env: tensorflowModulesEnv(tensorflowModules(), cwd),
+  };
 }
 
 export interface TaskOutcome {

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
 import {
   ablateLaunch,
   describeLaunch,
@@ -6,6 +7,7 @@ import {
   exportLaunch,
   pretrainLaunch,
   trainClassifierLaunch,
+  tensorflowModulesEnv,
   trainLaunch,
 } from '../../../src/extension/trainer/trainerLaunch';
 
@@ -111,5 +113,21 @@ describe('trainer command line', () => {
     const l = trainLaunch({ ...ctx, cwd: '/my ws' }, { target: { kind: 'config', file: '/my ws/a b.dtn.json' } });
     const expected = '$ /vscode/code /ext/dist/trainer/cli.js train --config "/my ws/a b.dtn.json" --json --host-stdin   (cwd /my ws)';
     assert.equal(describeLaunch(l), expected);
+  });
+
+  it('points NODE_PATH at the folder named for tfjs-node-gpu, before what the host already had', () => {
+    const delim = path.delimiter;
+    assert.deepEqual(tensorflowModulesEnv(undefined, '/ws', {}), {});
+    assert.deepEqual(tensorflowModulesEnv('  ', '/ws', {}), {});
+    assert.deepEqual(tensorflowModulesEnv('/opt/tf', '/ws', {}), { NODE_PATH: path.resolve('/opt/tf/node_modules') });
+    assert.deepEqual(tensorflowModulesEnv('/opt/tf/node_modules', '/ws', {}), { NODE_PATH: path.resolve('/opt/tf/node_modules') });
+    assert.deepEqual(tensorflowModulesEnv('tf', '/ws', { NODE_PATH: '/x' }), {
+      NODE_PATH: `${path.resolve('/ws/tf/node_modules')}${delim}/x`,
+    });
+    const l = trainLaunch(
+      { ...ctx, env: tensorflowModulesEnv('/opt/tf', '/ws', {}) },
+      { target: { kind: 'preset', preset: 'digits-quick' } },
+    );
+    assert.equal(l.env.NODE_PATH, path.resolve('/opt/tf/node_modules'));
   });
 });

@@ -1,0 +1,63 @@
+// Start Training from the palette: the dashboard's charts grow, the sample preview shows a grid, the
+// status bar counts steps, a checkpoint appears in the Runs view; Stop writes a final checkpoint.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+const recordsIn = (text) => Number(/(\d+) records/.exec(text)?.[1] ?? 0);
+
+export default {
+  name: 'training',
+  async run({ wb, check, ws, state }) {
+    const { page } = wb;
+    await wb.palette('DTN: Start Training', 'e2e.dtn.json');
+    const dash = await wb.frameWith('#charts');
+    const first = await wb.waitText(dash, '#stats', /step ([5-9]|\d{2,}) \//);
+    check((await dash.$$('#charts canvas')).length >= 6, 'a chart for each loss term');
+    const later = await wb.waitText(dash, '#stats', new RegExp(`(${recordsIn(first) + 10}|[1-9]\\d{2,}) records`), 120_000).catch(() => '');
+    check(
+      recordsIn(later) >= recordsIn(first) + 10,
+      `the charts grow while it trains (${recordsIn(first)} -> ${recordsIn(later)} records)`,
+    );
+
+    const samples = await wb.frameWith('#sample-img');
+    await wb.waitText(samples, '#sample-caption', /following newest/);
+    const shown = await samples.waitForFunction(() => {
+      const img = document.querySelector('#sample-img');
+      return img && img.complete && img.naturalWidth > 0 ? [img.naturalWidth, img.naturalHeight] : false;
+    });
+    const [w, h] = await shown.jsonValue();
+    check(w > 0 && h > 0, `the sample preview shows a grid (${w}x${h})`);
+    const status = page.locator('.statusbar .statusbar-item', { hasText: /DTN \d+\/400/ }).first();
+    await status.waitFor({ timeout: 30_000 });
+    check(await status.isVisible(), `the status bar shows step / total (${(await status.textContent())?.trim()})`);
+
+    // The checkpoint of step 50 appears under the live run in the Runs view.
+    const runsRoot = path.join(ws, '.dtn', 'runs');
+    const runId = fs.readdirSync(runsRoot)[0];
+    state.runDir = path.join(runsRoot, runId);
+    await wb.showDtnViews();
+    const runsPane = '.pane:has(.pane-header[aria-label^="Runs"])';
+    const runRow = await page.waitForSelector(`${runsPane} .monaco-list-row:has-text("${runId}")`, { timeout: 30_000 });
+    if ((await runRow.getAttribute('aria-expanded')) !== 'true') await (await runRow.$('.monaco-tl-twistie')).click();
+    await page.waitForSelector(`${runsPane} .monaco-list-row:has-text("step 50")`, { timeout: 180_000 });
+    check(
+      fs.existsSync(path.join(state.runDir, 'checkpoints', 'step-00000050', 'manifest.json')),
+      'checkpoint step 50 in the Runs view and on disk',
+    );
+    await wb.screenshot('e2e-live-dark');
+
+    await wb.palette('DTN: Stop Training');
+    const stopToast = await page.waitForSelector('.notification-toast:has-text("stopped at step")', { timeout: 90_000 });
+    check(
+      !(await stopToast.$('.monaco-button:text("Open Dashboard")')) && !(await stopToast.$('.monaco-button:text("Open Samples")')),
+      'the stop notification offers no panel that is already open',
+    );
+    const info = JSON.parse(fs.readFileSync(path.join(state.runDir, 'run.json'), 'utf8'));
+    check(info.status === 'stopped', 'run.json says stopped');
+    check(
+      fs.existsSync(path.join(state.runDir, 'checkpoints', `step-${String(info.lastStep).padStart(8, '0')}`, 'manifest.json')),
+      `checkpoint of the last step (${info.lastStep})`,
+    );
+    state.records = fs.readFileSync(path.join(state.runDir, 'metrics.jsonl'), 'utf8').trim().split('\n').length;
+  },
+};
