@@ -230,10 +230,10 @@ export const EncoderSchema = z
     pretrainSteps: positiveInt.default(1500).describe('Steps of `dtn pretrain-f` when it trains this encoder.'),
     augment: z
       .boolean()
-      .default(true)
+      .default(false)
       .describe(
         '`dtn pretrain-f` trains on randomly greyed, inverted and contrast-varied source images, so f reads digits of ' +
-          "any colour scheme alike, G's target-style output included (false: the source images as they are).",
+          'any colour scheme alike (true), or on the source images as they are (false).',
       ),
   })
   .strict();
@@ -274,7 +274,7 @@ export const DtnConfigSchema = z
     seed: z.number().int().min(0).default(1),
     backend: z.enum(BACKENDS).default('auto'),
     architecture: ArchitectureSchema,
-    encoder: EncoderSchema.default({ pretrainSteps: 1500, augment: true }),
+    encoder: EncoderSchema.default({ pretrainSteps: 1500, augment: false }),
     source: DataSpecSchema.describe('Source domain S (labelled source data lets `pretrain-f` train f).'),
     target: DataSpecSchema.describe('Target domain T.'),
     losses: LossSchema.default(LossSchema.parse({})),

@@ -79,6 +79,6 @@ function withoutLaterDefaults(config: DtnConfig): Record<string, unknown> {
   const train = out.train as { emaDecay?: number };
   if (train.emaDecay === 0) delete train.emaDecay;
   const encoder = out.encoder as { augment?: boolean };
-  if (encoder.augment === true) delete encoder.augment;
+  if (encoder.augment === false) delete encoder.augment;
   return out;
 }

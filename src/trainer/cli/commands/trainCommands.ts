@@ -140,14 +140,18 @@ export async function demoCommand(opts: DemoOpts): Promise<void> {
   } else reporter.note(`step 2/3: using the classifier in ${classifierDir}`);
   reporter.note('step 3/3: training the DTN (synthetic street digits -> MNIST)');
   const result = await trainCommand({ preset: 'digits-quick', backend: opts.backend, steps: opts.steps, runDir: opts.runDir });
-  const last = new RunFolder(result.runDir)
-    .readMetrics()
-    .filter((r) => r.eval)
-    .at(-1);
+  const evaluated = new RunFolder(result.runDir).readMetrics().filter((r) => r.eval);
+  const last = evaluated.at(-1);
+  const best = evaluated.reduce<(typeof evaluated)[number] | undefined>(
+    (a, r) => (a && a.eval!.accuracy >= r.eval!.accuracy ? a : r),
+    undefined,
+  );
   const minutes = ((Date.now() - started) / 60000).toFixed(1);
+  const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
   const accuracy = last?.eval
-    ? ` Translation accuracy at step ${last.step}: ${(last.eval.accuracy * 100).toFixed(1)}% of ${last.eval.count} ` +
-      'held-out street digits are read as their own digit by the MNIST classifier.'
+    ? ` Translation accuracy at step ${last.step}: ${pct(last.eval.accuracy)} of ${last.eval.count} ` +
+      'held-out street digits are read as their own digit by the MNIST classifier' +
+      (best && best !== last ? ` (best ${pct(best.eval!.accuracy)} at step ${best.step}, kept as the run's best checkpoint).` : '.')
     : '';
   process.stderr.write(
     `\nDemo finished in ${minutes} min.${accuracy}\n` +
