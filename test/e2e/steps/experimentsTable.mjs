@@ -41,7 +41,7 @@ export default {
     const best = await table.$$eval('#runs-table tbody td.col-best', (tds) => tds.map((t) => t.textContent));
     check(/%/.test(best[0] ?? ''), `sorted by best accuracy, best first (${best.join(' | ')})`);
     await table.click('#select-all');
-    await table.waitForFunction(() => !document.querySelector('#btn-compare')?.hasAttribute('disabled'), undefined, { timeout: 10_000 });
+    await until('Compare to be on', () => table.$eval('#btn-compare', (b) => !b.hasAttribute('disabled')), 10_000);
     check(await table.$eval('#btn-open', (b) => b.hasAttribute('disabled')), 'two runs selected: Compare is on, Open is off');
     await wb.screenshot('e2e-experiments-selected');
 

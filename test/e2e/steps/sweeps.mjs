@@ -1,6 +1,7 @@
 // A sweep run from the CLI (`dtn sweep`): "DTN: Open Sweep…" compares its runs in one panel, and the
 // Runs view lists the sweep with its runs' states.
 import { spawnSync } from 'node:child_process';
+import { until } from '../harness/workbench.mjs';
 
 export default {
   name: 'sweeps',
@@ -13,9 +14,7 @@ export default {
     await wb.palette('DTN: Open Sweep…', 'e2e-sweep');
     const cmp = await wb.frameWith('#compare-title');
     await wb.waitText(cmp, '#compare-title', /Sweep e2e-sweep/, 30_000);
-    await cmp
-      .waitForFunction(() => document.querySelectorAll('#legend .chip').length === 2, undefined, { timeout: 10_000 })
-      .catch(() => undefined);
+    await until('both runs in the legend', async () => (await cmp.$$('#legend .chip')).length === 2, 10_000).catch(() => undefined);
     const chips = await cmp.$$eval('#legend .chip', (cs) => cs.map((c) => c.textContent ?? ''));
     check(
       chips.length === 2 && chips.some((c) => c.includes('v2-emaDecay_0.9-seed1')),

@@ -27,11 +27,10 @@ export default {
 
     const samples = await wb.frameWith('#sample-grid');
     await wb.waitText(samples, '#sample-caption', /following newest/);
-    const shown = await samples.waitForFunction(() => {
-      const img = document.querySelector('#sample-grid');
-      return img && img.complete && img.naturalWidth > 0 ? [img.naturalWidth, img.naturalHeight] : false;
-    });
-    const [w, h] = await shown.jsonValue();
+    // Polled from here: a webview behind another tab gets no animation frames to poll with.
+    const [w, h] = await until('the sample grid to be drawn', () =>
+      samples.$eval('#sample-grid', (c) => (c.width > 0 ? [c.width, c.height] : undefined)),
+    );
     check(w > 0 && h > 0, `the sample preview shows a grid (${w}x${h})`);
     const status = page.locator('.statusbar .statusbar-item', { hasText: /DTN \d+\/400/ }).first();
     await status.waitFor({ timeout: 30_000 });
