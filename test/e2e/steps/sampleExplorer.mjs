@@ -9,13 +9,16 @@ export default {
   async run({ wb, check, state }) {
     const s = await wb.frameWith('#sample-grid');
     const grid = await s.$eval('#sample-grid', (c) => [c.width, c.height, c.getBoundingClientRect().width]);
-    check(grid[0] === 274 && grid[2] > 2 * grid[0], `the 274 px grid is drawn crisply at ${Math.round(grid[2])} px, scaled to the panel`);
+    check(
+      (grid[0] - 2) % 34 === 0 && grid[2] > 2 * grid[0],
+      `the ${grid[0]} px grid is drawn crisply at ${Math.round(grid[2])} px, scaled to the panel`,
+    );
     const index = JSON.parse(fs.readFileSync(path.join(state.runDir, 'samples', 'index.json'), 'utf8'));
     check(index.source.kind === 'held-out' && index.tiles.length === 8, 'samples/index.json names 8 held-out source images');
 
     // Tile 3 of the top row (tiles are 32 px with 2 px gaps; the top row holds the source images).
     const box = await (await s.$('#sample-grid')).boundingBox();
-    await s.click('#sample-grid', { position: { x: (box.width * (2 + 2 * 34 + 16)) / 274, y: (box.height * 18) / 70 } });
+    await s.click('#sample-grid', { position: { x: (box.width * (2 + 2 * 34 + 16)) / grid[0], y: (box.height * 18) / grid[1] } });
     const title = await wb.waitText(s, '#inspector-title', /tile 3 of 8/, 10_000);
     check(
       title.includes(`held-out image #${index.tiles[2].index} · label ${index.tiles[2].label}`),
