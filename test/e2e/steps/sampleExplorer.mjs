@@ -31,7 +31,8 @@ export default {
     await s.click('#compare');
     await wb.waitText(s, '#caption-b', /step \d+/, 10_000);
     const lanes = await s.$$eval('.lane-label', (ls) => ls.map((l) => l.textContent));
-    check(lanes.filter((l) => /^G\(x\) · step/.test(l)).length === 2, `step A and step B rows, tile by tile (${lanes.join(' | ')})`);
+    // The grid wraps into blocks of tiles, each labelling its rows: two distinct G(x) rows, A and B.
+    check(new Set(lanes.filter((l) => /^G\(x\) · step/.test(l))).size === 2, `step A and step B rows, tile by tile (${lanes.join(' | ')})`);
     check((await s.$$('#inspector-tiles canvas')).length === 3, 'the inspector shows the source, G(x) at A and at B');
     await wb.screenshot('e2e-explorer-ab');
 
