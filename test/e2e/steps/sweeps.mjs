@@ -12,8 +12,15 @@ export default {
     check(sweep.status === 0, `dtn sweep of 2 variants${sweep.status ? `: ${sweep.stderr.slice(-300)}` : ''}`);
 
     await wb.palette('DTN: Open Sweep…', 'e2e-sweep');
-    const cmp = await wb.frameWith('#compare-title');
-    await wb.waitText(cmp, '#compare-title', /Sweep e2e-sweep/, 30_000);
+    // Its own Compare panel: the earlier comparison's panel is open too, so find the frame by its title.
+    const cmp = await until(
+      "the sweep's Compare panel",
+      async () => {
+        for (const f of page.frames()) if (/Sweep e2e-sweep/.test((await f.textContent('#compare-title').catch(() => '')) ?? '')) return f;
+        return undefined;
+      },
+      30_000,
+    );
     await until('both runs in the legend', async () => (await cmp.$$('#legend .chip')).length === 2, 10_000).catch(() => undefined);
     const chips = await cmp.$$eval('#legend .chip', (cs) => cs.map((c) => c.textContent ?? ''));
     check(
