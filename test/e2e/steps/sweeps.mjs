@@ -16,7 +16,16 @@ export default {
     const cmp = await until(
       "the sweep's Compare panel",
       async () => {
-        for (const f of page.frames()) if (/Sweep e2e-sweep/.test((await f.textContent('#compare-title').catch(() => '')) ?? '')) return f;
+        for (const f of page.frames())
+          if (
+            /Sweep e2e-sweep/.test(
+              (await f
+                .$('#compare-title')
+                .then((e) => e?.textContent())
+                .catch(() => '')) ?? '',
+            )
+          )
+            return f;
         return undefined;
       },
       30_000,
