@@ -19,9 +19,28 @@ import reopen from './steps/reopen.mjs';
 import runsView from './steps/runsView.mjs';
 import failedStart from './steps/failedStart.mjs';
 import translate from './steps/translate.mjs';
+import sampleExplorer from './steps/sampleExplorer.mjs';
+import compareSamples from './steps/compareSamples.mjs';
+import sweeps from './steps/sweeps.mjs';
+import experimentsTable from './steps/experimentsTable.mjs';
+import configCommands from './steps/configCommands.mjs';
+import walkthrough from './steps/walkthrough.mjs';
 import integrationSuite from './steps/integrationSuite.mjs';
 
-const STEPS = [views, training, reopen, runsView, failedStart, translate];
+const STEPS = [
+  views,
+  training,
+  reopen,
+  sampleExplorer,
+  runsView,
+  compareSamples,
+  sweeps,
+  experimentsTable,
+  failedStart,
+  configCommands,
+  translate,
+  walkthrough,
+];
 
 const manifest = JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf8'));
 const argVsix = process.argv.indexOf('--vsix');

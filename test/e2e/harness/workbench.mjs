@@ -64,6 +64,8 @@ export async function startWorkbench({ workspace, extDir, userData, screens, env
     // No tips or walkthroughs over the panels the screenshots show.
     'workbench.tips.enabled': false,
     'extensions.ignoreRecommendations': true,
+    // Offline: telemetry would fail (ENOTFOUND) inside the extension host the suite runs in.
+    'telemetry.telemetryLevel': 'off',
   };
   fs.mkdirSync(path.dirname(settingsFile), { recursive: true });
   fs.writeFileSync(settingsFile, JSON.stringify(settings, null, 2));
@@ -130,8 +132,30 @@ export async function startWorkbench({ workspace, extDir, userData, screens, env
         await page.locator('.quick-input-list .monaco-list-row', { hasText: pick }).first().waitFor({ timeout: 60_000 });
         await page.keyboard.type(pick);
         await wb.chooseQuickPick(pick);
-        await page.waitForSelector('.quick-input-widget', { state: 'hidden', timeout: 30_000 });
+        // Taken: the picker closes, or gives way to the command's next box (an input box, without a list).
+        await until(
+          `the picker of ${command} to close`,
+          async () => !(await page.isVisible('.quick-input-widget')) || !(await page.isVisible('.quick-input-list .monaco-list-row')),
+          30_000,
+          100,
+        );
       }
+    },
+
+    /** Start Training's name box (its default kept, or `name` typed) and notes box; returns the name it offered. */
+    async answerRunLabel({ name, notes } = {}) {
+      const { page } = wb;
+      await page.waitForSelector('.quick-input-widget:has-text("Name of the run")', { state: 'visible', timeout: 30_000 });
+      const shown = await page.inputValue('.quick-input-widget input.input');
+      if (name !== undefined) {
+        await page.keyboard.press('Control+A');
+        await page.keyboard.type(name);
+      }
+      await page.keyboard.press('Enter');
+      await page.waitForSelector('.quick-input-widget:has-text("Notes")', { state: 'visible', timeout: 30_000 });
+      if (notes !== undefined) await page.keyboard.type(notes);
+      await page.keyboard.press('Enter');
+      return shown;
     },
 
     /** Chooses the open quick pick's row labelled exactly `label`. */

@@ -8,6 +8,7 @@ export default {
   async run({ wb, check, ws }) {
     fs.writeFileSync(path.join(ws, 'broken.dtn.json'), JSON.stringify({ ...config, name: 'broken', encoder: { path: 'no-such-encoder' } }));
     await wb.palette('DTN: Start Training', 'broken.dtn.json');
+    await wb.answerRunLabel();
     await wb.notification('failed: No encoder', 60_000);
     const fix = wb.page.locator('.notification-toast .monaco-button', { hasText: 'Pretrain Encoder' }).first();
     await fix.waitFor({ timeout: 10_000 });

@@ -14,9 +14,9 @@ export default {
     const dash = restored ?? (await wb.frameWith('#charts'));
     await wb.waitText(dash, '#stats', new RegExp(`${state.records} records`));
     check(/stopped/.test(await dash.textContent('#run-status')), 'the finished run shows as stopped');
-    const samples = await wb.frameWith('#sample-img', 20_000).catch(async () => {
+    const samples = await wb.frameWith('#sample-grid', 20_000).catch(async () => {
       await wb.palette('DTN: Open Sample Preview');
-      return wb.frameWith('#sample-img');
+      return wb.frameWith('#sample-grid');
     });
     await samples.$eval('#step-slider', (s) => {
       s.value = '1';

@@ -27,14 +27,17 @@ export default {
       .readdirSync(runsRoot)
       .map((n) => path.join(runsRoot, n))
       .find((d) => d !== state.runDir);
-    const secondId = path.basename(secondDir);
+    state.secondDir = secondDir;
+    const secondName = JSON.parse(fs.readFileSync(path.join(secondDir, 'label.json'), 'utf8')).name;
+    state.secondName = secondName;
+    check(/^e2e-[0-9a-z]{5}$/.test(secondName) && secondName !== state.defaultName, `the CLI run has its own default name (${secondName})`);
     check(
       JSON.parse(fs.readFileSync(path.join(secondDir, 'run.json'), 'utf8')).best?.step === 10,
       'run.json of the CLI run records its best',
     );
     await wb.showDtnViews();
     const runsPane = '.pane:has(.pane-header[aria-label^="Runs"])';
-    const runRow = await page.waitForSelector(`${runsPane} .monaco-list-row:has-text("${secondId}")`, { timeout: 30_000 });
+    const runRow = await page.waitForSelector(`${runsPane} .monaco-list-row:has-text("${secondName}")`, { timeout: 30_000 });
     if ((await runRow.getAttribute('aria-expanded')) !== 'true') await (await runRow.$('.monaco-tl-twistie')).click();
     const ckpt = `${runsPane} .monaco-list-row:has-text("step 10")`;
     const ckptRow = await page.waitForSelector(ckpt, { timeout: 30_000 });
