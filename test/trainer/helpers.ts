@@ -84,7 +84,10 @@ export function tinyRunConfig(over: Record<string, unknown> = {}): Record<string
     source: { kind: 'synthetic-digits', count: 80 },
     target: { kind: 'mnist-package', count: 64 },
     encoder: { path: 'enc' },
-    train: { steps: 6, batchSize: 4, logEvery: 1, sampleEvery: 3, checkpointEvery: 3 },
+    // A few steps: the raw g (an average of so few steps is still near the random start), evaluated
+    // with each checkpoint by a quick classifier.
+    train: { steps: 6, batchSize: 4, logEvery: 1, sampleEvery: 3, checkpointEvery: 3, emaDecay: 0 },
+    eval: { every: 0, count: 500, classifier: { widths: [8, 16, 32], embeddingSize: 32, steps: 500 } },
     ...over,
   };
 }
