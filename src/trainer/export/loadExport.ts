@@ -24,7 +24,7 @@ export function openExport(dir: string): OpenedExport | undefined {
   const abs = path.resolve(dir);
   const manifest = readExportManifest(abs);
   if (!manifest) return undefined;
-  const { config } = readConfigFile(path.join(abs, EXPORT_FILES.config));
+  const { config } = readConfigFile(path.join(abs, EXPORT_FILES.config), { effective: true });
   const load = () => {
     const fix = 'Export the checkpoint again (dtn export)';
     const { f } = loadEncoder(path.join(abs, EXPORT_FILES.encoder), digitsArchitecture(config.architecture, 'An export'), fix);

@@ -26,7 +26,7 @@ export function presetConfig(name: string): ResolvedConfig {
   return { config: parseConfig(PRESETS[name]), baseDir: process.cwd(), origin: `preset ${name}` };
 }
 
-export function readConfigFile(file: string): ResolvedConfig {
+export function readConfigFile(file: string, opts: { effective?: boolean } = {}): ResolvedConfig {
   const abs = path.resolve(file);
   if (!fs.existsSync(abs)) {
     throw new ConfigError(
@@ -36,9 +36,30 @@ export function readConfigFile(file: string): ResolvedConfig {
     );
   }
   // The same check the editor runs before a launch: problems placed at line and column.
-  const check = checkConfigText(fs.readFileSync(abs, 'utf8'));
+  const text = fs.readFileSync(abs, 'utf8');
+  const effective = opts.effective ? withoutExtends(text) : undefined;
+  const check = checkConfigText(effective?.text ?? text);
   if (!check.ok) throw configFileError(abs, check);
+  // Still named, as the run recorded it (and hashed it).
+  if (effective?.preset !== undefined) check.config.extends = effective.preset as DtnConfig['extends'];
   return { config: check.config, baseDir: path.dirname(abs), origin: abs };
+}
+
+/**
+ * A run's config.json is the effective config, every field written out; its `extends` only records
+ * the preset it came from. Merging today's preset under it again would give an old run the fields a
+ * preset gained since (e.g. digits-quick's train.emaDecay), so fields it lacks take their defaults.
+ */
+function withoutExtends(text: string): { text: string; preset?: unknown } | undefined {
+  try {
+    const raw: unknown = JSON.parse(text);
+    if (!isObject(raw) || !('extends' in raw)) return undefined;
+    const { extends: preset, ...rest } = raw;
+    return { text: JSON.stringify(rest, null, 2), preset };
+  } catch {
+    // Not JSON: the check places the syntax error.
+    return undefined;
+  }
 }
 
 /**

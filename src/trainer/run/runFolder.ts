@@ -225,7 +225,7 @@ export class RunFolder {
 
   /** The config the run was started with, its relative paths resolved as they were then. */
   readConfig(): ResolvedConfig {
-    const resolved = readConfigFile(this.configPath);
+    const resolved = readConfigFile(this.configPath, { effective: true });
     return { ...resolved, baseDir: this.readInfo()?.baseDir ?? process.cwd() };
   }
 

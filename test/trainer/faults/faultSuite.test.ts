@@ -50,7 +50,7 @@ const pick = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1
 
 const STEPS = 30;
 /** A checkpoint every 4 steps and none pruned, so every reported checkpoint must stay on disk. */
-const FAULT_TRAIN = { steps: STEPS, batchSize: 4, logEvery: 1, sampleEvery: 5, checkpointEvery: 4, keepCheckpoints: 100 };
+const FAULT_TRAIN = { steps: STEPS, batchSize: 4, logEvery: 1, sampleEvery: 5, checkpointEvery: 4, keepCheckpoints: 100, emaDecay: 0 };
 
 const tally = { tried: 0, survived: 0, lost: 0 };
 
