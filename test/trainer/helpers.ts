@@ -77,7 +77,7 @@ export function scalarValue(t: tf.Tensor | null): number {
  * path, resolved against the config's folder). 80 source images: pretraining needs 64 + held-out.
  */
 export function tinyRunConfig(over: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
+  const config: Record<string, unknown> = {
     extends: 'digits-quick',
     backend: 'cpu',
     architecture: TINY_ARCH,
@@ -86,10 +86,14 @@ export function tinyRunConfig(over: Record<string, unknown> = {}): Record<string
     encoder: { path: 'enc' },
     // A few steps: the raw g (an average of so few steps is still near the random start), evaluated
     // with each checkpoint by a quick classifier.
-    train: { steps: 6, batchSize: 4, logEvery: 1, sampleEvery: 3, checkpointEvery: 3, emaDecay: 0 },
-    eval: { every: 0, count: 500, classifier: { widths: [8, 16, 32], embeddingSize: 32, steps: 500 } },
+    train: { steps: 6, batchSize: 4, logEvery: 1, sampleEvery: 3, checkpointEvery: 3 },
+    eval: { count: 500, classifier: { widths: [8, 16, 32], embeddingSize: 32, steps: 500 } },
     ...over,
   };
+  // Given or not, these hold unless a test sets them.
+  const train = { emaDecay: 0, ...(config.train as object) };
+  const evaluation = config.eval as { classifier?: object };
+  return { ...config, train, eval: { every: 0, classifier: { widths: [8, 16, 32], embeddingSize: 32, steps: 500 }, ...evaluation } };
 }
 
 /**
