@@ -194,6 +194,7 @@ describe('dtn CLI', function () {
     it('writes sample grids of (2 + n*34) x (2 + 2*34) pixels, source above translation', () => {
       const n = 8; // digits-quick's sampleCount default
       assert.deepEqual(fs.readdirSync(path.join(runDir, RUN_FILES.samples)).sort(), [
+        'index.json',
         'step-00000000.png',
         'step-00000003.png',
         'step-00000006.png',
