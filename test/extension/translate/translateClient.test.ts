@@ -21,7 +21,8 @@ describe('TranslateClient (real dtn serve, tiny run)', function () {
     const t = spawnSync(process.execPath, args, { cwd: ws.dir, encoding: 'utf8' });
     assert.equal(t.status, 0, t.stderr);
     // The synthetic sample grid is a PNG the model can translate.
-    fs.copyFileSync(path.join(run, 'samples', fs.readdirSync(path.join(run, 'samples'))[0]), path.join(ws.dir, 'grid.png'));
+    const grid = fs.readdirSync(path.join(run, 'samples')).find((n) => n.endsWith('.png'))!;
+    fs.copyFileSync(path.join(run, 'samples', grid), path.join(ws.dir, 'grid.png'));
   });
   after(() => ws?.cleanup());
 
