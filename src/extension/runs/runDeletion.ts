@@ -17,7 +17,7 @@ export type RunDeletionVerdict = { ok: true; runDir: string; name: string } | { 
 
 /** What a trainer writes into a run folder (and the temporary files of its atomic writes). */
 const OWN_ENTRIES = new Set<string>(Object.values(RUN_FILES));
-const isLeftover = (name: string) => /\.tmp-|\.stale-/.test(name);
+const isLeftover = (name: string) => /\.tmp-|\.stale-|\.takeover$/.test(name);
 
 function real(p: string): string {
   try {

@@ -167,29 +167,35 @@ function createWithOExcl(file: string, text: string): boolean {
  * trainer replaced it in between, its live lock is put back (and this attempt starts over).
  */
 function takeOver(file: string, staleText: string): boolean {
-  const aside = `${file}.stale-${process.pid}`;
-  try {
-    fs.renameSync(file, aside);
-  } catch {
-    return false; // gone already: someone else took it over
-  }
-  let moved: string;
-  try {
-    moved = fs.readFileSync(aside, 'utf8');
-  } catch {
-    moved = staleText; // unreadable: the stale one
-  }
-  if (moved !== staleText) {
-    try {
-      fs.linkSync(aside, file);
-    } catch {
-      // a third trainer created a lock in that instant: it holds the folder now
-    }
-    fs.rmSync(aside, { force: true });
+  // One taker at a time: moving a lock aside and back (to check it) let a third process create one in
+  // between, so two could end up holding the folder. The guard makes check-and-remove one step.
+  const guard = `${file}.takeover`;
+  if (!createExclusive(guard, `${process.pid}\n`)) {
+    clearAbandonedGuard(guard);
     return false;
   }
-  fs.rmSync(aside, { force: true });
-  return true;
+  try {
+    let current: string | undefined;
+    try {
+      current = fs.readFileSync(file, 'utf8');
+    } catch {
+      current = undefined; // released or taken over meanwhile
+    }
+    if (current !== staleText) return false;
+    fs.rmSync(file, { force: true });
+    return true;
+  } finally {
+    fs.rmSync(guard, { force: true });
+  }
+}
+
+/** A guard left by a taker that died mid-takeover (it holds it for microseconds) is removed. */
+function clearAbandonedGuard(guard: string): void {
+  try {
+    if (Date.now() - fs.statSync(guard).mtimeMs > 10_000) fs.rmSync(guard, { force: true });
+  } catch {
+    // gone already
+  }
 }
 
 function held(runDir: string, info: RunLockInfo, text: string): RunLock {

@@ -148,7 +148,7 @@ export class RunFolder {
     } catch {
       return 'empty';
     }
-    const own = names.filter((n) => n !== RUN_FILES.lock && !n.includes('.tmp-') && !n.includes('.stale-'));
+    const own = names.filter((n) => n !== RUN_FILES.lock && !n.includes('.tmp-') && !n.includes('.stale-') && !n.endsWith('.takeover'));
     if (own.length === 0) return 'empty';
     if (own.includes(RUN_FILES.run) || own.includes(RUN_FILES.metrics)) return 'run';
     return 'other';
