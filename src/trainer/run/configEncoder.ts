@@ -8,6 +8,7 @@ import type { DtnConfig } from '../../shared/config';
 import { isPublishedEncoderName } from '../../shared/encoders';
 import { DtnError } from '../../shared/errors';
 import type { FeatureEncoder } from '../dtn/models/featureEncoder';
+import { ensureFaceApiData } from '../data/faces/faceApiPackage';
 import { loadPublishedEncoder } from '../dtn/models/publishedEncoders';
 import { loadRegisteredEncoder } from './encoderRegistry';
 import { defaultEncoderDir, loadEncoder, type EncoderMeta } from './encoderStore';
@@ -32,6 +33,7 @@ export async function loadConfigEncoder(config: DtnConfig, baseDir: string, fix:
         fix: 'Add "encoder": { "name": "face-recognition-net" } to the config.',
       });
     }
+    await ensureFaceApiData();
     const { f, origin } = loadPublishedEncoder(name);
     return { f, origin };
   }

@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import type { BackendChoice } from '../../shared/config';
 import { listCheckpointDirs } from '../../shared/node/runFiles';
 import type { TrainerMessage } from '../../shared/protocol';
+import { RUN_NAME_MAX } from '../../shared/runLabel';
 import type { SweepFile, SweepRun } from '../../shared/sweep';
 import { startChildRun, type ChildOutcome, type ChildRun } from './childRun';
 import { runDirOf, writeSummary, writeSweepFile } from './sweepFolder';
@@ -48,8 +49,21 @@ export function trainArgs(
   // A folder left by a failed, or an interrupted-before-its-first-checkpoint, run of this sweep is ours to replace.
   const force = fs.existsSync(runDir) ? ['--force'] : [];
   const variant = opts.sweep.variants[run.variant];
+  // Named after the sweep and the variant, so the tree, Compare and the table say which run is which.
+  const name = ['--name', `${opts.sweep.id} ${run.name}`.slice(0, RUN_NAME_MAX)];
   return {
-    args: ['train', ...opts.baseArgs, '--seed', String(run.seed), ...overrideArgs(variant), '--run-dir', runDir, ...force, ...common],
+    args: [
+      'train',
+      ...opts.baseArgs,
+      '--seed',
+      String(run.seed),
+      ...overrideArgs(variant),
+      '--run-dir',
+      runDir,
+      ...name,
+      ...force,
+      ...common,
+    ],
     how: run.state === 'failed' ? 'starting over (it failed before)' : force.length ? 'starting over' : 'starting',
   };
 }

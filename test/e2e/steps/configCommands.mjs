@@ -10,7 +10,7 @@ export default {
     const { page } = wb;
     await wb.palette('View: Close All Editors');
     await wb.palette('Notifications: Clear All Notifications');
-    await wb.palette('DTN: New Config', 'digits-quick');
+    await wb.palette('DTN: New Config…', 'digits-quick');
     const box = '.quick-input-widget input.input';
     await page.waitForSelector('.quick-input-widget:has-text("names the file")', { state: 'visible', timeout: 15_000 });
     await page.fill(box, 'fresh');

@@ -33,7 +33,7 @@ export default {
     await until('both runs in the legend', async () => (await cmp.$$('#legend .chip')).length === 2, 10_000).catch(() => undefined);
     const chips = await cmp.$$eval('#legend .chip', (cs) => cs.map((c) => c.textContent ?? ''));
     check(
-      chips.length === 2 && chips.some((c) => c.includes('v2-emaDecay_0.9-seed1')),
+      chips.length === 2 && chips.some((c) => c.includes('e2e-sweep v2-emaDecay_0.9-seed1')),
       `the sweep's two runs are compared (${chips.join(' | ')})`,
     );
     check(await cmp.$eval('#btn-report', (b) => !b.hidden && /summary\.md/.test(b.textContent ?? '')), 'its summary.md is one click away');

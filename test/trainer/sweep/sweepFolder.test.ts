@@ -87,6 +87,8 @@ describe('sweep/sweepFolder', () => {
       'train.emaDecay=0.9',
       '--run-dir',
       runDir,
+      '--name',
+      `${s.id} ${run.name}`,
       '--json',
       '--host-stdin',
       '--backend',

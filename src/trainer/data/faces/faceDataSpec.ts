@@ -2,7 +2,7 @@
 import * as path from 'node:path';
 import { DEFAULT_MIN_FACE_SIZE, type DataSpec } from '../../../shared/config';
 import { FaceCache, faceCacheRoot } from './faceCache';
-import { faceApiDemoPhotos } from './faceApiPackage';
+import { ensureFaceApiData, faceApiDemoPhotos } from './faceApiPackage';
 import type { FaceDetector } from './faceDetector';
 import { describeFaceReport, loadFaceFiles, loadFacePhotos, skippedCount, type FaceSet } from './facePhotos';
 
@@ -17,6 +17,8 @@ export interface FaceSpecOptions {
 }
 
 export async function loadFaceSpec(spec: FaceDataSpec, opts: FaceSpecOptions): Promise<FaceSet> {
+  // The detector's weights (and the demo photos) are fetched on first use.
+  if (!opts.detector || spec.kind === 'face-api-demo-photos') await ensureFaceApiData();
   const common = { count: spec.count, cache: new FaceCache(faceCacheRoot(opts.baseDir)), detector: opts.detector };
   let loaded: Awaited<ReturnType<typeof loadFacePhotos>>;
   if (spec.kind === 'face-photos') {

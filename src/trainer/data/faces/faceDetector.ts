@@ -4,11 +4,12 @@
  * backend the trainer started. The pipeline takes the detector as an argument, so tests can count
  * or replace it.
  */
+import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import sharp from 'sharp';
 import type { RgbImage } from '../imageDecode';
 import type { Point } from './alignment';
-import { faceApiModelDir } from './faceApiPackage';
+import { ensureFaceApiData } from './faceApiPackage';
 
 export interface Box {
   x: number;
@@ -68,7 +69,7 @@ async function loadFaceApi(): Promise<FaceApi> {
   require('@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const api = require('@vladmandic/face-api/dist/face-api.node-wasm.js') as FaceApi;
-  const dir = faceApiModelDir();
+  const dir = path.join(await ensureFaceApiData(), 'model');
   for (const net of [api.nets.ssdMobilenetv1, api.nets.faceLandmark68Net]) if (!net.isLoaded) await net.loadFromDisk(dir);
   return api;
 }

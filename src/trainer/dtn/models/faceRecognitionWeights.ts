@@ -5,26 +5,20 @@
  * in the package's input normalisation, so f reads this project's [-1, 1] images directly.
  */
 import * as path from 'node:path';
-import { DtnError } from '../../../shared/errors';
+import { faceApiModelDir as faceApiModelDirOf } from '../../data/faces/faceApiPackage';
 import { biasName, faceConvSpecs, FaceRecognitionNet, FC_NAME, FC_SHAPE, STEM, kernelName, type FaceConvSpec } from './faceRecognitionNet';
 import { ParamStore } from './params';
 import { readTfjsWeights, type WeightValues } from './tfjsWeights';
 
 const PACKAGE = '@vladmandic/face-api';
 export const FACE_RECOGNITION_MANIFEST = 'face_recognition_model-weights_manifest.json';
-const FIX = `Reinstall ${PACKAGE} (run \`npm install\` in the DTN Studio folder)`;
+const FIX = `Delete the downloaded ${PACKAGE} folder named above; the next faces command fetches it again (a checkout: \`npm install\`)`;
 
 /** The package's normalisation of 0..255 RGB: (pixel - MEAN_RGB) / 255. */
 const MEAN_RGB = [122.782, 117.001, 104.298];
 
-/** The package's `model` folder, found the way Node resolves the package. */
-export function faceApiModelDir(): string {
-  try {
-    return path.join(path.dirname(require.resolve(`${PACKAGE}/package.json`)), 'model');
-  } catch {
-    throw new DtnError('ENCODER_MISSING', `the npm package ${PACKAGE} is not installed. ${FIX}`, { file: PACKAGE, fix: FIX });
-  }
-}
+/** The package's `model` folder: the installed package's, or the downloaded copy (see faceApiPackage.ts). */
+export { faceApiModelDir } from '../../data/faces/faceApiPackage';
 
 /** The package's tensor names and shapes: four per conv (filters, bias, scale weights and biases), then fc. */
 function expectedTensors(): Map<string, number[]> {
@@ -73,7 +67,7 @@ function foldConv(spec: FaceConvSpec, w: Map<string, WeightValues>, input?: Inpu
  * f for faces, ready and frozen: the package's weights from `modelDir` (default: the installed
  * package's), validated and folded. Missing files are ENCODER_MISSING, damaged ones ENCODER_INVALID.
  */
-export function loadFaceRecognitionNet(modelDir: string = faceApiModelDir()): FaceRecognitionNet {
+export function loadFaceRecognitionNet(modelDir: string = faceApiModelDirOf()): FaceRecognitionNet {
   const weights = readTfjsWeights(path.join(modelDir, FACE_RECOGNITION_MANIFEST), expectedTensors(), FIX);
   const store = new ParamStore('f', 0);
   try {
