@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { isRunDir, listRunDirs, newRunId } from '../shared/node/runFiles';
 import { defaultRunName } from '../shared/runLabel';
 import { DEFAULT_ABLATION_ROOT, DEFAULT_SWEEP_ROOT } from '../shared/node/runLayout';
+import { isInside } from '../shared/node/paths';
 import { pickAblation, pickRunsToCompare, pickSweep } from './runs/comparePicker';
 import { ComparePanel, COMPARE_VIEW_TYPE, type CompareState } from './panels/comparePanel';
 import { DashboardPanel, DASHBOARD_VIEW_TYPE } from './panels/dashboardPanel';
@@ -262,23 +263,20 @@ export function activate(context: vscode.ExtensionContext): DtnStudioApi {
     ...watch('**/.dtn/{classifiers/*/manifest.json,translations/*/*}', refreshProgress),
     ...(vscode.workspace.workspaceFolders ?? []).flatMap((f) =>
       // lock.json: a trainer in another process took or released a run.
-      watch(new vscode.RelativePattern(runRoot(f.uri.fsPath), '*/{run.json,lock.json}'), () => {
+      watch(patternUnder(f, runRoot(f.uri.fsPath), '*/{run.json,lock.json}'), () => {
         refreshRuns();
         refreshProgress();
       }),
     ),
     ...(vscode.workspace.workspaceFolders ?? []).flatMap((f) =>
       // label.json: a run renamed in another window, by `dtn train --resume --name`, or by hand.
-      watch(new vscode.RelativePattern(runRoot(f.uri.fsPath), '*/label.json'), runsChanged),
+      watch(patternUnder(f, runRoot(f.uri.fsPath), '*/label.json'), runsChanged),
     ),
     ...(vscode.workspace.workspaceFolders ?? []).flatMap((f) =>
-      watch(
-        new vscode.RelativePattern(path.resolve(f.uri.fsPath, DEFAULT_ABLATION_ROOT), '**/{run.json,lock.json,ablation.md}'),
-        refreshRuns,
-      ),
+      watch(patternUnder(f, path.resolve(f.uri.fsPath, DEFAULT_ABLATION_ROOT), '**/{run.json,lock.json,ablation.md}'), refreshRuns),
     ),
     ...(vscode.workspace.workspaceFolders ?? []).flatMap((f) =>
-      watch(new vscode.RelativePattern(path.resolve(f.uri.fsPath, DEFAULT_SWEEP_ROOT), '**/{run.json,sweep.json}'), refreshRuns),
+      watch(patternUnder(f, path.resolve(f.uri.fsPath, DEFAULT_SWEEP_ROOT), '**/{run.json,sweep.json}'), refreshRuns),
     ),
   );
   runIntegrationSuiteFromEnv();
@@ -313,6 +311,17 @@ function newestRun(): string | undefined {
     if (runs.length) return runs[0];
   }
   return undefined;
+}
+
+/**
+ * `glob` under `dir`, rooted at the workspace folder when `dir` is inside it: a watcher based on a
+ * folder that does not exist yet (.dtn/sweeps before the first sweep) may never fire, while the
+ * workspace folder is always watched.
+ */
+function patternUnder(folder: vscode.WorkspaceFolder, dir: string, glob: string): vscode.RelativePattern {
+  const rel = path.relative(folder.uri.fsPath, dir);
+  if (isInside(folder.uri.fsPath, dir)) return new vscode.RelativePattern(folder, `${rel.split(path.sep).join('/')}/${glob}`);
+  return new vscode.RelativePattern(dir, glob);
 }
 
 function watch(pattern: vscode.GlobPattern, onChange: () => void): vscode.Disposable[] {

@@ -61,6 +61,9 @@ function check(cond, what) {
 }
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'dtn-e2e-'));
+// A user cache of its own (the trainers and code-server inherit it): the face models are fetched on
+// first use, as on a fresh machine.
+process.env.XDG_CACHE_HOME = path.join(root, 'cache');
 const extDir = path.join(root, 'ext');
 const started = Date.now();
 let wb;

@@ -47,7 +47,7 @@ async function outputShown(wb, { notSrc, line } = {}, timeout = 180_000) {
 
 export default {
   name: 'translate',
-  async run({ wb, check, ws, cli, ext, state }) {
+  async run({ wb, check, ws, cli, state }) {
     const grids = fs.readdirSync(path.join(state.runDir, 'samples'));
     fs.copyFileSync(path.join(state.runDir, 'samples', grids.at(-1)), path.join(ws, 'digit.png'));
     const row = await rightClickInExplorer(wb, 'digit.png');
@@ -88,8 +88,14 @@ export default {
     };
     fs.writeFileSync(path.join(ws, 'faces.dtn.json'), JSON.stringify(faces, null, 2));
     dtn(cli, ws, ['train', '--config', 'faces.dtn.json']);
-    // The demo photo that ships inside the package.
-    fs.copyFileSync(path.join(ext, 'dist', 'node_modules', '@vladmandic', 'face-api', 'demo', 'sample1.jpg'), path.join(ws, 'face.jpg'));
+    // The package has no face models: that first faces command fetched them into the user cache
+    // (the runner points XDG_CACHE_HOME at its own folder, so this is a first use every time).
+    const cache = path.join(process.env.XDG_CACHE_HOME, 'dtn-studio');
+    const [faceApi] = fs.existsSync(cache) ? fs.readdirSync(cache).filter((d) => /^face-api-[\d.]+$/.test(d)) : [];
+    check(!!faceApi, `the first faces run downloaded the face models (${faceApi ?? 'nothing'} in ${cache})`);
+    const faceApiDir = path.join(cache, faceApi ?? 'face-api-missing');
+    // A demo photo of the face package, which the run above downloaded on first use (into the test's HOME).
+    fs.copyFileSync(path.join(faceApiDir, 'demo', 'sample1.jpg'), path.join(ws, 'face.jpg'));
     await rightClickInExplorer(wb, 'face.jpg');
     await wb.menuPick('Translate Image');
     // The panel still shows the digit until the faces run's translation replaces it.
