@@ -5,7 +5,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { isRunDir, listRunDirs, newRunId } from '../shared/node/runFiles';
-import { defaultRunName } from '../shared/runLabel';
+import { defaultRunName, runLabelFromArg } from '../shared/runLabel';
 import { DEFAULT_ABLATION_ROOT, DEFAULT_SWEEP_ROOT } from '../shared/node/runLayout';
 import { isInside } from '../shared/node/paths';
 import { pickAblation, pickRunsToCompare, pickSweep } from './runs/comparePicker';
@@ -116,13 +116,13 @@ export function activate(context: vscode.ExtensionContext): DtnStudioApi {
   };
 
   const commands: Record<string, (...args: unknown[]) => unknown> = {
-    'dtn.startTraining': async (arg) => {
+    'dtn.startTraining': async (arg, labelArg) => {
       const chosen = targetFromArg(arg) ?? (await pickTarget('DTN: Start Training'));
       if (!chosen || !(await configReady(chosen.target, 'training', log))) return;
       // Busy: startTraining says so, without asking for a name first.
       if (c.busy) return c.startTraining(chosen.target, chosen.label, chosen.cwd, chosen.runName);
       const runId = newRunId(chosen.runName);
-      const named = await askRunLabel(defaultRunName(chosen.runName, runId), chosen.label);
+      const named = runLabelFromArg(labelArg) ?? (await askRunLabel(defaultRunName(chosen.runName, runId), chosen.label));
       if (named) await c.startTraining(chosen.target, chosen.label, chosen.cwd, chosen.runName, { runId, ...named });
     },
     'dtn.pretrainEncoder': async (arg) => {
@@ -131,7 +131,7 @@ export function activate(context: vscode.ExtensionContext): DtnStudioApi {
     },
     'dtn.newConfig': () => newConfig(),
     'dtn.duplicateConfig': (arg) => duplicateConfigCommand(arg),
-    'dtn.openWalkthrough': () => vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH, false),
+    'dtn.openWalkthrough': openWalkthrough,
     'dtn.resumeTraining': async (arg) => {
       const node = arg as RunsNode | undefined;
       const from = node?.kind === 'checkpoint' ? node.path : runDirFromArg(arg);
@@ -295,8 +295,23 @@ async function updateProgress(): Promise<void> {
   const dirs = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
   const facts = progressFacts(dirs, runRoot);
   const configs = await vscode.workspace.findFiles('**/*.dtn.json', '**/{node_modules,.git,.dtn}/**', 1);
-  const keys: Record<string, boolean> = { hasConfig: configs.length > 0, ...facts };
-  for (const [k, v] of Object.entries(keys)) void vscode.commands.executeCommand('setContext', `dtn.${k}`, v);
+  const keys: Record<(typeof PROGRESS_KEYS)[number], boolean> = { hasConfig: configs.length > 0, ...facts };
+  await Promise.all(Object.entries(keys).map(([k, v]) => vscode.commands.executeCommand('setContext', `dtn.${k}`, v)));
+}
+
+const PROGRESS_KEYS = ['hasConfig', 'hasEncoder', 'hasClassifier', 'hasRun', 'hasTranslation'] as const;
+
+/**
+ * VS Code ticks an `onContext` step only on a change it sees after it registered the walkthrough, which
+ * it does when its service starts: often on opening this page (with `workbench.startupEditor` none). A key
+ * already true by then would never tick, so the keys are cleared first and set again once the page shows.
+ */
+async function openWalkthrough(): Promise<void> {
+  await Promise.all(PROGRESS_KEYS.map((k) => vscode.commands.executeCommand('setContext', `dtn.${k}`, false)));
+  await vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH, false);
+  const shown = () => vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.isActive && t.label.includes('DTN Studio')));
+  for (let waited = 0; !shown() && waited < 5000; waited += 100) await new Promise((r) => setTimeout(r, 100));
+  await updateProgress();
 }
 
 async function refuseUntrusted(): Promise<void> {

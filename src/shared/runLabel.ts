@@ -60,3 +60,16 @@ export function defaultRunName(configName: string, runId: string): string {
       .slice(0, RUN_NAME_MAX - 6) || 'run';
   return `${base}-${shortRunId(runId)}`;
 }
+
+/**
+ * A label passed to a command as an argument by a script or another extension (`executeCommand(
+ * 'dtn.startTraining', configUri, { name, notes })`), so it starts without asking. Anything else in
+ * that place (a tree's selection array) is not a label.
+ */
+export function runLabelFromArg(arg: unknown): { name: string; notes?: string } | undefined {
+  if (Array.isArray(arg)) return undefined;
+  const r = RunLabelSchema.safeParse(arg);
+  if (!r.success) return undefined;
+  const notes = r.data.notes?.trim();
+  return { name: r.data.name, ...(notes ? { notes } : {}) };
+}

@@ -22,6 +22,8 @@ export type TranslateFailure = z.infer<typeof TranslateFailureSchema>;
 
 export const UsedCheckpointSchema = z.object({
   runId: z.string(),
+  /** The run's name, when it has one (label.json). */
+  runName: z.string().optional(),
   runDir: z.string(),
   step: z.number().int().nonnegative(),
   path: z.string(),

@@ -73,7 +73,8 @@ describe('DTN Studio in the extension host', () => {
   });
 
   it('starts a run by command, streams metrics, and stops it with a checkpoint shown in Runs', async () => {
-    await vscode.commands.executeCommand('dtn.startTraining', config);
+    // A label as the second argument: started without the name and notes prompts.
+    await vscode.commands.executeCommand('dtn.startTraining', config, { name: 'integration run', notes: 'from the suite' });
     const runDir = await until('the run to go live', () => api.liveRunDir());
     const metrics = path.join(runDir, 'metrics.jsonl');
     const lines = () => (fs.existsSync(metrics) ? fs.readFileSync(metrics, 'utf8').trim().split('\n').filter(Boolean).length : 0);
@@ -95,6 +96,10 @@ describe('DTN Studio in the extension host', () => {
       (n) => n.kind === 'run' && path.resolve(n.runDir) === path.resolve(runDir),
     );
     assert.ok(run);
+    assert.deepEqual(JSON.parse(fs.readFileSync(path.join(runDir, 'label.json'), 'utf8')), {
+      name: 'integration run',
+      notes: 'from the suite',
+    });
     const checkpoints = (await api.runsTree.getChildren(run)) as RunsNode[];
     assert.ok(
       checkpoints.some((n) => n.kind === 'checkpoint' && n.step === info.lastStep),

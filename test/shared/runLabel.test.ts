@@ -1,6 +1,6 @@
 /** Run names and notes: what is accepted (the same rule for `dtn train --name`, Rename and label.json) and the default name. */
 import * as assert from 'node:assert/strict';
-import { defaultRunName, RunLabelSchema, runNameProblem, runNotesProblem, shortRunId } from '../../src/shared/runLabel';
+import { defaultRunName, RunLabelSchema, runLabelFromArg, runNameProblem, runNotesProblem, shortRunId } from '../../src/shared/runLabel';
 
 describe('run labels', () => {
   it('accepts a plain name (trimmed) and refuses empty, overlong or multi-line ones with a reason', () => {
@@ -27,5 +27,13 @@ describe('run labels', () => {
     assert.equal(a, defaultRunName('digits-quick', '20250101-120000-digits-quick'), 'stable for a run');
     assert.equal(shortRunId('x').length, 5);
     assert.equal(runNameProblem(defaultRunName('n'.repeat(300), 'id')), undefined, 'a long config name still gives a valid name');
+  });
+
+  it('takes a label passed to a command as an argument, and nothing else there', () => {
+    assert.deepEqual(runLabelFromArg({ name: ' sweep 3 ', notes: ' lr 1e-3 ' }), { name: 'sweep 3', notes: 'lr 1e-3' });
+    assert.deepEqual(runLabelFromArg({ name: 'plain', notes: '  ' }), { name: 'plain' });
+    // A tree's selection, a URI-like object, a bad name: not a label, so the command asks.
+    for (const arg of [undefined, [{ name: 'a' }], { path: '/x' }, { name: '' }, { name: 'two\nlines' }, 'name'])
+      assert.equal(runLabelFromArg(arg), undefined, JSON.stringify(arg));
   });
 });

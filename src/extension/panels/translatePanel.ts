@@ -100,7 +100,7 @@ export class TranslatePanel implements vscode.Disposable {
           ]
         : [],
     );
-    this.panel.title = `DTN Translation: ${t.checkpoint.runId} @ ${t.checkpoint.step}`;
+    this.panel.title = `DTN Translation: ${t.checkpoint.runName ?? t.checkpoint.runId} @ ${t.checkpoint.step}`;
     this.sendShow();
   }
 

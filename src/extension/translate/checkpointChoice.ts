@@ -6,11 +6,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { bestCheckpointOf, listCheckpointDirs, readMetricsFile, readRunInfoFile } from '../../shared/node/runFiles';
+import { runDisplayName } from '../../shared/node/runLabelFile';
 import { RUN_FILES, TENSOR_MANIFEST } from '../../shared/node/runLayout';
 
 export interface CheckpointInfo {
   runDir: string;
   runId: string;
+  /** The run's name (label.json), else its folder's id. */
+  runName: string;
   step: number;
   path: string;
   /** Translation accuracy of the evaluation at this step, when the run evaluated it. */
@@ -40,10 +43,11 @@ export function runCheckpoints(runDir: string): CheckpointInfo[] {
   const accuracy = new Map<number, number>();
   for (const r of readMetricsFile(runDir)) if (r.eval) accuracy.set(r.step, r.eval.accuracy);
   const runId = readRunInfoFile(runDir)?.runId ?? path.basename(runDir);
+  const runName = runDisplayName(runDir);
   const faces = isFacesRun(runDir) || undefined;
   return listCheckpointDirs(runDir)
     .reverse()
-    .map((c) => ({ runDir, runId, step: c.step, path: c.path, accuracy: accuracy.get(c.step), time: mtime(c.path), faces }));
+    .map((c) => ({ runDir, runId, runName, step: c.step, path: c.path, accuracy: accuracy.get(c.step), time: mtime(c.path), faces }));
 }
 
 /** Whether the run's config.json has the faces architecture (read as data; anything odd reads as digits). */
@@ -73,8 +77,8 @@ export function chooseCheckpoint(runDirs: string[], lastChosen?: string): Checkp
   return undefined;
 }
 
-/** One line for notifications and the panel: `run-id · step 400 · accuracy 71.2%`. */
-export function describeCheckpoint(c: Pick<CheckpointInfo, 'runId' | 'step' | 'accuracy' | 'faces'>): string {
+/** One line for notifications and the panel: `run name · step 400 · accuracy 71.2%`. */
+export function describeCheckpoint(c: Pick<CheckpointInfo, 'runId' | 'step' | 'accuracy' | 'faces'> & { runName?: string }): string {
   const acc = c.accuracy === undefined ? '' : ` · ${c.faces ? 'identity top-1' : 'accuracy'} ${(100 * c.accuracy).toFixed(1)}%`;
-  return `${c.runId} · step ${c.step}${acc}`;
+  return `${c.runName ?? c.runId} · step ${c.step}${acc}`;
 }

@@ -31,11 +31,11 @@ const REASON: Record<UsedCheckpoint['reason'], string> = {
   newest: 'the run’s newest',
 };
 
-/** `run-id · step 400 · accuracy 71.2% · the run's best`. */
+/** `run name · step 400 · accuracy 71.2% · the run's best`. */
 export function checkpointLine(c: UsedCheckpoint): string {
   const what = c.faces ? 'identity top-1' : 'accuracy';
   const acc = c.accuracy === undefined ? `${what} not evaluated` : `${what} ${(100 * c.accuracy).toFixed(1)}%`;
-  return `${c.runId} · step ${c.step} · ${acc} · ${REASON[c.reason]}`;
+  return `${c.runName ?? c.runId} · step ${c.step} · ${acc} · ${REASON[c.reason]}`;
 }
 
 /** The summary under the header: counts, and how far a cancelled folder got. */

@@ -43,6 +43,9 @@ describe('checkpoint choice', () => {
     );
     assert.ok(all[0].time > 0);
     assert.equal(describeCheckpoint(all[1]), 'a · step 100 · accuracy 50.0%');
+    // A named run shows its name.
+    fs.writeFileSync(path.join(dir, 'label.json'), JSON.stringify({ name: 'lower lr' }));
+    assert.equal(describeCheckpoint(runCheckpoints(dir)[1]), 'lower lr · step 100 · accuracy 50.0%');
   });
 
   it('the last chosen checkpoint wins while it exists', () => {
