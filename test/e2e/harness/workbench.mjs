@@ -102,6 +102,8 @@ export async function startWorkbench({ workspace, extDir, userData, screens, env
     workspace,
     screens,
     cspErrors: [],
+    /** The latest console errors of the workbench and its webviews, for the failure report. */
+    consoleErrors: [],
 
     /** Opens the workbench in a fresh tab (a reload, as far as VS Code can tell) and waits until the explorer lists the workspace. */
     async open() {
@@ -109,6 +111,11 @@ export async function startWorkbench({ workspace, extDir, userData, screens, env
       const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
       wb.page = page;
       page.on('console', (m) => /Content Security Policy|Refused to/i.test(m.text()) && wb.cspErrors.push(m.text()));
+      page.on('console', (m) => {
+        if (m.type() !== 'error') return;
+        wb.consoleErrors.push(`${new Date().toISOString().slice(11, 19)} ${m.location()?.url?.slice(-60) ?? ''}: ${m.text().slice(0, 400)}`);
+        if (wb.consoleErrors.length > 40) wb.consoleErrors.shift();
+      });
       await page.goto(`${base}/?folder=${encodeURIComponent(workspace)}`);
       await page.waitForSelector('.monaco-workbench', { timeout: 90_000 });
       await page.waitForSelector('.part.statusbar', { timeout: 60_000 });
@@ -279,6 +286,7 @@ export async function startWorkbench({ workspace, extDir, userData, screens, env
         const t = await f.evaluate(() => document.body?.innerText ?? '').catch(() => '');
         if (t.trim()) texts.push(`=== ${f === wb.page.mainFrame() ? 'workbench' : `frame ${f.url().slice(0, 120)}`}\n${t.trim()}`);
       }
+      texts.push(`=== console errors (latest ${wb.consoleErrors.length})\n${wb.consoleErrors.join('\n')}`);
       fs.writeFileSync(path.join(screens, `failure-${name}.txt`), `${texts.join('\n\n')}\n`);
     },
 
