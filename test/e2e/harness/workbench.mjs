@@ -113,7 +113,8 @@ export async function startWorkbench({ workspace, extDir, userData, screens, env
       page.on('console', (m) => /Content Security Policy|Refused to/i.test(m.text()) && wb.cspErrors.push(m.text()));
       page.on('console', (m) => {
         if (m.type() !== 'error') return;
-        wb.consoleErrors.push(`${new Date().toISOString().slice(11, 19)} ${m.location()?.url?.slice(-60) ?? ''}: ${m.text().slice(0, 400)}`);
+        const at = `${new Date().toISOString().slice(11, 19)} ${m.location()?.url?.slice(-60) ?? ''}`;
+        wb.consoleErrors.push(`${at}: ${m.text().slice(0, 400)}`);
         if (wb.consoleErrors.length > 40) wb.consoleErrors.shift();
       });
       await page.goto(`${base}/?folder=${encodeURIComponent(workspace)}`);
