@@ -288,6 +288,14 @@ export async function startWorkbench({ workspace, extDir, userData, screens, env
         if (t.trim()) texts.push(`=== ${f === wb.page.mainFrame() ? 'workbench' : `frame ${f.url().slice(0, 120)}`}\n${t.trim()}`);
       }
       texts.push(`=== console errors (latest ${wb.consoleErrors.length})\n${wb.consoleErrors.join('\n')}`);
+      texts.push(
+        `=== frames\n${wb.page
+          .frames()
+          .map((f) => f.url().slice(0, 160))
+          .join('\n')}`,
+      );
+      // The extension host's and the window's logs (the user-data folder is deleted after the run).
+      fs.cpSync(path.join(userData, 'logs'), path.join(screens, `failure-${name}-logs`), { recursive: true });
       fs.writeFileSync(path.join(screens, `failure-${name}.txt`), `${texts.join('\n\n')}\n`);
     },
 
