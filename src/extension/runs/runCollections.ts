@@ -190,3 +190,26 @@ export function readFlatConfig(runDir: string): FlatConfig | undefined {
     return undefined;
   }
 }
+
+/**
+ * What the Runs view shows of the ablation and sweep folders under `roots`, in a few stat calls: their
+ * names, their run folders, and the times of the files that change as they go (sweep.json, the
+ * ablation report). A change means the view is stale; the view polls it because a file watcher may
+ * miss a folder a CLI created after the window opened.
+ */
+export function collectionsSignature(roots: readonly string[]): string {
+  const mtime = (f: string) => {
+    try {
+      return fs.statSync(f).mtimeMs;
+    } catch {
+      return 0;
+    }
+  };
+  return roots
+    .flatMap((root) =>
+      childPaths(root).map(
+        (d) => `${d}:${childPaths(d).length}:${mtime(path.join(d, SWEEP_FILES.spec))}:${mtime(path.join(d, ABLATION_FILES.markdown))}`,
+      ),
+    )
+    .join('|');
+}

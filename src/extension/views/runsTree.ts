@@ -4,7 +4,14 @@ import * as vscode from 'vscode';
 import { listCheckpointDirs, listRunDirs, readMetricsFile, readRunInfoFile, runState } from '../../shared/node/runFiles';
 import { readRunLabel } from '../../shared/node/runLabelFile';
 import { ablationRoots, ablationDetail, sweepRoots } from '../runs/comparePicker';
-import { listAblations, listSweeps, sweepStatesText, type AblationFolder, type SweepFolder } from '../runs/runCollections';
+import {
+  collectionsSignature,
+  listAblations,
+  listSweeps,
+  sweepStatesText,
+  type AblationFolder,
+  type SweepFolder,
+} from '../runs/runCollections';
 import { runRoot } from '../settings';
 import { checkpointFacts, describeCheckpoint, type CheckpointFacts } from './checkpointItem';
 import { describeRun } from './runItem';
@@ -26,6 +33,8 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
   /** Runs last shown as held by another live process, with the status shown. */
   private readonly heldElsewhere = new Map<string, string | undefined>();
   private readonly poll = setInterval(() => this.checkOwners(), OWNER_POLL_MS);
+  /** The ablation and sweep folders as last listed (see collectionsSignature). */
+  private shownCollections = '';
 
   constructor(private readonly liveRunDir: () => string | undefined) {}
 
@@ -35,15 +44,21 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
   }
 
   private checkOwners(): void {
+    if (collectionsSignature(this.collectionRoots()) !== this.shownCollections) return this.refresh();
     for (const [runDir, shown] of this.heldElsewhere) {
       if (runState(runDir).status !== shown) return this.refresh();
     }
+  }
+
+  private collectionRoots(): string[] {
+    return [...new Set([...ablationRoots(), ...sweepRoots()])];
   }
 
   getChildren(node?: RunsNode): RunsNode[] {
     if (!node) {
       const roots = (vscode.workspace.workspaceFolders ?? []).map((f) => runRoot(f.uri.fsPath));
       const runs: RunsNode[] = [...new Set(roots)].flatMap((r) => listRunDirs(r)).map((runDir) => ({ kind: 'run', runDir }));
+      this.shownCollections = collectionsSignature(this.collectionRoots());
       const ablations: RunsNode[] = [...new Set(ablationRoots())]
         .flatMap((r) => listAblations(r))
         .map((a) => ({ kind: 'ablation', dir: a.dir, ablation: a }));

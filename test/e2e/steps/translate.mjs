@@ -56,9 +56,14 @@ export default {
     const coldMs = Date.now() - coldStart;
     // The newest run (the CLI's second one) translates: its newest checkpoint, as no best or choice exists.
     const line = await wb.waitText(tr, '#checkpoint', /step \d+ /);
-    const runIds = fs.readdirSync(path.join(ws, '.dtn', 'runs'));
+    // Each run by its name (label.json), else its folder's id.
+    const runsRoot = path.join(ws, '.dtn', 'runs');
+    const names = fs.readdirSync(runsRoot).map((id) => {
+      const label = path.join(runsRoot, id, 'label.json');
+      return fs.existsSync(label) ? JSON.parse(fs.readFileSync(label, 'utf8')).name : id;
+    });
     check(
-      runIds.some((id) => line.startsWith(`${id} · step `)),
+      names.some((name) => line.startsWith(`${name} · step `)),
       `the panel names the run and step (${line})`,
     );
     check(Boolean(await tr.$('#results .item img.model-input')), 'the input as the model sees it, beside the output');

@@ -9,6 +9,7 @@ import { PRESETS } from '../../../src/shared/presets';
 import type { SweepFile } from '../../../src/shared/sweep';
 import {
   childRunDirs,
+  collectionsSignature,
   expandToRuns,
   isAblationDir,
   isSweepDir,
@@ -149,5 +150,22 @@ describe('run collections', () => {
     assert.equal(readFlatConfig(b), undefined);
     fs.writeFileSync(path.join(b, 'config.json'), '[1,2');
     assert.equal(readFlatConfig(b), undefined);
+  });
+
+  it('the collections signature changes when a sweep appears, gains a run or updates sweep.json, and not otherwise', () => {
+    const sweeps = path.join(root, '.dtn', 'sweeps');
+    const missing = collectionsSignature([sweeps]);
+    assert.equal(collectionsSignature([sweeps]), missing, 'stable while nothing changes');
+    const sweep = path.join(sweeps, 'lr');
+    fs.mkdirSync(sweep, { recursive: true });
+    fs.writeFileSync(path.join(sweep, 'sweep.json'), '{}');
+    const created = collectionsSignature([sweeps]);
+    assert.notEqual(created, missing, 'a new sweep folder');
+    makeRun(path.join(sweep, 'v1-seed1'));
+    const withRun = collectionsSignature([sweeps]);
+    assert.notEqual(withRun, created, 'a new run folder');
+    const later = new Date(Date.now() + 5000);
+    fs.utimesSync(path.join(sweep, 'sweep.json'), later, later);
+    assert.notEqual(collectionsSignature([sweeps]), withRun, 'sweep.json rewritten (a run changed state)');
   });
 });
