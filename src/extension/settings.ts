@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { BACKENDS, type BackendChoice } from '../shared/config';
 import { DEFAULT_RUN_ROOT } from '../shared/node/runLayout';
+import { parseThreadsChoice, type ThreadsChoice } from '../shared/threads';
 
 export const SECTION = 'dtn';
 
@@ -14,6 +15,12 @@ function cfg() {
 export function backendSetting(): BackendChoice | undefined {
   const v = cfg().get<string>('backend', 'fromConfig');
   return (BACKENDS as readonly string[]).includes(v) ? (v as BackendChoice) : undefined;
+}
+
+/** The wasm backend's threads; a value the settings editor flags as invalid counts as auto. */
+export function threadsSetting(): ThreadsChoice {
+  const parsed = parseThreadsChoice(cfg().get<string>('threads', 'auto') ?? 'auto');
+  return 'threads' in parsed ? parsed.threads : 'auto';
 }
 
 /** Absolute run root for a workspace folder. */

@@ -6,7 +6,7 @@ import { PRESETS, isPresetName } from '../../shared/presets';
 import { configReady } from '../configs/configCommands';
 import { newRunId } from '../../shared/node/runFiles';
 import { DEFAULT_ABLATION_ROOT } from '../../shared/node/runLayout';
-import { backendSetting } from '../settings';
+import { backendSetting, threadsSetting } from '../settings';
 import { ablateLaunch, trainClassifierLaunch } from './trainerLaunch';
 import type { TrainerLog } from './trainerLog';
 import { launchContext, reportTaskFailure, runTrainerTask, type Describe } from './trainerTask';
@@ -15,7 +15,11 @@ import { pickTarget, targetFromArg, type ChosenTarget } from './trainingTargets'
 export async function trainClassifier(extensionUri: vscode.Uri, log: TrainerLog, arg: unknown): Promise<void> {
   const chosen = targetFromArg(arg) ?? (await pickTarget('DTN: Train Classifier'));
   if (!chosen || !(await configReady(chosen.target, 'training the classifier', log))) return;
-  const launch = trainClassifierLaunch(launchContext(extensionUri, chosen.cwd), { target: chosen.target, backend: backendSetting() });
+  const launch = trainClassifierLaunch(launchContext(extensionUri, chosen.cwd), {
+    target: chosen.target,
+    backend: backendSetting(),
+    threads: threadsSetting(),
+  });
   const what = `training the classifier for ${chosen.label}`;
   const outcome = await runTrainerTask(log, launch, { title: `DTN: ${what}` });
   if (!outcome.ok) return reportTaskFailure(log, what, outcome, chosen.target);
@@ -58,7 +62,13 @@ export async function runAblation(extensionUri: vscode.Uri, log: TrainerLog, arg
   if (!input) return;
   const out = path.resolve(chosen.cwd, DEFAULT_ABLATION_ROOT, newRunId(chosen.runName));
   const ctx = launchContext(extensionUri, chosen.cwd);
-  const launch = ablateLaunch(ctx, { target: chosen.target, steps: Number(input.trim()), out, backend: backendSetting() });
+  const launch = ablateLaunch(ctx, {
+    target: chosen.target,
+    steps: Number(input.trim()),
+    out,
+    backend: backendSetting(),
+    threads: threadsSetting(),
+  });
   const what = `the ablation of ${chosen.label}`;
   const outcome = await runTrainerTask(log, launch, { title: `DTN: ${what}`, describe: ablationProgress() });
   void vscode.commands.executeCommand('dtn.refreshRuns');

@@ -1,6 +1,7 @@
 /** The command line that starts the bundled trainer; pure, so it is unit-tested. */
 import * as path from 'node:path';
 import type { BackendChoice } from '../../shared/config';
+import type { ThreadsChoice } from '../../shared/threads';
 
 export type TrainTarget =
   | { kind: 'preset'; preset: string }
@@ -49,6 +50,14 @@ export function tensorflowModulesEnv(dir: string | undefined, cwd: string, inher
   return { NODE_PATH: [modules, inherited.NODE_PATH].filter(Boolean).join(path.delimiter) };
 }
 
+/** `--backend` and `--threads` as given (auto threads is the trainer's default, so it is left out). */
+function computeArgs(opts: { backend?: BackendChoice; threads?: ThreadsChoice }): string[] {
+  return [
+    ...(opts.backend ? ['--backend', opts.backend] : []),
+    ...(opts.threads && opts.threads !== 'auto' ? ['--threads', String(opts.threads)] : []),
+  ];
+}
+
 function launch(ctx: LaunchContext, args: string[]): TrainerLaunch {
   return {
     command: ctx.nodePath,
@@ -61,12 +70,20 @@ function launch(ctx: LaunchContext, args: string[]): TrainerLaunch {
 
 export function trainLaunch(
   ctx: LaunchContext,
-  opts: { target: TrainTarget; runDir?: string; backend?: BackendChoice; steps?: number; name?: string; notes?: string },
+  opts: {
+    target: TrainTarget;
+    runDir?: string;
+    backend?: BackendChoice;
+    threads?: ThreadsChoice;
+    steps?: number;
+    name?: string;
+    notes?: string;
+  },
 ): TrainerLaunch {
   // --host-stdin: if the window dies, its end of stdin closes and the run checkpoints and stops.
   const args = ['train', ...targetArgs(opts.target), '--json', '--host-stdin'];
   if (opts.runDir && opts.target.kind !== 'resume') args.push('--run-dir', path.resolve(ctx.cwd, opts.runDir));
-  if (opts.backend) args.push('--backend', opts.backend);
+  args.push(...computeArgs(opts));
   if (opts.steps !== undefined) args.push('--steps', String(opts.steps));
   // One argument each (no shell): a name with spaces or quotes arrives as typed.
   if (opts.name !== undefined) args.push('--name', opts.name);
@@ -76,10 +93,9 @@ export function trainLaunch(
 
 export function pretrainLaunch(
   ctx: LaunchContext,
-  opts: { target: Exclude<TrainTarget, { kind: 'resume' }>; backend?: BackendChoice; steps?: number },
+  opts: { target: Exclude<TrainTarget, { kind: 'resume' }>; backend?: BackendChoice; threads?: ThreadsChoice; steps?: number },
 ): TrainerLaunch {
-  const args = ['pretrain-f', ...targetArgs(opts.target), '--json'];
-  if (opts.backend) args.push('--backend', opts.backend);
+  const args = ['pretrain-f', ...targetArgs(opts.target), '--json', ...computeArgs(opts)];
   if (opts.steps !== undefined) args.push('--steps', String(opts.steps));
   return launch(ctx, args);
 }
@@ -101,10 +117,9 @@ export function exportLaunch(ctx: LaunchContext, opts: { checkpoint: string; out
 /** `dtn train-classifier`: the target-domain classifier that scores translations. */
 export function trainClassifierLaunch(
   ctx: LaunchContext,
-  opts: { target: Exclude<TrainTarget, { kind: 'resume' }>; backend?: BackendChoice; steps?: number },
+  opts: { target: Exclude<TrainTarget, { kind: 'resume' }>; backend?: BackendChoice; threads?: ThreadsChoice; steps?: number },
 ): TrainerLaunch {
-  const args = ['train-classifier', ...targetArgs(opts.target), '--json'];
-  if (opts.backend) args.push('--backend', opts.backend);
+  const args = ['train-classifier', ...targetArgs(opts.target), '--json', ...computeArgs(opts)];
   if (opts.steps !== undefined) args.push('--steps', String(opts.steps));
   return launch(ctx, args);
 }
@@ -112,10 +127,10 @@ export function trainClassifierLaunch(
 /** `dtn ablate`: the paper's ablation, `steps` per variant, into `out`. */
 export function ablateLaunch(
   ctx: LaunchContext,
-  opts: { target: Exclude<TrainTarget, { kind: 'resume' }>; steps: number; out: string; backend?: BackendChoice },
+  opts: { target: Exclude<TrainTarget, { kind: 'resume' }>; steps: number; out: string; backend?: BackendChoice; threads?: ThreadsChoice },
 ): TrainerLaunch {
   const args = ['ablate', ...targetArgs(opts.target), '--json', '--steps', String(opts.steps), '--out', path.resolve(ctx.cwd, opts.out)];
-  if (opts.backend) args.push('--backend', opts.backend);
+  args.push(...computeArgs(opts));
   return launch(ctx, args);
 }
 

@@ -11,7 +11,7 @@ import { DashboardPanel } from '../panels/dashboardPanel';
 import { SamplesPanel } from '../panels/samplesPanel';
 import { initialLiveRun, reduceLiveRun, type LiveRunState } from '../runs/liveRunState';
 import type { RunFeeds } from '../runs/runFeeds';
-import { backendSetting, openDashboardOnStart, runRoot } from '../settings';
+import { backendSetting, openDashboardOnStart, runRoot, threadsSetting } from '../settings';
 import { TrainingStatusBar } from '../views/statusBar';
 import { describeLaunch, pretrainLaunch, trainLaunch, type LaunchContext, type TrainerLaunch, type TrainTarget } from './trainerLaunch';
 import { TrainerProcess, type TrainerExit } from './trainerProcess';
@@ -86,6 +86,7 @@ export class TrainingController implements vscode.Disposable {
       target,
       runDir,
       backend: backendSetting(),
+      threads: threadsSetting(),
       ...(named && target.kind !== 'resume' ? { name: named.name, notes: named.notes } : {}),
     });
     const job = this.spawn('train', label, target, launch, runDir);
@@ -99,7 +100,7 @@ export class TrainingController implements vscode.Disposable {
       'pretrain',
       `pretraining f for ${label}`,
       target,
-      pretrainLaunch(this.launchContext(cwd), { target, backend: backendSetting() }),
+      pretrainLaunch(this.launchContext(cwd), { target, backend: backendSetting(), threads: threadsSetting() }),
       cwd,
     );
     await this.startupProgress(job, `DTN: pretraining the encoder f for ${label}`, true);

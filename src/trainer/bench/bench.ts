@@ -7,6 +7,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendChoice, DtnConfig } from '../../shared/config';
+import type { ThreadsChoice } from '../../shared/threads';
 import { ensureFaceApiData } from '../data/faces/faceApiPackage';
 import { loadFaceRecognitionNet } from '../dtn/models/faceRecognitionWeights';
 import type { FeatureEncoder } from '../dtn/models/featureEncoder';
@@ -185,11 +186,13 @@ export async function runBench(opts: {
   steps: number;
   warmup: number;
   backend?: BackendChoice;
+  /** The wasm backend's threads (default auto). */
+  threads?: ThreadsChoice;
   profile?: boolean;
   conv?: boolean;
   print: (line: string) => void;
 }): Promise<BenchResult[]> {
-  const engine = await initBackend(opts.backend ?? opts.config.backend);
+  const engine = await initBackend(opts.backend ?? opts.config.backend, opts.threads);
   const { backend } = engine;
   const results: BenchResult[] = [];
   for (const batch of opts.batches) {
@@ -203,7 +206,8 @@ export async function runBench(opts: {
         (r.gpuBytes ? `gpu-bytes=${r.gpuBytes[0]}->${r.gpuBytes[1]} gpu-pool=${r.gpuAllocated![0]}->${r.gpuAllocated![1]} ` : '') +
         (r.planBytes !== undefined ? `plan-bytes=${r.planBytes} ` : '') +
         `steps=${r.steps} step=${r.mode}` +
-        ` host-ms/step=${r.hostMsPerStep.toFixed(1)}`,
+        ` host-ms/step=${r.hostMsPerStep.toFixed(1)}` +
+        (backend.threads !== undefined ? ` threads=${backend.threads}` : ''),
     );
     if (r.tuning) opts.print(`dtn bench: ${r.tuning}`);
     if (r.modeReason && backend.name === 'webgpu') opts.print(`dtn bench: steps run through tfjs, not replayed: ${r.modeReason}`);
@@ -226,6 +230,18 @@ export function runTorchAnchor(
   const line = execFileSync(python, args, { encoding: 'utf8' }).trim().split('\n').at(-1) ?? '';
   const m = /([\d.]+) ms\/step/.exec(line);
   return m ? { msPerStep: Number(m[1]), line } : undefined;
+}
+
+export interface AnchorRun {
+  /** Torch's intra-op threads (undefined: its default). */
+  threads?: number;
+  msPerStep: number;
+  line: string;
+}
+
+/** The fastest of the anchor's runs: the ratio is taken against PyTorch at its best thread count. */
+export function bestAnchor(runs: readonly AnchorRun[]): AnchorRun | undefined {
+  return runs.reduce<AnchorRun | undefined>((best, r) => (best === undefined || r.msPerStep < best.msPerStep ? r : best), undefined);
 }
 
 function printProfile(p: StepProfile, batch: number, print: (line: string) => void): void {

@@ -17,7 +17,7 @@ import {
 import { ablateCommand, evalCommand } from './commands/evalCommands';
 import { exportCommand } from './commands/exportCommand';
 import { fetchFaceModelsCommand } from './commands/faceModelsCommand';
-import { backendOption, intInRange, positiveInt, runName, runNotes, withConfigOptions } from './commands/options';
+import { backendOption, intInRange, positiveInt, runName, runNotes, threadsOption, withConfigOptions } from './commands/options';
 import { DEMO_PRESETS, demoCommand, pretrainCommand, trainClassifierCommand, trainCommand } from './commands/trainCommands';
 import { serveCommand, translateCommand, type TranslateOpts } from './commands/translateCommands';
 import { parallelArg, seedsArg, sweepCommand, sweepNameArg, sweepSetArg } from './commands/sweepCommand';
@@ -182,6 +182,7 @@ program
   .option('--steps <n>', 'override the number of DTN steps', positiveInt('--steps'))
   .option('--run-dir <dir>', 'run folder')
   .addOption(backendOption())
+  .addOption(threadsOption())
   .action(action(demoCommand));
 
 // Each command's action reports its own errors and exits (action.ts); commander exits on usage errors.

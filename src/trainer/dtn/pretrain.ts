@@ -3,6 +3,7 @@
  * images, and saves it as the encoder `dtn train` loads.
  */
 import { digitsArchitecture, type BackendChoice, type DtnConfig } from '../../shared/config';
+import type { ThreadsChoice } from '../../shared/threads';
 import type { TrainerMessage } from '../../shared/protocol';
 import { initBackend } from '../engine/backend';
 import { loadDataSpec } from '../data/loadDataSpec';
@@ -17,6 +18,7 @@ export interface PretrainOptions {
   out?: string;
   steps?: number;
   backend?: BackendChoice;
+  threads?: ThreadsChoice;
   emit: (msg: TrainerMessage) => void;
   onProgress?: (step: number, total: number, loss: number) => void;
   /** Replace `out` even if it is not an encoder folder. */
@@ -36,7 +38,7 @@ export async function pretrainEncoder(opts: PretrainOptions): Promise<PretrainRe
   const dir = opts.out ?? defaultEncoderDir(config, opts.baseDir);
   // Before minutes of training, not after: the destination must be ours to replace.
   assertReplaceable(dir, ENCODER_KIND, opts.force);
-  const { backend } = await initBackend(opts.backend ?? config.backend);
+  const { backend } = await initBackend(opts.backend ?? config.backend, opts.threads);
   emit({ type: 'status', phase: 'backend', message: `${backend.name} on ${backend.device} (${backend.reason})` });
   emit({ type: 'status', phase: 'data', message: 'loading labelled source images' });
   const data = await loadDataSpec(config.source, {

@@ -8,11 +8,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-backend-cpu';
 import type { BackendChoice } from '../../shared/config';
+import type { ThreadsChoice } from '../../shared/threads';
 import { DtnError, type ErrorCode } from '../../shared/errors';
 import { installCpuChannelOps } from './cpu/cpuChannelOps';
 import * as os from 'node:os';
-import * as path from 'node:path';
 import { installFastCpuConv } from './cpu/cpuConv';
+import { cpuCores } from './cpuCores';
+import { startWasm } from './wasm/wasmStart';
 import { installWasmConvGemm } from './wasm/wasmConvGemm';
 import { installFastCpuConvBackpropFilter } from './cpu/cpuConvBackpropFilter';
 import { installWebgpuConv, WEBGPU_CONV_KERNEL_NAMES } from './webgpu/webgpuConv';
@@ -29,6 +31,8 @@ export interface BackendInfo {
   reason: string;
   /** webgpu: the adapter renders on the CPU (lavapipe, SwiftShader). */
   software?: boolean;
+  /** wasm: the threads its kernels run on. */
+  threads?: number;
 }
 
 export class BackendError extends DtnError {
@@ -134,19 +138,25 @@ interface GpuAdapterLike {
 
 /**
  * The wasm backend (XNNPACK, SIMD where the runtime has it) with this project's GEMM convolution
- * gradients: several times the pure-JS backend's speed on conv training.
+ * gradients: several times the pure-JS backend's speed on conv training. `threads`: `auto` is the
+ * physical cores.
  */
-async function tryWasm(): Promise<BackendInfo> {
+async function tryWasm(threads: ThreadsChoice): Promise<BackendInfo> {
+  const cores = cpuCores();
+  const requested = threads === 'auto' ? cores.physical : threads;
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const wasm = require('@tensorflow/tfjs-backend-wasm') as typeof import('@tensorflow/tfjs-backend-wasm');
-    const dir = path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
-    wasm.setWasmPaths(`${dir}${path.sep}`);
-    if (!(await tf.setBackend('wasm'))) throw new Error('backend did not initialise');
+    const started = await startWasm(requested);
     installWasmConvGemm();
     const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
     const cpu = os.cpus()[0]?.model?.trim() ?? 'CPU';
-    return { name: 'wasm', device: `${cpu} (WebAssembly${simd ? ' SIMD' : ''})`, reason: 'WebAssembly backend initialised' };
+    const n = started.threads;
+    const asked = threads === 'auto' ? `auto: ${cores.physical} physical of ${cores.logical} logical cores` : `--threads ${threads}`;
+    return {
+      name: 'wasm',
+      device: `${cpu} (WebAssembly${simd ? ' SIMD' : ''}, ${n} thread${n === 1 ? '' : 's'})`,
+      reason: `WebAssembly backend initialised; threads ${asked}${started.note ? `; ${started.note}` : ''}`,
+      threads: n,
+    };
   } catch (err) {
     throw new BackendError(
       `the WebAssembly backend is not available (${firstLine(err)})`,
@@ -165,9 +175,10 @@ async function useCpu(reason: string): Promise<BackendInfo> {
 
 /**
  * Selects and initialises the backend, and returns the engine started on it; throws BackendError
- * (with the fix) if an explicit choice fails.
+ * (with the fix) if an explicit choice fails. `threads` is for the wasm backend (the others size
+ * their own thread pools).
  */
-export async function initBackend(choice: BackendChoice): Promise<Engine> {
+export async function initBackend(choice: BackendChoice, threads: ThreadsChoice = 'auto'): Promise<Engine> {
   // Production mode: no "install tfjs-node" banner and no debug-mode checks; the backend we use
   // and why is reported through BackendInfo instead.
   tf.env().set('PROD', true);
@@ -181,7 +192,7 @@ export async function initBackend(choice: BackendChoice): Promise<Engine> {
     case 'webgpu':
       return tryWebgpu(settings, problems);
     case 'wasm':
-      return engine(await tryWasm());
+      return engine(await tryWasm(threads));
     case 'auto': {
       const skipped: string[] = [];
       let cpuTensorflow: BackendInfo | undefined;
@@ -205,7 +216,7 @@ export async function initBackend(choice: BackendChoice): Promise<Engine> {
         return engine({ ...cpuTensorflow, reason: `auto: no GPU backend, libtensorflow on CPU (${skipped.join('; ')})` });
       }
       try {
-        const info = await tryWasm();
+        const info = await tryWasm(threads);
         return engine({ ...info, reason: `auto: no GPU backend, WebAssembly on CPU (${skipped.join('; ')})` });
       } catch (err) {
         skipped.push(firstLine(err));

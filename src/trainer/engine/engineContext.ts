@@ -11,6 +11,8 @@
  *  - webgpu/adamProgram.ts: the Adam pipeline per GPU device (WeakMap) and the set of those
  *    pipelines (WeakSet, for the replayed step): caches of a pure function of the device, freed with it.
  *  - data/syntheticDigits.ts: the fonts, loaded once: a cache of files that do not change.
+ *  - the wasm backend's thread pool (wasm/wasmStart.ts): tfjs starts a backend once per process,
+ *    so its thread count is the first start's; BackendInfo.threads reports it.
  */
 import type { BackendInfo } from './backend';
 import { BackendError } from './backend';

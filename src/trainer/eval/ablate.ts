@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { BackendChoice, DtnConfig, LossConfig } from '../../shared/config';
+import type { ThreadsChoice } from '../../shared/threads';
 import type { TrainerMessage } from '../../shared/protocol';
 import { DEFAULT_ABLATION_ROOT } from '../../shared/node/runLayout';
 import { writeFileAtomic } from '../../shared/node/atomicWrite';
@@ -41,6 +42,7 @@ export async function runAblation(opts: {
   baseDir: string;
   out?: string;
   backend?: BackendChoice;
+  threads?: ThreadsChoice;
   variants?: AblationVariant[];
   emit: (msg: TrainerMessage) => void;
 }): Promise<{ dir: string; rows: AblationRow[]; markdown: string; csv: string }> {
@@ -67,9 +69,10 @@ export async function runAblation(opts: {
       baseDir: opts.baseDir,
       runDir: path.join(dir, variant.id),
       backend: opts.backend,
+      threads: opts.threads,
       emit: opts.emit,
     });
-    const report = await evaluateCheckpoint(result.checkpoint!, opts.backend);
+    const report = await evaluateCheckpoint(result.checkpoint!, opts.backend, opts.threads);
     writeReport(report);
     rows.push({
       variant,

@@ -1,6 +1,7 @@
 /** `dtn eval`: scores one checkpoint and writes the report next to the run. */
 import * as path from 'node:path';
 import type { BackendChoice } from '../../shared/config';
+import type { ThreadsChoice } from '../../shared/threads';
 import { initBackend, type BackendInfo } from '../engine/backend';
 import { Dtn } from '../dtn/dtn';
 import { loadConfigEncoder } from '../run/configEncoder';
@@ -30,12 +31,12 @@ export interface EvalReport {
   heldOut: string;
 }
 
-export async function evaluateCheckpoint(checkpoint: string, backendChoice?: BackendChoice): Promise<EvalReport> {
+export async function evaluateCheckpoint(checkpoint: string, backendChoice?: BackendChoice, threads?: ThreadsChoice): Promise<EvalReport> {
   const { checkpoint: dir, runDir } = resolveCheckpoint(checkpoint, { ofRun: 'best' });
   const folder = new RunFolder(runDir);
   const { config, baseDir } = folder.readConfig();
   const configFile = folder.configPath;
-  const { backend } = await initBackend(backendChoice ?? config.backend);
+  const { backend } = await initBackend(backendChoice ?? config.backend, threads);
   const { f } = await loadConfigEncoder(config, baseDir, 'The encoder this run was trained with must be present');
   if (config.architecture.kind === 'faces') {
     const faces = await loadIdentityFaces(config, baseDir, f);

@@ -6,6 +6,7 @@
  */
 import * as path from 'node:path';
 import { BACKENDS, type BackendChoice, type DtnConfig } from '../../shared/config';
+import type { ThreadsChoice } from '../../shared/threads';
 import { DtnError } from '../../shared/errors';
 import type { TrainerMessage } from '../../shared/protocol';
 import type { RunInfo } from '../../shared/runInfo';
@@ -39,6 +40,8 @@ export interface TrainOptions {
   /** The run's name and notes (label.json); validated before anything loads. */
   label?: { name?: string; notes?: string };
   backend?: BackendChoice;
+  /** The wasm backend's threads (default auto). */
+  threads?: ThreadsChoice;
   emit: (msg: TrainerMessage) => void;
   /** Polled between steps: true = checkpoint and stop. */
   shouldStop?: () => boolean;
@@ -100,7 +103,7 @@ async function setUpLocked(opts: TrainOptions, folder: RunFolder, resume: Resolv
   const previous = resume ? folder.readInfo() : undefined;
   const backendChoice = chooseBackend(opts, previous);
   emit({ type: 'status', phase: 'backend', message: `initialising backend ${backendChoice}` });
-  const engine = await initBackend(backendChoice);
+  const engine = await initBackend(backendChoice, opts.threads);
   const { backend } = engine;
   const f = await loadRunEncoder(opts);
   emit({ type: 'status', phase: 'data', message: 'loading source and target domains' });

@@ -27,6 +27,8 @@ export interface SweepRunnerOptions {
   /** `--preset <p>` or `--config <file>`: the base config, as the child resolves it. */
   baseArgs: string[];
   backend?: BackendChoice;
+  /** Each child's `--threads`, when runs share the cores; else the child's default (auto). */
+  threads?: number;
   progress: SweepProgress;
 }
 
@@ -37,11 +39,16 @@ export interface SweepResult {
 
 /** The `dtn train` arguments of a run: continue it from its checkpoint, or start it (over). */
 export function trainArgs(
-  opts: Pick<SweepRunnerOptions, 'dir' | 'sweep' | 'baseArgs' | 'backend'>,
+  opts: Pick<SweepRunnerOptions, 'dir' | 'sweep' | 'baseArgs' | 'backend' | 'threads'>,
   run: SweepRun,
 ): { args: string[]; how: string } {
   const runDir = runDirOf(opts.dir, run);
-  const common = ['--json', '--host-stdin', ...(opts.backend ? ['--backend', opts.backend] : [])];
+  const common = [
+    '--json',
+    '--host-stdin',
+    ...(opts.backend ? ['--backend', opts.backend] : []),
+    ...(opts.threads ? ['--threads', String(opts.threads)] : []),
+  ];
   const resumable = run.state === 'stopped' || run.state === 'running';
   if (resumable && listCheckpointDirs(runDir).length > 0) {
     return { args: ['train', '--resume', runDir, ...common], how: 'resuming from its newest checkpoint' };

@@ -53,6 +53,15 @@ describe('trainer command line', () => {
     assert.deepEqual(l.args.slice(1), ['train', '--resume', '/ws/.dtn/runs/a/checkpoints/step-00000200', '--json', '--host-stdin']);
   });
 
+  it('passes the threads setting unless it is auto (the trainer default)', () => {
+    const target = { kind: 'preset', preset: 'digits-quick' } as const;
+    assert.deepEqual(trainLaunch(ctx, { target, backend: 'wasm', threads: 2 }).args.slice(-4), ['--backend', 'wasm', '--threads', '2']);
+    assert.ok(!trainLaunch(ctx, { target, threads: 'auto' }).args.includes('--threads'));
+    assert.deepEqual(pretrainLaunch(ctx, { target, threads: 1 }).args.slice(-2), ['--threads', '1']);
+    assert.deepEqual(trainClassifierLaunch(ctx, { target, threads: 3 }).args.slice(-2), ['--threads', '3']);
+    assert.deepEqual(ablateLaunch(ctx, { target, steps: 5, out: '/abs', threads: 4 }).args.slice(-2), ['--threads', '4']);
+  });
+
   it('pretrains f with the same config', () => {
     const l = pretrainLaunch(ctx, { target: { kind: 'config', file: '/ws/a.dtn.json' }, steps: 20 });
     assert.deepEqual(l.args.slice(1), ['pretrain-f', '--config', '/ws/a.dtn.json', '--json', '--steps', '20']);

@@ -1,7 +1,14 @@
 import { strict as assert } from 'node:assert';
 import * as os from 'node:os';
 import { InvalidArgumentError } from 'commander';
-import { parallelArg, parallelism, seedsArg, sweepNameArg, sweepSetArg } from '../../../src/trainer/cli/commands/sweepCommand';
+import {
+  childThreads,
+  parallelArg,
+  parallelism,
+  seedsArg,
+  sweepNameArg,
+  sweepSetArg,
+} from '../../../src/trainer/cli/commands/sweepCommand';
 
 describe('dtn sweep options', () => {
   it('--parallel: a count, or auto = the cores (1 on webgpu), never more than the runs to do', () => {
@@ -15,6 +22,13 @@ describe('dtn sweep options', () => {
     assert.equal(parallelism(undefined, 'cpu', 10), 1);
     assert.equal(parallelism(4, 'cpu', 2), 2);
     assert.equal(parallelism(4, 'cpu', 0), 1);
+  });
+
+  it('runs side by side get an equal share of the physical cores (--threads), at least one each', () => {
+    assert.equal(childThreads(1, 8), undefined, 'one run at a time keeps auto');
+    assert.equal(childThreads(2, 8), 4);
+    assert.equal(childThreads(3, 8), 2);
+    assert.equal(childThreads(16, 8), 1);
   });
 
   it('reports bad --seeds, --set and --name as usage errors', () => {

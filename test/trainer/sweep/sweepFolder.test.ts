@@ -112,6 +112,8 @@ describe('sweep/sweepFolder', () => {
       ]);
     }
     assert.ok(trainArgs(opts, { ...run, state: 'failed' }).args.includes('--force'), 'a failed run starts over even with a checkpoint');
+    // Runs side by side share the cores.
+    assert.deepEqual(trainArgs({ ...opts, threads: 2 }, run).args.slice(-4), ['--backend', 'cpu', '--threads', '2']);
   });
 
   it('writes summary.md and summary.csv from the run folders', () => {

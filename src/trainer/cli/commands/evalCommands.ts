@@ -16,7 +16,7 @@ export async function ablateCommand(opts: CommonOpts & { steps?: number; out?: s
   const reporter = createReporter(Boolean(opts.json));
   const { config, baseDir } = resolveConfig(opts);
   if (opts.steps !== undefined) config.train.steps = opts.steps;
-  const result = await runAblation({ config, baseDir, out: opts.out, backend: opts.backend, emit: reporter.emit });
+  const result = await runAblation({ config, baseDir, out: opts.out, backend: opts.backend, threads: opts.threads, emit: reporter.emit });
   reporter.finish();
   if (opts.json) process.stdout.write(`${JSON.stringify({ dir: result.dir, rows: result.rows })}\n`);
   else process.stdout.write(`${result.markdown}\nTables written to ${result.dir}/ablation.{md,csv}\n`);

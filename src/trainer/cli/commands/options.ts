@@ -5,6 +5,7 @@ import { BACKENDS, ConfigError, type BackendChoice } from '../../../shared/confi
 import { isRunDir } from '../../../shared/node/runFiles';
 import { PRESET_NAMES } from '../../../shared/presets';
 import { runNameProblem, runNotesProblem } from '../../../shared/runLabel';
+import { parseThreadsChoice, type ThreadsChoice } from '../../../shared/threads';
 import { presetConfig, readConfigFile, type ResolvedConfig } from '../../run/configFile';
 import { applyOverrides, parseOverride, type ConfigOverride } from '../../run/configOverrides';
 import { RunFolder } from '../../run/runFolder';
@@ -16,6 +17,7 @@ export interface CommonOpts {
   /** `--set key=value`, in the order given (a later one wins on the same key). */
   set?: ConfigOverride[];
   backend?: BackendChoice;
+  threads?: ThreadsChoice;
   json?: boolean;
   seed?: number;
 }
@@ -75,7 +77,16 @@ export const setOption = () =>
 
 export const backendOption = () => new Option('--backend <name>', 'compute backend').choices(BACKENDS);
 
-/** --preset | --config, --seed, --backend and --json, as every training-like command takes them. */
+export function threadsArg(v: string): ThreadsChoice {
+  const parsed = parseThreadsChoice(v);
+  if ('problem' in parsed) throw new InvalidArgumentError(parsed.problem);
+  return parsed.threads;
+}
+
+export const threadsOption = () =>
+  new Option('--threads <auto|n>', 'threads of the wasm backend (default auto: the physical cores)').argParser(threadsArg);
+
+/** --preset | --config, --seed, --backend, --threads and --json, as every training-like command takes them. */
 export function withConfigOptions(cmd: Command, presetHelp = 'built-in configuration'): Command {
   return cmd
     .addOption(new Option('--preset <name>', presetHelp).choices(PRESET_NAMES))
@@ -83,6 +94,7 @@ export function withConfigOptions(cmd: Command, presetHelp = 'built-in configura
     .addOption(setOption())
     .option('--seed <n>', 'override the config seed', nonNegativeInt('--seed'))
     .addOption(backendOption())
+    .addOption(threadsOption())
     .option('--json', 'one protocol message per stdout line (for tools)');
 }
 

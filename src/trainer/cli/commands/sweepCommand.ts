@@ -15,6 +15,7 @@ import type { PresetName } from '../../../shared/presets';
 import { SWEEP_FILES, SWEEP_KIND, countStates, type SweepFile } from '../../../shared/sweep';
 import { configHash, presetConfig, readConfigFile, type ResolvedConfig } from '../../run/configFile';
 import { SweepRunner } from '../../sweep/runSweep';
+import { cpuCores } from '../../engine/cpuCores';
 import { readSweepFile, writeSweepFile } from '../../sweep/sweepFolder';
 import { createSweepProgress } from '../../sweep/sweepProgress';
 import { parseSeeds, parseSweepSet, planSweep, runConfig, type SweepSet } from '../../sweep/sweepSpec';
@@ -64,12 +65,17 @@ export function sweepNameArg(text: string): string {
 }
 
 /**
- * How many runs at once: `auto` is the machine's cores (the CPU backends train on one core per
- * process), 1 on webgpu (one GPU); never more than the runs left to do.
+ * How many runs at once: `auto` is the machine's cores (each run then trains on one: see
+ * childThreads), 1 on webgpu (one GPU); never more than the runs left to do.
  */
 export function parallelism(parallel: number | 'auto' | undefined, backend: BackendChoice, runsToDo: number): number {
   const wanted = parallel === 'auto' ? (backend === 'webgpu' ? 1 : os.availableParallelism()) : (parallel ?? 1);
   return Math.max(1, Math.min(wanted, runsToDo));
+}
+
+/** Runs side by side share the physical cores (the wasm backend would otherwise start a thread per core in each). */
+export function childThreads(parallel: number, physicalCores: number): number | undefined {
+  return parallel > 1 ? Math.max(1, Math.floor(physicalCores / parallel)) : undefined;
 }
 
 function baseOf(sweep: SweepFile): { resolved: ResolvedConfig; args: string[] } {
@@ -156,6 +162,7 @@ export async function sweepCommand(opts: SweepOpts): Promise<number> {
       parallel,
       baseArgs: baseOf(sweep).args,
       backend: sweep.backend,
+      threads: childThreads(parallel, cpuCores().physical),
       progress,
     });
     const onSignal = () => runner.stop();

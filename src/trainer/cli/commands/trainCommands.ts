@@ -1,6 +1,7 @@
 /** `dtn train`, `dtn pretrain-f`, `dtn train-classifier` and `dtn demo`. */
 import * as path from 'node:path';
 import type { BackendChoice } from '../../../shared/config';
+import type { ThreadsChoice } from '../../../shared/threads';
 import { RUN_FILES } from '../../../shared/node/runLayout';
 import { initBackend } from '../../engine/backend';
 import { presetConfig } from '../../run/configFile';
@@ -46,6 +47,7 @@ export async function trainCommand(
     force: opts.force,
     label: opts.name !== undefined || opts.notes !== undefined ? { name: opts.name, notes: opts.notes } : undefined,
     backend: opts.backend,
+    threads: opts.threads,
     emit: reporter.emit,
     ...controls,
   });
@@ -68,6 +70,7 @@ export async function pretrainCommand(opts: CommonOpts & { out?: string; steps?:
     steps: opts.steps,
     force: opts.force,
     backend: opts.backend,
+    threads: opts.threads,
     emit: reporter.emit,
     onProgress: (step, total, loss) => reporter.progress('pretrain f', step, total, `loss ${loss.toFixed(3)}`),
   });
@@ -82,7 +85,7 @@ export async function pretrainCommand(opts: CommonOpts & { out?: string; steps?:
 export async function trainClassifierCommand(opts: CommonOpts & { out?: string; steps?: number; force?: boolean }): Promise<void> {
   const reporter = createReporter(Boolean(opts.json));
   const { config, baseDir } = resolveConfig(opts);
-  const { backend } = await initBackend(opts.backend ?? config.backend);
+  const { backend } = await initBackend(opts.backend ?? config.backend, opts.threads);
   reporter.emit({ type: 'status', phase: 'backend', message: `${backend.name} on ${backend.device}` });
   const arch = classifierArchitecture(config);
   const dir = opts.out ? path.resolve(opts.out) : defaultClassifierDir(config, baseDir);
@@ -117,7 +120,13 @@ export async function trainClassifierCommand(opts: CommonOpts & { out?: string; 
 }
 
 export const DEMO_PRESETS = ['digits-quick', 'faces-emoji-quick'] as const;
-type DemoOpts = { preset?: (typeof DEMO_PRESETS)[number]; backend?: BackendChoice; steps?: number; runDir?: string };
+type DemoOpts = {
+  preset?: (typeof DEMO_PRESETS)[number];
+  backend?: BackendChoice;
+  threads?: ThreadsChoice;
+  steps?: number;
+  runDir?: string;
+};
 
 /**
  * digits-quick: pretrain-f and train-classifier once (skipped when their folders exist), then train.
@@ -131,15 +140,21 @@ export async function demoCommand(opts: DemoOpts): Promise<void> {
   const encoderDir = defaultEncoderDir(config, baseDir);
   if (!encoderExists(encoderDir)) {
     reporter.note('step 1/3: pretraining f, the digit encoder, on synthetic street digits');
-    await pretrainCommand({ preset: 'digits-quick', backend: opts.backend });
+    await pretrainCommand({ preset: 'digits-quick', backend: opts.backend, threads: opts.threads });
   } else reporter.note(`step 1/3: using the encoder in ${encoderDir}`);
   const classifierDir = defaultClassifierDir(config, baseDir);
   if (!classifierExists(classifierDir)) {
     reporter.note('step 2/3: training the MNIST classifier that scores translations');
-    await trainClassifierCommand({ preset: 'digits-quick', backend: opts.backend });
+    await trainClassifierCommand({ preset: 'digits-quick', backend: opts.backend, threads: opts.threads });
   } else reporter.note(`step 2/3: using the classifier in ${classifierDir}`);
   reporter.note('step 3/3: training the DTN (synthetic street digits -> MNIST)');
-  const result = await trainCommand({ preset: 'digits-quick', backend: opts.backend, steps: opts.steps, runDir: opts.runDir });
+  const result = await trainCommand({
+    preset: 'digits-quick',
+    backend: opts.backend,
+    threads: opts.threads,
+    steps: opts.steps,
+    runDir: opts.runDir,
+  });
   const evaluated = new RunFolder(result.runDir).readMetrics().filter((r) => r.eval);
   const last = evaluated.at(-1);
   const best = evaluated.reduce<(typeof evaluated)[number] | undefined>(
@@ -167,7 +182,13 @@ async function facesDemo(opts: DemoOpts): Promise<void> {
     'PIPELINE CHECK, NOT A RESULT: faces -> emoji on the few demo photos that ship with @vladmandic/face-api. ' +
       'A real run needs a folder of your own face photos (see the README, "Faces -> emoji").',
   );
-  const result = await trainCommand({ preset: 'faces-emoji-quick', backend: opts.backend, steps: opts.steps, runDir: opts.runDir });
+  const result = await trainCommand({
+    preset: 'faces-emoji-quick',
+    backend: opts.backend,
+    threads: opts.threads,
+    steps: opts.steps,
+    runDir: opts.runDir,
+  });
   const last = new RunFolder(result.runDir)
     .readMetrics()
     .filter((r) => r.eval)
