@@ -1,7 +1,7 @@
 /**
  * Rasterises many small SVG scenes in one sharp (librsvg) call: each scene gets a cell of a grid,
  * clipped to it by a nested <svg> viewport, and the raw RGBA sheet is cut back into cells. One call
- * per few hundred cells instead of one per cell: parsing and pipeline set-up dominate at 32 px.
+ * per few dozen cells instead of one per cell: pipeline set-up dominates at 32 px.
  */
 import sharp from 'sharp';
 
