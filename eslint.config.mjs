@@ -122,7 +122,7 @@ const boundaryZones = [
       zone: 'src/shared/node',
       why: 'the run-folder readers serve both the trainer and the extension host, so they import only src/shared',
       allowPaths: ['src/shared'],
-      denyPackages: ['vscode', '@tensorflow/*', 'webgpu', '@napi-rs/canvas'],
+      denyPackages: ['vscode', '@tensorflow/*', 'webgpu', 'sharp'],
     },
   },
   {
@@ -143,7 +143,7 @@ const boundaryZones = [
       zone: 'src/extension',
       why: 'the extension host stays light and starts the trainer as a process: no trainer code, tfjs or native compute packages',
       denyPaths: ['src/trainer'],
-      denyPackages: ['@tensorflow/*', 'webgpu', '@napi-rs/canvas'],
+      denyPackages: ['@tensorflow/*', 'webgpu', 'sharp'],
     },
   },
   {

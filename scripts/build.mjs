@@ -7,16 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-const external = [
-  'sharp',
-  '@tensorflow/tfjs-node',
-  '@tensorflow/tfjs-node-gpu',
-  'webgpu',
-  '@napi-rs/canvas',
-  'dejavu-fonts-ttf',
-  '@fontsource/*',
-  'mnist',
-];
+const external = ['sharp', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', 'webgpu', 'mnist'];
 const watch = process.argv.includes('--watch');
 
 const browser = { platform: 'browser', format: 'iife', target: 'es2022', minify: true };

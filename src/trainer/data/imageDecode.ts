@@ -34,8 +34,8 @@ async function readBytes(file: string): Promise<Buffer> {
 }
 
 /** The file's bytes as a sharp pipeline: BMP through bmpDecode, everything else oriented by its EXIF tag. */
-async function openImage(bytes: Buffer): Promise<Sharp> {
-  const input = isBmp(bytes) ? await decodeBmp(bytes) : undefined;
+function openImage(bytes: Buffer): Sharp {
+  const input = isBmp(bytes) ? decodeBmp(bytes) : undefined;
   return input
     ? sharp(input.data, { raw: { width: input.width, height: input.height, channels: 4 } })
     : // failOn 'error': corrupt or truncated data is refused rather than decoded into garbage;
@@ -45,9 +45,7 @@ async function openImage(bytes: Buffer): Promise<Sharp> {
 
 /** RGB bytes at size x size: oriented, resized, composited over black. */
 async function rgbAtSize(bytes: Buffer, size: number): Promise<Buffer> {
-  const { data, info } = await (
-    await openImage(bytes)
-  )
+  const { data, info } = await openImage(bytes)
     // Aspect ratio is not kept (as before). The linear kernel widens with the shrink factor, so
     // every source pixel counts when downscaling; it does not ring on high-contrast strokes.
     .resize(size, size, { fit: 'fill', kernel: 'linear' })
@@ -127,9 +125,7 @@ export interface RgbImage {
  */
 export async function decodeRgb(bytes: Buffer, file: string): Promise<RgbImage> {
   try {
-    const { data, info } = await (
-      await openImage(bytes)
-    )
+    const { data, info } = await openImage(bytes)
       .flatten({ background: '#000000' })
       .toColourspace('srgb')
       .raw({ depth: 'uchar' })

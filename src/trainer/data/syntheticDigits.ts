@@ -1,12 +1,13 @@
 /**
  * The source domain that ships: street-number style digit crops (like SVHN's 32x32 "cropped
- * digits"), rendered from bundled fonts. Labelled by the centre digit; neighbours are distractors.
+ * digits"), drawn as SVG from the fonts' digit outlines (digitGlyphs.ts) and rasterised by sharp.
+ * Labelled by the centre digit; neighbours are distractors.
  */
-import * as path from 'node:path';
-import { createCanvas, GlobalFonts, SKRSContext2D } from '@napi-rs/canvas';
+import { digitFontList } from './digitGlyphs';
+import { digitScene } from './digitScene';
 import { ImageSet } from './imageSet';
 import { Rng } from './rng';
-import { DtnError } from '../../shared/errors';
+import { rasteriseSheet, type SheetLayout } from './svgSheet';
 
 export interface SyntheticDigitOptions {
   count: number;
@@ -15,76 +16,20 @@ export interface SyntheticDigitOptions {
   size?: number;
 }
 
-interface FontFace {
-  family: string;
-  /** Package and path inside it. */
-  pkg: string;
-  file: string;
-}
+/**
+ * Images per sharp call. Image i always sits in cell i % SHEET of sheet floor(i / SHEET). Not more:
+ * librsvg's filters (the blur) cost in proportion to the whole sheet's area, so 16x16 sheets took up
+ * to 10x the CPU of 8x8 ones, and 32x32 sheets 50x.
+ */
+const COLUMNS = 8;
+const ROWS = 8;
+const SHEET = COLUMNS * ROWS;
+/** Sheets rasterised at once: sharp renders on its own threads while JS writes the next sheet. */
+const SHEETS_IN_FLIGHT = 2;
 
-const DEJAVU = [
-  'Sans',
-  'Sans-Bold',
-  'Sans-BoldOblique',
-  'SansCondensed',
-  'SansCondensed-Bold',
-  'SansMono',
-  'SansMono-Bold',
-  'Serif',
-  'Serif-Bold',
-  'SerifCondensed-Bold',
-];
-const FONT_FACES: FontFace[] = [
-  ...DEJAVU.map((s) => ({ family: `DTN DejaVu ${s}`, pkg: 'dejavu-fonts-ttf', file: `ttf/DejaVu${s}.ttf` })),
-  ...[400, 600, 700].map((w) => ({ family: `DTN Oswald ${w}`, pkg: '@fontsource/oswald', file: `files/oswald-latin-${w}-normal.woff2` })),
-  { family: 'DTN Bebas Neue', pkg: '@fontsource/bebas-neue', file: 'files/bebas-neue-latin-400-normal.woff2' },
-  ...[400, 700, 900].map((w) => ({
-    family: `DTN Roboto Slab ${w}`,
-    pkg: '@fontsource/roboto-slab',
-    file: `files/roboto-slab-latin-${w}-normal.woff2`,
-  })),
-  { family: 'DTN Archivo Black', pkg: '@fontsource/archivo-black', file: 'files/archivo-black-latin-400-normal.woff2' },
-  ...[400, 700].map((w) => ({
-    family: `DTN Courier Prime ${w}`,
-    pkg: '@fontsource/courier-prime',
-    file: `files/courier-prime-latin-${w}-normal.woff2`,
-  })),
-];
-
-interface LoadedFont {
-  family: string;
-  /** Digit height (ascent of "0".."9", averaged) per 1px of font size, to size digits by height. */
-  digitHeight: number;
-}
-
-let loaded: LoadedFont[] | undefined;
-
-/** Registers every bundled font once per process under its own family name. */
-function loadFonts(): LoadedFont[] {
-  if (loaded) return loaded;
-  const probe = createCanvas(8, 8).getContext('2d');
-  const out: LoadedFont[] = [];
-  for (const f of FONT_FACES) {
-    let file: string;
-    try {
-      file = path.join(path.dirname(require.resolve(`${f.pkg}/package.json`)), f.file);
-    } catch {
-      continue; // a missing font package only narrows the variety
-    }
-    if (!GlobalFonts.has(f.family) && !GlobalFonts.registerFromPath(file, f.family)) continue;
-    probe.font = `100px "${f.family}"`;
-    const m = probe.measureText('0123456789');
-    out.push({ family: f.family, digitHeight: (m.actualBoundingBoxAscent + m.actualBoundingBoxDescent) / 100 });
-  }
-  if (out.length === 0)
-    throw new DtnError('DATA_INVALID', 'no digit fonts could be loaded: reinstall dejavu-fonts-ttf and the @fontsource packages');
-  loaded = out;
-  return out;
-}
-
-/** Families actually used for rendering. */
+/** Names of the faces digits are drawn in. */
 export function digitFonts(): string[] {
-  return loadFonts().map((f) => f.family);
+  return digitFontList().map((f) => f.name);
 }
 
 /** A fresh stream per (seed, index), so image i does not depend on count or on other images. */
@@ -97,133 +42,54 @@ function streamSeed(seed: number, index: number, salt: number): number {
   return (h ^ (h >>> 16)) >>> 0;
 }
 
-type Rgb = [number, number, number];
-const luma = (c: Rgb) => 0.299 * c[0] + 0.587 * c[1] + 0.114 * c[2];
-const css = (c: Rgb) => `rgb(${c[0] | 0},${c[1] | 0},${c[2] | 0})`;
-
-function randomColour(rng: Rng): Rgb {
-  // Mostly muted, sometimes saturated, like painted signs and house plates.
-  const base = rng.range(0, 255);
-  const sat = rng.next() < 0.3 ? rng.range(60, 200) : rng.range(0, 60);
-  return [0, 1, 2].map(() => Math.max(0, Math.min(255, base + rng.range(-sat, sat)))) as Rgb;
+/** Balanced classes: each block of 10 is a seeded permutation of 0..9. */
+function labelOf(seed: number, i: number, blocks: Map<number, number[]>): number {
+  const b = Math.floor(i / 10);
+  let block = blocks.get(b);
+  if (!block) blocks.set(b, (block = new Rng(streamSeed(seed, b, 0x51ed)).shuffle([0, 1, 2, 3, 4, 5, 6, 7, 8, 9])));
+  return block[i % 10];
 }
 
-function shade(c: Rgb, k: number): Rgb {
-  return c.map((v) => Math.max(0, Math.min(255, v + k))) as Rgb;
-}
-
-/** Foreground/background pair with at least `minContrast` luma difference. */
-function colourPair(rng: Rng): [Rgb, Rgb] {
-  const minContrast = rng.range(60, 120);
-  const bg = randomColour(rng);
-  for (let tries = 0; tries < 20; tries++) {
-    const fg = randomColour(rng);
-    if (Math.abs(luma(fg) - luma(bg)) >= minContrast) return [fg, bg];
-  }
-  return [luma(bg) > 128 ? shade(bg, -150) : shade(bg, 150), bg];
-}
-
-function drawOne(ctx: SKRSContext2D, size: number, label: number, rng: Rng, fonts: LoadedFont[]): void {
-  const [fg, bg] = colourPair(rng);
-  ctx.setTransform(1, 0, 0, 1, 0, 0);
-  ctx.filter = 'none';
-  ctx.globalAlpha = 1;
-
-  // Background: flat, or a gradient between two nearby shades (lighting, weathered plates).
-  if (rng.next() < 0.4) {
-    const a = rng.range(0, Math.PI * 2);
-    const g = ctx.createLinearGradient(
-      size / 2 - Math.cos(a) * size,
-      size / 2 - Math.sin(a) * size,
-      size / 2 + Math.cos(a) * size,
-      size / 2 + Math.sin(a) * size,
-    );
-    const k = rng.range(15, 60);
-    g.addColorStop(0, css(shade(bg, k)));
-    g.addColorStop(1, css(shade(bg, -k)));
-    ctx.fillStyle = g;
-  } else {
-    ctx.fillStyle = css(bg);
-  }
-  ctx.fillRect(0, 0, size, size);
-  // Occasionally a plate/frame edge crosses the crop.
-  if (rng.next() < 0.15) {
-    ctx.fillStyle = css(shade(bg, rng.next() < 0.5 ? -50 : 50));
-    const w = rng.range(2, 6);
-    if (rng.next() < 0.5) ctx.fillRect(0, rng.next() < 0.5 ? 0 : size - w, size, w);
-    else ctx.fillRect(rng.next() < 0.5 ? 0 : size - w, 0, w, size);
-  }
-
-  const font = rng.pick(fonts);
-  const height = size * rng.range(0.5, 0.85); // digit height in px
-  const px = height / font.digitHeight;
-  ctx.font = `${px.toFixed(2)}px "${font.family}"`;
-  ctx.textBaseline = 'alphabetic';
-  ctx.textAlign = 'center';
-
-  // Neighbouring digits as in SVHN crops of multi-digit numbers.
-  const gap = rng.range(-0.04, 0.2) * height;
-  const centre = String(label);
-  const cw = ctx.measureText(centre).width;
-  const left = rng.next() < 0.65 ? String(rng.int(10)) : '';
-  const right = rng.next() < 0.65 ? String(rng.int(10)) : '';
-
-  const blur = rng.next() < 0.35 ? rng.range(0.3, 1.1) : 0;
-  const outline = rng.next() < 0.12;
-  const shadow = !outline && rng.next() < 0.15;
-  const alpha = rng.range(0.85, 1);
-
-  ctx.translate(size / 2 + rng.range(-0.07, 0.07) * size, size / 2 + rng.range(-0.07, 0.07) * size);
-  ctx.rotate((rng.range(-15, 15) * Math.PI) / 180);
-  // Aspect jitter and slight shear: perspective of a photographed plate.
-  ctx.transform(rng.range(0.8, 1.15), 0, rng.range(-0.15, 0.15), 1, 0, 0);
-  if (blur > 0) ctx.filter = `blur(${blur.toFixed(2)}px)`;
-  ctx.globalAlpha = alpha;
-
-  const base = height / 2;
-  const draw = (text: string, x: number) => {
-    if (!text) return;
-    if (shadow) {
-      ctx.fillStyle = css(shade(bg, luma(bg) > 128 ? -90 : 90));
-      ctx.fillText(text, x + height * 0.06, base + height * 0.06);
-    }
-    ctx.fillStyle = css(fg);
-    ctx.fillText(text, x, base);
-    if (outline) {
-      ctx.strokeStyle = css(shade(fg, luma(fg) > 128 ? -120 : 120));
-      ctx.lineWidth = Math.max(0.6, height * 0.04);
-      ctx.strokeText(text, x, base);
-    }
-  };
-  draw(centre, 0);
-  if (left) draw(left, -(cw / 2 + gap + ctx.measureText(left).width / 2));
-  if (right) draw(right, cw / 2 + gap + ctx.measureText(right).width / 2);
-}
-
-/** Renders `count` labelled RGB digits; the same (seed, index) always gives the same bytes. */
-export function renderSyntheticDigits(opts: SyntheticDigitOptions): ImageSet {
-  const { count, seed } = opts;
-  const size = opts.size ?? 32;
-  const fonts = loadFonts();
-  const canvas = createCanvas(size, size);
-  const ctx = canvas.getContext('2d');
-  const plane = size * size;
-  const images = new Float32Array(count * plane * 3);
-  const labels = new Int32Array(count);
-  let block: number[] = [];
-  for (let i = 0; i < count; i++) {
-    // Balanced classes: each block of 10 is a seeded permutation of 0..9.
-    if (i % 10 === 0) block = new Rng(streamSeed(seed, i / 10, 0x51ed)).shuffle([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
-    const label = block[i % 10];
+/** Renders images [start, end) into `images`/`labels`. */
+async function renderSheet(
+  start: number,
+  end: number,
+  seed: number,
+  size: number,
+  images: Float32Array,
+  labels: Int32Array,
+): Promise<void> {
+  const fonts = digitFontList();
+  const blocks = new Map<number, number[]>();
+  const rngs: Rng[] = [];
+  const scenes: string[] = [];
+  const used = new Set<string>();
+  for (let i = start; i < end; i++) {
+    const label = labelOf(seed, i, blocks);
     labels[i] = label;
     const rng = new Rng(streamSeed(seed, i, 0));
-    drawOne(ctx, size, label, rng, fonts);
-    const rgba = ctx.getImageData(0, 0, size, size).data;
+    const scene = digitScene(size, label, rng, fonts, `i${i - start}`);
+    for (const g of scene.glyphs) used.add(g);
+    scenes.push(scene.svg);
+    rngs.push(rng); // the pixel pass continues this image's stream
+  }
+  const defs = [...used]
+    .map((id) => {
+      const [f, d] = id.slice(1).split('_').map(Number);
+      return `<path id="${id}" d="${fonts[f].paths[d]}"/>`;
+    })
+    .join('');
+  const layout: SheetLayout = { cell: size, columns: COLUMNS, rows: ROWS };
+  const cells = await rasteriseSheet(scenes, defs, layout);
+  const plane = size * size;
+  for (let k = 0; k < cells.length; k++) {
+    const rgba = cells[k];
+    const rng = rngs[k];
     // Sensor noise and exposure jitter, applied in the pixel pass.
     const noise = rng.next() < 0.7 ? rng.range(1, 12) : 0;
     const gain = rng.range(0.85, 1.1);
     const offset = rng.range(-15, 15);
-    const out = i * plane * 3;
+    const out = (start + k) * plane * 3;
     for (let p = 0; p < plane; p++) {
       for (let c = 0; c < 3; c++) {
         let v = rgba[4 * p + c] * gain + offset;
@@ -233,5 +99,21 @@ export function renderSyntheticDigits(opts: SyntheticDigitOptions): ImageSet {
       }
     }
   }
+}
+
+/** Renders `count` labelled RGB digits; the same (seed, index) always gives the same bytes. */
+export async function renderSyntheticDigits(opts: SyntheticDigitOptions): Promise<ImageSet> {
+  const { count, seed } = opts;
+  const size = opts.size ?? 32;
+  const images = new Float32Array(count * size * size * 3);
+  const labels = new Int32Array(count);
+  let next = 0;
+  const lane = async () => {
+    for (let start = next; start < count; start = next) {
+      next += SHEET;
+      await renderSheet(start, Math.min(count, start + SHEET), seed, size, images, labels);
+    }
+  };
+  await Promise.all(Array.from({ length: SHEETS_IN_FLIGHT }, lane));
   return { images, labels, count, height: size, width: size, channels: 3, origin: `synthetic digits (seed ${seed})` };
 }

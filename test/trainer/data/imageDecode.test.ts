@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import sharp from 'sharp';
 import { decodeImage } from '../../../src/trainer/data/imageDecode';
 import { DataError } from '../../../src/trainer/data/imageSet';
-import { bmp, exifRotatedJpeg, formatSamples, quadrants } from '../translate/images';
+import { bmp, exifRotatedJpeg, formatSamples, quadrants, type BmpOptions } from '../translate/images';
 import { cleanTempDirs, tempDir } from './tmp';
 
 const v = (byte: number) => byte / 127.5 - 1;
@@ -52,6 +52,32 @@ describe('decodeImage', function () {
         assert.ok(near(br, [-1, -1, v(60)], 0.05), `${name} bottom-right ${br}`);
       }
     }
+  });
+
+  it('reads BMP: 24 and 32 bits, a palette, top-down rows, an alpha mask and a gap before the pixels', async () => {
+    const dir = tempDir();
+    const raw = quadrants(40, 40);
+    const variants: Record<string, BmpOptions> = {
+      '24-bit': {},
+      '32-bit': { bits: 32 },
+      '32-bit top-down': { bits: 32, topDown: true },
+      palette: { bits: 8 },
+      'palette top-down': { bits: 8, topDown: true },
+      '24-bit with a gap': { gap: 10 },
+      '32-bit opaque alpha': { bits: 32, alpha: 255 },
+    };
+    for (const [name, opts] of Object.entries(variants)) {
+      const file = path.join(dir, `${name}.bmp`);
+      fs.writeFileSync(file, bmp(raw, 40, 40, opts));
+      const px = await decodeImage(file, { size: 8, channels: 3 });
+      assert.ok(near(at(px, 8, 1, 1), [1, 1, v(60)], 0.02), `${name} top-left ${at(px, 8, 1, 1)}`);
+      assert.ok(near(at(px, 8, 6, 1), [-1, 1, v(60)], 0.02), `${name} top-right ${at(px, 8, 6, 1)}`);
+      assert.ok(near(at(px, 8, 1, 6), [1, -1, v(60)], 0.02), `${name} bottom-left ${at(px, 8, 1, 6)}`);
+    }
+    // An alpha mask that says transparent: composited over black like any transparent image.
+    const clear = path.join(dir, 'clear.bmp');
+    fs.writeFileSync(clear, bmp(raw, 40, 40, { bits: 32, alpha: 0x40 }));
+    assert.ok(near(at(await decodeImage(clear, { size: 8, channels: 3 }), 8, 1, 1), [v(64), v(64), v(15)], 0.03));
   });
 
   it('decodes by content, whatever the extension says', async () => {
@@ -144,6 +170,21 @@ describe('decodeImage', function () {
     const cutBmp = path.join(dir, 'cut.bmp');
     fs.writeFileSync(cutBmp, bmp(Buffer.alloc(40 * 40 * 3), 40, 40).subarray(0, 500));
     await rejects(cutBmp, /truncated/);
+    // Cut inside the pixels with the size field cleared (some writers leave it 0).
+    const zeroSize = bmp(quadrants(40, 40), 40, 40, { bits: 32, topDown: true });
+    zeroSize.writeUInt32LE(0, 2);
+    fs.writeFileSync(cutBmp, zeroSize.subarray(0, 2000));
+    await rejects(cutBmp, /truncated/);
+    const huge = bmp(Buffer.alloc(3 * 4), 2, 2);
+    huge.writeInt32LE(1 << 20, 18);
+    huge.writeInt32LE(1 << 20, 22);
+    huge.writeUInt32LE(0, 2);
+    fs.writeFileSync(cutBmp, huge);
+    await rejects(cutBmp, /too large/);
+    const rle = bmp(quadrants(4, 4), 4, 4, { bits: 8 });
+    rle.writeUInt32LE(1, 30);
+    fs.writeFileSync(cutBmp, rle);
+    await rejects(cutBmp, /RLE-compressed BMP is not supported/);
     await rejects(path.join(dir, 'nope.png'), /file not found/);
   });
 });

@@ -46,10 +46,10 @@ describe('loadDataSpec', () => {
 
   it('synthetic digits: uses the run seed unless the spec has one, and conforms channels', async () => {
     const s = await loadDataSpec(spec({ kind: 'synthetic-digits', count: 20 }), opts());
-    assert.deepEqual(s.images, renderSyntheticDigits({ count: 20, seed: 11 }).images);
+    assert.deepEqual(s.images, (await renderSyntheticDigits({ count: 20, seed: 11 })).images);
     const own = await loadDataSpec(spec({ kind: 'synthetic-digits', count: 20, seed: 4 }), { ...opts(), channels: 1 });
     assert.deepEqual([own.count, own.channels, own.height], [20, 1, 32]);
-    assert.deepEqual(own.labels, renderSyntheticDigits({ count: 20, seed: 4 }).labels);
+    assert.deepEqual(own.labels, (await renderSyntheticDigits({ count: 20, seed: 4 })).labels);
   });
 
   it('mnist package: count and 32x32x3', async () => {

@@ -1,8 +1,13 @@
 import { strict as assert } from 'node:assert';
+import type { ImageSet } from '../../../src/trainer/data/imageSet';
 import { digitFonts, renderSyntheticDigits } from '../../../src/trainer/data/syntheticDigits';
 
-describe('renderSyntheticDigits', () => {
-  const a = renderSyntheticDigits({ count: 200, seed: 7 });
+describe('renderSyntheticDigits', function () {
+  this.timeout(120_000);
+  let a: ImageSet;
+  before(async () => {
+    a = await renderSyntheticDigits({ count: 200, seed: 7 });
+  });
 
   it('renders labelled 32x32 RGB images in [-1, 1]', () => {
     assert.deepEqual([a.count, a.height, a.width, a.channels], [200, 32, 32, 3]);
@@ -22,16 +27,24 @@ describe('renderSyntheticDigits', () => {
     assert.notDeepEqual(labels.slice(0, 10), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
   });
 
-  it('is byte-identical for the same seed, and a prefix does not depend on count', () => {
-    const b = renderSyntheticDigits({ count: 200, seed: 7 });
+  it('is byte-identical for the same seed, and a prefix does not depend on count', async () => {
+    const b = await renderSyntheticDigits({ count: 200, seed: 7 });
     assert.ok(Buffer.from(a.images.buffer).equals(Buffer.from(b.images.buffer)));
     assert.deepEqual(b.labels, a.labels);
-    const c = renderSyntheticDigits({ count: 30, seed: 7 });
+    const c = await renderSyntheticDigits({ count: 30, seed: 7 });
     assert.ok(Buffer.from(c.images.buffer).equals(Buffer.from(a.images.buffer, 0, c.images.byteLength)));
   });
 
-  it('differs for a different seed', () => {
-    const d = renderSyntheticDigits({ count: 200, seed: 8 });
+  it('renders the same images across sheets (one sharp call each), whatever the count', async () => {
+    const long = await renderSyntheticDigits({ count: 600, seed: 7 });
+    const short = await renderSyntheticDigits({ count: 260, seed: 7 });
+    assert.ok(Buffer.from(short.images.buffer).equals(Buffer.from(long.images.buffer, 0, short.images.byteLength)));
+    assert.ok(Buffer.from(a.images.buffer).equals(Buffer.from(long.images.buffer, 0, a.images.byteLength)));
+    assert.deepEqual(Array.from(short.labels!), Array.from(long.labels!.subarray(0, 260)));
+  });
+
+  it('differs for a different seed', async () => {
+    const d = await renderSyntheticDigits({ count: 200, seed: 8 });
     assert.notDeepEqual(d.labels, a.labels);
     let same = 0;
     for (let i = 0; i < d.images.length; i++) if (d.images[i] === a.images[i]) same++;
@@ -77,8 +90,8 @@ describe('renderSyntheticDigits', () => {
     assert.equal(seen.size, a.count);
   });
 
-  it('honours size', () => {
-    const s = renderSyntheticDigits({ count: 3, seed: 1, size: 20 });
+  it('honours size', async () => {
+    const s = await renderSyntheticDigits({ count: 3, seed: 1, size: 20 });
     assert.deepEqual([s.height, s.width, s.images.length], [20, 20, 3 * 20 * 20 * 3]);
   });
 });
