@@ -131,6 +131,18 @@ export async function startWorkbench({ workspace, extDir, userData, screens, env
      * can be another match, e.g. a recently used command).
      */
     async palette(command, pick) {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await wb.paletteOnce(command, pick);
+        } catch (err) {
+          // Under load a picker can lose focus and close before its item is chosen (nothing ran): once more.
+          if (attempt >= 2 || (await wb.page.isVisible('.quick-input-widget'))) throw err;
+          console.log(`  note the picker of ${command} closed before "${pick ?? command}" was chosen; running it again`);
+        }
+      }
+    },
+
+    async paletteOnce(command, pick) {
       const { page } = wb;
       await page.keyboard.press('F1');
       await page.waitForSelector('.quick-input-widget', { state: 'visible' });
