@@ -52,7 +52,8 @@ const vsix = path.resolve(
 if (!fs.existsSync(vsix)) throw new Error(`${vsix} is missing: run \`npm run package\``);
 const screens = process.env.DTN_E2E_SCREENS ?? '/tmp/screens';
 fs.mkdirSync(screens, { recursive: true });
-for (const f of fs.readdirSync(screens)) if (/^(failure-|code-server-)/.test(f)) fs.rmSync(path.join(screens, f));
+for (const f of fs.readdirSync(screens))
+  if (/^(failure-|code-server-)/.test(f)) fs.rmSync(path.join(screens, f), { recursive: true, force: true });
 
 const failures = [];
 function check(cond, what) {
