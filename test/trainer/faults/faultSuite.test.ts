@@ -476,10 +476,10 @@ describe('fault suite: the trainer under faults loses no data', function () {
         }
         assertFails(r, 'OUTPUT_INVALID', ck);
         assert.equal(readRunInfoFile(run)?.status, 'failed');
-        assert.deepEqual(
-          listCheckpointDirs(run).map((k) => k.step),
-          [4],
-        );
+        // The lock-down follows checkpoint 4 as soon as it is seen; a loaded machine may let the trainer
+        // finish another checkpoint first. Either way the checkpoints before the failure are all there.
+        const steps = listCheckpointDirs(run).map((k) => k.step);
+        assert.ok(steps.length >= 1 && steps.every((s, i) => s === 4 * (i + 1)), `checkpoints ${steps.join(', ')}`);
         c.lost.push(...inspectRun(run, { reported: r.reported }));
         await finish(c, run);
       },
