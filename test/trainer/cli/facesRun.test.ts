@@ -58,6 +58,15 @@ describe('faces -> emoji with the CLI (wasm)', function () {
   });
   after(cleanTempDirs);
 
+  it('dtn fetch-face-models prints the folder faces commands read the weights from', () => {
+    const r = dtn(['fetch-face-models'], tempDir('dtn-fetch-'));
+    assert.equal(r.status, 0, r.stderr);
+    const dir = r.stdout.trim();
+    // In a checkout that is the installed package (a package without it downloads into the user cache).
+    assert.equal(dir, path.dirname(path.dirname(faceApiDemoPhotos()[0])));
+    assert.ok(fs.existsSync(path.join(dir, 'model', 'face_recognition_model-weights_manifest.json')));
+  });
+
   it('a short run writes a complete run folder: config, run.json, metrics with the identity metric, samples, a checkpoint', async () => {
     const folder = new RunFolder(runDir);
     assert.equal(folder.readInfo()!.status, 'completed');
