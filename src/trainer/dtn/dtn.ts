@@ -90,28 +90,16 @@ export class Dtn {
     // updates: embed once per step (only f(G(xs)) needs f inside a gradient).
     const [es, et] = tf.tidy(() => [this.f.embed(xs), this.f.embed(xt)]);
 
-    if (this.terms.gan) {
-      const updates: StateUpdates = [];
-      out.D = this.optD.minimize(
-        () => {
-          // g's batch statistics, but no gradient reaches g here (varList is D's).
-          const gs = this.g.apply(es, { training: true });
-          const gt = this.g.apply(et, { training: true });
-          const mode = { training: true, updates };
-          return L.discriminatorLoss(this.D.apply(gs, mode), this.D.apply(gt, mode), this.D.apply(xt, mode));
-        },
-        true,
-        this.D.params.trainableList(),
-      ) as tf.Scalar;
-      for (const u of updates) u();
-    }
-
     const updates: StateUpdates = [];
     out.G = this.optG.minimize(
       () => {
         const mode = { training: true, updates };
         const gs = this.g.apply(es, mode);
         const gt = this.g.apply(et, mode);
+        // D's update reads g's outputs from this same forward pass: g has not changed since, so
+        // recomputing them (as a separate D step would) gives the same values at the cost of a
+        // third of g's work. Its gradient runs inside this one but reaches only D's variables.
+        if (this.terms.gan) out.D = tf.keep(this.updateDiscriminator(gs, gt, xt));
         const parts: tf.Scalar[] = [];
         const keep = (key: LossKey, value: tf.Scalar, weight: number) => {
           out[key] = tf.keep(value);
@@ -132,6 +120,21 @@ export class Dtn {
     for (const u of updates) u();
     tf.dispose([es, et]);
     return out;
+  }
+
+  /** One D update on L_D (G(xs) = 0, G(xt) = 1, xt = 2); its running statistics move after it. */
+  private updateDiscriminator(gs: tf.Tensor4D, gt: tf.Tensor4D, xt: tf.Tensor4D): tf.Scalar {
+    const updates: StateUpdates = [];
+    const loss = this.optD.minimize(
+      () => {
+        const mode = { training: true, updates };
+        return L.discriminatorLoss(this.D.apply(gs, mode), this.D.apply(gt, mode), this.D.apply(xt, mode));
+      },
+      true,
+      this.D.params.trainableList(),
+    ) as tf.Scalar;
+    for (const u of updates) u();
+    return loss;
   }
 
   dispose(): void {
