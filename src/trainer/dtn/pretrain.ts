@@ -58,6 +58,7 @@ export async function pretrainEncoder(opts: PretrainOptions): Promise<PretrainRe
     steps,
     seed: config.seed,
     augment: config.encoder.augment ? 'colour' : 'none',
+    warp: config.encoder.warp,
     onProgress: opts.onProgress,
   });
   await saveEncoder(dir, f, { trainedOn: data.origin, steps, heldOutAccuracy }, { force: opts.force });

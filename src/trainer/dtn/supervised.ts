@@ -67,6 +67,40 @@ function varyColours(images: Float32Array, count: number, channels: number, rng:
   return jitterIntensity(images, count, rng);
 }
 
+/**
+ * Shape variety for f: each image warped by a random affine map (rotation, shear, scale, shift)
+ * about its centre, edges repeated, so f learns digit shapes beyond the fonts' own.
+ */
+export function warpShapes(x: tf.Tensor4D, rng: Rng): tf.Tensor4D {
+  const [n, h, w] = x.shape;
+  const m = new Float32Array(n * 8);
+  const cx = (w - 1) / 2;
+  const cy = (h - 1) / 2;
+  for (let i = 0; i < n; i++) {
+    const angle = rng.range(-0.25, 0.25);
+    const shear = rng.range(-0.3, 0.3);
+    const sx = rng.range(0.8, 1.15);
+    const sy = sx * rng.range(0.9, 1.1);
+    const tx = rng.range(-2, 2);
+    const ty = rng.range(-2, 2);
+    // Output -> input: inverse of scale · shear · rotation, written directly as its own random map.
+    const cos = Math.cos(angle);
+    const sin = Math.sin(angle);
+    const a0 = (cos + shear * sin) / sx;
+    const a1 = (-sin + shear * cos) / sx;
+    const b0 = sin / sy;
+    const b1 = cos / sy;
+    m.set([a0, a1, cx - a0 * cx - a1 * cy + tx, b0, b1, cy - b0 * cx - b1 * cy + ty, 0, 0], i * 8);
+  }
+  // One image per call: the cpu backend's Transform (tfjs 4.22) returns after the first image of a
+  // batch and leaves the others blank.
+  return tf.tidy(() =>
+    tf.concat(
+      tf.split(x, n).map((image, i) => tf.image.transform(image, tf.tensor2d(m.subarray(i * 8, i * 8 + 8), [1, 8]), 'bilinear', 'nearest')),
+    ),
+  );
+}
+
 export interface LabelClassifierTraining {
   model: Encoder;
   /** Accuracy on the held-out tail of the data, which training never sees. */
@@ -83,6 +117,8 @@ export async function trainLabelClassifier(
     seed: number;
     /** 'intensity': contrast and brightness (the target classifier); 'colour': also greyed and inverted (f). */
     augment: 'none' | 'intensity' | 'colour';
+    /** Random affine warps (f). */
+    warp?: boolean;
     batchSize?: number;
     testFraction?: number;
     onProgress?: (step: number, total: number, loss: number) => void;
@@ -111,7 +147,9 @@ export async function trainLabelClassifier(
         : opts.augment === 'intensity'
           ? jitterIntensity(pixels, batch, rng)
           : pixels;
-    const x = tf.tensor4d(varied, [batch, data.height, data.width, data.channels]);
+    const raw = tf.tensor4d(varied, [batch, data.height, data.width, data.channels]);
+    const x = opts.warp ? warpShapes(raw, rng) : raw;
+    if (x !== raw) raw.dispose();
     const y = tf.tensor1d(
       Int32Array.from(idx, (i) => labels[i]),
       'int32',

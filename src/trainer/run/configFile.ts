@@ -99,7 +99,8 @@ function withoutLaterDefaults(config: DtnConfig): Record<string, unknown> {
   for (const spec of specs) if (spec?.kind === 'image-folder' && spec.badFiles === 'skip') delete spec.badFiles;
   const train = out.train as { emaDecay?: number };
   if (train.emaDecay === 0) delete train.emaDecay;
-  const encoder = out.encoder as { augment?: boolean };
+  const encoder = out.encoder as { augment?: boolean; warp?: boolean };
   if (encoder.augment === false) delete encoder.augment;
+  if (encoder.warp === false) delete encoder.warp;
   return out;
 }
