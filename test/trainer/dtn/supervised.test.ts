@@ -27,7 +27,7 @@ describe('pretrain-f: warped source images (encoder.warp)', () => {
     const x = tf.tensor4d(images, [8, 32, 32, 1]);
     const warped = warpShapes(x, new Rng(3));
     assert.deepEqual(warped.shape, [8, 32, 32, 1]);
-    const values = warped.dataSync();
+    const values = warped.dataSync() as Float32Array;
     assert.ok(
       values.every((v) => v >= -1 - 1e-6 && v <= 1 + 1e-6),
       'bilinear samples of the image, edges repeated: no value outside it',
