@@ -91,7 +91,8 @@ export function tinyRunConfig(over: Record<string, unknown> = {}): Record<string
     ...over,
   };
   // Given or not, these hold unless a test sets them.
-  const train = { emaDecay: 0, ...(config.train as object) };
+  // A constant rate: a run cut short with --steps N and resumed has the same schedule as one run whole.
+  const train = { emaDecay: 0, learningRateDecay: 'none', ...(config.train as object) };
   const evaluation = config.eval as { classifier?: object };
   return { ...config, train, eval: { every: 0, classifier: { widths: [8, 16, 32], embeddingSize: 32, steps: 500 }, ...evaluation } };
 }
