@@ -92,15 +92,7 @@ export function warpShapes(x: tf.Tensor4D, rng: Rng): tf.Tensor4D {
     const b1 = cos / sy;
     m.set([a0, a1, cx - a0 * cx - a1 * cy + tx, b0, b1, cy - b0 * cx - b1 * cy + ty, 0, 0], i * 8);
   }
-  return tf.tidy(() => {
-    const maps = tf.tensor2d(m, [n, 8]);
-    if (tf.getBackend() !== 'cpu') return tf.image.transform(x, maps, 'bilinear', 'nearest');
-    // The cpu backend's Transform (tfjs 4.22) returns after the first image of a batch and leaves
-    // the others blank, so there each image goes alone (a test checks both routes agree).
-    return tf.concat(
-      tf.split(x, n).map((image, i) => tf.image.transform(image as tf.Tensor4D, tf.slice(maps, [i, 0], [1, 8]), 'bilinear', 'nearest')),
-    );
-  });
+  return tf.tidy(() => tf.image.transform(x, tf.tensor2d(m, [n, 8]), 'bilinear', 'nearest'));
 }
 
 export interface LabelClassifierTraining {

@@ -17,6 +17,7 @@ import { cpuCores } from './cpuCores';
 import { startWasm } from './wasm/wasmStart';
 import { installWasmConvGemm } from './wasm/wasmConvGemm';
 import { installFastCpuConvBackpropFilter } from './cpu/cpuConvBackpropFilter';
+import { installCpuTransform } from './cpu/cpuTransform';
 import { installWebgpuConv, WEBGPU_CONV_KERNEL_NAMES } from './webgpu/webgpuConv';
 import { installWebgpuBatchNorm, uninstallWebgpuBatchNorm } from './webgpu/webgpuBatchNorm';
 import { installWebgpuActivation, uninstallWebgpuActivation } from './webgpu/webgpuActivation';
@@ -170,6 +171,7 @@ async function useCpu(reason: string): Promise<BackendInfo> {
   installFastCpuConvBackpropFilter();
   installCpuChannelOps();
   installFastCpuConv();
+  installCpuTransform();
   return { name: 'cpu', device: `${os.cpus()[0]?.model?.trim() ?? 'CPU'} (pure JS)`, reason };
 }
 
