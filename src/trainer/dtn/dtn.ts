@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { DtnConfig, LossConfig } from '../../shared/config';
 import type { LossKey } from '../../shared/protocol';
+import { untaped } from '../engine/gradientTape';
 import { FusedAdamOptimizer } from '../engine/webgpu/fusedAdamOptimizer';
 import { GeneratorAverage } from './generatorAverage';
 import * as L from './losses';
@@ -98,8 +99,9 @@ export class Dtn {
         const gt = this.g.apply(et, mode);
         // D's update reads g's outputs from this same forward pass: g has not changed since, so
         // recomputing them (as a separate D step would) gives the same values at the cost of a
-        // third of g's work. Its gradient runs inside this one but reaches only D's variables.
-        if (this.terms.gan) out.D = tf.keep(this.updateDiscriminator(gs, gt, xt));
+        // third of g's work. It runs off this gradient's tape, which would otherwise keep all of
+        // D's update alive until g's gradient is done.
+        if (this.terms.gan) out.D = tf.keep(untaped(() => this.updateDiscriminator(gs, gt, xt)));
         const parts: tf.Scalar[] = [];
         const keep = (key: LossKey, value: tf.Scalar, weight: number) => {
           out[key] = tf.keep(value);
