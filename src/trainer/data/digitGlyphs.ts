@@ -11,6 +11,8 @@ const TenOf = <T extends z.ZodType>(t: T) => z.array(t).length(10);
 
 const DigitFontSchema = z.object({
   name: z.string().min(1),
+  /** printed: type faces of plates and signs; hand: hand-lettered faces (synthetic-digits' handLettered). */
+  style: z.enum(['printed', 'hand']),
   /** Package, version and file the outlines came from. */
   source: z.string(),
   license: z.string(),
@@ -22,14 +24,32 @@ const DigitFontSchema = z.object({
   /** Outlines of "0".."9": font units, y down, origin on the baseline at the pen. */
   paths: TenOf(z.string().regex(/^[MLQCZ0-9 .-]+$/)),
 });
-const GlyphFileSchema = z.object({ fonts: z.array(DigitFontSchema).min(1) });
+const GlyphFileSchema = z.object({
+  fonts: z
+    .array(DigitFontSchema)
+    .min(1)
+    .refine((fonts) => fonts.slice(fonts.findIndex((f) => f.style === 'hand') >>> 0).every((f) => f.style === 'hand'), {
+      message: 'printed faces must come before hand-lettered ones',
+    }),
+});
 
 export type DigitFont = z.infer<typeof DigitFontSchema>;
 
 let fonts: DigitFont[] | undefined;
+let printedFonts: DigitFont[] | undefined;
 
-/** Every face the renderer draws with, in a fixed order (the random choice indexes it). */
-export function digitFontList(): readonly DigitFont[] {
+/**
+ * The faces the renderer draws with, in a fixed order (the random choice indexes it): the printed
+ * ones, then, with `handLettered`, the hand-lettered ones. Printed ones come first in the file, so
+ * printed-only images are the same as before hand-lettered faces existed.
+ */
+export function digitFontList(handLettered = false): readonly DigitFont[] {
+  const all = allFonts();
+  if (handLettered) return all;
+  return (printedFonts ??= all.filter((f) => f.style === 'printed'));
+}
+
+function allFonts(): DigitFont[] {
   if (fonts) return fonts;
   const parsed = GlyphFileSchema.safeParse(glyphFile);
   if (!parsed.success) {

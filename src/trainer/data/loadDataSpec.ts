@@ -37,7 +37,10 @@ export async function loadDataSpec(spec: DataSpec, opts: LoadOptions): Promise<I
   switch (spec.kind) {
     case 'synthetic-digits':
       // Rendered at the target size directly: sharper than resizing afterwards.
-      return conformImageSet(await renderSyntheticDigits({ count: spec.count, seed: spec.seed ?? opts.seed, size: opts.size }), shape);
+      return conformImageSet(
+        await renderSyntheticDigits({ count: spec.count, seed: spec.seed ?? opts.seed, size: opts.size, handLettered: spec.handLettered }),
+        shape,
+      );
     case 'mnist-package':
       return conformImageSet(loadMnistPackage(spec.count), shape);
     case 'mnist-idx':

@@ -3,7 +3,7 @@
  * digits"), drawn as SVG from the fonts' digit outlines (digitGlyphs.ts) and rasterised by sharp.
  * Labelled by the centre digit; neighbours are distractors.
  */
-import { digitFontList } from './digitGlyphs';
+import { digitFontList, type DigitFont } from './digitGlyphs';
 import { digitScene } from './digitScene';
 import { ImageSet } from './imageSet';
 import { Rng } from './rng';
@@ -14,6 +14,8 @@ export interface SyntheticDigitOptions {
   seed: number;
   /** Side of the square RGB images. */
   size?: number;
+  /** Draw in the hand-lettered faces too, not only the printed ones. */
+  handLettered?: boolean;
 }
 
 /**
@@ -28,8 +30,8 @@ const SHEET = COLUMNS * ROWS;
 const SHEETS_IN_FLIGHT = 2;
 
 /** Names of the faces digits are drawn in. */
-export function digitFonts(): string[] {
-  return digitFontList().map((f) => f.name);
+export function digitFonts(handLettered = false): string[] {
+  return digitFontList(handLettered).map((f) => f.name);
 }
 
 /** A fresh stream per (seed, index), so image i does not depend on count or on other images. */
@@ -56,10 +58,10 @@ async function renderSheet(
   end: number,
   seed: number,
   size: number,
+  fonts: readonly DigitFont[],
   images: Float32Array,
   labels: Int32Array,
 ): Promise<void> {
-  const fonts = digitFontList();
   const blocks = new Map<number, number[]>();
   const rngs: Rng[] = [];
   const scenes: string[] = [];
@@ -105,15 +107,24 @@ async function renderSheet(
 export async function renderSyntheticDigits(opts: SyntheticDigitOptions): Promise<ImageSet> {
   const { count, seed } = opts;
   const size = opts.size ?? 32;
+  const fonts = digitFontList(opts.handLettered);
   const images = new Float32Array(count * size * size * 3);
   const labels = new Int32Array(count);
   let next = 0;
   const lane = async () => {
     for (let start = next; start < count; start = next) {
       next += SHEET;
-      await renderSheet(start, Math.min(count, start + SHEET), seed, size, images, labels);
+      await renderSheet(start, Math.min(count, start + SHEET), seed, size, fonts, images, labels);
     }
   };
   await Promise.all(Array.from({ length: SHEETS_IN_FLIGHT }, lane));
-  return { images, labels, count, height: size, width: size, channels: 3, origin: `synthetic digits (seed ${seed})` };
+  return {
+    images,
+    labels,
+    count,
+    height: size,
+    width: size,
+    channels: 3,
+    origin: `synthetic digits (seed ${seed}${opts.handLettered ? ', hand-lettered faces too' : ''})`,
+  };
 }

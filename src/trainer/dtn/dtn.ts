@@ -46,7 +46,7 @@ export class Dtn {
     if (config.train.emaDecay > 0) this.average = new GeneratorAverage(this.g, config.architecture, f.embeddingSize, config.train.emaDecay);
     const t = config.train;
     this.optG = new FusedAdamOptimizer(t.learningRate, t.adamBeta1, t.adamBeta2);
-    this.optD = new FusedAdamOptimizer(t.learningRate, t.adamBeta1, t.adamBeta2);
+    this.optD = new FusedAdamOptimizer(t.discriminatorLearningRate ?? t.learningRate, t.adamBeta1, t.adamBeta2);
     this.terms = activeTerms(config.losses);
     if (!this.terms.gan && !this.terms.const && !this.terms.tid && !this.terms.tv) {
       throw new DtnError('CONFIG_INVALID', 'every generator loss is switched off: enable at least one of losses.gan/const/tid/tv');
@@ -55,12 +55,12 @@ export class Dtn {
 
   /** Sets both optimisers' learning rate for the step about to run (1-based), per the schedule. */
   scheduleLearningRate(step: number): void {
-    const { learningRate, learningRateDecay, steps } = this.config.train;
+    const { learningRate, discriminatorLearningRate, learningRateDecay, steps } = this.config.train;
     const half = steps / 2;
-    const rate = learningRateDecay === 'linear' && step > half ? (learningRate * (steps - step + 1)) / (steps - half + 1) : learningRate;
+    const factor = learningRateDecay === 'linear' && step > half ? (steps - step + 1) / (steps - half + 1) : 1;
     // Adam reads its learningRate field on every update.
-    (this.optG as unknown as { learningRate: number }).learningRate = rate;
-    (this.optD as unknown as { learningRate: number }).learningRate = rate;
+    (this.optG as unknown as { learningRate: number }).learningRate = learningRate * factor;
+    (this.optD as unknown as { learningRate: number }).learningRate = (discriminatorLearningRate ?? learningRate) * factor;
   }
 
   /** The generator that samples, evaluation, translation and export use: g's average when kept. */

@@ -40,8 +40,13 @@ export async function pretrainEncoder(opts: PretrainOptions): Promise<PretrainRe
   assertReplaceable(dir, ENCODER_KIND, opts.force);
   const { backend } = await initBackend(opts.backend ?? config.backend, opts.threads);
   emit({ type: 'status', phase: 'backend', message: `${backend.name} on ${backend.device} (${backend.reason})` });
-  emit({ type: 'status', phase: 'data', message: 'loading labelled source images' });
-  const data = await loadDataSpec(config.source, {
+  const spec = config.encoder.source ?? config.source;
+  emit({
+    type: 'status',
+    phase: 'data',
+    message: `loading labelled images for f (${config.encoder.source ? 'encoder.source' : 'source'})`,
+  });
+  const data = await loadDataSpec(spec, {
     baseDir: opts.baseDir,
     size: arch.imageSize,
     channels: arch.sourceChannels,
@@ -50,7 +55,8 @@ export async function pretrainEncoder(opts: PretrainOptions): Promise<PretrainRe
   if (!data.labels) {
     throw new DtnError(
       'DATA_INVALID',
-      `source domain (${data.origin}) has no labels: f is pretrained as a digit classifier. ` +
+      `${config.encoder.source ? 'encoder.source' : 'source domain'} (${data.origin}) has no labels: ` +
+        'f is pretrained as a digit classifier. ' +
         'Use labelled source data (synthetic-digits, svhn-mat, mnist-idx with labels, or image-folder with labelsFromFolders)',
     );
   }

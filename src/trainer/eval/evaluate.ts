@@ -78,7 +78,7 @@ export async function loadHeldOutSource(config: DtnConfig, baseDir: string): Pro
     const trainingSeed = config.source.seed ?? config.seed;
     let seed = (config.source.seed ?? 1) + HELD_OUT_SEED_OFFSET;
     if (seed === trainingSeed) seed++;
-    return loadDataSpec({ kind: 'synthetic-digits', count: config.eval.count, seed }, opts);
+    return loadDataSpec({ ...config.source, count: config.eval.count, seed }, opts);
   }
   return undefined;
 }

@@ -95,8 +95,13 @@ function withoutLaterDefaults(config: DtnConfig): Record<string, unknown> {
   const out: Record<string, unknown> = structuredClone(config);
   const arch = out.architecture as { kind?: string };
   if (arch.kind === 'digits') delete arch.kind;
-  const specs = [out.source, out.target, (out.eval as { source?: unknown }).source] as ({ kind?: string; badFiles?: string } | undefined)[];
-  for (const spec of specs) if (spec?.kind === 'image-folder' && spec.badFiles === 'skip') delete spec.badFiles;
+  const specs = [out.source, out.target, (out.eval as { source?: unknown }).source, (out.encoder as { source?: unknown }).source] as (
+    { kind?: string; badFiles?: string; handLettered?: boolean } | undefined
+  )[];
+  for (const spec of specs) {
+    if (spec?.kind === 'image-folder' && spec.badFiles === 'skip') delete spec.badFiles;
+    if (spec?.kind === 'synthetic-digits' && spec.handLettered === false) delete spec.handLettered;
+  }
   const train = out.train as { emaDecay?: number };
   if (train.emaDecay === 0) delete train.emaDecay;
   const encoder = out.encoder as { augment?: boolean; warp?: boolean };

@@ -14,7 +14,7 @@ export const TINY_CONFIG = {
   source: { kind: 'synthetic-digits', count: 200 },
   target: { kind: 'mnist-package', count: 200 },
   train: { steps: 6, batchSize: 8, logEvery: 1, sampleEvery: 2, checkpointEvery: 3 },
-  encoder: { path: 'encoder' },
+  encoder: { path: 'encoder', source: { kind: 'synthetic-digits', count: 200 } },
   backend: 'cpu',
 };
 

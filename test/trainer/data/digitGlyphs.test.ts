@@ -22,15 +22,34 @@ describe('digitGlyphs', function () {
   });
 
   it('holds every face with ten outlines, advances and a digit height', () => {
-    const fonts = digitFontList();
-    assert.equal(fonts.length, 20);
+    const fonts = digitFontList(true);
+    assert.equal(fonts.length, 36);
     assert.equal(new Set(fonts.map((f) => f.name)).size, fonts.length);
     for (const f of fonts) {
       assert.ok(f.digitHeight > 0.5 && f.digitHeight < 0.9, `${f.name}: ${f.digitHeight}`);
+      // Hand-lettered ones are narrower: a "1" can be a single stroke.
+      const narrowest = f.style === 'hand' ? 0.1 : 0.2;
       for (let d = 0; d < 10; d++) {
         assert.match(f.paths[d], /^M/, `${f.name} "${d}"`);
-        assert.ok(f.advances[d] > 0.2 * f.unitsPerEm && f.advances[d] < f.unitsPerEm, `${f.name} "${d}" advance`);
+        assert.ok(f.advances[d] > narrowest * f.unitsPerEm && f.advances[d] < f.unitsPerEm, `${f.name} "${d}" advance`);
       }
     }
+  });
+
+  it('lists the printed faces alone, at the indexes they have among all faces', () => {
+    const printed = digitFontList();
+    const all = digitFontList(true);
+    assert.equal(printed.length, 20);
+    assert.ok(printed.every((f) => f.style === 'printed'));
+    // A printed-only stream picks face i from the same list as before hand-lettered faces existed.
+    assert.deepEqual(
+      all.slice(0, printed.length).map((f) => f.name),
+      printed.map((f) => f.name),
+    );
+    assert.deepEqual(
+      all.slice(printed.length).map((f) => f.style),
+      new Array(16).fill('hand'),
+    );
+    assert.ok(all.some((f) => f.name === 'Caveat 400') && !printed.some((f) => f.name === 'Caveat 400'));
   });
 });

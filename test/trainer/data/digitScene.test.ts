@@ -25,6 +25,17 @@ describe('digitScene', function () {
     }
   });
 
+  it('picks every face alike, hand-lettered ones included', () => {
+    const fonts = digitFontList(true);
+    const picks = new Array<number>(fonts.length).fill(0);
+    const n = 3600;
+    for (let seed = 1; seed <= n; seed++) picks[Number(/^g(\d+)_/.exec(digitScene(32, 3, new Rng(seed), fonts, 'x').glyphs[0])![1])]++;
+    assert.ok(Math.min(...picks) > 0, picks.join(' '));
+    const hand = fonts.reduce((sum, f, i) => sum + (f.style === 'hand' ? picks[i] : 0), 0);
+    // 16 of 36 faces: 1,600 expected, binomial sd 30.
+    assert.ok(Math.abs(hand - 1600) < 150, `${hand} of ${n} in hand-lettered faces`);
+  });
+
   it('blurs with the standard deviation it is given (a step edge follows the normal CDF)', async () => {
     for (const sigma of [0.5, 0.8, 1.1]) {
       // A black half-plane on white, the black blurred: across the edge at x = 16 the grey follows phi.

@@ -43,6 +43,24 @@ describe('renderSyntheticDigits', function () {
     assert.deepEqual(Array.from(short.labels!), Array.from(long.labels!.subarray(0, 260)));
   });
 
+  it('draws in the hand-lettered faces too with handLettered, with the same labels', async () => {
+    const hand = await renderSyntheticDigits({ count: 200, seed: 7, handLettered: true });
+    assert.deepEqual(hand.labels, a.labels);
+    assert.match(hand.origin, /hand-lettered/);
+    assert.doesNotMatch(a.origin, /hand-lettered/);
+    const explicit = await renderSyntheticDigits({ count: 30, seed: 7, handLettered: false });
+    assert.ok(Buffer.from(explicit.images.buffer).equals(Buffer.from(a.images.buffer, 0, explicit.images.byteLength)));
+    // Each image picks one of 36 faces instead of 20: nearly every image changes.
+    const plane = 32 * 32 * 3;
+    let changed = 0;
+    for (let i = 0; i < 200; i++) {
+      const x = Buffer.from(a.images.buffer, i * plane * 4, plane * 4);
+      if (!x.equals(Buffer.from(hand.images.buffer, i * plane * 4, plane * 4))) changed++;
+    }
+    assert.ok(changed > 150, `${changed} of 200 images changed`);
+    assert.ok(digitFonts(true).includes('Permanent Marker') && !digitFonts().includes('Permanent Marker'));
+  });
+
   it('differs for a different seed', async () => {
     const d = await renderSyntheticDigits({ count: 200, seed: 8 });
     assert.notDeepEqual(d.labels, a.labels);

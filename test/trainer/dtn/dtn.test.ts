@@ -233,6 +233,20 @@ describe('Dtn learning-rate schedule', () => {
     return out;
   };
 
+  it("train.discriminatorLearningRate: D's own rate, on the same schedule as g's", () => {
+    const config = tinyConfig({ train: { steps: 10, learningRate: 0.01, discriminatorLearningRate: 0.002, learningRateDecay: 'linear' } });
+    const f = scaledEncoder(config);
+    const dtn = new Dtn(config, f);
+    const rate = (opt: unknown) => (opt as { learningRate: number }).learningRate;
+    for (let step = 1; step <= 10; step++) {
+      dtn.scheduleLearningRate(step);
+      assertClose(rate(dtn.optD), rate(dtn.optG) / 5, 1e-12, `step ${step}`);
+    }
+    assertClose(rate(dtn.optD), 0.002 / 6, 1e-12, 'last step');
+    dtn.dispose();
+    f.params.dispose();
+  });
+
   it('none: the configured rate at every step', () => {
     assert.deepEqual(rates('none'), new Array(10).fill(0.01));
   });

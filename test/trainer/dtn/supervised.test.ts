@@ -5,6 +5,8 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
+import { PNG } from 'pngjs';
+import type { DtnError } from '../../../src/shared/errors';
 import { Rng } from '../../../src/trainer/data/rng';
 import { pretrainEncoder } from '../../../src/trainer/dtn/pretrain';
 import { warpShapes } from '../../../src/trainer/dtn/supervised';
@@ -67,5 +69,28 @@ describe('pretrain-f: warped source images (encoder.warp)', () => {
     const differs = (a: typeof plain, b: typeof plain) => [...a].some(([name, t]) => t.values.some((v, i) => v !== b.get(name)!.values[i]));
     assert.ok(differs(plain, warped), 'warping changes what f learns');
     assert.ok(!differs(warped, again), 'the warps follow the seed');
+  });
+
+  it('trains f on encoder.source when a config names one, and says so in the encoder', async () => {
+    const dir = tempDir('dtn-fsource-');
+    const pretrain = async (name: string, encoder: Record<string, unknown>, source?: unknown) => {
+      const file = path.join(dir, `${name}.dtn.json`);
+      fs.writeFileSync(file, JSON.stringify(tinyRunConfig({ encoder: { path: name, ...encoder }, ...(source ? { source } : {}) })));
+      return pretrainEncoder({ ...readConfigFile(file), steps: 2, backend: 'cpu', emit: () => undefined });
+    };
+    // The source domain has no labels here: f learns from encoder.source alone.
+    const unlabelled = { kind: 'image-folder', path: 'photos' };
+    const r = await pretrain('hand', { source: { kind: 'synthetic-digits', count: 80, handLettered: true } }, unlabelled);
+    assert.match(readTensorFolder<{ trainedOn?: string }>(r.dir).meta!.trainedOn!, /synthetic digits .*hand-lettered/);
+    // Images without labels as encoder.source: the error names encoder.source, not the source domain.
+    fs.mkdirSync(path.join(dir, 'photos'));
+    const png = new PNG({ width: 32, height: 32 });
+    png.data.fill(200);
+    for (const n of ['a', 'b']) fs.writeFileSync(path.join(dir, 'photos', `${n}.png`), PNG.sync.write(png));
+    await assert.rejects(pretrain('nolabels', { source: { kind: 'image-folder', path: 'photos' } }), (e: DtnError) => {
+      assert.equal(e.code, 'DATA_INVALID');
+      assert.match(e.message, /^encoder\.source .*has no labels/);
+      return true;
+    });
   });
 });

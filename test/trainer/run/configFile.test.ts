@@ -105,6 +105,14 @@ describe('config files', () => {
       assert.equal(base.train.steps, PRESETS['digits-quick'].train.steps, 'hashing does not modify the config');
     });
 
+    it('is the same with a later field at its default as without it (older runs resume without a warning)', () => {
+      const old = clone();
+      const explicit = clone();
+      explicit.source = { ...(explicit.source as { kind: 'synthetic-digits'; count: number }), handLettered: false };
+      assert.equal(configHash(explicit), configHash(old));
+      assert.equal(configHash(base), configHash(old));
+    });
+
     it('does not depend on key order', () => {
       const reordered = JSON.parse(JSON.stringify(Object.fromEntries(Object.entries(clone()).reverse())));
       assert.equal(configHash(reordered), configHash(base));
@@ -118,6 +126,8 @@ describe('config files', () => {
         (c) => (c.losses.alpha = 1),
         (c) => (c.architecture = { ...digitsArch(c), encoderWidths: digitsArch(c).encoderWidths.map((w: number) => w * 2) }),
         (c) => (c.source = { kind: 'synthetic-digits', count: 10 }),
+        (c) => (c.source = { kind: 'synthetic-digits', count: c.source.count ?? 0, handLettered: true }),
+        (c) => (c.encoder.source = { kind: 'synthetic-digits', count: 10 }),
       ];
       const hashes = new Set([configHash(base)]);
       for (const change of variants) {
