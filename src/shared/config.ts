@@ -210,6 +210,15 @@ export const TrainSchema = z
         "Decay of an exponential moving average of g's weights, which samples, evaluation, translation and export then use " +
           '(it damps the oscillation of GAN training). 0 = off: the raw g.',
       ),
+    emaWarmup: z
+      .number()
+      .gt(1)
+      .max(1e6)
+      .default(10)
+      .describe(
+        "The average's decay warms up as (1 + n) / (emaWarmup + n) after n updates, up to emaDecay: at step n it spans " +
+          'about n / (emaWarmup - 1) steps. Smaller values average over more of a short run.',
+      ),
     logEvery: positiveInt.default(10).describe('Steps between metrics.jsonl records.'),
     sampleEvery: positiveInt.default(100).describe('Steps between sample grids.'),
     checkpointEvery: positiveInt.default(500).describe('Steps between checkpoints (one is always written at the end).'),

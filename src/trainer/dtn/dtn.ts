@@ -43,7 +43,8 @@ export class Dtn {
     // Distinct seeds per network so g and D never start from correlated weights.
     this.g = createGenerator(config.architecture, f.embeddingSize, config.seed * 2 + 1);
     this.D = createDiscriminator(config.architecture, config.seed * 2 + 2);
-    if (config.train.emaDecay > 0) this.average = new GeneratorAverage(this.g, config.architecture, f.embeddingSize, config.train.emaDecay);
+    if (config.train.emaDecay > 0)
+      this.average = new GeneratorAverage(this.g, config.architecture, f.embeddingSize, config.train.emaDecay, config.train.emaWarmup);
     const t = config.train;
     this.optG = new FusedAdamOptimizer(t.learningRate, t.adamBeta1, t.adamBeta2);
     this.optD = new FusedAdamOptimizer(t.discriminatorLearningRate ?? t.learningRate, t.adamBeta1, t.adamBeta2);

@@ -21,6 +21,7 @@ export class GeneratorAverage {
     arch: Architecture,
     embeddingSize: number,
     private readonly decay: number,
+    private readonly warmup = 10,
   ) {
     // Same shapes as g; the seed is irrelevant, the values are copied from g below.
     this.net = createGenerator(arch, embeddingSize, 0, AVERAGE_PREFIX);
@@ -41,11 +42,11 @@ export class GeneratorAverage {
 
   /**
    * Folds g's current weights in, standing for `steps` training steps since the last update. The
-   * decay warms up as (1 + n) / (10 + n) so the first steps' random weights fade out quickly.
+   * decay warms up as (1 + n) / (warmup + n) so the first steps' random weights fade out quickly.
    */
   update(steps = 1): void {
     this.updates += steps;
-    const d = Math.pow(Math.min(this.decay, (1 + this.updates) / (10 + this.updates)), steps);
+    const d = Math.pow(Math.min(this.decay, (1 + this.updates) / (this.warmup + this.updates)), steps);
     tf.tidy(() => {
       for (const [a, r] of this.pairs) a.assign(tf.add(tf.mul(a, d), tf.mul(r, 1 - d)));
     });

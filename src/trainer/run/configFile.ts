@@ -102,8 +102,9 @@ function withoutLaterDefaults(config: DtnConfig): Record<string, unknown> {
     if (spec?.kind === 'image-folder' && spec.badFiles === 'skip') delete spec.badFiles;
     if (spec?.kind === 'synthetic-digits' && spec.handLettered === false) delete spec.handLettered;
   }
-  const train = out.train as { emaDecay?: number };
+  const train = out.train as { emaDecay?: number; emaWarmup?: number };
   if (train.emaDecay === 0) delete train.emaDecay;
+  if (train.emaWarmup === 10) delete train.emaWarmup;
   const encoder = out.encoder as { augment?: boolean; warp?: boolean };
   if (encoder.augment === false) delete encoder.augment;
   if (encoder.warp === false) delete encoder.warp;

@@ -50,14 +50,21 @@ describe("g's weight average (train.emaDecay)", () => {
     assert.ok(!bitwiseEqual(values(dtn.generate(xs)), rawOut));
   });
 
-  it('folds g in with the warmed-up decay: avg = d*avg + (1-d)*g, d = min(decay, (1+n)/(10+n))', async () => {
-    const dtn = fresh();
+  for (const [warmup, d] of [
+    [undefined, 2 / 11],
+    [2, 2 / 3],
+  ] as const)
+    it(`folds g in with the warmed-up decay: avg = d*avg + (1-d)*g, d = min(decay, (1+n)/(${warmup ?? 10}+n))`, async () => {
+      await foldsWith(warmup, d);
+    });
+
+  async function foldsWith(warmup: number | undefined, d: number) {
+    const dtn = fresh(warmup ? tinyConfig({ train: { batchSize: 4, emaDecay: 0.9, emaWarmup: warmup } }) : config);
     const avg = dtn.average!;
     const before = snapshot(avg.net.params.all());
     await readLosses(dtn.step(xs, xt));
     const raw = snapshot(dtn.g.params.all());
     avg.update();
-    const d = Math.min(0.9, 2 / 11);
     const rawNames = [...raw.keys()];
     [...avg.net.params.all().values()].forEach((v, i) => {
       const got = v.dataSync();
@@ -68,7 +75,7 @@ describe("g's weight average (train.emaDecay)", () => {
       }
     });
     assert.equal(avg.updates, 1);
-  });
+  }
 
   it('on a replayed step it folds every 10 steps with the decay to that power, and before anything reads it', () => {
     const calls: number[] = [];
