@@ -28,9 +28,13 @@ const GlyphFileSchema = z.object({
   fonts: z
     .array(DigitFontSchema)
     .min(1)
-    .refine((fonts) => fonts.slice(fonts.findIndex((f) => f.style === 'hand') >>> 0).every((f) => f.style === 'hand'), {
-      message: 'printed faces must come before hand-lettered ones',
-    }),
+    .refine(
+      (fonts) => {
+        const firstHand = fonts.findIndex((f) => f.style === 'hand');
+        return firstHand < 0 || fonts.slice(firstHand).every((f) => f.style === 'hand');
+      },
+      { message: 'printed faces must come before hand-lettered ones' },
+    ),
 });
 
 export type DigitFont = z.infer<typeof DigitFontSchema>;

@@ -41,11 +41,8 @@ export async function pretrainEncoder(opts: PretrainOptions): Promise<PretrainRe
   const { backend } = await initBackend(opts.backend ?? config.backend, opts.threads);
   emit({ type: 'status', phase: 'backend', message: `${backend.name} on ${backend.device} (${backend.reason})` });
   const spec = config.encoder.source ?? config.source;
-  emit({
-    type: 'status',
-    phase: 'data',
-    message: `loading labelled images for f (${config.encoder.source ? 'encoder.source' : 'source'})`,
-  });
+  const specName = config.encoder.source ? 'encoder.source' : 'source';
+  emit({ type: 'status', phase: 'data', message: `loading labelled images for f (${specName})` });
   const data = await loadDataSpec(spec, {
     baseDir: opts.baseDir,
     size: arch.imageSize,
@@ -55,7 +52,7 @@ export async function pretrainEncoder(opts: PretrainOptions): Promise<PretrainRe
   if (!data.labels) {
     throw new DtnError(
       'DATA_INVALID',
-      `${config.encoder.source ? 'encoder.source' : 'source domain'} (${data.origin}) has no labels: ` +
+      `${specName} (${data.origin}) has no labels: ` +
         'f is pretrained as a digit classifier. ' +
         'Use labelled source data (synthetic-digits, svhn-mat, mnist-idx with labels, or image-folder with labelsFromFolders)',
     );
