@@ -68,7 +68,17 @@ async function trainLocked(run: TrainSetup, opts: TrainOptions): Promise<TrainRe
       emit,
     }));
     const samplers = () => run.data.state();
-    checkpoints = new CheckpointHook({ folder, dtn, info, configHash: run.configHash, keep: t.keepCheckpoints, samplers, sync, emit });
+    checkpoints = new CheckpointHook({
+      folder,
+      dtn,
+      info,
+      configHash: run.configHash,
+      keep: t.keepCheckpoints,
+      samplers,
+      sync,
+      emit,
+      resumed: run.resumedCheckpoint,
+    });
     const plan = new PlanNote(run.backend.name, info, emit);
     const timer = new StepTimer(t.batchSize);
     // Losses are checked for NaN on every step where reading them costs nothing (the CPU backends);

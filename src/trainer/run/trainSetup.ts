@@ -64,6 +64,8 @@ export interface TrainSetup {
   data: DomainBatches;
   /** 0, or the step of the checkpoint resumed from. */
   startStep: number;
+  /** The checkpoint resumed from: the run's newest, until the loop saves another. */
+  resumedCheckpoint?: { step: number; path: string };
   configHash: string;
 }
 
@@ -112,10 +114,14 @@ async function setUpLocked(opts: TrainOptions, folder: RunFolder, resume: Resolv
   const dtn = new Dtn(config, f);
   let data = DomainBatches.fresh(source, target, config.train.batchSize, config.seed);
   let step = 0;
+  let resumedCheckpoint: TrainSetup['resumedCheckpoint'];
   const resumedFrom = previous?.resumedFrom ?? [];
   if (resume) {
     const { meta, checkpoint } = await loadNewestGood(folder, resume, dtn, emit);
-    if (config.train.steps <= meta.step) {
+    // A run stopped between its last checkpoint and marking itself completed (killed, power cut)
+    // has nothing left to train but its status: resuming it at train.steps only completes it.
+    const onlyToComplete = config.train.steps === meta.step && previous?.status !== 'completed';
+    if (config.train.steps <= meta.step && !onlyToComplete) {
       dtn.dispose();
       throw new DtnError(
         'CONFIG_INVALID',
@@ -137,6 +143,10 @@ async function setUpLocked(opts: TrainOptions, folder: RunFolder, resume: Resolv
       folder.truncateMetricsAfter(step);
     }
     resumedFrom.push(checkpoint);
+    resumedCheckpoint = { step, path: checkpoint };
+    if (onlyToComplete) {
+      emit({ type: 'status', phase: 'setup', message: `all ${step} steps were trained already: completing the run` });
+    }
   }
 
   const now = new Date().toISOString();
@@ -164,7 +174,7 @@ async function setUpLocked(opts: TrainOptions, folder: RunFolder, resume: Resolv
   const { runId, totalSteps } = info;
   const { name, reason: backendReason, device } = backend;
   emit({ type: 'started', runId, runDir: folder.dir, backend: name, backendReason, device, configHash: hash, startStep: step, totalSteps });
-  return { folder, info, engine, backend, dtn, f, source, target, data, startStep: step, configHash: hash };
+  return { folder, info, engine, backend, dtn, f, source, target, data, startStep: step, resumedCheckpoint, configHash: hash };
 }
 
 /** A bad --name or --notes fails at once, not after the data has loaded. */

@@ -102,6 +102,26 @@ describe('train(): resume', () => {
     assert.deepEqual(info.resumedFrom, [checkpointPath(cut, 3)]);
   });
 
+  it('a run killed after its last checkpoint, before it marked itself completed, resumes to completed with its files kept', async () => {
+    const done = await run({ runDir: path.join(dir, 'killed') });
+    const folder = new RunFolder(done.result.runDir);
+    // What a SIGKILL between the final checkpoint and the final run.json leaves.
+    const info = folder.readInfo()!;
+    folder.writeInfo({ ...info, status: 'running' });
+    const metricsBefore = fs.readFileSync(path.join(done.result.runDir, RUN_FILES.metrics), 'utf8');
+    const last = checkpointPath(done.result.runDir, 6);
+    const weightsBefore = fs.readFileSync(path.join(last, 'tensors.bin'));
+
+    const resumed = await run({ resume: done.result.runDir });
+    assert.deepEqual([resumed.result.reason, resumed.result.step, resumed.result.checkpoint], ['completed', 6, last]);
+    const after = folder.readInfo()!;
+    assert.deepEqual([after.status, after.lastStep], ['completed', 6]);
+    assert.equal(fs.readFileSync(path.join(done.result.runDir, RUN_FILES.metrics), 'utf8'), metricsBefore, 'metrics kept');
+    assert.ok(fs.readFileSync(path.join(last, 'tensors.bin')).equals(weightsBefore), 'the last checkpoint kept as it was');
+
+    // Completed now: a second resume at the same step is refused as before.
+    await assert.rejects(run({ resume: done.result.runDir }), /nothing to train/);
+  });
   it('resolveResume: a run folder means its newest checkpoint; anything else is refused', () => {
     const runDir = path.join(dir, 'cut');
     const { checkpoint, runDir: of } = resolveResume(runDir);

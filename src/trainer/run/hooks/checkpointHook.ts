@@ -22,8 +22,12 @@ export class CheckpointHook {
       /** Brings the model's variables up to date first (replayed steps write them lazily). */
       sync: () => void;
       emit: (msg: TrainerMessage) => void;
+      /** The checkpoint the run resumed from, which counts as written. */
+      resumed?: { step: number; path: string };
     },
-  ) {}
+  ) {
+    this.last = deps.resumed;
+  }
 
   /** Saves the checkpoint of `step`; `evaluation` (of this step) makes it the best when it beats the best. */
   async save(step: number, evaluation?: EvalSummary): Promise<string> {
