@@ -15,6 +15,7 @@ import { summarizeRun } from '../runs/liveRunState';
 import type { RunFeeds, RunFeedLease } from '../runs/runFeeds';
 import type { TailEvent } from '../runs/runTailer';
 import { webviewHtml, webviewRoots } from './webviewHtml';
+import { WebviewLoadWatch } from './webviewLoadWatch';
 
 export interface PanelHost {
   extensionUri: vscode.Uri;
@@ -43,12 +44,23 @@ export abstract class RunPanel<Out extends { type: string }> implements vscode.D
     private readonly page: { title: string; bundle: string; css: string },
   ) {
     this.applyOptions();
-    panel.webview.html = webviewHtml(panel.webview, host.extensionUri, page);
+    const load = () => (panel.webview.html = webviewHtml(panel.webview, host.extensionUri, page));
+    load();
+    const loading = new WebviewLoadWatch({
+      reload: load,
+      visible: () => panel.visible,
+      log: (text) => host.log(`${page.title}: ${text}`),
+      warn: (text) => void vscode.window.showWarningMessage(`${page.title}: ${text}`),
+    });
     this.disposables.push(
+      loading,
       panel.webview.onDidReceiveMessage((raw: unknown) => {
         const msg = parseMessage(this.outSchema, raw);
         if (!msg) return this.host.log(`${page.title}: ignored a malformed webview message`);
-        if (msg.type === 'ready') return this.sendInit();
+        if (msg.type === 'ready') {
+          loading.ready();
+          return this.sendInit();
+        }
         this.handle(msg);
       }),
       host.onDidChangeLive(() => this.runDir && this.sendRun()),
