@@ -47,7 +47,10 @@ export const PRESETS = {
     },
     source: { kind: 'synthetic-digits', count: 4000 },
     target: { kind: 'mnist-package' },
-    losses: { alpha: 15, beta: 15, gamma: 0 },
+    // beta 50, not the paper's 15: L_TID teaches g to draw each MNIST digit from f's reading of it,
+    // which holds classes in place against D's pull. After step 200 no evaluation of 3 seeds fell
+    // below 94.8% (beta 15: 89.0%, whole classes drifting for hundreds of steps).
+    losses: { alpha: 15, beta: 50, gamma: 0 },
     // A higher learning rate than the paper's 2e-4: these small nets reach their accuracy in far
     // fewer steps with it (measured: 78% at step 200 vs 36% with 2e-4).
     // g's weight average steadies what samples, evaluation and translation show (the raw g swings by
@@ -56,12 +59,12 @@ export const PRESETS = {
     // 2-2.5 points on each of 3 seeds. Evaluating every 100 steps keeps the best checkpoint; the
     // classifier that scores it reads 98.5% of MNIST test digits (97.2% at [8, 16, 32] and 500
     // steps, which cost 2-3 points of measured accuracy).
-    // The learning rate decays linearly over the second half, which steadies the end of the run.
+    // A constant learning rate: with beta 50, decaying it over the second half ended seeds 1-3 at
+    // 96.6 / 94.2 / 94.6%, constant at 95.2 / 96.0 / 95.4%.
     train: {
       steps: 800,
       batchSize: 32,
       learningRate: 1e-3,
-      learningRateDecay: 'linear',
       emaDecay: 0.995,
       emaWarmup: 4,
       sampleEvery: 50,
