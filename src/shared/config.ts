@@ -292,7 +292,7 @@ export const DtnConfigSchema = z
   .object({
     $schema: z.string().optional(),
     extends: z
-      .enum(['digits', 'digits-quick', 'faces-emoji', 'faces-emoji-quick'])
+      .enum(['digits', 'digits-cpu', 'digits-quick', 'faces-emoji', 'faces-emoji-quick'])
       .optional()
       .describe('Start from a built-in preset; fields given here override it.'),
     name: z

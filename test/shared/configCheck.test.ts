@@ -71,7 +71,7 @@ describe('checkConfigText', () => {
   it('an unknown preset in extends is placed at its value, with the choices', () => {
     const ps = problems('{\n  "extends": "digitz"\n}');
     assert.deepEqual(places(ps), ['2:14 extends']);
-    assert.match(ps[0].fix, /digits, digits-quick, faces-emoji, faces-emoji-quick/);
+    assert.match(ps[0].fix, /digits, digits-cpu, digits-quick, faces-emoji, faces-emoji-quick/);
   });
 
   it('JSON syntax: strict as the trainer reads it, the first error placed, never "position N"', () => {

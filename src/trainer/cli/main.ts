@@ -174,7 +174,7 @@ defineBench(program.command('bench'));
 program
   .command('demo')
   .description(
-    'digits-quick (default): pretrain f and the MNIST classifier if needed, then train on the bundled data; ' +
+    'digits-quick (default) or digits-cpu: pretrain f and the MNIST classifier if needed, then train on the bundled data; ' +
       "faces-emoji-quick: the faces -> emoji pipeline on the face package's demo photos (a pipeline check, not a result)",
   )
   .addOption(new Option('--preset <name>', 'which demo').choices(DEMO_PRESETS).default('digits-quick'))

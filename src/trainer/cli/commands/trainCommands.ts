@@ -119,7 +119,7 @@ export async function trainClassifierCommand(opts: CommonOpts & { out?: string; 
   });
 }
 
-export const DEMO_PRESETS = ['digits-quick', 'faces-emoji-quick'] as const;
+export const DEMO_PRESETS = ['digits-quick', 'digits-cpu', 'faces-emoji-quick'] as const;
 type DemoOpts = {
   preset?: (typeof DEMO_PRESETS)[number];
   backend?: BackendChoice;
@@ -129,27 +129,28 @@ type DemoOpts = {
 };
 
 /**
- * digits-quick: pretrain-f and train-classifier once (skipped when their folders exist), then train.
- * faces-emoji-quick: train on the photos that ship with the face package (a pipeline check).
+ * digits-quick, digits-cpu: pretrain-f and train-classifier once (skipped when their folders exist),
+ * then train. faces-emoji-quick: train on the photos that ship with the face package (a pipeline check).
  */
 export async function demoCommand(opts: DemoOpts): Promise<void> {
   if (opts.preset === 'faces-emoji-quick') return facesDemo(opts);
+  const preset = opts.preset ?? 'digits-quick';
   const reporter = createReporter(false);
   const started = Date.now();
-  const { config, baseDir } = presetConfig('digits-quick');
+  const { config, baseDir } = presetConfig(preset);
   const encoderDir = defaultEncoderDir(config, baseDir);
   if (!encoderExists(encoderDir)) {
     reporter.note('step 1/3: pretraining f, the digit encoder, on synthetic street digits');
-    await pretrainCommand({ preset: 'digits-quick', backend: opts.backend, threads: opts.threads });
+    await pretrainCommand({ preset, backend: opts.backend, threads: opts.threads });
   } else reporter.note(`step 1/3: using the encoder in ${encoderDir}`);
   const classifierDir = defaultClassifierDir(config, baseDir);
   if (!classifierExists(classifierDir)) {
     reporter.note('step 2/3: training the MNIST classifier that scores translations');
-    await trainClassifierCommand({ preset: 'digits-quick', backend: opts.backend, threads: opts.threads });
+    await trainClassifierCommand({ preset, backend: opts.backend, threads: opts.threads });
   } else reporter.note(`step 2/3: using the classifier in ${classifierDir}`);
   reporter.note('step 3/3: training the DTN (synthetic street digits -> MNIST)');
   const result = await trainCommand({
-    preset: 'digits-quick',
+    preset,
     backend: opts.backend,
     threads: opts.threads,
     steps: opts.steps,
