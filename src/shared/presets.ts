@@ -5,19 +5,28 @@
  */
 import type { DtnConfigInput } from './config';
 
+/** The paper's digits networks (SVHN -> MNIST). */
+const PAPER_DIGITS_NETWORKS = {
+  imageSize: 32,
+  sourceChannels: 3,
+  targetChannels: 1,
+  encoderWidths: [64, 128, 256],
+  embeddingSize: 128,
+  generatorWidths: [512, 256, 128],
+  discriminatorWidths: [128, 256, 512],
+} satisfies DtnConfigInput['architecture'];
+
+/** What f learns from in the CPU presets: street digits in printed and hand-lettered faces. */
+const HAND_LETTERED_DIGITS = { kind: 'synthetic-digits', count: 10000, handLettered: true } as const;
+
+/** Evaluation in the CPU presets: 500 held-out digits every 100 steps, scored by a 98.5% MNIST classifier. */
+const FREQUENT_EVAL = { every: 100, count: 500, classifier: { widths: [16, 32, 64], embeddingSize: 64, steps: 1000 } };
+
 export const PRESETS = {
   digits: {
     name: 'digits',
     seed: 1,
-    architecture: {
-      imageSize: 32,
-      sourceChannels: 3,
-      targetChannels: 1,
-      encoderWidths: [64, 128, 256],
-      embeddingSize: 128,
-      generatorWidths: [512, 256, 128],
-      discriminatorWidths: [128, 256, 512],
-    },
+    architecture: PAPER_DIGITS_NETWORKS,
     encoder: { pretrainSteps: 3000 },
     source: { kind: 'synthetic-digits', count: 50000 },
     target: { kind: 'mnist-package' },
@@ -29,19 +38,11 @@ export const PRESETS = {
   'digits-cpu': {
     name: 'digits-cpu',
     seed: 1,
-    architecture: {
-      imageSize: 32,
-      sourceChannels: 3,
-      targetChannels: 1,
-      encoderWidths: [64, 128, 256],
-      embeddingSize: 128,
-      generatorWidths: [512, 256, 128],
-      discriminatorWidths: [128, 256, 512],
-    },
+    architecture: PAPER_DIGITS_NETWORKS,
     encoder: {
       pretrainSteps: 3000,
       warp: true,
-      source: { kind: 'synthetic-digits', count: 10000, handLettered: true },
+      source: HAND_LETTERED_DIGITS,
     },
     source: { kind: 'synthetic-digits', count: 50000 },
     target: { kind: 'mnist-package' },
@@ -57,7 +58,7 @@ export const PRESETS = {
       checkpointEvery: 200,
       logEvery: 10,
     },
-    eval: { every: 100, count: 500, classifier: { widths: [16, 32, 64], embeddingSize: 64, steps: 1000 } },
+    eval: FREQUENT_EVAL,
   },
   'digits-quick': {
     name: 'digits-quick',
@@ -79,7 +80,7 @@ export const PRESETS = {
     encoder: {
       pretrainSteps: 2000,
       warp: true,
-      source: { kind: 'synthetic-digits', count: 10000, handLettered: true },
+      source: HAND_LETTERED_DIGITS,
     },
     source: { kind: 'synthetic-digits', count: 4000 },
     target: { kind: 'mnist-package' },
@@ -107,7 +108,7 @@ export const PRESETS = {
       checkpointEvery: 200,
       logEvery: 5,
     },
-    eval: { every: 100, count: 500, classifier: { widths: [16, 32, 64], embeddingSize: 64, steps: 1000 } },
+    eval: FREQUENT_EVAL,
   },
   // The paper's faces -> emoji networks and weights. Bring your own photos: a folder `faces/` beside
   // the config (sub-folders = persons), or override `source`.
