@@ -12,6 +12,7 @@ import type { TrainerMessage } from '../../shared/protocol';
 import type { RunInfo } from '../../shared/runInfo';
 import { runNameProblem, runNotesProblem } from '../../shared/runLabel';
 import { bestCheckpointOf, isRunDir } from '../../shared/node/runFiles';
+import { checkpointPath } from '../../shared/node/runLayout';
 import { skippedSummary, type ImageSet } from '../data/imageSet';
 import { loadDataSpec } from '../data/loadDataSpec';
 import { Dtn } from '../dtn/dtn';
@@ -64,7 +65,7 @@ export interface TrainSetup {
   data: DomainBatches;
   /** 0, or the step of the checkpoint resumed from. */
   startStep: number;
-  /** The checkpoint resumed from: the run's newest, until the loop saves another. */
+  /** The checkpoint resumed from when it lies in this run's folder: its newest, until the loop saves another. */
   resumedCheckpoint?: { step: number; path: string };
   configHash: string;
 }
@@ -118,9 +119,11 @@ async function setUpLocked(opts: TrainOptions, folder: RunFolder, resume: Resolv
   const resumedFrom = previous?.resumedFrom ?? [];
   if (resume) {
     const { meta, checkpoint } = await loadNewestGood(folder, resume, dtn, emit);
+    // Resumed into another --run-dir, the checkpoint is not yet that run's own.
+    const own = path.resolve(checkpoint) === path.resolve(checkpointPath(folder.dir, meta.step));
     // A run stopped between its last checkpoint and marking itself completed (killed, power cut)
     // has nothing left to train but its status: resuming it at train.steps only completes it.
-    const onlyToComplete = config.train.steps === meta.step && previous?.status !== 'completed';
+    const onlyToComplete = own && config.train.steps === meta.step && previous?.status !== 'completed';
     if (config.train.steps <= meta.step && !onlyToComplete) {
       dtn.dispose();
       throw new DtnError(
@@ -143,7 +146,7 @@ async function setUpLocked(opts: TrainOptions, folder: RunFolder, resume: Resolv
       folder.truncateMetricsAfter(step);
     }
     resumedFrom.push(checkpoint);
-    resumedCheckpoint = { step, path: checkpoint };
+    if (own) resumedCheckpoint = { step, path: checkpoint };
     if (onlyToComplete) {
       emit({ type: 'status', phase: 'setup', message: `all ${step} steps were trained already: completing the run` });
     }

@@ -122,6 +122,20 @@ describe('train(): resume', () => {
     // Completed now: a second resume at the same step is refused as before.
     await assert.rejects(run({ resume: done.result.runDir }), /nothing to train/);
   });
+
+  it("a checkpoint resumed into another --run-dir is the new run's own only once saved there", async () => {
+    const from = checkpointPath(path.join(dir, 'killed'), 6);
+    // Stopped before its first step: it still ends on a checkpoint of its own.
+    const fork = path.join(dir, 'fork');
+    const longer = structuredClone(resolved.config);
+    longer.train.steps = 8;
+    const stopped = await run({ config: longer, resume: from, runDir: fork, shouldStop: () => true });
+    assert.deepEqual([stopped.result.reason, stopped.result.checkpoint], ['stopped', checkpointPath(fork, 6)]);
+    assert.ok(fs.existsSync(path.join(checkpointPath(fork, 6), 'manifest.json')));
+    // Nothing to train into a new folder is refused, not completed: that run would hold no checkpoint.
+    await assert.rejects(run({ resume: from, runDir: path.join(dir, 'fork-empty') }), /nothing to train/);
+    assert.ok(!fs.existsSync(path.join(dir, 'fork-empty')));
+  });
   it('resolveResume: a run folder means its newest checkpoint; anything else is refused', () => {
     const runDir = path.join(dir, 'cut');
     const { checkpoint, runDir: of } = resolveResume(runDir);
