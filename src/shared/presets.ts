@@ -155,7 +155,7 @@ export const PRESETS = {
 /** One line each, for pickers. */
 export const PRESET_DETAILS: Record<keyof typeof PRESETS, string> = {
   digits: "The paper's digits networks, street digits -> MNIST (a GPU makes it practical)",
-  'digits-cpu': "The paper's digits networks at batch 32 for 800 steps: about 40 minutes of training on a 2-core CPU",
+  'digits-cpu': "The paper's digits networks at batch 32 for 800 steps: 30-35 minutes of training on a 2-core CPU",
   'digits-quick': 'Narrow digits networks that train on a CPU in minutes',
   'faces-emoji': "The paper's faces -> emoji networks and weights; needs your face photos in faces/",
   'faces-emoji-quick': "A faces -> emoji pipeline check on the face package's demo photos (not a result)",

@@ -4,6 +4,7 @@
  * existing folder is locked before anything else (resuming truncates its metrics), a new one as
  * it is created; on failure the lock is released.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { BACKENDS, type BackendChoice, type DtnConfig } from '../../shared/config';
 import type { ThreadsChoice } from '../../shared/threads';
@@ -119,8 +120,9 @@ async function setUpLocked(opts: TrainOptions, folder: RunFolder, resume: Resolv
   const resumedFrom = previous?.resumedFrom ?? [];
   if (resume) {
     const { meta, checkpoint } = await loadNewestGood(folder, resume, dtn, emit);
-    // Resumed into another --run-dir, the checkpoint is not yet that run's own.
-    const own = path.resolve(checkpoint) === path.resolve(checkpointPath(folder.dir, meta.step));
+    // Resumed into another --run-dir, the checkpoint is not yet that run's own (real paths: the same
+    // folder may be named through a symlink).
+    const own = samePath(checkpoint, checkpointPath(folder.dir, meta.step));
     // A run stopped between its last checkpoint and marking itself completed (killed, power cut)
     // has nothing left to train but its status: resuming it at train.steps only completes it.
     const onlyToComplete = own && config.train.steps === meta.step && previous?.status !== 'completed';
@@ -311,4 +313,13 @@ async function loadDomains(
     throw new DtnError('DATA_INVALID', `train.batchSize ${batchSize} exceeds the data (${counts}): lower it or add data`);
   }
   return { source, target };
+}
+
+/** Whether two paths name the same existing file or folder (symlinks followed). */
+function samePath(a: string, b: string): boolean {
+  try {
+    return fs.realpathSync(a) === fs.realpathSync(b);
+  } catch {
+    return false;
+  }
 }

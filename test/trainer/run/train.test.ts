@@ -136,6 +136,18 @@ describe('train(): resume', () => {
     await assert.rejects(run({ resume: from, runDir: path.join(dir, 'fork-empty') }), /nothing to train/);
     assert.ok(!fs.existsSync(path.join(dir, 'fork-empty')));
   });
+
+  it('a run resumed with --run-dir named through a symlink is still completed as its own', async () => {
+    const done = await run({ runDir: path.join(dir, 'linked') });
+    const folder = new RunFolder(done.result.runDir);
+    folder.writeInfo({ ...folder.readInfo()!, status: 'running' });
+    const alias = path.join(dir, 'alias');
+    fs.symlinkSync(done.result.runDir, alias);
+    const resumed = await run({ resume: checkpointPath(done.result.runDir, 6), runDir: alias });
+    assert.deepEqual([resumed.result.reason, resumed.result.step], ['completed', 6]);
+    assert.equal(folder.readInfo()!.status, 'completed');
+  });
+
   it('resolveResume: a run folder means its newest checkpoint; anything else is refused', () => {
     const runDir = path.join(dir, 'cut');
     const { checkpoint, runDir: of } = resolveResume(runDir);
