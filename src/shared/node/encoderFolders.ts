@@ -71,7 +71,7 @@ function describePretrained(name: string, dir: string, raw: unknown): EncoderFol
     const message = typeof kind === 'string' ? `${TENSOR_MANIFEST} is of kind ${kind}` : `${TENSOR_MANIFEST} is not an encoder's`;
     return { kind: 'problem', dir, problem: { name, dir, message: `not an encoder folder: ${message}` } };
   }
-  const { architecture: a, trainedOn, steps, heldOutAccuracy } = meta.data;
+  const { architecture: a, trainedOn, steps, heldOutAccuracy, targetReading } = meta.data;
   const on = `held-out ${trainedOn ?? 'source images'}`;
   const entry: EncoderEntry = {
     name,
@@ -80,6 +80,7 @@ function describePretrained(name: string, dir: string, raw: unknown): EncoderFol
     inputChannels: a.sourceChannels,
     embeddingSize: a.embeddingSize,
     accuracy: heldOutAccuracy === undefined ? undefined : { value: heldOutAccuracy, on },
+    targetReading,
     location: dir,
     description: `digits encoder trained by dtn pretrain-f${trainedOn ? ` on ${trainedOn}` : ''}${steps ? ` (${steps} steps)` : ''}`,
   };

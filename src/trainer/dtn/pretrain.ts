@@ -10,6 +10,8 @@ import { loadDataSpec } from '../data/loadDataSpec';
 import { defaultEncoderDir, ENCODER_KIND, saveEncoder } from '../run/encoderStore';
 import { assertReplaceable } from '../run/tensorFile';
 import { trainLabelClassifier } from './supervised';
+import { measureTargetReading } from './targetReading';
+import type { TargetReading } from '../../shared/encoders';
 import { DtnError } from '../../shared/errors';
 
 export interface PretrainOptions {
@@ -28,6 +30,8 @@ export interface PretrainOptions {
 export interface PretrainResult {
   dir: string;
   heldOutAccuracy: number;
+  /** f on labelled target images; absent where the target has none. */
+  targetReading?: TargetReading;
   steps: number;
 }
 
@@ -64,7 +68,12 @@ export async function pretrainEncoder(opts: PretrainOptions): Promise<PretrainRe
     warp: config.encoder.warp,
     onProgress: opts.onProgress,
   });
-  await saveEncoder(dir, f, { trainedOn: data.origin, steps, heldOutAccuracy }, { force: opts.force });
+  emit({ type: 'status', phase: 'data', message: 'reading labelled target images with f' });
+  const outcome = await measureTargetReading(f, config.target, { baseDir: opts.baseDir, arch, seed: config.seed });
+  if (outcome.kind === 'unavailable')
+    emit({ type: 'warning', message: `f's reading of the target domain was not measured: ${outcome.message}` });
+  const targetReading = outcome.kind === 'measured' ? outcome.reading : undefined;
+  await saveEncoder(dir, f, { trainedOn: data.origin, steps, heldOutAccuracy, targetReading }, { force: opts.force });
   f.params.dispose();
-  return { dir, heldOutAccuracy, steps };
+  return { dir, heldOutAccuracy, targetReading, steps };
 }

@@ -105,8 +105,8 @@ export async function exportModel(opts: ExportOptions): Promise<{ dir: string; m
       const g = dtn.inferenceParams();
       fs.writeFileSync(path.join(tmp, EXPORT_FILES.config), `${JSON.stringify(config, null, 2)}\n`);
       await writeTensorFolder(path.join(tmp, EXPORT_FILES.generator), g, { kind: GENERATOR_KIND, step });
-      const { trainedOn, steps, heldOutAccuracy } = encoder;
-      await saveEncoder(path.join(tmp, EXPORT_FILES.encoder), f, { trainedOn, steps, heldOutAccuracy });
+      const { trainedOn, steps, heldOutAccuracy, targetReading } = encoder;
+      await saveEncoder(path.join(tmp, EXPORT_FILES.encoder), f, { trainedOn, steps, heldOutAccuracy, targetReading });
       say('writing the TensorFlow.js model');
       const params = new Map([...f.params.all(), ...g]);
       const tfjs = await tfjsModelArtifacts(arch, params, `${config.name}_${stepName(step)}`.replace(/[^\w]/g, '_'));

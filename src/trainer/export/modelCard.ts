@@ -2,6 +2,7 @@
 import type { DataSpec, DtnConfig } from '../../shared/config';
 import { LOSS_KEYS, type MetricsRecord } from '../../shared/protocol';
 import type { RunInfo } from '../../shared/runInfo';
+import { targetReadingText } from '../../shared/encoders';
 import type { EncoderMeta } from '../run/encoderStore';
 import { EXPORT_FILES, type ExportManifest } from './exportLayout';
 
@@ -131,6 +132,9 @@ export function modelCard({ manifest: m, config, info, metrics, evalReports: rep
     `- Source domain S: ${describeData(config.source)}`,
     `- Target domain T: ${describeData(config.target)}`,
     `- f was pretrained for ${encoder.steps} steps on ${encoder.trainedOn}; held-out accuracy ${pct(encoder.heldOutAccuracy)}.`,
+    ...(encoder.targetReading
+      ? [`- f's reading of the target domain, which it never trained on: ${targetReadingText(encoder.targetReading)}.`]
+      : []),
     '',
     '## Metrics',
     '',

@@ -1,6 +1,7 @@
 /** Saves and loads the pretrained encoder f (written by `dtn pretrain-f`, read by `dtn train`). */
 import * as fs from 'node:fs';
 import type { DigitsArchitecture, DtnConfig } from '../../shared/config';
+import { TargetReadingSchema, type TargetReading } from '../../shared/encoders';
 import { DtnError } from '../../shared/errors';
 import { DEFAULT_ENCODER_ROOT } from '../../shared/node/runLayout';
 import { Encoder } from '../dtn/models/encoder';
@@ -14,6 +15,8 @@ export interface EncoderMeta {
   steps: number;
   /** Accuracy of f + its linear head on held-out labelled source images. */
   heldOutAccuracy: number;
+  /** f's reading of labelled target images, where the target has labels. */
+  targetReading?: TargetReading;
   createdAt: string;
 }
 
@@ -73,5 +76,7 @@ export function loadEncoder(dir: string, arch: DigitsArchitecture, fix: string):
   const f = new Encoder(arch, 0);
   assignVariables(f.params.all(), tensors, dir);
   f.params.freeze();
-  return { f, meta };
+  // Only shown and passed on (model card, export), so a damaged reading is dropped, not fatal.
+  const reading = TargetReadingSchema.safeParse(meta.targetReading);
+  return { f, meta: { ...meta, targetReading: reading.success ? reading.data : undefined } };
 }

