@@ -24,6 +24,9 @@ const targets = [
     // jsonc-parser (the config check): its UMD build requires its parts at run time; its ESM build bundles whole.
     alias: { '@tensorflow/tfjs': '@tensorflow/tfjs-core', 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
     banner: { js: '#!/usr/bin/env node' },
+    // The wasm backend's JS is bundled, but wasmStart.ts resolves its package.json at run time on
+    // purpose: to find the .wasm binaries, which the package ships beside it (scripts/package/payload.mjs).
+    logOverride: { 'require-resolve-not-external': 'silent' },
   },
   // The extension host must stay light: the bundle may not pull in tfjs (checked below).
   {
