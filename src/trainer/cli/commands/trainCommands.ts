@@ -76,15 +76,16 @@ export async function pretrainCommand(opts: CommonOpts & { out?: string; steps?:
     onProgress: (step, total, loss) => reporter.progress('pretrain f', step, total, `loss ${loss.toFixed(3)}`),
   });
   reporter.finish();
+  // The encoder's folder comes last, as the command's result.
+  if (result.targetReading) {
+    const message = `f reads the target domain: ${targetReadingText(result.targetReading)}`;
+    reporter.emit({ type: 'status', phase: 'pretrain-f', message });
+  }
   reporter.emit({
     type: 'status',
     phase: 'pretrain-f',
     message: `encoder saved to ${result.dir} (held-out accuracy ${(result.heldOutAccuracy * 100).toFixed(1)}%)`,
   });
-  if (result.targetReading) {
-    const message = `f reads the target domain: ${targetReadingText(result.targetReading)}`;
-    reporter.emit({ type: 'status', phase: 'pretrain-f', message });
-  }
 }
 
 export async function trainClassifierCommand(opts: CommonOpts & { out?: string; steps?: number; force?: boolean }): Promise<void> {
