@@ -69,7 +69,12 @@ export async function pretrainEncoder(opts: PretrainOptions): Promise<PretrainRe
     onProgress: opts.onProgress,
   });
   emit({ type: 'status', phase: 'data', message: 'reading labelled target images with f' });
-  const outcome = await measureTargetReading(f, config.target, { baseDir: opts.baseDir, arch, seed: config.seed });
+  const outcome = await measureTargetReading(f, config.target, {
+    baseDir: opts.baseDir,
+    arch,
+    seed: config.seed,
+    sourceLabels: data.labelMap,
+  });
   if (outcome.kind === 'unavailable')
     emit({ type: 'warning', message: `f's reading of the target domain was not measured: ${outcome.message}` });
   const targetReading = outcome.kind === 'measured' ? outcome.reading : undefined;

@@ -9,7 +9,7 @@ import type { TargetReading } from '../../shared/encoders';
 import { DtnError } from '../../shared/errors';
 import { loadDataSpec } from '../data/loadDataSpec';
 import { scoreClassification } from '../eval/scoring';
-import type { Encoder } from './models/encoder';
+import { NUM_CLASSES, type Encoder } from './models/encoder';
 import { predictLabels } from './supervised';
 
 /** Enough for a per-class rate to within a few points, in seconds on one core. */
@@ -30,8 +30,8 @@ function firstImages(spec: DataSpec, count: number): DataSpec {
 
 export type TargetReadingOutcome =
   | { kind: 'measured'; reading: TargetReading }
-  /** The target domain has no labels (or is not digits): nothing to score f against. */
-  | { kind: 'unlabelled'; origin: string }
+  /** The target has no labels, or labels that do not mean f's classes: nothing to score f against. */
+  | { kind: 'unlabelled' }
   /** The target could not be loaded; pretraining f does not depend on it. */
   | { kind: 'unavailable'; message: string };
 
@@ -39,7 +39,14 @@ export type TargetReadingOutcome =
 export async function measureTargetReading(
   f: Encoder,
   target: DataSpec,
-  opts: { baseDir: string; arch: DigitsArchitecture; seed: number; count?: number },
+  opts: {
+    baseDir: string;
+    arch: DigitsArchitecture;
+    seed: number;
+    count?: number;
+    /** Class folder -> f's class, where f learned from class folders (its ImageSet's labelMap). */
+    sourceLabels?: Record<string, number>;
+  },
 ): Promise<TargetReadingOutcome> {
   let data;
   try {
@@ -56,13 +63,23 @@ export async function measureTargetReading(
     throw err;
   }
   const labels = data.labels;
-  if (!labels || data.count === 0) return { kind: 'unlabelled', origin: data.origin };
-  const classes = 10;
-  if (labels.some((l) => l < 0 || l >= classes)) return { kind: 'unlabelled', origin: data.origin };
+  if (!labels || data.count === 0 || !sameClasses(opts.sourceLabels, data.labelMap)) return { kind: 'unlabelled' };
+  if (labels.some((l) => l < 0 || l >= NUM_CLASSES)) return { kind: 'unlabelled' };
   const predicted = await predictLabels(f, data);
-  const score = scoreClassification(predicted, labels, classes);
+  const score = scoreClassification(predicted, labels, NUM_CLASSES);
   const worst = worstConfusion(score.confusion);
   return { kind: 'measured', reading: { value: score.accuracy, on: data.origin, count: score.count, worst } };
+}
+
+/** The built-in digit sets' labels: the digit itself. */
+const DIGIT_LABELS: Record<string, number> = Object.fromEntries(Array.from({ length: NUM_CLASSES }, (_, d) => [String(d), d]));
+
+/**
+ * Whether the target's label numbers name f's classes: every class of the target has the same name and
+ * number among f's (class folders "cat", "dog" are 0 and 1, which f's head calls digits 0 and 1).
+ */
+function sameClasses(source: Record<string, number> = DIGIT_LABELS, target: Record<string, number> = DIGIT_LABELS): boolean {
+  return Object.entries(target).every(([name, label]) => Object.hasOwn(source, name) && source[name] === label);
 }
 
 /** The true class most often read as one other class, with the share of that class so read. */

@@ -80,6 +80,30 @@ describe("pretrain-f: f's reading of the target domain", () => {
     f.params.dispose();
   });
 
+  it("reads a labelled folder target only where its class folders are f's digits", async () => {
+    const dir = tempDir('dtn-fread-');
+    const png = new PNG({ width: 32, height: 32 });
+    png.data.fill(90);
+    for (const cls of ['cat', 'dog', '3', '5']) {
+      const parent = path.join(dir, /\d/.test(cls) ? 'digits' : 'pets', cls);
+      fs.mkdirSync(parent, { recursive: true });
+      fs.writeFileSync(path.join(parent, 'a.png'), PNG.sync.write(png));
+    }
+    const f = alwaysAnswers(3);
+    const folder = (p: string) => ({ kind: 'image-folder', path: p, labelsFromFolders: true, badFiles: 'fail' }) as const;
+    // "cat" and "dog" are labels 0 and 1: f's head would call them digits 0 and 1.
+    const pets = await measureTargetReading(f, folder('pets'), { baseDir: dir, arch, seed: 1 });
+    assert.equal(pets.kind, 'unlabelled');
+    const digits = await measureTargetReading(f, folder('digits'), { baseDir: dir, arch, seed: 1 });
+    assert.ok(digits.kind === 'measured' && digits.reading.value === 0.5, JSON.stringify(digits));
+    // Where f itself learned from class folders, the target's must be numbered as f's were.
+    const sameAsF = await measureTargetReading(f, folder('pets'), { baseDir: dir, arch, seed: 1, sourceLabels: { cat: 0, dog: 1 } });
+    assert.equal(sameAsF.kind, 'measured');
+    const swapped = await measureTargetReading(f, folder('pets'), { baseDir: dir, arch, seed: 1, sourceLabels: { cat: 1, dog: 0 } });
+    assert.equal(swapped.kind, 'unlabelled');
+    f.params.dispose();
+  });
+
   it('pretrain-f keeps the reading in the encoder; a missing target only warns', async () => {
     const dir = tempDir('dtn-fread-');
     const pretrain = async (name: string, target?: unknown) => {
